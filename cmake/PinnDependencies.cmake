@@ -1,0 +1,41 @@
+# @brief find_package for every dependency, each failing with the Debian package to install.
+
+macro(pinn_require_package name debian_package)
+  find_package(${name} ${ARGN} QUIET)
+  if(NOT ${name}_FOUND)
+    message(FATAL_ERROR
+      "obstacle-pinn needs ${name}, which was not found.\n"
+      "On Debian/Ubuntu: apt-get install ${debian_package}\n"
+      "(or run tools/setup, which installs everything), or point CMake at your own "
+      "install with -D${name}_ROOT=/path/to/prefix.")
+  endif()
+endmacro()
+
+# Kokkos: Kokkos_ROOT selects a user's build (OpenMP from tools/setup, or CUDA/HIP).
+pinn_require_package(Kokkos "libtrilinos-kokkos-dev")
+if(Kokkos_INCLUDE_DIRS)
+  # Debian's KokkosConfig.cmake exports /usr/lib/include as the include
+  # directory; the headers live in Kokkos_INCLUDE_DIRS (/usr/include/trilinos).
+  set_target_properties(Kokkos::kokkos PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${Kokkos_INCLUDE_DIRS}")
+endif()
+set(PINN_KOKKOS_DEVICES "")
+if(DEFINED Kokkos_DEVICES)
+  set(PINN_KOKKOS_DEVICES "${Kokkos_DEVICES}")
+endif()
+message(STATUS "obstacle-pinn: Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR} (devices: ${PINN_KOKKOS_DEVICES})")
+
+pinn_require_package(Eigen3 "libeigen3-dev" NO_MODULE)
+pinn_require_package(tomlplusplus "libtomlplusplus-dev")
+pinn_require_package(muparser "libmuparser-dev")
+pinn_require_package(nlohmann_json "nlohmann-json3-dev")
+pinn_require_package(CLI11 "libcli11-dev")
+if(PINN_WITH_CERES)
+  pinn_require_package(Ceres "libceres-dev")
+endif()
+if(PINN_WITH_VTK)
+  pinn_require_package(VTK "libvtk9-dev" COMPONENTS IOXML CommonCore CommonDataModel)
+endif()
+if(PINN_BUILD_TESTS)
+  pinn_require_package(GTest "libgtest-dev")
+endif()

@@ -1,0 +1,91 @@
+/// @file nn/activation.hpp
+/// @brief Activation functions with their derivatives up to third order in z and
+/// first order in the slope α, as plain functions usable inside kernels.
+///
+/// Subgradient convention for the piecewise-linear activations: at z = 0 the
+/// left branch is taken (slope α for LeakyReLU/PReLU, 0 for ReLU). Any value in
+/// [α, 1] is a valid subgradient; taking the left one keeps f'(z) and ∂f/∂α
+/// consistent (both from the branch z ≤ 0).
+#pragma once
+
+#include "nn/math.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <string>
+
+namespace pinn {
+
+enum class Activation { relu, leaky_relu, prelu, tanh, softplus, sin };
+
+/// f, its z-derivatives f', f'', f''' and the α-derivatives of f, f', f''.
+struct ActivationValues {
+  double f = 0, d1 = 0, d2 = 0, d3 = 0;
+  double df_dalpha = 0, dd1_dalpha = 0, dd2_dalpha = 0;
+};
+
+KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double z, double alpha) {
+  ActivationValues v;
+  switch (act) {
+    case Activation::relu:
+      alpha = 0.0;
+      [[fallthrough]];
+    case Activation::leaky_relu:
+    case Activation::prelu:
+      if (z > 0.0) {
+        v.f = z;
+        v.d1 = 1.0;
+      } else {
+        v.f = alpha * z;
+        v.d1 = alpha;
+        v.df_dalpha = z;
+        v.dd1_dalpha = 1.0;
+      }
+      if (act != Activation::prelu) v.df_dalpha = v.dd1_dalpha = 0.0;
+      break;
+    case Activation::tanh: {
+      const double t = math::tanh(z);
+      const double s = 1.0 - t * t;
+      v.f = t;
+      v.d1 = s;
+      v.d2 = -2.0 * t * s;
+      v.d3 = -2.0 * s * (1.0 - 3.0 * t * t);
+      break;
+    }
+    case Activation::softplus: {
+      // log(1 + e^z) written so that neither branch overflows.
+      v.f = z > 0.0 ? z + math::log1p(math::exp(-z)) : math::log1p(math::exp(z));
+      const double s = 1.0 / (1.0 + math::exp(-z));
+      v.d1 = s;
+      v.d2 = s * (1.0 - s);
+      v.d3 = s * (1.0 - s) * (1.0 - 2.0 * s);
+      break;
+    }
+    case Activation::sin: {
+      const double sn = math::sin(z), cs = math::cos(z);
+      v.f = sn;
+      v.d1 = cs;
+      v.d2 = -sn;
+      v.d3 = -cs;
+      break;
+    }
+  }
+  return v;
+}
+
+/// True for ReLU, LeakyReLU and PReLU: such networks are piecewise linear, so
+/// their Laplacian vanishes almost everywhere (DESIGN.md §1).
+inline bool is_piecewise_linear(Activation act) {
+  return act == Activation::relu || act == Activation::leaky_relu || act == Activation::prelu;
+}
+
+/// Case-file name of an activation ("relu", "leaky_relu", "prelu", "tanh", "softplus", "sin").
+std::string to_string(Activation act);
+
+/// Parses a case-file name; throws pinn::UserError listing the allowed names.
+Activation activation_from_string(const std::string& name);
+
+/// The allowed names, for error messages: "relu|leaky_relu|prelu|tanh|softplus|sin".
+const char* activation_names();
+
+}  // namespace pinn

@@ -1,0 +1,232 @@
+/// @file nn/detail/jet_kernel.hpp
+/// @brief Per-point forward jet (u, ∇u, Δu) through the MLP and its reverse pass
+/// (parameter gradient of any scalar built from the jet).
+///
+/// Forward, for each hidden layer with pre-activation z = W a + b:
+///   ż_k = W ȧ_k,  z̈ = W ä,  a = σ(z),  ȧ_k = σ'(z) ż_k,  ä = σ'(z) z̈ + σ''(z) Σ_k ż_k²
+/// (the Laplacian sum runs over the first n_laplacian_dims inputs, so (x, t)
+/// inputs get the spatial Laplacian). The reverse pass differentiates exactly
+/// these formulas, which is why σ''' appears.
+#pragma once
+
+#include "nn/mlp.hpp"
+#include "nn/point_jet.hpp"
+
+namespace pinn::detail {
+
+/// Evaluates the jet of one point with caller-provided workspace. A plain
+/// struct copied into kernels; all members are read-only there.
+struct MlpJetKernel {
+  MlpLayout layout;
+  Kokkos::View<const double*, MemSpace> params;
+  int n_tangents = 0;         ///< input derivatives tracked (0 for JetOrder::value)
+  bool track_laplacian = false;
+  int n_laplacian_dims = 0;
+
+  MlpJetKernel(const MlpLayout& l, const Kokkos::View<const double*, MemSpace>& p, JetOrder order, int n_lap)
+      : layout(l), params(p) {
+    n_tangents = order == JetOrder::value ? 0 : l.width[0];
+    track_laplacian = order == JetOrder::laplacian;
+    n_laplacian_dims = n_lap < 0 ? l.width[0] : n_lap;
+  }
+
+  /// Components per neuron in the workspace: value, d tangents, Laplacian.
+  KOKKOS_INLINE_FUNCTION int n_components() const { return 2 + layout.width[0]; }
+
+  /// Doubles of workspace one point needs.
+  KOKKOS_INLINE_FUNCTION int workspace_size() const {
+    int hidden = 0;
+    for (int l = 0; l + 1 < layout.n_layers; ++l) hidden += layout.width[l + 1];
+    return n_components() * (hidden + 3 * layout.max_width);
+  }
+
+  KOKKOS_INLINE_FUNCTION int hidden_block_offset(int l) const {
+    int offset = 0;
+    for (int h = 0; h < l; ++h) offset += layout.width[h + 1];
+    return n_components() * offset;
+  }
+
+  KOKKOS_INLINE_FUNCTION double alpha_of(int l, int j) const {
+    if (layout.alpha_offset[l] < 0) return layout.fixed_alpha;
+    return params(layout.alpha_offset[l] + layout.alpha_stride[l] * j);
+  }
+
+  /// a-jet of hidden layer l (output of its activation) from its stored z-jet.
+  KOKKOS_INLINE_FUNCTION void activate(int l, const double* z_jet, double* a_jet) const {
+    const int w = layout.width[l + 1];
+    const int lap = n_components() - 1;
+    for (int j = 0; j < w; ++j) {
+      const ActivationValues v = activation_values(layout.activation, z_jet[j], alpha_of(l, j));
+      a_jet[j] = v.f;
+      double q = 0.0;
+      for (int k = 0; k < n_tangents; ++k) {
+        const double zk = z_jet[(1 + k) * w + j];
+        a_jet[(1 + k) * w + j] = v.d1 * zk;
+        if (k < n_laplacian_dims) q += zk * zk;
+      }
+      if (track_laplacian) a_jet[lap * w + j] = v.d1 * z_jet[lap * w + j] + v.d2 * q;
+    }
+  }
+
+  /// out_c = W_l in_c (+ b_l for the value) for the tracked components, where
+  /// `in` is the a-jet of the previous layer (stride w_in per component).
+  KOKKOS_INLINE_FUNCTION void linear(int l, const double* in, double* out) const {
+    const int w_in = layout.width[l], w_out = layout.width[l + 1];
+    const int lap = n_components() - 1;
+    const double* W = params.data() + layout.w_offset[l];
+    const double* b = params.data() + layout.b_offset[l];
+    for (int j = 0; j < w_out; ++j) {
+      const double* row = W + j * w_in;
+      double acc = b[j];
+      for (int i = 0; i < w_in; ++i) acc += row[i] * in[i];
+      out[j] = acc;
+      for (int k = 0; k < n_tangents; ++k) {
+        double t = 0.0;
+        for (int i = 0; i < w_in; ++i) t += row[i] * in[(1 + k) * w_in + i];
+        out[(1 + k) * w_out + j] = t;
+      }
+      if (track_laplacian) {
+        double t = 0.0;
+        for (int i = 0; i < w_in; ++i) t += row[i] * in[lap * w_in + i];
+        out[lap * w_out + j] = t;
+      }
+    }
+  }
+
+  /// First layer: the input jet is (x, e_k, 0), so the tangents are W's columns.
+  KOKKOS_INLINE_FUNCTION void first_linear(const double* x, double* out) const {
+    const int w_in = layout.width[0], w_out = layout.width[1];
+    const int lap = n_components() - 1;
+    const double* W = params.data() + layout.w_offset[0];
+    const double* b = params.data() + layout.b_offset[0];
+    for (int j = 0; j < w_out; ++j) {
+      double acc = b[j];
+      for (int i = 0; i < w_in; ++i) acc += W[j * w_in + i] * x[i];
+      out[j] = acc;
+      for (int k = 0; k < n_tangents; ++k) out[(1 + k) * w_out + j] = W[j * w_in + k];
+      if (track_laplacian) out[lap * w_out + j] = 0.0;
+    }
+  }
+
+  KOKKOS_INLINE_FUNCTION double* hidden_block(double* ws, int l) const { return ws + hidden_block_offset(l); }
+  KOKKOS_INLINE_FUNCTION double* scratch(double* ws, int which) const {
+    return ws + hidden_block_offset(layout.n_layers - 1) + which * n_components() * layout.max_width;
+  }
+
+  /// Forward pass: fills the workspace (needed by backward) and the jet.
+  KOKKOS_INLINE_FUNCTION void forward(const double* x, double* ws, PointJet& jet) const {
+    const int L = layout.n_layers;
+    const int n_out = layout.width[L];
+    const int lap = n_components() - 1;
+    double* out = scratch(ws, 1);
+    if (L == 1) {
+      first_linear(x, out);
+    } else {
+      first_linear(x, hidden_block(ws, 0));
+      double* a_jet = scratch(ws, 0);
+      for (int l = 1; l < L; ++l) {
+        activate(l - 1, hidden_block(ws, l - 1), a_jet);
+        linear(l, a_jet, l + 1 < L ? hidden_block(ws, l) : out);
+      }
+    }
+    for (int o = 0; o < n_out; ++o) {
+      jet.value[o] = out[o];
+      for (int k = 0; k < kMaxInputs; ++k) jet.grad[o][k] = k < n_tangents ? out[(1 + k) * n_out + o] : 0.0;
+      jet.lap[o] = track_laplacian ? out[lap * n_out + o] : 0.0;
+    }
+  }
+
+  /// Reverse pass after forward() on the same point and workspace: adds
+  /// ∂L/∂θ to grad[0..n_params) given the seeds ∂L/∂(jet).
+  KOKKOS_INLINE_FUNCTION void backward(const double* x, double* ws, const PointJet& seed, double* grad) const {
+    const int L = layout.n_layers;
+    const int nc = n_components();
+    const int lap = nc - 1;
+    double* a_jet = scratch(ws, 0);
+    double* adj = scratch(ws, 1);       // adjoint of the current layer's output jet
+    double* adj_in = scratch(ws, 2);    // adjoint of its input a-jet
+    const int n_out = layout.width[L];
+    for (int o = 0; o < n_out; ++o) {
+      adj[o] = seed.value[o];
+      for (int k = 0; k < n_tangents; ++k) adj[(1 + k) * n_out + o] = seed.grad[o][k];
+      if (track_laplacian) adj[lap * n_out + o] = seed.lap[o];
+    }
+    for (int l = L - 1; l >= 0; --l) {
+      const int w_in = layout.width[l], w_out = layout.width[l + 1];
+      const double* W = params.data() + layout.w_offset[l];
+      double* gW = grad + layout.w_offset[l];
+      double* gb = grad + layout.b_offset[l];
+      if (l == 0) {
+        for (int j = 0; j < w_out; ++j) {
+          gb[j] += adj[j];
+          for (int i = 0; i < w_in; ++i) {
+            double g = adj[j] * x[i];
+            if (i < n_tangents) g += adj[(1 + i) * w_out + j];
+            gW[j * w_in + i] += g;
+          }
+        }
+        break;
+      }
+      activate(l - 1, hidden_block(ws, l - 1), a_jet);
+      for (int j = 0; j < w_out; ++j) {
+        gb[j] += adj[j];
+        const double a0 = adj[j];
+        double* grow = gW + j * w_in;
+        for (int i = 0; i < w_in; ++i) grow[i] += a0 * a_jet[i];
+        for (int k = 0; k < n_tangents; ++k) {
+          const double ak = adj[(1 + k) * w_out + j];
+          for (int i = 0; i < w_in; ++i) grow[i] += ak * a_jet[(1 + k) * w_in + i];
+        }
+        if (track_laplacian) {
+          const double al = adj[lap * w_out + j];
+          for (int i = 0; i < w_in; ++i) grow[i] += al * a_jet[lap * w_in + i];
+        }
+      }
+      // Adjoint of the input a-jet: W^T adj, component by component.
+      for (int i = 0; i < (1 + n_tangents) * w_in; ++i) adj_in[i] = 0.0;
+      if (track_laplacian)
+        for (int i = 0; i < w_in; ++i) adj_in[lap * w_in + i] = 0.0;
+      for (int j = 0; j < w_out; ++j) {
+        const double* row = W + j * w_in;
+        const double a0 = adj[j];
+        for (int i = 0; i < w_in; ++i) adj_in[i] += row[i] * a0;
+        for (int k = 0; k < n_tangents; ++k) {
+          const double ak = adj[(1 + k) * w_out + j];
+          for (int i = 0; i < w_in; ++i) adj_in[(1 + k) * w_in + i] += row[i] * ak;
+        }
+        if (track_laplacian) {
+          const double al = adj[lap * w_out + j];
+          for (int i = 0; i < w_in; ++i) adj_in[lap * w_in + i] += row[i] * al;
+        }
+      }
+      // Through the activation of hidden layer l-1: a-jet adjoint -> z-jet adjoint.
+      const double* z_jet = hidden_block(ws, l - 1);
+      const int w = w_in;
+      for (int j = 0; j < w; ++j) {
+        const double alpha = alpha_of(l - 1, j);
+        const ActivationValues v = activation_values(layout.activation, z_jet[j], alpha);
+        const double a_bar = adj_in[j];
+        const double lap_bar = track_laplacian ? adj_in[lap * w + j] : 0.0;
+        const double z_lap = track_laplacian ? z_jet[lap * w + j] : 0.0;
+        double q = 0.0, tangent_term = 0.0, tangent_alpha = 0.0;
+        for (int k = 0; k < n_tangents; ++k) {
+          const double zk = z_jet[(1 + k) * w + j];
+          const double tk_bar = adj_in[(1 + k) * w + j];
+          if (k < n_laplacian_dims) q += zk * zk;
+          tangent_term += tk_bar * zk;
+          adj[(1 + k) * w + j] = tk_bar * v.d1 + (k < n_laplacian_dims ? 2.0 * lap_bar * v.d2 * zk : 0.0);
+        }
+        tangent_alpha = tangent_term * v.dd1_dalpha;
+        adj[j] = a_bar * v.d1 + tangent_term * v.d2 + lap_bar * (v.d2 * z_lap + v.d3 * q);
+        if (track_laplacian) adj[lap * w + j] = lap_bar * v.d1;
+        const int ao = layout.alpha_offset[l - 1];
+        if (ao >= 0) {
+          grad[ao + layout.alpha_stride[l - 1] * j] +=
+              a_bar * v.df_dalpha + tangent_alpha + lap_bar * (v.dd1_dalpha * z_lap + v.dd2_dalpha * q);
+        }
+      }
+    }
+  }
+};
+
+}  // namespace pinn::detail

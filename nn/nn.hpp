@@ -1,0 +1,12 @@
+/// @file nn/nn.hpp
+/// @brief Umbrella header of the network library.
+#pragma once
+
+#include "nn/activation.hpp"
+#include "nn/adam.hpp"
+#include "nn/error.hpp"
+#include "nn/kokkos_types.hpp"
+#include "nn/learning_rate.hpp"
+#include "nn/mlp.hpp"
+#include "nn/mlp_evaluation.hpp"
+#include "nn/point_jet.hpp"
