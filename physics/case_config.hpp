@@ -1,0 +1,65 @@
+/// @file physics/case_config.hpp
+/// @brief Everything a case file says, as plain data (every key and its
+/// default is documented in cases/README.md).
+#pragma once
+
+#include "nn/learning_rate.hpp"
+#include "nn/mlp.hpp"
+#include "physics/domain.hpp"
+#include "physics/loss_settings.hpp"
+#include "physics/problem.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+enum class StageType { adam, sgd, ceres_lm, ceres_lbfgs };
+std::string to_string(StageType type);
+
+struct StageConfig {
+  StageType type = StageType::adam;
+  int iterations = 2000;
+  LearningRateSchedule schedule;  ///< learning_rate, schedule, min_learning_rate, lr_gamma, lr_step
+  /// Augmented-Lagrangian outer iterations: the stage is split into
+  /// multiplier_updates + 1 rounds with λ ← max(0, λ + μ(ψ − u)) between them.
+  int multiplier_updates = 0;
+  double penalty_growth = 1.0;  ///< μ ← min(max_penalty, μ·growth) at each update (continuation)
+  double max_penalty = 1e12;
+  double time_limit = 0.0;      ///< seconds; 0 = none
+};
+
+struct SamplingConfig {
+  int interior = 256;
+  int boundary = 0;  ///< 0: chosen from the domain (2 in 1D, 4·√interior in 2D)
+  SamplingMethod method = SamplingMethod::grid;
+};
+
+struct OutputConfig {
+  std::string directory;     ///< default results/<case name>
+  int snapshots = 0;         ///< solution snapshots through training (training.pvd)
+  int log_every = 100;       ///< history.csv row every N iterations
+  int evaluation_points = 0; ///< per dimension; 0: 1001 in 1D, 201 in 2D, 41 in 3D
+};
+
+/// The source texts of the problem data, for reports.
+struct ProblemTexts {
+  std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
+};
+
+struct CaseConfig {
+  std::string path;  ///< the case file ("" for cases built in C++)
+  ObstacleProblem problem;
+  ProblemTexts texts;
+  MlpConfig network;
+  LossSettings loss;
+  SamplingConfig sampling;
+  std::vector<StageConfig> stages;
+  OutputConfig output;
+  std::uint64_t seed = 1;
+  int threads = 0;  ///< 0: Kokkos default
+  std::string effective_json;  ///< the configuration after defaults and --set, as JSON
+};
+
+}  // namespace pinn

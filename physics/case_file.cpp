@@ -1,0 +1,471 @@
+/// @file physics/case_file.cpp
+/// @brief TOML case files -> CaseConfig, strictly validated.
+#include "physics/case_file.hpp"
+
+#include "nn/error.hpp"
+#include "physics/expression.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <set>
+#include <sstream>
+
+namespace pinn {
+
+std::string to_string(StageType type) {
+  switch (type) {
+    case StageType::adam: return "adam";
+    case StageType::sgd: return "sgd";
+    case StageType::ceres_lm: return "ceres_lm";
+    case StageType::ceres_lbfgs: return "ceres_lbfgs";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string location(const toml::source_region& src, const std::string& file) {
+  std::ostringstream out;
+  out << (src.path ? *src.path : file);
+  if (src.begin.line > 0) out << ":" << src.begin.line << ":" << src.begin.column;
+  return out.str();
+}
+
+std::string describe_node(const toml::node& node) {
+  std::ostringstream out;
+  switch (node.type()) {
+    case toml::node_type::string: out << "the string \"" << node.value<std::string>().value_or("") << "\""; break;
+    case toml::node_type::integer: out << "the integer " << node.value<int64_t>().value_or(0); break;
+    case toml::node_type::floating_point: out << "the number " << node.value<double>().value_or(0); break;
+    case toml::node_type::boolean: out << "the boolean " << (node.value<bool>().value_or(false) ? "true" : "false"); break;
+    case toml::node_type::array: out << "an array"; break;
+    case toml::node_type::table: out << "a table"; break;
+    default: out << "a date/time"; break;
+  }
+  return out.str();
+}
+
+/// One TOML table being read: typed getters that record which keys are
+/// allowed, and finish() which rejects every key nobody asked for.
+class Section {
+ public:
+  Section(const toml::table* table, std::string name, std::string file, toml::source_region where)
+      : table_(table), name_(std::move(name)), file_(std::move(file)), where_(where) {}
+
+  bool present() const { return table_ != nullptr; }
+  const std::string& name() const { return name_; }
+  std::string here() const { return location(where_, file_); }
+
+  const toml::node* node(const std::string& key) {
+    allowed_.push_back(key);
+    return table_ ? table_->get(key) : nullptr;
+  }
+  std::string where(const toml::node& n) const { return location(n.source(), file_); }
+  std::string key_name(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
+
+  std::string get_string(const std::string& key, const std::string& fallback, bool required = false) {
+    const toml::node* n = node(key);
+    if (!n) {
+      PINN_USER_REQUIRE(!required, here() << ": " << key_name(key) << " is missing; it is required (a string)");
+      return fallback;
+    }
+    PINN_USER_REQUIRE(n->is_string(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                                << "; allowed: a string");
+    return *n->value<std::string>();
+  }
+
+  std::string get_choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices) {
+    const toml::node* n = node(key);
+    std::string value = fallback;
+    std::string at = here();
+    if (n) {
+      at = where(*n);
+      value = n->is_string() ? *n->value<std::string>() : "";
+      if (!n->is_string()) {
+        PINN_USER_REQUIRE(false, at << ": " << key_name(key) << ": found " << describe_node(*n)
+                                    << "; allowed: " << join(choices));
+      }
+    }
+    PINN_USER_REQUIRE(std::find(choices.begin(), choices.end(), value) != choices.end(),
+                      at << ": " << key_name(key) << ": found \"" << value << "\"; allowed: " << join(choices));
+    return value;
+  }
+
+  double get_double(const std::string& key, double fallback, double min, double max, bool min_exclusive = false) {
+    const toml::node* n = node(key);
+    if (!n) return fallback;
+    PINN_USER_REQUIRE(n->is_number(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                                << "; allowed: a number in " << range(min, max, min_exclusive));
+    const double v = n->is_integer() ? static_cast<double>(*n->value<int64_t>()) : *n->value<double>();
+    const bool ok = std::isfinite(v) && (min_exclusive ? v > min : v >= min) && v <= max;
+    PINN_USER_REQUIRE(ok, where(*n) << ": " << key_name(key) << ": found " << v << "; allowed: a number in "
+                                    << range(min, max, min_exclusive));
+    return v;
+  }
+
+  int64_t get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+    const toml::node* n = node(key);
+    if (!n) return fallback;
+    PINN_USER_REQUIRE(n->is_integer(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                                 << "; allowed: an integer in [" << min << ", " << max << "]");
+    const int64_t v = *n->value<int64_t>();
+    PINN_USER_REQUIRE(v >= min && v <= max, where(*n) << ": " << key_name(key) << ": found " << v
+                                                      << "; allowed: an integer in [" << min << ", " << max << "]");
+    return v;
+  }
+
+  std::vector<double> get_numbers(const std::string& key, std::size_t count, std::vector<double> fallback) {
+    const toml::node* n = node(key);
+    if (!n) return fallback;
+    const std::string allowed = count == 1 ? "a number" : "an array of " + std::to_string(count) + " numbers";
+    if (count == 1 && n->is_number())
+      return {n->is_integer() ? static_cast<double>(*n->value<int64_t>()) : *n->value<double>()};
+    PINN_USER_REQUIRE(n->is_array() && n->as_array()->size() == count,
+                      where(*n) << ": " << key_name(key) << ": found " << describe_node(*n) << "; allowed: " << allowed);
+    std::vector<double> out;
+    for (const toml::node& e : *n->as_array()) {
+      PINN_USER_REQUIRE(e.is_number() && std::isfinite(e.value<double>().value_or(NAN)),
+                        where(e) << ": " << key_name(key) << ": found " << describe_node(e)
+                                 << "; allowed: finite numbers");
+      out.push_back(e.is_integer() ? static_cast<double>(*e.value<int64_t>()) : *e.value<double>());
+    }
+    return out;
+  }
+
+  std::vector<int> get_widths(const std::string& key, std::vector<int> fallback) {
+    const toml::node* n = node(key);
+    if (!n) return fallback;
+    PINN_USER_REQUIRE(n->is_array() && !n->as_array()->empty(),
+                      where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                << "; allowed: a non-empty array of layer widths, e.g. [32, 32]");
+    std::vector<int> out;
+    for (const toml::node& e : *n->as_array()) {
+      PINN_USER_REQUIRE(e.is_integer() && *e.value<int64_t>() >= 1 && *e.value<int64_t>() <= 4096,
+                        where(e) << ": " << key_name(key) << ": found " << describe_node(e)
+                                 << "; allowed: integer widths in [1, 4096]");
+      out.push_back(static_cast<int>(*e.value<int64_t>()));
+    }
+    PINN_USER_REQUIRE(out.size() < static_cast<std::size_t>(kMaxLinearLayers),
+                      where(*n) << ": " << key_name(key) << ": found " << out.size()
+                                << " hidden layers; allowed: 1 to " << kMaxLinearLayers - 1);
+    return out;
+  }
+
+  /// A sub-table given inline ({ ... }) or as [section.key].
+  Section table(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return Section(nullptr, key_name(key), file_, where_);
+    PINN_USER_REQUIRE(n->is_table(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                               << "; allowed: a table");
+    return Section(n->as_table(), key_name(key), file_, n->source());
+  }
+
+  void finish() const {
+    if (!table_) return;
+    for (const auto& [key, value] : *table_) {
+      const std::string k(key.str());
+      if (std::find(allowed_.begin(), allowed_.end(), k) == allowed_.end()) {
+        PINN_USER_REQUIRE(false, location(value.source(), file_) << ": unknown key '" << key_name(k)
+                                                                 << "'; allowed: " << join(allowed_));
+      }
+    }
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : "|") + s;
+    return out;
+  }
+  static std::string range(double min, double max, bool min_exclusive) {
+    std::ostringstream out;
+    out << (min_exclusive ? "(" : "[") << min << ", " << max << "]";
+    return out.str();
+  }
+
+  const toml::table* table_;
+  std::string name_, file_;
+  toml::source_region where_;
+  std::vector<std::string> allowed_;
+};
+
+/// Applies one "a.b.c=value" override to the parsed table.
+void apply_override(toml::table& root, const std::string& text) {
+  const auto eq = text.find('=');
+  PINN_USER_REQUIRE(eq != std::string::npos && eq > 0,
+                    "--set " << text << ": expected section.key=value, e.g. --set network.activation=tanh");
+  const std::string path = text.substr(0, eq), value_text = text.substr(eq + 1);
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  PINN_USER_REQUIRE(parts.size() >= 2 && std::none_of(parts.begin(), parts.end(), [](auto& p) { return p.empty(); }),
+                    "--set " << text << ": expected section.key=value (at least two names joined by '.')");
+  toml::table parsed;
+  const std::string source = "--set " + path;
+  try {
+    parsed = toml::parse("v = " + value_text, source);
+  } catch (const toml::parse_error&) {
+    // A bare word such as tanh is meant as a string.
+    parsed = toml::parse("v = \"" + value_text + "\"", source);
+  }
+  toml::node* container = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (auto* table = container->as_table()) {
+      toml::node* next = table->get(part);
+      if (!next) {
+        table->insert(part, toml::table{});
+        next = table->get(part);
+      }
+      container = next;
+    } else if (auto* array = container->as_array()) {
+      char* end = nullptr;
+      const long index = std::strtol(part.c_str(), &end, 10);
+      PINN_USER_REQUIRE(end && *end == '\0' && index >= 0 && static_cast<std::size_t>(index) < array->size(),
+                        "--set " << text << ": '" << part << "' is not an index of the " << array->size()
+                                 << " entries of this array (use 0.." << static_cast<long>(array->size()) - 1 << ")");
+      container = array->get(static_cast<std::size_t>(index));
+    } else {
+      PINN_USER_REQUIRE(false, "--set " << text << ": '" << part << "' is a value, not a section");
+    }
+  }
+  auto* table = container->as_table();
+  PINN_USER_REQUIRE(table, "--set " << text << ": the parent of '" << parts.back() << "' is not a table");
+  table->insert_or_assign(parts.back(), *parsed.get("v"));
+}
+
+Expression make_expression(Section& s, const std::string& key, const std::string& text) {
+  const toml::node* n = s.node(key);  // already validated as a string; used for the location
+  const std::string where = (n ? s.where(*n) : s.here()) + ": " + s.key_name(key);
+  return Expression(text, where);
+}
+
+ScalarFunction as_function(const Expression& e, int dim) {
+  auto shared = std::make_shared<Expression>(e);
+  return [shared, dim](const double* x) { return (*shared)(x, dim); };
+}
+
+Domain parse_domain(Section& problem) {
+  Section d = problem.table("domain");
+  PINN_USER_REQUIRE(d.present(), problem.here() << ": problem.domain is missing; e.g. domain = { type = \"interval\", "
+                                                   "min = 0.0, max = 1.0 }");
+  const std::string type = d.get_choice("type", "", {"interval", "rectangle", "box", "disk"});
+  Domain domain = Domain::interval(0, 1);
+  try {
+    if (type == "interval") {
+      const double min = d.get_numbers("min", 1, {0.0})[0], max = d.get_numbers("max", 1, {1.0})[0];
+      domain = Domain::interval(min, max);
+    } else if (type == "rectangle") {
+      auto min = d.get_numbers("min", 2, {0.0, 0.0}), max = d.get_numbers("max", 2, {1.0, 1.0});
+      domain = Domain::rectangle({min[0], min[1]}, {max[0], max[1]});
+    } else if (type == "box") {
+      auto min = d.get_numbers("min", 3, {0.0, 0.0, 0.0}), max = d.get_numbers("max", 3, {1.0, 1.0, 1.0});
+      domain = Domain::box({min[0], min[1], min[2]}, {max[0], max[1], max[2]});
+    } else {
+      auto center = d.get_numbers("center", 2, {0.0, 0.0});
+      const double radius = d.get_numbers("radius", 1, {1.0})[0];
+      domain = Domain::disk({center[0], center[1]}, radius);
+    }
+  } catch (const UserError& e) {
+    throw UserError(d.here() + ": problem.domain: " + e.what());
+  }
+  d.finish();
+  return domain;
+}
+
+void check_obstacle_below_boundary(const CaseConfig& c, const std::string& where) {
+  const ObstacleProblem& p = c.problem;
+  const int dim = p.domain.dim();
+  const std::vector<double> pts = p.domain.sample_boundary(dim == 1 ? 2 : 400);
+  for (std::size_t i = 0; i < pts.size() / dim; ++i) {
+    const double* x = &pts[i * dim];
+    const double g = p.boundary(x);
+    std::ostringstream at;
+    for (int k = 0; k < dim; ++k) at << (k ? ", " : "") << x[k];
+    if (p.has_lower()) {
+      const double psi = p.lower_obstacle(x);
+      PINN_USER_REQUIRE(psi <= g + 1e-12 * (1 + std::abs(g)),
+                        where << ": the obstacle is above the boundary data at (" << at.str() << "): psi = " << psi
+                              << " > g = " << g << "; no admissible solution exists. Allowed: psi <= g on the boundary");
+    }
+    if (p.has_upper()) {
+      const double psi = p.upper_obstacle(x);
+      PINN_USER_REQUIRE(psi >= g - 1e-12 * (1 + std::abs(g)),
+                        where << ": the upper obstacle is below the boundary data at (" << at.str()
+                              << "): upper_obstacle = " << psi << " < g = " << g << "; allowed: upper_obstacle >= g");
+    }
+  }
+}
+
+CaseConfig build_config(const toml::table& root, const std::string& file) {
+  CaseConfig c;
+  c.path = file;
+  Section top(&root, "", file, root.source());
+
+  // [problem]
+  Section problem = top.table("problem");
+  PINN_USER_REQUIRE(problem.present(), file << ": the [problem] section is missing");
+  c.problem.name = problem.get_string("name", "", true);
+  PINN_USER_REQUIRE(!c.problem.name.empty() && c.problem.name.find('/') == std::string::npos,
+                    problem.here() << ": problem.name: found \"" << c.problem.name
+                                   << "\"; allowed: a non-empty name without '/'");
+  c.texts.description = problem.get_string("description", "");
+  c.problem.domain = parse_domain(problem);
+  const int dim = c.problem.domain.dim();
+  c.texts.source = problem.get_string("source", "0");
+  c.problem.source = as_function(make_expression(problem, "source", c.texts.source), dim);
+  Section boundary = problem.table("boundary");
+  boundary.get_choice("type", "dirichlet", {"dirichlet"});
+  c.texts.boundary = boundary.get_string("value", "0");
+  c.problem.boundary = as_function(make_expression(boundary, "value", c.texts.boundary), dim);
+  boundary.finish();
+  c.texts.obstacle = problem.get_string("obstacle", "");
+  if (!c.texts.obstacle.empty()) c.problem.lower_obstacle = as_function(make_expression(problem, "obstacle", c.texts.obstacle), dim);
+  c.texts.upper_obstacle = problem.get_string("upper_obstacle", "");
+  if (!c.texts.upper_obstacle.empty())
+    c.problem.upper_obstacle = as_function(make_expression(problem, "upper_obstacle", c.texts.upper_obstacle), dim);
+  PINN_USER_REQUIRE(c.problem.has_lower() || c.problem.has_upper(),
+                    problem.here() << ": problem: neither 'obstacle' nor 'upper_obstacle' is given; an obstacle "
+                                      "problem needs at least one");
+  c.texts.exact = problem.get_string("exact", "");
+  if (!c.texts.exact.empty()) c.problem.exact = as_function(make_expression(problem, "exact", c.texts.exact), dim);
+  c.texts.lift = problem.get_string("lift", "");
+  if (!c.texts.lift.empty()) c.problem.lift = as_function(make_expression(problem, "lift", c.texts.lift), dim);
+  problem.finish();
+
+  // [network]
+  Section network = top.table("network");
+  c.network.n_inputs = dim;
+  c.network.hidden = network.get_widths("hidden", {32, 32});
+  c.network.activation = activation_from_string(
+      network.get_choice("activation", "tanh", {"relu", "leaky_relu", "prelu", "tanh", "softplus", "sin"}));
+  c.network.alpha = network.get_double("alpha", 0.1, 0.0, 1.0);
+  c.network.alpha_mode = network.get_choice("alpha_mode", "layer", {"layer", "channel"}) == "channel"
+                             ? AlphaMode::channel
+                             : AlphaMode::layer;
+  c.network.alpha_constraint = network.get_choice("alpha_constraint", "none", {"none", "monotone"}) == "monotone"
+                                   ? AlphaConstraint::monotone
+                                   : AlphaConstraint::none;
+  for (int k = 0; k < dim; ++k) {
+    c.network.input_lower.push_back(c.problem.domain.lower()[k]);
+    c.network.input_upper.push_back(c.problem.domain.upper()[k]);
+  }
+  network.finish();
+
+  // [loss]
+  Section loss = top.table("loss");
+  const toml::node* form_node = loss.node("form");
+  c.loss.form = loss_form_from_string(loss.get_choice("form", "energy", {"energy", "first_order", "strong", "proximal"}));
+  c.loss.barrier = barrier_from_string(loss.get_choice("barrier", "relu2", {"relu2", "leaky2", "softplus"}));
+  c.loss.complementarity =
+      complementarity_from_string(loss.get_choice("complementarity", "min", {"min", "fischer_burmeister"}));
+  c.loss.boundary = boundary_mode_from_string(loss.get_choice("boundary", "hard", {"hard", "penalty"}));
+  c.loss.penalty = loss.get_double("penalty", 1e3, 0.0, 1e15);
+  c.loss.boundary_weight = loss.get_double("boundary_weight", 1e3, 0.0, 1e15, true);
+  c.loss.leaky_beta = loss.get_double("leaky_beta", 0.01, 0.0, 1.0, true);
+  c.loss.softplus_sharpness = loss.get_double("softplus_sharpness", 50.0, 0.0, 1e8, true);
+  c.loss.proximal_step = loss.get_double("proximal_step", 0.1, 0.0, 1e3, true);
+  loss.finish();
+  const std::string form_at = form_node ? loss.where(*form_node) : loss.here();
+  if ((c.loss.form == LossForm::strong || c.loss.form == LossForm::proximal) &&
+      is_piecewise_linear(c.network.activation)) {
+    PINN_USER_REQUIRE(false, form_at << ": loss.form = \"" << to_string(c.loss.form)
+                                     << "\" cannot be used with network.activation = \""
+                                     << to_string(c.network.activation)
+                                     << "\": a piecewise-linear network has Δu = 0 almost everywhere, so the PDE "
+                                        "residual would teach it nothing. Use form = \"energy\" or \"first_order\" "
+                                        "with this activation, or a smooth activation (tanh, softplus, sin)");
+  }
+  PINN_USER_REQUIRE(!(c.loss.form == LossForm::proximal && c.problem.has_upper()),
+                    form_at << ": loss.form = \"proximal\" supports a lower obstacle only; found an upper_obstacle. "
+                               "Use form = \"energy\", \"first_order\" or \"strong\"");
+  if (c.loss.form == LossForm::first_order) c.network.n_outputs = 1 + dim;
+
+  // [sampling]
+  Section sampling = top.table("sampling");
+  c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
+  c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
+  c.sampling.method = sampling_from_string(sampling.get_choice("method", "grid", {"grid", "random", "halton", "sobol"}));
+  sampling.finish();
+
+  // [[stage]]
+  const toml::node* stages = top.node("stage");
+  if (stages) {
+    PINN_USER_REQUIRE(stages->is_array_of_tables(), top.where(*stages)
+                                                        << ": stage: found " << describe_node(*stages)
+                                                        << "; allowed: [[stage]] tables");
+    int index = 0;
+    for (const toml::node& entry : *stages->as_array()) {
+      Section s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source());
+      StageConfig stage;
+      const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
+      PINN_USER_REQUIRE(type == "adam" || type == "sgd",
+                        s.here() << ": " << s.name() << ".type = \"" << type
+                                 << "\": the Ceres stages are not part of this build yet; allowed now: adam|sgd");
+      stage.type = type == "adam" ? StageType::adam : StageType::sgd;
+      stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
+      stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
+      stage.schedule.kind = schedule_from_string(s.get_choice("schedule", "constant", {"constant", "step", "cosine", "exponential"}));
+      stage.schedule.minimum = s.get_double("min_learning_rate", 0.0, 0.0, stage.schedule.initial);
+      stage.schedule.gamma = s.get_double("lr_gamma", 0.5, 0.0, 1.0, true);
+      stage.schedule.step_size = static_cast<int>(s.get_int("lr_step", 1000, 1, 100'000'000));
+      stage.schedule.total = std::max(1, stage.iterations);
+      stage.multiplier_updates = static_cast<int>(s.get_int("multiplier_updates", 0, 0, 100'000));
+      stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
+      stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
+      stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
+      s.finish();
+      c.stages.push_back(stage);
+    }
+  }
+  if (c.stages.empty()) c.stages.push_back(StageConfig{});
+
+  // [output]
+  Section output = top.table("output");
+  c.output.directory = output.get_string("directory", "results/" + c.problem.name);
+  c.output.snapshots = static_cast<int>(output.get_int("snapshots", 0, 0, 10'000));
+  c.output.log_every = static_cast<int>(output.get_int("log_every", 100, 1, 100'000'000));
+  c.output.evaluation_points = static_cast<int>(output.get_int("evaluation_points", 0, 0, 100'000));
+  output.finish();
+
+  // [run]
+  Section run = top.table("run");
+  c.seed = static_cast<std::uint64_t>(run.get_int("seed", 1, 0, std::numeric_limits<int64_t>::max()));
+  c.threads = static_cast<int>(run.get_int("threads", 0, 0, 4096));
+  run.finish();
+
+  top.finish();
+  check_obstacle_below_boundary(c, problem.here());
+  std::ostringstream json;
+  json << toml::json_formatter{root};
+  c.effective_json = json.str();
+  return c;
+}
+
+}  // namespace
+
+CaseConfig parse_case(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    PINN_USER_REQUIRE(false, location(e.source(), name) << ": TOML syntax error: " << e.description());
+  }
+  for (const std::string& o : overrides) apply_override(root, o);
+  return build_config(root, name);
+}
+
+CaseConfig load_case_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  PINN_USER_REQUIRE(in.good(), path << ": cannot open the case file (does it exist and is it readable?)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_case(buffer.str(), path, overrides);
+}
+
+}  // namespace pinn

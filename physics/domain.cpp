@@ -1,0 +1,304 @@
+/// @file physics/domain.cpp
+/// @brief Domains, their distance functions and point sampling.
+#include "physics/domain.hpp"
+
+#include "nn/error.hpp"
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+namespace pinn {
+
+Domain Domain::interval(double min, double max) {
+  PINN_USER_REQUIRE(std::isfinite(min) && std::isfinite(max) && min < max,
+                    "interval domain: found min = " << min << ", max = " << max << "; need finite min < max");
+  Domain d;
+  d.kind_ = DomainKind::interval;
+  d.dim_ = 1;
+  d.lower_ = {min, 0, 0};
+  d.upper_ = {max, 0, 0};
+  return d;
+}
+
+Domain Domain::rectangle(std::array<double, 2> min, std::array<double, 2> max) {
+  for (int k = 0; k < 2; ++k)
+    PINN_USER_REQUIRE(std::isfinite(min[k]) && std::isfinite(max[k]) && min[k] < max[k],
+                      "rectangle domain: coordinate " << k << " has min = " << min[k] << ", max = " << max[k]
+                                                      << "; need finite min < max");
+  Domain d;
+  d.kind_ = DomainKind::rectangle;
+  d.dim_ = 2;
+  d.lower_ = {min[0], min[1], 0};
+  d.upper_ = {max[0], max[1], 0};
+  return d;
+}
+
+Domain Domain::box(std::array<double, 3> min, std::array<double, 3> max) {
+  for (int k = 0; k < 3; ++k)
+    PINN_USER_REQUIRE(std::isfinite(min[k]) && std::isfinite(max[k]) && min[k] < max[k],
+                      "box domain: coordinate " << k << " has min = " << min[k] << ", max = " << max[k]
+                                                << "; need finite min < max");
+  Domain d;
+  d.kind_ = DomainKind::box;
+  d.dim_ = 3;
+  d.lower_ = min;
+  d.upper_ = max;
+  return d;
+}
+
+Domain Domain::disk(std::array<double, 2> center, double radius) {
+  PINN_USER_REQUIRE(std::isfinite(radius) && radius > 0.0, "disk domain: found radius " << radius
+                                                                                        << "; need radius > 0");
+  Domain d;
+  d.kind_ = DomainKind::disk;
+  d.dim_ = 2;
+  d.center_ = {center[0], center[1], 0};
+  d.radius_ = radius;
+  d.lower_ = {center[0] - radius, center[1] - radius, 0};
+  d.upper_ = {center[0] + radius, center[1] + radius, 0};
+  return d;
+}
+
+double Domain::measure() const {
+  if (kind_ == DomainKind::disk) return M_PI * radius_ * radius_;
+  double m = 1.0;
+  for (int k = 0; k < dim_; ++k) m *= upper_[k] - lower_[k];
+  return m;
+}
+
+double Domain::boundary_measure() const {
+  switch (kind_) {
+    case DomainKind::interval: return 2.0;  // two points, counting measure
+    case DomainKind::rectangle: return 2.0 * ((upper_[0] - lower_[0]) + (upper_[1] - lower_[1]));
+    case DomainKind::box: {
+      const double a = upper_[0] - lower_[0], b = upper_[1] - lower_[1], c = upper_[2] - lower_[2];
+      return 2.0 * (a * b + b * c + a * c);
+    }
+    case DomainKind::disk: return 2.0 * M_PI * radius_;
+  }
+  return 0.0;
+}
+
+bool Domain::contains(const double* x) const {
+  if (kind_ == DomainKind::disk) {
+    const double dx = x[0] - center_[0], dy = x[1] - center_[1];
+    return dx * dx + dy * dy <= radius_ * radius_;
+  }
+  for (int k = 0; k < dim_; ++k)
+    if (x[k] < lower_[k] || x[k] > upper_[k]) return false;
+  return true;
+}
+
+DistanceJet Domain::distance(const double* x) const {
+  DistanceJet d;
+  if (kind_ == DomainKind::disk) {
+    const double r2 = radius_ * radius_;
+    double s = 0.0;
+    for (int k = 0; k < 2; ++k) {
+      const double dx = x[k] - center_[k];
+      s += dx * dx;
+      d.grad[k] = -2.0 * dx / r2;
+    }
+    d.value = (r2 - s) / r2;
+    d.laplacian = -4.0 / r2;
+    return d;
+  }
+  // Product of one-dimensional bumps φ_k = 4(x−a)(b−x)/(b−a)².
+  double phi[3], dphi[3], ddphi[3];
+  for (int k = 0; k < dim_; ++k) {
+    const double a = lower_[k], b = upper_[k], scale = 4.0 / ((b - a) * (b - a));
+    phi[k] = scale * (x[k] - a) * (b - x[k]);
+    dphi[k] = scale * (a + b - 2.0 * x[k]);
+    ddphi[k] = -2.0 * scale;
+  }
+  d.value = 1.0;
+  for (int k = 0; k < dim_; ++k) d.value *= phi[k];
+  for (int k = 0; k < dim_; ++k) {
+    double others = 1.0;
+    for (int m = 0; m < dim_; ++m)
+      if (m != k) others *= phi[m];
+    d.grad[k] = dphi[k] * others;
+    d.laplacian += ddphi[k] * others;
+  }
+  return d;
+}
+
+namespace {
+
+double radical_inverse(std::uint64_t index, int base) {
+  double result = 0.0, f = 1.0 / base;
+  while (index > 0) {
+    result += f * static_cast<double>(index % base);
+    index /= base;
+    f /= base;
+  }
+  return result;
+}
+
+/// Sobol points for the first three dimensions (direction numbers from the
+/// primitive polynomials 1, x+1, x²+x+1), skipping the origin.
+double sobol(std::uint64_t index, int dim) {
+  static const int degree[3] = {0, 1, 2};
+  static const int coeff[3] = {0, 0, 1};
+  static const unsigned initial[3][2] = {{1, 1}, {1, 1}, {1, 3}};
+  unsigned v[32];
+  for (int k = 0; k < 32; ++k) {
+    if (dim == 0) {
+      v[k] = 1u << (31 - k);
+      continue;
+    }
+    const int s = degree[dim];
+    if (k < s) {
+      v[k] = initial[dim][k] << (31 - k);
+    } else {
+      unsigned value = v[k - s] ^ (v[k - s] >> s);
+      for (int j = 1; j < s; ++j) value ^= ((coeff[dim] >> (s - 1 - j)) & 1u) * v[k - j];
+      v[k] = value;
+    }
+  }
+  unsigned x = 0;
+  const std::uint64_t gray = index ^ (index >> 1);
+  for (int k = 0; k < 32; ++k)
+    if ((gray >> k) & 1u) x ^= v[k];
+  return static_cast<double>(x) / 4294967296.0;
+}
+
+}  // namespace
+
+std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {
+  PINN_USER_REQUIRE(n >= 1, "sampling.interior: found " << n << "; need at least 1 point");
+  std::vector<double> points;
+  points.reserve(static_cast<std::size_t>(n) * dim_);
+  auto push_scaled = [&](const double* unit) {
+    double x[3];
+    for (int k = 0; k < dim_; ++k) x[k] = lower_[k] + (upper_[k] - lower_[k]) * unit[k];
+    if (!contains(x)) return false;
+    for (int k = 0; k < dim_; ++k) points.push_back(x[k]);
+    return true;
+  };
+  if (method == SamplingMethod::grid) {
+    const int m = std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim_))));
+    const int total = dim_ == 1 ? m : (dim_ == 2 ? m * m : m * m * m);
+    for (int idx = 0; idx < total; ++idx) {
+      double unit[3];
+      int rest = idx;
+      for (int k = 0; k < dim_; ++k) {
+        unit[k] = (rest % m + 0.5) / m;
+        rest /= m;
+      }
+      push_scaled(unit);
+    }
+    return points;
+  }
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const std::uint64_t offset = method == SamplingMethod::random ? 0 : (seed % 1024);
+  static const int primes[3] = {2, 3, 5};
+  int produced = 0;
+  for (std::uint64_t index = 1; produced < n; ++index) {
+    double unit[3];
+    for (int k = 0; k < dim_; ++k) {
+      switch (method) {
+        case SamplingMethod::random: unit[k] = uniform(rng); break;
+        case SamplingMethod::halton: unit[k] = radical_inverse(index + offset, primes[k]); break;
+        default: unit[k] = sobol(index + offset, k); break;
+      }
+    }
+    if (push_scaled(unit)) ++produced;
+  }
+  return points;
+}
+
+std::vector<double> Domain::sample_boundary(int n) const {
+  std::vector<double> points;
+  switch (kind_) {
+    case DomainKind::interval:
+      points = {lower_[0], upper_[0]};
+      break;
+    case DomainKind::disk:
+      for (int i = 0; i < n; ++i) {
+        const double theta = 2.0 * M_PI * (i + 0.5) / n;
+        points.push_back(center_[0] + radius_ * std::cos(theta));
+        points.push_back(center_[1] + radius_ * std::sin(theta));
+      }
+      break;
+    case DomainKind::rectangle: {
+      const double a = upper_[0] - lower_[0], b = upper_[1] - lower_[1], perimeter = 2 * (a + b);
+      for (int i = 0; i < n; ++i) {
+        double s = perimeter * (i + 0.5) / n;
+        double x, y;
+        if (s < a) {
+          x = lower_[0] + s, y = lower_[1];
+        } else if ((s -= a) < b) {
+          x = upper_[0], y = lower_[1] + s;
+        } else if ((s -= b) < a) {
+          x = upper_[0] - s, y = upper_[1];
+        } else {
+          s -= a;
+          x = lower_[0], y = upper_[1] - s;
+        }
+        points.push_back(x);
+        points.push_back(y);
+      }
+      break;
+    }
+    case DomainKind::box: {
+      // Each face gets points in proportion to its area, on a midpoint grid.
+      const double total = boundary_measure();
+      for (int axis = 0; axis < 3; ++axis) {
+        const int u = (axis + 1) % 3, v = (axis + 2) % 3;
+        const double area = (upper_[u] - lower_[u]) * (upper_[v] - lower_[v]);
+        const int per_face = std::max(1, static_cast<int>(std::lround(n * area / total)));
+        const int m = std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(per_face)))));
+        for (int side = 0; side < 2; ++side)
+          for (int i = 0; i < m; ++i)
+            for (int j = 0; j < m; ++j) {
+              double x[3];
+              x[axis] = side ? upper_[axis] : lower_[axis];
+              x[u] = lower_[u] + (upper_[u] - lower_[u]) * (i + 0.5) / m;
+              x[v] = lower_[v] + (upper_[v] - lower_[v]) * (j + 0.5) / m;
+              points.insert(points.end(), x, x + 3);
+            }
+      }
+      break;
+    }
+  }
+  return points;
+}
+
+std::string Domain::describe() const {
+  std::ostringstream out;
+  switch (kind_) {
+    case DomainKind::interval: out << "interval (" << lower_[0] << ", " << upper_[0] << ")"; break;
+    case DomainKind::rectangle:
+      out << "rectangle (" << lower_[0] << ", " << upper_[0] << ") x (" << lower_[1] << ", " << upper_[1] << ")";
+      break;
+    case DomainKind::box:
+      out << "box (" << lower_[0] << ", " << upper_[0] << ") x (" << lower_[1] << ", " << upper_[1] << ") x ("
+          << lower_[2] << ", " << upper_[2] << ")";
+      break;
+    case DomainKind::disk:
+      out << "disk centre (" << center_[0] << ", " << center_[1] << ") radius " << radius_;
+      break;
+  }
+  return out.str();
+}
+
+std::string to_string(SamplingMethod method) {
+  switch (method) {
+    case SamplingMethod::grid: return "grid";
+    case SamplingMethod::random: return "random";
+    case SamplingMethod::halton: return "halton";
+    case SamplingMethod::sobol: return "sobol";
+  }
+  return "unknown";
+}
+
+SamplingMethod sampling_from_string(const std::string& name) {
+  for (auto m : {SamplingMethod::grid, SamplingMethod::random, SamplingMethod::halton, SamplingMethod::sobol})
+    if (to_string(m) == name) return m;
+  PINN_USER_REQUIRE(false, "unknown sampling method \"" << name << "\"; allowed: grid|random|halton|sobol");
+}
+
+}  // namespace pinn

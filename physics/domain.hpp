@@ -1,0 +1,65 @@
+/// @file physics/domain.hpp
+/// @brief Computational domains: interval, rectangle, box (3D) and disk, with
+/// sampling of their interior and boundary and a smooth distance-like function
+/// for hard Dirichlet conditions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+enum class DomainKind { interval, rectangle, box, disk };
+
+enum class SamplingMethod { grid, random, halton, sobol };
+
+/// d(x) with its gradient and Laplacian; d > 0 inside, d = 0 on the boundary.
+struct DistanceJet {
+  double value = 0;
+  std::array<double, 3> grad{0, 0, 0};
+  double laplacian = 0;
+};
+
+class Domain {
+ public:
+  static Domain interval(double min, double max);
+  static Domain rectangle(std::array<double, 2> min, std::array<double, 2> max);
+  static Domain box(std::array<double, 3> min, std::array<double, 3> max);
+  static Domain disk(std::array<double, 2> center, double radius);
+
+  DomainKind kind() const { return kind_; }
+  int dim() const { return dim_; }
+  /// Bounding box (the domain itself for interval/rectangle/box).
+  const std::array<double, 3>& lower() const { return lower_; }
+  const std::array<double, 3>& upper() const { return upper_; }
+  double measure() const;
+  double boundary_measure() const;
+  bool contains(const double* x) const;
+
+  /// Distance-like function: products of 4(x−a)(b−x)/(b−a)² per direction for
+  /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre.
+  DistanceJet distance(const double* x) const;
+
+  /// n interior points (row-major, dim per point). `grid` uses cell midpoints
+  /// of a tensor grid with about n cells (exactly n in 1D; the disk keeps the
+  /// midpoints inside); the others are seeded and reproducible.
+  std::vector<double> sample_interior(int n, SamplingMethod method, std::uint64_t seed) const;
+  /// n boundary points, evenly spread along the boundary (the two end points in 1D).
+  std::vector<double> sample_boundary(int n) const;
+
+  std::string describe() const;
+
+ private:
+  DomainKind kind_ = DomainKind::interval;
+  int dim_ = 1;
+  std::array<double, 3> lower_{0, 0, 0}, upper_{1, 1, 1};
+  std::array<double, 3> center_{0, 0, 0};
+  double radius_ = 1;
+};
+
+std::string to_string(SamplingMethod method);
+SamplingMethod sampling_from_string(const std::string& name);
+
+}  // namespace pinn

@@ -1,0 +1,39 @@
+/// @file physics/loss_settings.hpp
+/// @brief The choices that define a loss: form, barrier, complementarity function, boundary mode.
+#pragma once
+
+#include <string>
+
+namespace pinn {
+
+/// DESIGN.md §1. `strong` and `proximal` need Δu and are refused for piecewise-linear networks.
+enum class LossForm { energy, first_order, strong, proximal };
+/// Penalty on obstacle violation s = ψ − u: relu2 = ReLU(s)², leaky2 = LeakyReLU_β(s)², softplus = softplus_k(s)².
+enum class Barrier { relu2, leaky2, softplus };
+/// C(a, b) with C = 0 ⇔ a ≥ 0, b ≥ 0, ab = 0.
+enum class Complementarity { min, fischer_burmeister };
+enum class BoundaryMode { hard, penalty };
+
+/// Plain data copied into kernels.
+struct LossSettings {
+  LossForm form = LossForm::energy;
+  Barrier barrier = Barrier::relu2;
+  Complementarity complementarity = Complementarity::min;
+  BoundaryMode boundary = BoundaryMode::hard;
+  double penalty = 1e3;            ///< μ
+  double leaky_beta = 0.01;        ///< β of leaky2
+  double softplus_sharpness = 50;  ///< k of softplus
+  double boundary_weight = 1e3;    ///< β_bc of the penalty boundary condition
+  double proximal_step = 0.1;      ///< η of the proximal residual
+};
+
+std::string to_string(LossForm v);
+std::string to_string(Barrier v);
+std::string to_string(Complementarity v);
+std::string to_string(BoundaryMode v);
+LossForm loss_form_from_string(const std::string& s);
+Barrier barrier_from_string(const std::string& s);
+Complementarity complementarity_from_string(const std::string& s);
+BoundaryMode boundary_mode_from_string(const std::string& s);
+
+}  // namespace pinn

@@ -1,0 +1,234 @@
+/// @file physics/obstacle_loss.hpp
+/// @brief The pointwise obstacle-problem losses (DESIGN.md §1) as a point-loss
+/// functor for nn::loss_and_gradient: energy (Deep Ritz), first_order (FOSLS),
+/// strong and proximal forms, each with the augmented-Lagrangian barrier
+///   w [ (μ/2) B(ψ − u + λ/μ) − λ²/(2μ) ]
+/// (for relu2 and λ = 0 this is the penalty (μ/2)·w·ReLU(ψ − u)²; the ½ makes
+/// the multiplier update exactly λ ← max(0, λ + μ(ψ − u))).
+///
+/// Hard boundary conditions: u = G + d·N with the lift G and distance d stored
+/// per point, so u, ∇u, Δu follow from the network jet by the product rule and
+/// the seeds go back by its transpose.
+#pragma once
+
+#include "nn/point_jet.hpp"
+#include "physics/barrier.hpp"
+#include "physics/point_data.hpp"
+
+namespace pinn {
+
+struct ObstacleLossParams {
+  LossSettings settings;
+  int dim = 1;
+  bool has_lower = true;
+  bool has_upper = false;
+};
+
+/// A loss split into its parts, for logging.
+struct LossTerms {
+  double pde = 0;       ///< energy density or PDE/flux residuals
+  double obstacle = 0;  ///< barrier / augmented-Lagrangian terms
+  double boundary = 0;  ///< boundary penalty
+  KOKKOS_INLINE_FUNCTION double total() const { return pde + obstacle + boundary; }
+};
+
+/// u, ∇u and Δu of the solution from the network output 0.
+struct SolutionJet {
+  double u = 0, grad[kMaxInputs] = {0, 0, 0, 0}, lap = 0;
+};
+
+KOKKOS_INLINE_FUNCTION SolutionJet solution_jet(const PointData& p, const PointJet& net, int dim, bool hard) {
+  SolutionJet s;
+  if (!hard) {
+    s.u = net.value[0];
+    for (int k = 0; k < dim; ++k) s.grad[k] = net.grad[0][k];
+    s.lap = net.lap[0];
+    return s;
+  }
+  s.u = p.lift + p.dist * net.value[0];
+  s.lap = p.lift_lap + p.dist_lap * net.value[0] + p.dist * net.lap[0];
+  for (int k = 0; k < dim; ++k) {
+    s.grad[k] = p.lift_grad[k] + p.dist_grad[k] * net.value[0] + p.dist * net.grad[0][k];
+    s.lap += 2.0 * p.dist_grad[k] * net.grad[0][k];
+  }
+  return s;
+}
+
+/// Adds to the network seed the pull-back of seeds on (u, ∇u, Δu).
+KOKKOS_INLINE_FUNCTION void add_solution_seed(const PointData& p, const SolutionJet& bar, int dim, bool hard,
+                                              PointJet& seed) {
+  if (!hard) {
+    seed.value[0] += bar.u;
+    for (int k = 0; k < dim; ++k) seed.grad[0][k] += bar.grad[k];
+    seed.lap[0] += bar.lap;
+    return;
+  }
+  seed.value[0] += bar.u * p.dist + bar.lap * p.dist_lap;
+  seed.lap[0] += bar.lap * p.dist;
+  for (int k = 0; k < dim; ++k) {
+    seed.value[0] += bar.grad[k] * p.dist_grad[k];
+    seed.grad[0][k] += bar.grad[k] * p.dist + 2.0 * bar.lap * p.dist_grad[k];
+  }
+}
+
+/// Complementarity residual r = C(a, b) and its partial derivatives.
+struct ComplementarityValue {
+  double r = 0, dr_da = 0, dr_db = 0;
+};
+
+KOKKOS_INLINE_FUNCTION ComplementarityValue complementarity_value(Complementarity c, double a, double b) {
+  ComplementarityValue v;
+  if (c == Complementarity::min) {
+    if (a <= b) {
+      v.r = a;
+      v.dr_da = 1.0;
+    } else {
+      v.r = b;
+      v.dr_db = 1.0;
+    }
+    return v;
+  }
+  const double norm = math::sqrt(a * a + b * b);
+  v.r = a + b - norm;
+  v.dr_da = norm > 0.0 ? 1.0 - a / norm : 0.0;
+  v.dr_db = norm > 0.0 ? 1.0 - b / norm : 0.0;
+  return v;
+}
+
+/// Residual of the PDE + obstacle conditions with a = −Δu − f (or −∇·σ − f):
+/// C(a, u − ψ) for a lower obstacle, C(−a, ψ_hi − u) for an upper one, and the
+/// median max(u − ψ_hi, min(a, u − ψ_lo)) for both (zero exactly when the
+/// double-obstacle complementarity holds). Returns r with ∂r/∂a and ∂r/∂u.
+KOKKOS_INLINE_FUNCTION ComplementarityValue obstacle_residual(const ObstacleLossParams& prm, const PointData& p,
+                                                              double a, double u) {
+  ComplementarityValue out;
+  if (prm.has_lower && prm.has_upper) {
+    const double low = u - p.psi_lower, high = u - p.psi_upper;
+    const bool a_smaller = a <= low;
+    const double inner = a_smaller ? a : low;
+    if (high >= inner) {
+      out.r = high;
+      out.dr_db = 1.0;
+    } else {
+      out.r = inner;
+      out.dr_da = a_smaller ? 1.0 : 0.0;
+      out.dr_db = a_smaller ? 0.0 : 1.0;
+    }
+    return out;  // dr_db holds ∂r/∂u
+  }
+  if (prm.has_upper) {
+    const ComplementarityValue c = complementarity_value(prm.settings.complementarity, -a, p.psi_upper - u);
+    out.r = c.r;
+    out.dr_da = -c.dr_da;
+    out.dr_db = -c.dr_db;
+    return out;
+  }
+  const ComplementarityValue c = complementarity_value(prm.settings.complementarity, a, u - p.psi_lower);
+  return c;
+}
+
+/// The obstacle (augmented-Lagrangian barrier) terms at one interior point;
+/// adds ∂/∂u to *u_bar.
+KOKKOS_INLINE_FUNCTION double obstacle_terms(const ObstacleLossParams& prm, const PointData& p, double u,
+                                             double* u_bar) {
+  const double mu = prm.settings.penalty;
+  if (!(mu > 0.0)) return 0.0;
+  double value = 0.0;
+  if (prm.has_lower) {
+    const BarrierValue b = barrier_value(prm.settings, p.psi_lower - u + p.lambda_lower / mu);
+    value += p.weight * (0.5 * mu * b.value - p.lambda_lower * p.lambda_lower / (2.0 * mu));
+    *u_bar -= p.weight * 0.5 * mu * b.derivative;
+  }
+  if (prm.has_upper) {
+    const BarrierValue b = barrier_value(prm.settings, u - p.psi_upper + p.lambda_upper / mu);
+    value += p.weight * (0.5 * mu * b.value - p.lambda_upper * p.lambda_upper / (2.0 * mu));
+    *u_bar += p.weight * 0.5 * mu * b.derivative;
+  }
+  return value;
+}
+
+/// Loss terms of one point and the seeds on the network jet.
+KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& prm, const PointData& p,
+                                                     const PointJet& net, PointJet& seed) {
+  LossTerms terms;
+  const int dim = prm.dim;
+  const bool hard = prm.settings.boundary == BoundaryMode::hard;
+  const SolutionJet s = solution_jet(p, net, dim, hard);
+  SolutionJet bar;
+  const double w = p.weight;
+  if (p.is_boundary) {
+    const double diff = s.u - p.g;
+    terms.boundary = 0.5 * w * prm.settings.boundary_weight * diff * diff;
+    bar.u = w * prm.settings.boundary_weight * diff;
+    add_solution_seed(p, bar, dim, hard, seed);
+    return terms;
+  }
+  switch (prm.settings.form) {
+    case LossForm::energy: {
+      double grad2 = 0.0;
+      for (int k = 0; k < dim; ++k) {
+        grad2 += s.grad[k] * s.grad[k];
+        bar.grad[k] = w * s.grad[k];
+      }
+      terms.pde = w * (0.5 * grad2 - p.f * s.u);
+      bar.u = -w * p.f;
+      break;
+    }
+    case LossForm::strong: {
+      const ComplementarityValue r = obstacle_residual(prm, p, -s.lap - p.f, s.u);
+      terms.pde = 0.5 * w * r.r * r.r;
+      bar.lap = -w * r.r * r.dr_da;
+      bar.u = w * r.r * r.dr_db;
+      break;
+    }
+    case LossForm::proximal: {
+      const double a = -s.lap - p.f;
+      const double v = s.u - prm.settings.proximal_step * a - p.psi_lower;
+      const double active = v > 0.0 ? 1.0 : 0.0;
+      const double r = s.u - (p.psi_lower + active * v);
+      terms.pde = 0.5 * w * r * r;
+      bar.u = w * r * (1.0 - active);
+      bar.lap = -w * r * prm.settings.proximal_step * active;
+      break;
+    }
+    case LossForm::first_order: {
+      double divergence = 0.0;
+      for (int k = 0; k < dim; ++k) {
+        const double rho = net.value[1 + k] - s.grad[k];
+        terms.pde += 0.5 * w * rho * rho;
+        seed.value[1 + k] += w * rho;
+        bar.grad[k] = -w * rho;
+        divergence += net.grad[1 + k][k];
+      }
+      const ComplementarityValue r = obstacle_residual(prm, p, -divergence - p.f, s.u);
+      terms.pde += 0.5 * w * r.r * r.r;
+      for (int k = 0; k < dim; ++k) seed.grad[1 + k][k] -= w * r.r * r.dr_da;
+      bar.u = w * r.r * r.dr_db;
+      break;
+    }
+  }
+  terms.obstacle = obstacle_terms(prm, p, s.u, &bar.u);
+  add_solution_seed(p, bar, dim, hard, seed);
+  return terms;
+}
+
+/// The point-loss functor handed to nn::loss_and_gradient.
+struct ObstaclePointLoss {
+  Kokkos::View<const PointData*, MemSpace> data;
+  ObstacleLossParams params;
+
+  KOKKOS_INLINE_FUNCTION double operator()(const int i, const PointJet& jet, PointJet& seed) const {
+    return obstacle_point_loss(params, data(i), jet, seed).total();
+  }
+};
+
+/// Updated multiplier from the current u: λ ← (μ/2)·B'(ψ − u + λ/μ), which is
+/// max(0, λ + μ(ψ − u)) for relu2.
+KOKKOS_INLINE_FUNCTION double updated_lower_multiplier(const LossSettings& s, const PointData& p, double u) {
+  return 0.5 * s.penalty * barrier_value(s, p.psi_lower - u + p.lambda_lower / s.penalty).derivative;
+}
+KOKKOS_INLINE_FUNCTION double updated_upper_multiplier(const LossSettings& s, const PointData& p, double u) {
+  return 0.5 * s.penalty * barrier_value(s, u - p.psi_upper + p.lambda_upper / s.penalty).derivative;
+}
+
+}  // namespace pinn

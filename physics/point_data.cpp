@@ -1,0 +1,53 @@
+/// @file physics/point_data.cpp
+/// @brief Evaluation of the problem data at the training points.
+#include "physics/point_data.hpp"
+
+#include "nn/error.hpp"
+
+namespace pinn {
+
+TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
+                                    const std::vector<double>& boundary) {
+  problem.validate();
+  const Domain& domain = problem.domain;
+  const int dim = domain.dim();
+  TrainingPoints set;
+  set.dim = dim;
+  set.n_interior = static_cast<int>(interior.size()) / dim;
+  set.n_boundary = static_cast<int>(boundary.size()) / dim;
+  PINN_REQUIRE(set.n_interior > 0, "no interior points");
+  const int n = set.size();
+  set.coordinates = Matrix("pinn::physics::TrainingPoints::coordinates", n, dim);
+  set.data = PointDataView("pinn::physics::TrainingPoints::data", n);
+  auto coords = Kokkos::create_mirror_view(set.coordinates);
+  auto data = Kokkos::create_mirror_view(set.data);
+  const double interior_weight = domain.measure() / set.n_interior;
+  const double boundary_weight = set.n_boundary ? domain.boundary_measure() / set.n_boundary : 0.0;
+  for (int i = 0; i < n; ++i) {
+    const bool on_boundary = i >= set.n_interior;
+    const double* x = on_boundary ? &boundary[(i - set.n_interior) * dim] : &interior[i * dim];
+    for (int k = 0; k < dim; ++k) coords(i, k) = x[k];
+    PointData& p = data(i);
+    p.is_boundary = on_boundary ? 1 : 0;
+    p.weight = on_boundary ? boundary_weight : interior_weight;
+    p.f = problem.source(x);
+    p.g = problem.boundary(x);
+    p.psi_lower = problem.has_lower() ? problem.lower_obstacle(x) : 0.0;
+    p.psi_upper = problem.has_upper() ? problem.upper_obstacle(x) : 0.0;
+    const LiftJet lift = evaluate_lift(problem, x);
+    p.lift = lift.value;
+    p.lift_lap = lift.laplacian;
+    const DistanceJet dist = domain.distance(x);
+    p.dist = dist.value;
+    p.dist_lap = dist.laplacian;
+    for (int k = 0; k < 3; ++k) {
+      p.lift_grad[k] = lift.grad[k];
+      p.dist_grad[k] = dist.grad[k];
+    }
+  }
+  Kokkos::deep_copy(set.coordinates, coords);
+  Kokkos::deep_copy(set.data, data);
+  return set;
+}
+
+}  // namespace pinn

@@ -1,0 +1,42 @@
+/// @file physics/point_data.hpp
+/// @brief Problem data evaluated once per (re)sampling at the training points,
+/// so kernels see plain arrays and no expression ever runs on the device.
+#pragma once
+
+#include "nn/kokkos_types.hpp"
+#include "physics/loss_settings.hpp"
+#include "physics/problem.hpp"
+
+#include <vector>
+
+namespace pinn {
+
+struct PointData {
+  int is_boundary = 0;
+  double weight = 0;  ///< quadrature weight (interior) or arc-length weight (boundary)
+  double f = 0, g = 0;
+  double psi_lower = 0, psi_upper = 0;
+  double lambda_lower = 0, lambda_upper = 0;  ///< augmented-Lagrangian multipliers
+  double lift = 0, lift_grad[3] = {0, 0, 0}, lift_lap = 0;
+  double dist = 1, dist_grad[3] = {0, 0, 0}, dist_lap = 0;
+};
+
+using PointDataView = Kokkos::View<PointData*, MemSpace>;
+
+/// The training set: coordinates and data, interior points first.
+struct TrainingPoints {
+  int dim = 1;
+  int n_interior = 0;
+  int n_boundary = 0;
+  Matrix coordinates;  ///< (n, dim)
+  PointDataView data;  ///< (n)
+  int size() const { return n_interior + n_boundary; }
+};
+
+/// Evaluates f, g, ψ, the lift and the distance at the given points (row-major
+/// coordinates). Interior weights are |Ω|/n_interior (midpoint / Monte Carlo
+/// rule); boundary weights |∂Ω|/n_boundary. Multipliers start at zero.
+TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
+                                    const std::vector<double>& boundary);
+
+}  // namespace pinn

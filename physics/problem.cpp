@@ -1,0 +1,53 @@
+/// @file physics/problem.cpp
+/// @brief Validation of problems and the hard-BC lift.
+#include "physics/problem.hpp"
+
+#include "nn/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pinn {
+
+void ObstacleProblem::validate() const {
+  PINN_USER_REQUIRE(static_cast<bool>(source), "problem '" << name << "': the source f is missing");
+  PINN_USER_REQUIRE(static_cast<bool>(boundary), "problem '" << name << "': the boundary data g is missing");
+  PINN_USER_REQUIRE(has_lower() || has_upper(), "problem '" << name << "': neither a lower nor an upper obstacle is given");
+}
+
+LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x) {
+  const Domain& domain = problem.domain;
+  const int dim = domain.dim();
+  LiftJet jet;
+  if (!problem.lift && dim == 1) {
+    // Linear interpolation of the end values: exact, with zero second derivative.
+    const double a = domain.lower()[0], b = domain.upper()[0];
+    const double ga = problem.boundary(&a), gb = problem.boundary(&b);
+    const double slope = (gb - ga) / (b - a);
+    jet.value = ga + slope * (x[0] - a);
+    jet.grad[0] = slope;
+    return jet;
+  }
+  const ScalarFunction& G = problem.lift ? problem.lift : problem.boundary;
+  jet.value = G(x);
+  double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
+  for (int k = 0; k < dim; ++k) {
+    const double scale = std::max(1.0, domain.upper()[k] - domain.lower()[k]);
+    const double h1 = 1e-5 * scale, h2 = 1e-3 * scale;
+    const double saved = y[k];
+    y[k] = saved + h1;
+    const double gp = G(y);
+    y[k] = saved - h1;
+    const double gm = G(y);
+    y[k] = saved + h2;
+    const double gp2 = G(y);
+    y[k] = saved - h2;
+    const double gm2 = G(y);
+    y[k] = saved;
+    jet.grad[k] = (gp - gm) / (2.0 * h1);
+    jet.laplacian += (gp2 - 2.0 * jet.value + gm2) / (h2 * h2);
+  }
+  return jet;
+}
+
+}  // namespace pinn

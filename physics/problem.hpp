@@ -1,0 +1,45 @@
+/// @file physics/problem.hpp
+/// @brief An obstacle problem: −Δu ≥ f, ψ_lo ≤ u ≤ ψ_hi with complementarity, u = g on ∂Ω.
+#pragma once
+
+#include "physics/domain.hpp"
+
+#include <functional>
+#include <string>
+
+namespace pinn {
+
+/// A scalar field on the host; x has domain.dim() coordinates.
+using ScalarFunction = std::function<double(const double* x)>;
+
+/// What a user defines, from a case file or in C++. Only `source` and
+/// `boundary` are required; an empty obstacle means "no such obstacle".
+struct ObstacleProblem {
+  std::string name = "problem";
+  Domain domain = Domain::interval(0.0, 1.0);
+  ScalarFunction source;          ///< f
+  ScalarFunction boundary;        ///< g on ∂Ω
+  ScalarFunction lower_obstacle;  ///< ψ (lower)
+  ScalarFunction upper_obstacle;  ///< ψ_hi (optional)
+  ScalarFunction exact;           ///< exact solution, for error measurement (optional)
+  /// Extension G of g into Ω used by hard boundary conditions (u = G + d·N).
+  /// Default: linear interpolation of the end values in 1D, g itself otherwise.
+  ScalarFunction lift;
+
+  /// Throws pinn::UserError when a required field is missing.
+  void validate() const;
+  bool has_lower() const { return static_cast<bool>(lower_obstacle); }
+  bool has_upper() const { return static_cast<bool>(upper_obstacle); }
+  bool has_exact() const { return static_cast<bool>(exact); }
+};
+
+/// Lift value, gradient and Laplacian at x (derivatives by central differences
+/// of the lift function, which is only known as a black box).
+struct LiftJet {
+  double value = 0;
+  double grad[3] = {0, 0, 0};
+  double laplacian = 0;
+};
+LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x);
+
+}  // namespace pinn
