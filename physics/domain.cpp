@@ -171,7 +171,7 @@ std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::u
   std::vector<double> points;
   points.reserve(static_cast<std::size_t>(n) * dim_);
   auto push_scaled = [&](const double* unit) {
-    double x[3];
+    double x[3] = {0.0, 0.0, 0.0};
     for (int k = 0; k < dim_; ++k) x[k] = lower_[k] + (upper_[k] - lower_[k]) * unit[k];
     if (!contains(x)) return false;
     for (int k = 0; k < dim_; ++k) points.push_back(x[k]);

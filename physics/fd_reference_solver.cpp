@@ -436,7 +436,10 @@ double FdReferenceSolution::interpolate(const double* x) const {
           << lower[d] << ", " << lower[d] + cells * spacing[d] << "]";
       throw std::invalid_argument(msg.str());
     }
-    const double clamped = std::min(std::max(t, 0.0), static_cast<double>(cells));
+    // Snapping a point that is a node up to round-off makes node values come back exactly.
+    const double nearest = std::round(t);
+    const double snapped = std::abs(t - nearest) <= 1e-10 ? nearest : t;
+    const double clamped = std::min(std::max(snapped, 0.0), static_cast<double>(cells));
     cell[d] = std::min(static_cast<int>(std::floor(clamped)), cells - 1);
     weight[d] = clamped - cell[d];
   }

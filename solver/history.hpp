@@ -1,0 +1,24 @@
+/// @file solver/history.hpp
+/// @brief One row per logged iteration, written as history.csv.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+struct HistoryRow {
+  std::string stage;
+  int stage_index = 0;
+  int iteration = 0;
+  double loss = 0, loss_pde = 0, loss_obstacle = 0, loss_boundary = 0;
+  double rel_l2 = -1, max_abs = -1;  ///< −1 without a reference
+  double max_violation = 0;
+  double penalty = 0, learning_rate = 0;
+  double seconds = 0;
+};
+
+/// CSV text with a header line.
+std::string history_csv(const std::vector<HistoryRow>& rows);
+
+}  // namespace pinn

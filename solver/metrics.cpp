@@ -1,0 +1,112 @@
+/// @file solver/metrics.cpp
+/// @brief Errors, contact set and feasibility.
+#include "solver/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pinn {
+
+namespace {
+
+bool exact_in_contact(const ObstacleProblem& problem, double x) {
+  const double psi = problem.lower_obstacle(&x);
+  return std::abs(problem.exact(&x) - psi) <= 1e-10 * (1.0 + std::abs(psi));
+}
+
+/// Bisection for the switch of exact_in_contact between a and b.
+double locate_switch(const ObstacleProblem& problem, double a, double b) {
+  const bool left = exact_in_contact(problem, a);
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (a + b);
+    (exact_in_contact(problem, mid) == left ? a : b) = mid;
+  }
+  return 0.5 * (a + b);
+}
+
+std::vector<double> exact_contact_interval_1d(const SolutionFields& fields, const ObstacleProblem& problem) {
+  int first = -1, last = -1;
+  for (int i = 0; i < fields.n; ++i) {
+    if (exact_in_contact(problem, fields.points[i])) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first < 0) return {};
+  const double a = first > 0 ? locate_switch(problem, fields.points[first - 1], fields.points[first])
+                             : fields.points[first];
+  const double b = last + 1 < fields.n ? locate_switch(problem, fields.points[last], fields.points[last + 1])
+                                       : fields.points[last];
+  return {a, b};
+}
+
+}  // namespace
+
+Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem) {
+  Metrics m;
+  const int dim = fields.dim;
+  if (!fields.exact.empty()) {
+    m.reference = "exact";
+    double err2 = 0, ref2 = 0, herr2 = 0, href2 = 0, max_abs = 0;
+    for (int i = 0; i < fields.n; ++i) {
+      const double e = fields.u[i] - fields.exact[i];
+      err2 += e * e;
+      ref2 += fields.exact[i] * fields.exact[i];
+      max_abs = std::max(max_abs, std::abs(e));
+      for (int k = 0; k < dim; ++k) {
+        const double ge = fields.grad[i * dim + k] - fields.exact_grad[i * dim + k];
+        herr2 += ge * ge;
+        href2 += fields.exact_grad[i * dim + k] * fields.exact_grad[i * dim + k];
+      }
+    }
+    m.rel_l2 = ref2 > 0 ? std::sqrt(err2 / ref2) : std::sqrt(err2 / std::max(1, fields.n));
+    m.max_abs = max_abs;
+    m.rel_h1 = (ref2 + href2) > 0 ? std::sqrt((err2 + herr2) / (ref2 + href2)) : 0.0;
+  }
+  for (int i = 0; i < fields.n; ++i) {
+    if (problem.has_lower()) m.max_violation = std::max(m.max_violation, fields.psi[i] - fields.u[i]);
+    if (problem.has_upper()) m.max_violation = std::max(m.max_violation, fields.u[i] - fields.psi_upper[i]);
+  }
+  const int n_contact = static_cast<int>(contact.u.size());
+  for (int i = 0; i < n_contact; ++i)
+    m.complementarity = std::max(m.complementarity, std::abs(contact.lambda[i] * (contact.u[i] - contact.psi[i])));
+
+  if (!problem.has_lower()) return m;
+  if (dim == 1) {
+    double a = 0, b = 0;
+    bool any = false;
+    for (int i = 0; i < n_contact; ++i) {
+      if (contact.lambda[i] <= 0.0) continue;
+      const double x = contact.points[i];
+      a = any ? std::min(a, x) : x;
+      b = any ? std::max(b, x) : x;
+      any = true;
+    }
+    if (any) m.contact_interval = {a, b};
+    if (problem.has_exact()) {
+      m.exact_contact_interval = exact_contact_interval_1d(fields, problem);
+      const auto& e = m.exact_contact_interval;
+      if (!e.empty() && any) {
+        m.contact_set_error = std::max(std::abs(a - e[0]), std::abs(b - e[1]));
+      } else if (!e.empty()) {
+        m.contact_set_error = e[1] - e[0];
+      } else {
+        m.contact_set_error = any ? b - a : 0.0;
+      }
+    }
+    return m;
+  }
+  if (problem.has_exact()) {
+    double mismatch = 0.0;
+    for (int i = 0; i < n_contact; ++i) {
+      const double* x = &contact.points[i * dim];
+      const double psi = problem.lower_obstacle(x);
+      const bool exact = std::abs(problem.exact(x) - psi) <= 1e-10 * (1.0 + std::abs(psi));
+      if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
+    }
+    m.contact_set_error = mismatch;
+  }
+  return m;
+}
+
+}  // namespace pinn

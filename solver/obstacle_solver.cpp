@@ -1,0 +1,284 @@
+/// @file solver/obstacle_solver.cpp
+/// @brief The training driver.
+#include "solver/obstacle_solver.hpp"
+
+#include "nn/error.hpp"
+#include "solver/atomic_file.hpp"
+#include "solver/report.hpp"
+#include "solver/solution_fields.hpp"
+#include "solver/vtk_writer.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace pinn {
+
+namespace {
+
+JetOrder jet_order_for(LossForm form) {
+  return (form == LossForm::strong || form == LossForm::proximal) ? JetOrder::laplacian : JetOrder::gradient;
+}
+
+/// A coarser grid than the output one: history rows are logged often.
+int monitor_points_per_dimension(int dim) { return dim == 1 ? 1001 : (dim == 2 ? 65 : 17); }
+
+}  // namespace
+
+ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
+    : config_(std::move(config)), options_(std::move(options)), start_(std::chrono::steady_clock::now()) {
+  if (!options_.log) options_.log = &std::cout;
+  if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
+  if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
+  config_.problem.validate();
+  loss_params_.settings = config_.loss;
+  loss_params_.dim = config_.problem.domain.dim();
+  loss_params_.has_lower = config_.problem.has_lower();
+  loss_params_.has_upper = config_.problem.has_upper();
+  build_network();
+}
+
+ObstacleSolver::~ObstacleSolver() = default;
+
+double ObstacleSolver::seconds_since_start() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+RunResult ObstacleSolver::run() {
+  start_ = std::chrono::steady_clock::now();
+  result_ = RunResult{};
+  result_.output_directory = config_.output.directory;
+  sample_points();
+  for (std::size_t s = 0; s < config_.stages.size() && result_.status == "ok"; ++s) {
+    train_first_order(config_.stages[s], static_cast<int>(s));
+  }
+  result_.metrics = compute_current_metrics();
+  result_.total_seconds = seconds_since_start();
+  if (options_.write_files) write_output(result_.stages.empty() ? "initial" : result_.stages.back().name);
+  return result_;
+}
+
+void ObstacleSolver::sample_points() {
+  const Domain& domain = config_.problem.domain;
+  const std::vector<double> interior =
+      domain.sample_interior(config_.sampling.interior, config_.sampling.method, config_.seed);
+  std::vector<double> boundary;
+  if (config_.loss.boundary == BoundaryMode::penalty) {
+    int n = config_.sampling.boundary;
+    if (n == 0) n = domain.dim() == 1 ? 2 : 4 * static_cast<int>(std::sqrt(static_cast<double>(config_.sampling.interior)));
+    boundary = domain.sample_boundary(n);
+  }
+  training_ = make_training_points(config_.problem, interior, boundary);
+  grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
+}
+
+void ObstacleSolver::build_network() {
+  net_ = std::make_unique<Mlp>(config_.network);
+  net_->initialize(config_.seed);
+}
+
+LossTerms ObstacleSolver::evaluate_loss_terms() {
+  const auto jets = evaluate_jets(space_, *net_, training_.coordinates, jet_order_for(config_.loss.form));
+  const auto data = training_.data;
+  const ObstacleLossParams params = loss_params_;
+  LossTerms sum;
+  double pde = 0, obstacle = 0, boundary = 0;
+  Kokkos::parallel_reduce(
+      "pinn::solver::ObstacleSolver::loss_terms", Kokkos::RangePolicy<ExecSpace>(space_, 0, training_.size()),
+      KOKKOS_LAMBDA(const int i, double& a, double& b, double& c) {
+        PointJet seed;
+        seed.zero();
+        const LossTerms t = obstacle_point_loss(params, data(i), jets(i), seed);
+        a += t.pde;
+        b += t.obstacle;
+        c += t.boundary;
+      },
+      pde, obstacle, boundary);
+  sum.pde = pde;
+  sum.obstacle = obstacle;
+  sum.boundary = boundary;
+  return sum;
+}
+
+void ObstacleSolver::update_multipliers() {
+  const auto jets = evaluate_jets(space_, *net_, training_.coordinates, JetOrder::value);
+  const auto data = training_.data;
+  const ObstacleLossParams params = loss_params_;
+  const bool hard = params.settings.boundary == BoundaryMode::hard;
+  Kokkos::parallel_for(
+      "pinn::solver::ObstacleSolver::update_multipliers", Kokkos::RangePolicy<ExecSpace>(space_, 0, training_.n_interior),
+      KOKKOS_LAMBDA(const int i) {
+        PointData& p = data(i);
+        const double u = solution_jet(p, jets(i), params.dim, hard).u;
+        const double lower = params.has_lower ? updated_lower_multiplier(params.settings, p, u) : 0.0;
+        const double upper = params.has_upper ? updated_upper_multiplier(params.settings, p, u) : 0.0;
+        p.lambda_lower = lower;
+        p.lambda_upper = upper;
+      });
+  space_.fence();
+}
+
+ContactSample ObstacleSolver::contact_sample() {
+  ContactSample c;
+  c.dim = training_.dim;
+  const auto jets = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(), evaluate_jets(space_, *net_, training_.coordinates, JetOrder::value));
+  const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
+  const auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.coordinates);
+  const bool hard = config_.loss.boundary == BoundaryMode::hard;
+  for (int i = 0; i < training_.n_interior; ++i) {
+    const double u = solution_jet(data(i), jets(i), c.dim, hard).u;
+    for (int k = 0; k < c.dim; ++k) c.points.push_back(coords(i, k));
+    c.weights.push_back(data(i).weight);
+    c.u.push_back(u);
+    c.psi.push_back(data(i).psi_lower);
+    c.lambda.push_back(loss_params_.has_lower ? updated_lower_multiplier(loss_params_.settings, data(i), u) : 0.0);
+  }
+  return c;
+}
+
+Metrics ObstacleSolver::compute_current_metrics() {
+  const EvaluationGrid monitor =
+      config_.problem.domain.dim() == 1 ? grid_
+                                        : make_evaluation_grid(config_.problem.domain,
+                                                               monitor_points_per_dimension(config_.problem.domain.dim()));
+  const SolutionFields fields = evaluate_solution(space_, *net_, config_.problem, config_.loss, monitor.points);
+  return compute_metrics(fields, contact_sample(), config_.problem);
+}
+
+void ObstacleSolver::log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds) {
+  if (options_.quiet) return;
+  const bool terminal = options_.log == &std::cout && ::isatty(STDOUT_FILENO);
+  const double per_iteration = stage_seconds / std::max(1, row.iteration);
+  const double eta = per_iteration * (stage.iterations - row.iteration);
+  std::ostringstream line;
+  line << "[" << row.stage << " " << row.stage_index << "] iter " << std::setw(7) << row.iteration << "/"
+       << stage.iterations << "  loss " << std::scientific << std::setprecision(4) << row.loss;
+  if (row.rel_l2 >= 0) line << "  rel_l2 " << std::setprecision(3) << row.rel_l2;
+  line << "  mu " << std::setprecision(1) << row.penalty << std::defaultfloat << std::fixed << std::setprecision(1)
+       << "  " << row.seconds << " s  ETA " << eta << " s";
+  if (terminal) {
+    *options_.log << "\r" << line.str() << "\033[K" << std::flush;
+    if (row.iteration == stage.iterations) *options_.log << "\n";
+  } else {
+    *options_.log << line.str() << "\n" << std::flush;
+  }
+}
+
+void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index) {
+  const auto stage_start = std::chrono::steady_clock::now();
+  StageSummary summary;
+  summary.name = to_string(stage.type);
+  summary.termination = "completed";
+  AdamOptions adam_options;
+  adam_options.schedule = stage.schedule;
+  adam_options.plain_sgd = stage.type == StageType::sgd;
+  Adam adam(net_->n_params(), adam_options);
+  Vector gradient("pinn::solver::gradient", net_->n_params());
+  Vector last_good("pinn::solver::last_good_params", net_->n_params());
+  Kokkos::deep_copy(last_good, net_->params());
+  const JetOrder order = jet_order_for(config_.loss.form);
+  const int rounds = stage.multiplier_updates + 1;
+  const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
+  double loss = 0.0;
+  int done = 0;
+  for (int it = 0; it < stage.iterations; ++it) {
+    if (options_.stop_requested && options_.stop_requested->load()) {
+      summary.termination = "interrupted";
+      result_.status = "interrupted";
+      break;
+    }
+    const double stage_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+    if (stage.time_limit > 0 && stage_seconds > stage.time_limit) {
+      summary.termination = "time_limit";
+      break;
+    }
+    const ObstaclePointLoss point_loss{training_.data, loss_params_};
+    loss = loss_and_gradient(space_, *net_, training_.coordinates, point_loss, order, gradient, workspace_);
+    if (!std::isfinite(loss)) {
+      Kokkos::deep_copy(net_->params(), last_good);
+      summary.termination = "diverged";
+      result_.status = "diverged";
+      if (!options_.quiet)
+        *options_.log << "\nstage " << summary.name << ": the loss became " << loss << " at iteration " << it
+                      << "; keeping the last finite parameters\n";
+      break;
+    }
+    if (it == 0) summary.loss_start = loss;
+    adam.step(space_, net_->params(), gradient);
+    net_->project_parameters(space_);
+    done = it + 1;
+    const bool round_end = done % per_round == 0 && done < stage.iterations && stage.multiplier_updates > 0;
+    if (done % config_.output.log_every == 0 || done == stage.iterations || round_end) {
+      HistoryRow row;
+      row.stage = summary.name;
+      row.stage_index = stage_index;
+      row.iteration = done;
+      const LossTerms terms = evaluate_loss_terms();
+      row.loss = terms.total();
+      row.loss_pde = terms.pde;
+      row.loss_obstacle = terms.obstacle;
+      row.loss_boundary = terms.boundary;
+      const Metrics m = compute_current_metrics();
+      row.rel_l2 = m.rel_l2;
+      row.max_abs = m.max_abs;
+      row.max_violation = m.max_violation;
+      row.penalty = loss_params_.settings.penalty;
+      row.learning_rate = adam.current_learning_rate();
+      row.seconds = seconds_since_start();
+      history_.push_back(row);
+      log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
+      if (std::isfinite(row.loss)) Kokkos::deep_copy(last_good, net_->params());
+    }
+    if (round_end) {
+      update_multipliers();
+      loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
+    }
+  }
+  summary.iterations = done;
+  summary.loss_end = done > 0 ? evaluate_loss_terms().total() : summary.loss_start;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+  result_.stages.push_back(summary);
+}
+
+void ObstacleSolver::write_output(const std::string& stage_name) {
+  const std::string dir = config_.output.directory;
+  const SolutionFields fields = evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points);
+  // Contact and multipliers on the output grid from the nearest training point.
+  const ContactSample contact = contact_sample();
+  const int dim = fields.dim;
+  std::vector<double> lambda(fields.n, 0.0);
+  std::vector<int> in_contact(fields.n, 0);
+  const int n_train = static_cast<int>(contact.u.size());
+  for (int i = 0; i < fields.n; ++i) {
+    double best = 1e300;
+    int nearest = -1;
+    for (int j = 0; j < n_train; ++j) {
+      double d2 = 0;
+      for (int k = 0; k < dim; ++k) {
+        const double d = fields.points[i * dim + k] - contact.points[j * dim + k];
+        d2 += d * d;
+      }
+      if (d2 < best) best = d2, nearest = j;
+    }
+    if (nearest >= 0) {
+      lambda[i] = contact.lambda[nearest];
+      in_contact[i] = contact.lambda[nearest] > 0.0 ? 1 : 0;
+    }
+  }
+  VtkFieldData field_data;
+  field_data.case_name = config_.problem.name;
+  field_data.stage = stage_name;
+  if (result_.metrics.has_error()) field_data.numbers["rel_l2"] = result_.metrics.rel_l2;
+  field_data.numbers["seconds"] = result_.total_seconds;
+  write_solution_vtu(dir + "/solution.vtu", grid_, fields, lambda, in_contact, config_.problem.has_upper(),
+                     !is_piecewise_linear(config_.network.activation), field_data);
+  write_file_atomically(dir + "/history.csv", history_csv(history_));
+  write_file_atomically(dir + "/summary.json", summary_json(config_, *net_, result_));
+}
+
+}  // namespace pinn

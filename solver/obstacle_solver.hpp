@@ -1,0 +1,87 @@
+/// @file solver/obstacle_solver.hpp
+/// @brief The driver: reads like deal.II step-41 — run() samples points,
+/// builds the network, trains stage by stage with augmented-Lagrangian
+/// multiplier updates, measures and writes the results.
+#pragma once
+
+#include "nn/adam.hpp"
+#include "nn/mlp.hpp"
+#include "nn/mlp_evaluation.hpp"
+#include "physics/case_config.hpp"
+#include "physics/obstacle_loss.hpp"
+#include "physics/point_data.hpp"
+#include "solver/evaluation_grid.hpp"
+#include "solver/history.hpp"
+#include "solver/metrics.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+struct RunOptions {
+  std::string output_directory;  ///< overrides [output] directory when not empty
+  bool quiet = false;            ///< no progress lines
+  bool write_files = true;
+  std::ostream* log = nullptr;   ///< progress stream (default std::cout)
+  const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler (Ctrl-C)
+};
+
+struct StageSummary {
+  std::string name;
+  int iterations = 0;
+  double seconds = 0;
+  double loss_start = 0, loss_end = 0;
+  std::string termination;  ///< "completed", "time_limit", "interrupted", "diverged"
+};
+
+struct RunResult {
+  std::string status = "ok";  ///< "ok", "interrupted", "diverged"
+  Metrics metrics;
+  std::vector<StageSummary> stages;
+  double total_seconds = 0;
+  std::string output_directory;
+};
+
+class ObstacleSolver {
+ public:
+  explicit ObstacleSolver(CaseConfig config, RunOptions options = {});
+  ~ObstacleSolver();
+
+  /// Trains from the network built (and initialised from the seed) by the constructor.
+  RunResult run();
+
+  const Mlp& network() const { return *net_; }
+  const CaseConfig& config() const { return config_; }
+  const std::vector<HistoryRow>& history() const { return history_; }
+
+ private:
+  void sample_points();
+  void build_network();
+  void train_first_order(const StageConfig& stage, int stage_index);
+  void update_multipliers();
+  LossTerms evaluate_loss_terms();
+  ContactSample contact_sample();
+  Metrics compute_current_metrics();
+  void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
+  void write_output(const std::string& stage_name);
+  double seconds_since_start() const;
+
+  CaseConfig config_;
+  RunOptions options_;
+  ExecSpace space_;
+  std::chrono::steady_clock::time_point start_;
+  TrainingPoints training_;
+  std::unique_ptr<Mlp> net_;
+  ObstacleLossParams loss_params_;
+  GradientWorkspace workspace_;
+  EvaluationGrid grid_;
+  std::vector<HistoryRow> history_;
+  RunResult result_;
+};
+
+}  // namespace pinn

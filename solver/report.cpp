@@ -1,0 +1,54 @@
+/// @file solver/report.cpp
+/// @brief summary.json.
+#include "solver/report.hpp"
+
+#include "nn/kokkos_types.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pinn {
+
+namespace {
+nlohmann::json number_or_null(double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); }
+}  // namespace
+
+std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResult& result) {
+  using nlohmann::json;
+  json j;
+  j["case"] = config.problem.name;
+  j["case_file"] = config.path;
+  j["status"] = result.status;
+  const Metrics& m = result.metrics;
+  j["metrics"] = {{"rel_l2", number_or_null(m.rel_l2)},
+                  {"max_abs", number_or_null(m.max_abs)},
+                  {"rel_h1", number_or_null(m.rel_h1)},
+                  {"contact_set_error", number_or_null(m.contact_set_error)},
+                  {"max_violation", m.max_violation},
+                  {"complementarity", m.complementarity},
+                  {"reference", m.reference}};
+  if (!m.contact_interval.empty()) j["metrics"]["contact_interval"] = m.contact_interval;
+  if (!m.exact_contact_interval.empty()) j["metrics"]["exact_contact_interval"] = m.exact_contact_interval;
+  j["stages"] = json::array();
+  for (const StageSummary& s : result.stages) {
+    j["stages"].push_back({{"name", s.name},
+                           {"iterations", s.iterations},
+                           {"seconds", s.seconds},
+                           {"loss_start", s.loss_start},
+                           {"loss_end", s.loss_end},
+                           {"termination", s.termination}});
+  }
+  j["timing"] = {{"total_s", result.total_seconds}};
+  std::vector<int> layers;
+  for (int l = 0; l <= net.layout().n_layers; ++l) layers.push_back(net.layout().width[l]);
+  j["network"] = {{"layers", layers},
+                  {"activation", to_string(net.layout().activation)},
+                  {"n_params", net.n_params()},
+                  {"description", net.describe()}};
+  j["kokkos"] = {{"backend", backend_name()}, {"threads", backend_concurrency()}};
+  j["seed"] = config.seed;
+  j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);
+  return j.dump(2) + "\n";
+}
+
+}  // namespace pinn

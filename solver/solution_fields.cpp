@@ -1,0 +1,61 @@
+/// @file solver/solution_fields.cpp
+/// @brief Sampling the solution and the problem data.
+#include "solver/solution_fields.hpp"
+
+#include "nn/mlp_evaluation.hpp"
+#include "physics/obstacle_loss.hpp"
+#include "physics/point_data.hpp"
+
+namespace pinn {
+
+SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
+                                 const LossSettings& loss, const std::vector<double>& points) {
+  SolutionFields s;
+  s.dim = problem.domain.dim();
+  s.n = static_cast<int>(points.size()) / s.dim;
+  s.points = points;
+  const TrainingPoints data = make_training_points(problem, points, {});
+  const JetOrder order = is_piecewise_linear(net.layout().activation) ? JetOrder::gradient : JetOrder::laplacian;
+  const auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                        evaluate_jets(space, net, data.coordinates, order));
+  const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data.data);
+  const bool hard = loss.boundary == BoundaryMode::hard;
+  s.u.resize(s.n);
+  s.laplacian.resize(s.n);
+  s.grad.resize(static_cast<std::size_t>(s.n) * s.dim);
+  s.psi.resize(s.n);
+  s.psi_upper.resize(s.n);
+  s.f.resize(s.n);
+  for (int i = 0; i < s.n; ++i) {
+    const SolutionJet jet = solution_jet(host_data(i), jets(i), s.dim, hard);
+    s.u[i] = jet.u;
+    s.laplacian[i] = jet.lap;
+    for (int k = 0; k < s.dim; ++k) s.grad[i * s.dim + k] = jet.grad[k];
+    s.psi[i] = host_data(i).psi_lower;
+    s.psi_upper[i] = host_data(i).psi_upper;
+    s.f[i] = host_data(i).f;
+  }
+  if (problem.has_exact()) {
+    s.exact.resize(s.n);
+    s.exact_grad.resize(static_cast<std::size_t>(s.n) * s.dim);
+    for (int i = 0; i < s.n; ++i) {
+      double x[3] = {0, 0, 0};
+      for (int k = 0; k < s.dim; ++k) x[k] = points[i * s.dim + k];
+      s.exact[i] = problem.exact(x);
+      for (int k = 0; k < s.dim; ++k) {
+        // The exact solution is a black box: its gradient by central differences.
+        const double h = 1e-6 * std::max(1.0, problem.domain.upper()[k] - problem.domain.lower()[k]);
+        const double saved = x[k];
+        x[k] = saved + h;
+        const double plus = problem.exact(x);
+        x[k] = saved - h;
+        const double minus = problem.exact(x);
+        x[k] = saved;
+        s.exact_grad[i * s.dim + k] = (plus - minus) / (2 * h);
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace pinn

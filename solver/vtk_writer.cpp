@@ -1,0 +1,129 @@
+/// @file solver/vtk_writer.cpp
+/// @brief VTK XML unstructured-grid output through the VTK library.
+#include "solver/vtk_writer.hpp"
+
+#include "nn/error.hpp"
+#include "solver/atomic_file.hpp"
+
+#include <vtkCellArray.h>
+#include <vtkCellType.h>
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkIntArray.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkStringArray.h>
+#include <vtkUnstructuredGrid.h>
+#include <vtkXMLUnstructuredGridWriter.h>
+
+namespace pinn {
+
+namespace {
+
+void add_point_array(vtkUnstructuredGrid* mesh, const char* name, const std::vector<double>& values) {
+  vtkNew<vtkDoubleArray> array;
+  array->SetName(name);
+  array->SetNumberOfValues(static_cast<vtkIdType>(values.size()));
+  for (std::size_t i = 0; i < values.size(); ++i) array->SetValue(static_cast<vtkIdType>(i), values[i]);
+  mesh->GetPointData()->AddArray(array);
+}
+
+/// Cells of the tensor grid whose corners are all inside the domain.
+void add_cells(vtkUnstructuredGrid* mesh, const EvaluationGrid& grid) {
+  const auto& n = grid.n_nodes;
+  auto point = [&](int i, int j, int k) { return grid.point_of_node[i + n[0] * (j + n[1] * k)]; };
+  if (grid.dim == 1) {
+    for (int i = 0; i + 1 < n[0]; ++i) {
+      const vtkIdType ids[2] = {point(i, 0, 0), point(i + 1, 0, 0)};
+      if (ids[0] >= 0 && ids[1] >= 0) mesh->InsertNextCell(VTK_LINE, 2, ids);
+    }
+    return;
+  }
+  if (grid.dim == 2) {
+    for (int j = 0; j + 1 < n[1]; ++j)
+      for (int i = 0; i + 1 < n[0]; ++i) {
+        const vtkIdType ids[4] = {point(i, j, 0), point(i + 1, j, 0), point(i + 1, j + 1, 0), point(i, j + 1, 0)};
+        if (ids[0] >= 0 && ids[1] >= 0 && ids[2] >= 0 && ids[3] >= 0) mesh->InsertNextCell(VTK_QUAD, 4, ids);
+      }
+    return;
+  }
+  for (int k = 0; k + 1 < n[2]; ++k)
+    for (int j = 0; j + 1 < n[1]; ++j)
+      for (int i = 0; i + 1 < n[0]; ++i) {
+        const vtkIdType ids[8] = {point(i, j, k),         point(i + 1, j, k),         point(i + 1, j + 1, k),
+                                  point(i, j + 1, k),     point(i, j, k + 1),         point(i + 1, j, k + 1),
+                                  point(i + 1, j + 1, k + 1), point(i, j + 1, k + 1)};
+        bool inside = true;
+        for (vtkIdType id : ids) inside = inside && id >= 0;
+        if (inside) mesh->InsertNextCell(VTK_HEXAHEDRON, 8, ids);
+      }
+}
+
+}  // namespace
+
+void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
+                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                        bool with_residual, const VtkFieldData& field_data) {
+  PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
+  vtkNew<vtkUnstructuredGrid> mesh;
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToDouble();
+  for (int i = 0; i < fields.n; ++i) {
+    double x[3] = {0, 0, 0};
+    for (int k = 0; k < fields.dim; ++k) x[k] = fields.points[i * fields.dim + k];
+    points->InsertNextPoint(x);
+  }
+  mesh->SetPoints(points);
+  add_cells(mesh, grid);
+
+  std::vector<double> gap(fields.n), contact_d(fields.n), error, residual;
+  for (int i = 0; i < fields.n; ++i) {
+    gap[i] = fields.u[i] - fields.psi[i];
+    contact_d[i] = contact[i];
+  }
+  add_point_array(mesh, "u", fields.u);
+  add_point_array(mesh, "psi", fields.psi);
+  if (with_upper) add_point_array(mesh, "psi_upper", fields.psi_upper);
+  add_point_array(mesh, "gap", gap);
+  add_point_array(mesh, "contact", contact_d);
+  add_point_array(mesh, "lambda", lambda);
+  if (!fields.exact.empty()) {
+    error.resize(fields.n);
+    for (int i = 0; i < fields.n; ++i) error[i] = fields.u[i] - fields.exact[i];
+    add_point_array(mesh, "error", error);
+    add_point_array(mesh, "exact", fields.exact);
+  }
+  if (with_residual) {
+    residual.resize(fields.n);
+    for (int i = 0; i < fields.n; ++i) residual[i] = -fields.laplacian[i] - fields.f[i];
+    add_point_array(mesh, "residual", residual);
+  }
+  mesh->GetPointData()->SetActiveScalars("u");
+
+  vtkNew<vtkStringArray> name;
+  name->SetName("case");
+  name->InsertNextValue(field_data.case_name);
+  mesh->GetFieldData()->AddArray(name);
+  vtkNew<vtkStringArray> stage;
+  stage->SetName("stage");
+  stage->InsertNextValue(field_data.stage);
+  mesh->GetFieldData()->AddArray(stage);
+  for (const auto& [key, value] : field_data.numbers) {
+    vtkNew<vtkDoubleArray> number;
+    number->SetName(key.c_str());
+    number->InsertNextValue(value);
+    mesh->GetFieldData()->AddArray(number);
+  }
+
+  write_atomically_with(path, [&](const std::string& temporary) {
+    vtkNew<vtkXMLUnstructuredGridWriter> writer;
+    writer->SetFileName(temporary.c_str());
+    writer->SetInputData(mesh);
+    writer->SetDataModeToAppended();
+    writer->EncodeAppendedDataOff();
+    if (writer->Write() != 1) throw RunError("VTK could not write " + temporary);
+  });
+}
+
+}  // namespace pinn

@@ -1,0 +1,157 @@
+/// @file tools/obstacle_pinn_main.cpp
+/// @brief The obstacle-pinn command line: run | list | validate.
+#include "nn/error.hpp"
+#include "nn/kokkos_types.hpp"
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <CLI/CLI.hpp>
+#include <Kokkos_Core.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void on_interrupt(int) { g_stop_requested.store(true); }
+
+/// Kokkos 3.4 and 4.x spell their initialisation settings differently.
+void initialize_kokkos(int threads) {
+#if KOKKOS_VERSION >= 30700
+  Kokkos::InitializationSettings settings;
+  if (threads > 0) settings.set_num_threads(threads);
+  Kokkos::initialize(settings);
+#else
+  Kokkos::InitArguments arguments;
+  if (threads > 0) arguments.num_threads = threads;
+  Kokkos::initialize(arguments);
+#endif
+}
+
+std::string cases_directory() {
+  namespace fs = std::filesystem;
+  const fs::path installed = fs::path(PINN_SOURCE_DIR) / "cases";
+  return installed.string();
+}
+
+int list_cases() {
+  namespace fs = std::filesystem;
+  const std::string dir = cases_directory();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  std::cout << "Predefined cases in " << dir << ":\n";
+  for (const auto& file : files) {
+    std::string description;
+    try {
+      description = pinn::load_case_file(file.string()).texts.description;
+    } catch (const std::exception& e) {
+      description = std::string("(invalid: ") + e.what() + ")";
+    }
+    std::cout << "  " << std::left << std::setw(20) << file.stem().string() << description << "\n";
+  }
+  std::cout << "Run one with: obstacle-pinn run " << (fs::path(dir) / "NAME.toml").string() << "\n";
+  return 0;
+}
+
+void print_metrics(const pinn::RunResult& result) {
+  const pinn::Metrics& m = result.metrics;
+  std::cout << "status: " << result.status << "   total " << std::fixed << std::setprecision(2)
+            << result.total_seconds << " s\n"
+            << std::scientific << std::setprecision(3);
+  if (m.has_error()) {
+    std::cout << "error against the " << m.reference << " solution: relative L2 " << m.rel_l2 << ", max "
+              << m.max_abs << ", relative H1 " << m.rel_h1 << "\n";
+  }
+  if (!m.contact_interval.empty()) {
+    std::cout << "contact set (active multipliers): [" << std::fixed << std::setprecision(4) << m.contact_interval[0]
+              << ", " << m.contact_interval[1] << "]";
+    if (!m.exact_contact_interval.empty())
+      std::cout << "   exact: [" << m.exact_contact_interval[0] << ", " << m.exact_contact_interval[1] << "]";
+    std::cout << "\n" << std::scientific << std::setprecision(3);
+  }
+  if (m.contact_set_error >= 0) std::cout << "contact set error: " << m.contact_set_error << "\n";
+  std::cout << "max obstacle violation: " << m.max_violation << "\n";
+  std::cout << "results in " << result.output_directory << "/ (summary.json, history.csv, solution.vtu)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"obstacle-pinn: physics-informed neural networks for obstacle problems"};
+  app.require_subcommand(1);
+
+  std::string case_file;
+  std::string out_dir;
+  std::vector<std::string> overrides;
+  long long seed = -1;
+  int threads = 0;
+  bool quiet = false;
+
+  auto* run = app.add_subcommand("run", "train a network on a case and write summary.json, history.csv, solution.vtu");
+  run->add_option("case", case_file, "case file (TOML)")->required();
+  run->add_option("--out", out_dir, "output folder (default results/<case name>)");
+  run->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
+  run->add_option("--seed", seed, "random seed (overrides [run] seed)");
+  run->add_option("--threads", threads, "number of threads (default: all cores)");
+  run->add_flag("--quiet", quiet, "no progress output");
+
+  auto* validate = app.add_subcommand("validate", "parse and check a case file without training");
+  validate->add_option("case", case_file, "case file (TOML)")->required();
+  validate->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
+
+  app.add_subcommand("list", "list the predefined cases");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (app.got_subcommand("list")) return list_cases();
+    pinn::CaseConfig config = pinn::load_case_file(case_file, overrides);
+    if (seed >= 0) config.seed = static_cast<std::uint64_t>(seed);
+    if (threads > 0) config.threads = threads;
+    if (app.got_subcommand("validate")) {
+      std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
+                << config.stages.size() << " stage(s))\n";
+      return 0;
+    }
+    initialize_kokkos(config.threads);
+    int code = 0;
+    {
+      std::signal(SIGINT, on_interrupt);
+      pinn::RunOptions options;
+      options.output_directory = out_dir;
+      options.quiet = quiet;
+      options.stop_requested = &g_stop_requested;
+      pinn::ObstacleSolver solver(config, options);
+      if (!quiet) {
+        std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()
+                  << "), network " << solver.network().describe() << ", loss " << pinn::to_string(config.loss.form)
+                  << ", Kokkos " << pinn::backend_name() << " with " << pinn::backend_concurrency() << " thread(s)\n";
+      }
+      const pinn::RunResult result = solver.run();
+      print_metrics(result);
+      code = result.status == "ok" ? 0 : (result.status == "interrupted" ? 130 : 1);
+    }
+    Kokkos::finalize();
+    return code;
+  } catch (const pinn::UserError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    if (Kokkos::is_initialized()) Kokkos::finalize();
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    if (Kokkos::is_initialized()) Kokkos::finalize();
+    return 1;
+  }
+}
