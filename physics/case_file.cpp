@@ -31,8 +31,9 @@ namespace {
 
 std::string location(const toml::source_region& src, const std::string& file) {
   std::ostringstream out;
+  const bool from_set = src.path && src.path->rfind("--set ", 0) == 0;  // no line: it is one command-line value
   out << (src.path ? *src.path : file);
-  if (src.begin.line > 0) out << ":" << src.begin.line << ":" << src.begin.column;
+  if (src.begin.line > 0 && !from_set) out << ":" << src.begin.line << ":" << src.begin.column;
   return out.str();
 }
 
@@ -41,9 +42,16 @@ std::string describe_node(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string: out << "the string \"" << node.value<std::string>().value_or("") << "\""; break;
     case toml::node_type::integer: out << "the integer " << node.value<int64_t>().value_or(0); break;
-    case toml::node_type::floating_point: out << "the number " << node.value<double>().value_or(0); break;
+    case toml::node_type::floating_point: {
+      const double v = node.value<double>().value_or(0);
+      out << "the number " << v << (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15 ? ".0" : "");
+      break;
+    }
     case toml::node_type::boolean: out << "the boolean " << (node.value<bool>().value_or(false) ? "true" : "false"); break;
-    case toml::node_type::array: out << "an array"; break;
+    case toml::node_type::array:
+      if (node.as_array()->empty()) out << "an empty array";
+      else out << "an array of " << node.as_array()->size() << (node.as_array()->size() == 1 ? " element" : " elements");
+      break;
     case toml::node_type::table: out << "a table"; break;
     default: out << "a date/time"; break;
   }
@@ -62,10 +70,15 @@ class Section {
   std::string here() const { return location(where_, file_); }
 
   const toml::node* node(const std::string& key) {
-    allowed_.push_back(key);
+    if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end()) allowed_.push_back(key);
     return table_ ? table_->get(key) : nullptr;
   }
   std::string where(const toml::node& n) const { return location(n.source(), file_); }
+  /// Location of `key` if given, else of this table.
+  std::string where_key(const std::string& key) {
+    const toml::node* n = node(key);
+    return n ? where(*n) : here();
+  }
   std::string key_name(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
 
   std::string get_string(const std::string& key, const std::string& fallback, bool required = false) {
@@ -83,6 +96,8 @@ class Section {
     const toml::node* n = node(key);
     std::string value = fallback;
     std::string at = here();
+    PINN_USER_REQUIRE(n || !fallback.empty(),
+                      at << ": " << key_name(key) << " is missing; it is required, allowed: " << join(choices));
     if (n) {
       at = where(*n);
       value = n->is_string() ? *n->value<std::string>() : "";
@@ -211,7 +226,13 @@ void apply_override(toml::table& root, const std::string& text) {
     parsed = toml::parse("v = " + value_text, source);
   } catch (const toml::parse_error&) {
     // A bare word such as tanh is meant as a string.
-    parsed = toml::parse("v = \"" + value_text + "\"", source);
+    try {
+      parsed = toml::parse("v = \"" + value_text + "\"", source);
+    } catch (const toml::parse_error& e) {
+      PINN_USER_REQUIRE(false, "--set " << text << ": cannot read '" << value_text << "' as a TOML value ("
+                                        << e.description() << "); allowed: a TOML value such as 1e-3, \"tanh\", "
+                                        << "[16, 16], or a bare word without quotes");
+    }
   }
   toml::node* container = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -236,7 +257,7 @@ void apply_override(toml::table& root, const std::string& text) {
   }
   auto* table = container->as_table();
   PINN_USER_REQUIRE(table, "--set " << text << ": the parent of '" << parts.back() << "' is not a table");
-  table->insert_or_assign(parts.back(), *parsed.get("v"));
+  table->insert_or_assign(parts.back(), std::move(*parsed.get("v")));  // moved: keeps "--set ..." as its source
 }
 
 Expression make_expression(Section& s, const std::string& key, const std::string& text) {
@@ -278,7 +299,7 @@ Domain parse_domain(Section& problem) {
   return domain;
 }
 
-void check_obstacle_below_boundary(const CaseConfig& c, const std::string& where) {
+void check_obstacle_below_boundary(const CaseConfig& c, const std::string& lower_at, const std::string& upper_at) {
   const ObstacleProblem& p = c.problem;
   const int dim = p.domain.dim();
   const std::vector<double> pts = p.domain.sample_boundary(dim == 1 ? 2 : 400);
@@ -290,13 +311,13 @@ void check_obstacle_below_boundary(const CaseConfig& c, const std::string& where
     if (p.has_lower()) {
       const double psi = p.lower_obstacle(x);
       PINN_USER_REQUIRE(psi <= g + 1e-12 * (1 + std::abs(g)),
-                        where << ": the obstacle is above the boundary data at (" << at.str() << "): psi = " << psi
+                        lower_at << ": problem.obstacle is above the boundary data at (" << at.str() << "): psi = " << psi
                               << " > g = " << g << "; no admissible solution exists. Allowed: psi <= g on the boundary");
     }
     if (p.has_upper()) {
       const double psi = p.upper_obstacle(x);
       PINN_USER_REQUIRE(psi >= g - 1e-12 * (1 + std::abs(g)),
-                        where << ": the upper obstacle is below the boundary data at (" << at.str()
+                        upper_at << ": problem.upper_obstacle is below the boundary data at (" << at.str()
                               << "): upper_obstacle = " << psi << " < g = " << g << "; allowed: upper_obstacle >= g");
     }
   }
@@ -312,7 +333,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   PINN_USER_REQUIRE(problem.present(), file << ": the [problem] section is missing");
   c.problem.name = problem.get_string("name", "", true);
   PINN_USER_REQUIRE(!c.problem.name.empty() && c.problem.name.find('/') == std::string::npos,
-                    problem.here() << ": problem.name: found \"" << c.problem.name
+                    problem.where_key("name") << ": problem.name: found \"" << c.problem.name
                                    << "\"; allowed: a non-empty name without '/'");
   c.texts.description = problem.get_string("description", "");
   c.problem.domain = parse_domain(problem);
@@ -405,7 +426,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       StageConfig stage;
       const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
       PINN_USER_REQUIRE(type == "adam" || type == "sgd",
-                        s.here() << ": " << s.name() << ".type = \"" << type
+                        s.where_key("type") << ": " << s.name() << ".type = \"" << type
                                  << "\": the Ceres stages are not part of this build yet; allowed now: adam|sgd");
       stage.type = type == "adam" ? StageType::adam : StageType::sgd;
       stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
@@ -440,7 +461,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   run.finish();
 
   top.finish();
-  check_obstacle_below_boundary(c, problem.here());
+  check_obstacle_below_boundary(c, problem.where_key("obstacle"), problem.where_key("upper_obstacle"));
   std::ostringstream json;
   json << toml::json_formatter{root};
   c.effective_json = json.str();

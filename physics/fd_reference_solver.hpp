@@ -10,7 +10,8 @@
 /// Primal–dual active set (PDAS, a semismooth Newton method for the complementarity system):
 ///   given (u, λ_lo, λ_hi), take A_lo = {λ_lo + c(ψ_lo − u) > 0}, A_hi = {λ_hi + c(u − ψ_hi) > 0};
 ///   solve −Δ_h u = f on the remaining interior nodes with u = ψ_lo on A_lo, u = ψ_hi on A_hi
-///   (a reduced SPD system, factorised with a sparse LDLᵀ); set λ_lo = −Δ_h u − f on A_lo,
+///   (a reduced SPD system: sparse LDLᵀ, or in 3D beyond a few thousand unknowns, where LDLᵀ fill
+///   explodes, conjugate gradients to a relative residual of 1e-14); set λ_lo = −Δ_h u − f on A_lo,
 ///   λ_hi = f + Δ_h u on A_hi, zero elsewhere; stop when the active sets no longer change. At that
 ///   point u and λ satisfy the discrete complementarity system exactly (up to the round-off of the
 ///   linear solve), so there is no tolerance on a residual.

@@ -9,9 +9,13 @@ namespace pinn {
 
 namespace {
 
+/// Contact of the exact solution: u* = ψ up to round-off. The tolerance must be
+/// tiny because the contact is tangential: u* − ψ ~ c·dist², so a tolerance τ
+/// widens the set by ~√(τ/c).
+bool exact_equals_obstacle(double exact, double psi) { return std::abs(exact - psi) <= 1e-14 * (1.0 + std::abs(psi)); }
+
 bool exact_in_contact(const ObstacleProblem& problem, double x) {
-  const double psi = problem.lower_obstacle(&x);
-  return std::abs(problem.exact(&x) - psi) <= 1e-10 * (1.0 + std::abs(psi));
+  return exact_equals_obstacle(problem.exact(&x), problem.lower_obstacle(&x));
 }
 
 /// Bisection for the switch of exact_in_contact between a and b.
@@ -100,8 +104,7 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     double mismatch = 0.0;
     for (int i = 0; i < n_contact; ++i) {
       const double* x = &contact.points[i * dim];
-      const double psi = problem.lower_obstacle(x);
-      const bool exact = std::abs(problem.exact(x) - psi) <= 1e-10 * (1.0 + std::abs(psi));
+      const bool exact = exact_equals_obstacle(problem.exact(x), problem.lower_obstacle(x));
       if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
     }
     m.contact_set_error = mismatch;

@@ -280,27 +280,31 @@ TEST(FdReferenceSolver, DoubleObstacle2dMatchesProjectedSor) {
 }
 
 TEST(FdReferenceSolver, SphericalObstacle3dIsSymmetricAndComplementary) {
-  const FdReferenceProblem p = sphere_3d(16);
-  const FdReferenceSolution s = solve_fd_reference(p);
-  ASSERT_TRUE(s.converged);
-  ASSERT_EQ(s.n_nodes, (std::array<int, 3>{17, 17, 17}));
-  const std::size_t centre = flat_index(s, 8, 8, 8);
-  EXPECT_TRUE(s.contact_lower[centre]);
-  EXPECT_DOUBLE_EQ(s.u[centre], 0.7);
-  EXPECT_GT(std::count(s.contact_lower.begin(), s.contact_lower.end(), 1), 6);
-  EXPECT_EQ(std::count(s.contact_upper.begin(), s.contact_upper.end(), 1), 0);
-  expect_discrete_complementarity(p, s, 1e-8);
-  for (int k = 0; k < 17; ++k)
-    for (int j = 0; j < 17; ++j)
-      for (int i = 0; i < 17; ++i) {
-        const std::size_t n = flat_index(s, i, j, k);
-        EXPECT_NEAR(s.u[n], s.u[flat_index(s, j, i, k)], 1e-13);       // x ↔ y
-        EXPECT_NEAR(s.u[n], s.u[flat_index(s, k, j, i)], 1e-13);       // x ↔ z
-        EXPECT_NEAR(s.u[n], s.u[flat_index(s, 16 - i, j, k)], 1e-13);  // x → −x
-        EXPECT_EQ(s.contact_lower[n], s.contact_lower[flat_index(s, j, i, k)]);
-      }
-  const std::vector<double> reference = projected_sor(p, s, 1.6);
-  for (std::size_t i = 0; i < s.u.size(); ++i) EXPECT_NEAR(s.u[i], reference[i], 1e-11) << "node " << i;
+  // 16³ goes through the direct solver, 24³ through conjugate gradients.
+  for (const int n_cells : {16, 24}) {
+    const FdReferenceProblem p = sphere_3d(n_cells);
+    const FdReferenceSolution s = solve_fd_reference(p);
+    ASSERT_TRUE(s.converged) << "N = " << n_cells;
+    ASSERT_EQ(s.n_nodes, (std::array<int, 3>{n_cells + 1, n_cells + 1, n_cells + 1}));
+    const int mid = n_cells / 2;
+    const std::size_t centre = flat_index(s, mid, mid, mid);
+    EXPECT_TRUE(s.contact_lower[centre]);
+    EXPECT_DOUBLE_EQ(s.u[centre], 0.7);
+    EXPECT_GT(std::count(s.contact_lower.begin(), s.contact_lower.end(), 1), 6);
+    EXPECT_EQ(std::count(s.contact_upper.begin(), s.contact_upper.end(), 1), 0);
+    expect_discrete_complementarity(p, s, 1e-8);
+    for (int k = 0; k <= n_cells; ++k)
+      for (int j = 0; j <= n_cells; ++j)
+        for (int i = 0; i <= n_cells; ++i) {
+          const std::size_t n = flat_index(s, i, j, k);
+          EXPECT_NEAR(s.u[n], s.u[flat_index(s, j, i, k)], 1e-12);             // x ↔ y
+          EXPECT_NEAR(s.u[n], s.u[flat_index(s, k, j, i)], 1e-12);             // x ↔ z
+          EXPECT_NEAR(s.u[n], s.u[flat_index(s, n_cells - i, j, k)], 1e-12);  // x → −x
+          EXPECT_EQ(s.contact_lower[n], s.contact_lower[flat_index(s, j, i, k)]);
+        }
+    const std::vector<double> reference = projected_sor(p, s, n_cells == 16 ? 1.65 : 1.75);
+    for (std::size_t i = 0; i < s.u.size(); ++i) EXPECT_NEAR(s.u[i], reference[i], 1e-11) << "node " << i;
+  }
 }
 
 TEST(FdReferenceSolver, PoissonWithInactiveObstaclesIsExactForQuadratics) {

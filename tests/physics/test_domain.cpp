@@ -1,0 +1,85 @@
+/// @file tests/physics/test_domain.cpp
+/// @brief Domains: sampling stays inside, distance functions vanish on the
+/// boundary and their derivatives match finite differences.
+#include "nn/error.hpp"
+#include "physics/domain.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace {
+
+std::vector<pinn::Domain> all_domains() {
+  return {pinn::Domain::interval(-1.0, 2.0), pinn::Domain::rectangle({-2, -1}, {2, 1}),
+          pinn::Domain::box({0, 0, 0}, {1, 2, 3}), pinn::Domain::disk({0.5, -0.5}, 1.5)};
+}
+
+TEST(Domain, SamplesLieInsideForEveryMethod) {
+  for (const auto& d : all_domains()) {
+    for (auto method : {pinn::SamplingMethod::grid, pinn::SamplingMethod::random, pinn::SamplingMethod::halton,
+                        pinn::SamplingMethod::sobol}) {
+      const auto pts = d.sample_interior(200, method, 3);
+      ASSERT_GT(pts.size(), 0u) << d.describe();
+      for (std::size_t i = 0; i < pts.size() / d.dim(); ++i) EXPECT_TRUE(d.contains(&pts[i * d.dim()])) << d.describe();
+      if (method != pinn::SamplingMethod::grid) {
+        EXPECT_EQ(pts.size(), 200u * d.dim());
+        EXPECT_EQ(pts, d.sample_interior(200, method, 3)) << "sampling must be reproducible from the seed";
+      }
+    }
+  }
+}
+
+TEST(Domain, DistanceVanishesOnTheBoundaryAndIsPositiveInside) {
+  for (const auto& d : all_domains()) {
+    const auto boundary = d.sample_boundary(64);
+    for (std::size_t i = 0; i < boundary.size() / d.dim(); ++i)
+      EXPECT_NEAR(d.distance(&boundary[i * d.dim()]).value, 0.0, 1e-12) << d.describe();
+    const auto inside = d.sample_interior(50, pinn::SamplingMethod::halton, 1);
+    for (std::size_t i = 0; i < inside.size() / d.dim(); ++i) EXPECT_GT(d.distance(&inside[i * d.dim()]).value, 0.0);
+  }
+}
+
+TEST(Domain, DistanceDerivativesMatchFiniteDifferences) {
+  for (const auto& d : all_domains()) {
+    const auto pts = d.sample_interior(10, pinn::SamplingMethod::halton, 2);
+    for (std::size_t i = 0; i < pts.size() / d.dim(); ++i) {
+      double x[3] = {0, 0, 0};
+      for (int k = 0; k < d.dim(); ++k) x[k] = pts[i * d.dim() + k];
+      const auto jet = d.distance(x);
+      double lap = 0.0;
+      for (int k = 0; k < d.dim(); ++k) {
+        const double h = 1e-5;
+        double xp[3] = {x[0], x[1], x[2]}, xm[3] = {x[0], x[1], x[2]};
+        xp[k] += h;
+        xm[k] -= h;
+        const double fp = d.distance(xp).value, fm = d.distance(xm).value;
+        EXPECT_NEAR(jet.grad[k], (fp - fm) / (2 * h), 1e-8) << d.describe();
+        lap += (fp - 2 * jet.value + fm) / (h * h);
+      }
+      EXPECT_NEAR(jet.laplacian, lap, 1e-4) << d.describe();
+    }
+  }
+}
+
+TEST(Domain, MeasuresAreExact) {
+  EXPECT_DOUBLE_EQ(pinn::Domain::interval(-1, 2).measure(), 3.0);
+  EXPECT_DOUBLE_EQ(pinn::Domain::rectangle({-2, -2}, {2, 2}).measure(), 16.0);
+  EXPECT_DOUBLE_EQ(pinn::Domain::box({0, 0, 0}, {1, 2, 3}).measure(), 6.0);
+  EXPECT_NEAR(pinn::Domain::disk({0, 0}, 2).measure(), 4 * M_PI, 1e-14);
+}
+
+TEST(Domain, GridSamplingIsTheMidpointRuleIn1D) {
+  const auto pts = pinn::Domain::interval(0, 1).sample_interior(4, pinn::SamplingMethod::grid, 0);
+  ASSERT_EQ(pts.size(), 4u);
+  EXPECT_DOUBLE_EQ(pts[0], 0.125);
+  EXPECT_DOUBLE_EQ(pts[3], 0.875);
+}
+
+TEST(Domain, ImpossibleDomainsAreRejected) {
+  EXPECT_THROW(pinn::Domain::interval(1.0, 0.0), pinn::UserError);
+  EXPECT_THROW(pinn::Domain::disk({0, 0}, -1.0), pinn::UserError);
+  EXPECT_THROW(pinn::Domain::interval(0.0, NAN), pinn::UserError);
+}
+
+}  // namespace

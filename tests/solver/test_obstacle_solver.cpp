@@ -1,0 +1,154 @@
+/// @file tests/solver/test_obstacle_solver.cpp
+/// @brief End to end: obstacle1d from its case file, outputs read back, reproducibility.
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+#include "solver/solution_fields.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <vtkDataArray.h>
+#include <vtkFieldData.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkUnstructuredGrid.h>
+#include <vtkXMLUnstructuredGridReader.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string case_path(const std::string& name) { return std::string(PINN_SOURCE_DIR) + "/cases/" + name + ".toml"; }
+
+fs::path fresh_directory(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("obstacle_pinn_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs) {
+  const fs::path out = fresh_directory("obstacle1d");
+  pinn::CaseConfig config = pinn::load_case_file(
+      case_path("obstacle1d"),
+      {"stage.0.iterations=4000", "sampling.interior=128", "stage.0.multiplier_updates=10", "output.log_every=1000"});
+  pinn::RunOptions options;
+  options.output_directory = out.string();
+  options.quiet = true;
+  pinn::ObstacleSolver solver(config, options);
+  const pinn::RunResult result = solver.run();
+
+  EXPECT_EQ(result.status, "ok");
+  EXPECT_EQ(result.metrics.reference, "exact");
+  EXPECT_LE(result.metrics.rel_l2, 1e-2);
+  ASSERT_EQ(result.metrics.exact_contact_interval.size(), 2u);
+  EXPECT_NEAR(result.metrics.exact_contact_interval[0], std::sqrt(3.0) / 4.0, 1e-7);
+  EXPECT_NEAR(result.metrics.exact_contact_interval[1], 1.0 - std::sqrt(3.0) / 4.0, 1e-7);
+  ASSERT_EQ(result.metrics.contact_interval.size(), 2u);
+  EXPECT_LT(result.metrics.contact_set_error, 0.05);
+
+  // summary.json follows DESIGN.md §4.
+  const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
+  EXPECT_EQ(summary["case"], "obstacle1d");
+  EXPECT_EQ(summary["status"], "ok");
+  EXPECT_NEAR(summary["metrics"]["rel_l2"].get<double>(), result.metrics.rel_l2, 1e-15);
+  EXPECT_EQ(summary["metrics"]["reference"], "exact");
+  for (const char* key : {"max_abs", "rel_h1", "contact_set_error", "max_violation", "complementarity"})
+    EXPECT_TRUE(summary["metrics"].contains(key)) << key;
+  ASSERT_EQ(summary["stages"].size(), 1u);
+  EXPECT_EQ(summary["stages"][0]["name"], "adam");
+  EXPECT_EQ(summary["stages"][0]["iterations"], 4000);
+  EXPECT_EQ(summary["stages"][0]["termination"], "completed");
+  EXPECT_EQ(summary["network"]["n_params"], solver.network().n_params());
+  EXPECT_EQ(summary["network"]["activation"], "tanh");
+  EXPECT_TRUE(summary["kokkos"].contains("backend"));
+  EXPECT_EQ(summary["configuration"]["stage"][0]["iterations"], 4000) << "the effective configuration includes --set";
+
+  // history.csv: header and one row per logged iteration.
+  std::istringstream history(read_text(out / "history.csv"));
+  std::string line;
+  std::getline(history, line);
+  EXPECT_EQ(line.rfind("stage,stage_index,iteration,loss,", 0), 0u);
+  int rows = 0;
+  while (std::getline(history, line)) ++rows;
+  EXPECT_EQ(rows, static_cast<int>(solver.history().size()));
+  EXPECT_GE(rows, 4);
+
+  // solution.vtu read back with VTK: the fields match the network.
+  vtkNew<vtkXMLUnstructuredGridReader> reader;
+  reader->SetFileName((out / "solution.vtu").string().c_str());
+  reader->Update();
+  vtkUnstructuredGrid* mesh = reader->GetOutput();
+  ASSERT_EQ(mesh->GetNumberOfPoints(), 1001);
+  EXPECT_EQ(mesh->GetNumberOfCells(), 1000);
+  for (const char* name : {"u", "psi", "gap", "contact", "lambda", "error", "residual"})
+    ASSERT_NE(mesh->GetPointData()->GetArray(name), nullptr) << name;
+  vtkDataArray* u = mesh->GetPointData()->GetArray("u");
+  vtkDataArray* psi = mesh->GetPointData()->GetArray("psi");
+  vtkDataArray* gap = mesh->GetPointData()->GetArray("gap");
+  vtkDataArray* contact = mesh->GetPointData()->GetArray("contact");
+  std::vector<double> points;
+  for (vtkIdType i = 0; i < mesh->GetNumberOfPoints(); ++i) points.push_back(mesh->GetPoint(i)[0]);
+  const pinn::SolutionFields fields =
+      pinn::evaluate_solution(pinn::ExecSpace(), solver.network(), config.problem, config.loss, points);
+  int in_contact = 0;
+  for (vtkIdType i = 0; i < mesh->GetNumberOfPoints(); ++i) {
+    EXPECT_DOUBLE_EQ(u->GetTuple1(i), fields.u[i]);
+    EXPECT_NEAR(psi->GetTuple1(i), 0.5 - 8 * (points[i] - 0.5) * (points[i] - 0.5), 1e-14);
+    EXPECT_NEAR(gap->GetTuple1(i), fields.u[i] - psi->GetTuple1(i), 1e-14);
+    in_contact += contact->GetTuple1(i) > 0.5;
+  }
+  EXPECT_NEAR(in_contact / 1000.0, 1.0 - std::sqrt(3.0) / 2.0, 0.05) << "contact set length about 1 − √3/2";
+  EXPECT_NE(mesh->GetFieldData()->GetAbstractArray("case"), nullptr);
+  EXPECT_FALSE(fs::exists(out / "summary.json.tmp")) << "no temporary files left behind";
+  fs::remove_all(out);
+}
+
+pinn::CaseConfig short_case(std::uint64_t seed) {
+  pinn::CaseConfig c =
+      pinn::load_case_file(case_path("obstacle1d"), {"stage.0.iterations=50", "sampling.interior=64",
+                                                     "sampling.method=\"random\"", "stage.0.multiplier_updates=2"});
+  c.seed = seed;
+  return c;
+}
+
+std::vector<double> trained_parameters(std::uint64_t seed) {
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(short_case(seed), options);
+  solver.run();
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
+  return std::vector<double>(host.data(), host.data() + host.extent(0));
+}
+
+TEST(ObstacleSolver, ResultsAreReproducibleFromTheSeed) {
+  const auto a = trained_parameters(7), b = trained_parameters(7), c = trained_parameters(8);
+  EXPECT_EQ(a, b) << "same seed, bitwise the same parameters";
+  EXPECT_NE(a, c);
+}
+
+TEST(ObstacleSolver, InterruptStopsCleanlyAndStillReports) {
+  std::atomic<bool> stop{true};
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  options.stop_requested = &stop;
+  pinn::ObstacleSolver solver(short_case(1), options);
+  const pinn::RunResult result = solver.run();
+  EXPECT_EQ(result.status, "interrupted");
+  ASSERT_EQ(result.stages.size(), 1u);
+  EXPECT_EQ(result.stages[0].termination, "interrupted");
+  EXPECT_EQ(result.stages[0].iterations, 0);
+}
+
+}  // namespace
