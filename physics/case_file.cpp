@@ -276,20 +276,27 @@ Domain parse_domain(Section& problem) {
   PINN_USER_REQUIRE(d.present(), problem.here() << ": problem.domain is missing; e.g. domain = { type = \"interval\", "
                                                    "min = 0.0, max = 1.0 }");
   const std::string type = d.get_choice("type", "", {"interval", "rectangle", "box", "disk"});
+  // Numbers first: their errors carry their own location. Only the Domain's
+  // own checks (min < max, radius > 0) get the table's location added below.
+  std::vector<double> min, max, center;
+  double radius = 1.0;
+  if (type == "disk") {
+    center = d.get_numbers("center", 2, {0.0, 0.0});
+    radius = d.get_numbers("radius", 1, {1.0})[0];
+  } else {
+    const std::size_t n = type == "interval" ? 1 : type == "rectangle" ? 2 : 3;
+    min = d.get_numbers("min", n, std::vector<double>(n, 0.0));
+    max = d.get_numbers("max", n, std::vector<double>(n, 1.0));
+  }
   Domain domain = Domain::interval(0, 1);
   try {
     if (type == "interval") {
-      const double min = d.get_numbers("min", 1, {0.0})[0], max = d.get_numbers("max", 1, {1.0})[0];
-      domain = Domain::interval(min, max);
+      domain = Domain::interval(min[0], max[0]);
     } else if (type == "rectangle") {
-      auto min = d.get_numbers("min", 2, {0.0, 0.0}), max = d.get_numbers("max", 2, {1.0, 1.0});
       domain = Domain::rectangle({min[0], min[1]}, {max[0], max[1]});
     } else if (type == "box") {
-      auto min = d.get_numbers("min", 3, {0.0, 0.0, 0.0}), max = d.get_numbers("max", 3, {1.0, 1.0, 1.0});
       domain = Domain::box({min[0], min[1], min[2]}, {max[0], max[1], max[2]});
     } else {
-      auto center = d.get_numbers("center", 2, {0.0, 0.0});
-      const double radius = d.get_numbers("radius", 1, {1.0})[0];
       domain = Domain::disk({center[0], center[1]}, radius);
     }
   } catch (const UserError& e) {

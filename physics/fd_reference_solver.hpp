@@ -61,7 +61,7 @@ struct FdReferenceProblem {
 
 struct FdReferenceSolution {
   int dim = 1;
-  std::array<int, 3> n_nodes{1, 1, 1};      ///< nodes per dimension (n_cells+1; 1 for unused dims)
+  std::array<int, 3> n_nodes{1, 1, 1};       ///< nodes per dimension (n_cells+1; 1 for unused dims)
   std::array<double, 3> lower{}, spacing{};  ///< node k along dim d: lower[d] + k*spacing[d]
   /// Per node, x fastest: index = i + nx*(j + ny*k). λ and the contact flags are zero on the boundary.
   std::vector<double> u, lambda_lower, lambda_upper;

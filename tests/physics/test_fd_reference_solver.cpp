@@ -25,7 +25,8 @@ pinn::ScalarField constant(double value) {
 }
 
 std::size_t flat_index(const FdReferenceSolution& s, int i, int j, int k) {
-  return static_cast<std::size_t>(i) + static_cast<std::size_t>(s.n_nodes[0]) * (j + static_cast<std::size_t>(s.n_nodes[1]) * k);
+  return static_cast<std::size_t>(i) +
+         static_cast<std::size_t>(s.n_nodes[0]) * (j + static_cast<std::size_t>(s.n_nodes[1]) * k);
 }
 
 bool is_boundary(const FdReferenceSolution& s, std::size_t index) {
@@ -89,10 +90,18 @@ void expect_discrete_complementarity(const FdReferenceProblem& p, const FdRefere
     EXPECT_GE(s.lambda_upper[i], 0.0) << "node " << i;
     EXPECT_NEAR(s.lambda_lower[i] - s.lambda_upper[i], discrete_residual(p, s, i), residual_tol) << "node " << i;
     // Complementarity is exact by construction: u is set to the obstacle on the contact set.
-    if (s.lambda_lower[i] > 0 || s.contact_lower[i]) { EXPECT_EQ(s.u[i], lo) << "node " << i; }
-    if (s.lambda_upper[i] > 0 || s.contact_upper[i]) { EXPECT_EQ(s.u[i], hi) << "node " << i; }
-    if (!s.contact_lower[i]) { EXPECT_EQ(s.lambda_lower[i], 0.0) << "node " << i; }
-    if (!s.contact_upper[i]) { EXPECT_EQ(s.lambda_upper[i], 0.0) << "node " << i; }
+    if (s.lambda_lower[i] > 0 || s.contact_lower[i]) {
+      EXPECT_EQ(s.u[i], lo) << "node " << i;
+    }
+    if (s.lambda_upper[i] > 0 || s.contact_upper[i]) {
+      EXPECT_EQ(s.u[i], hi) << "node " << i;
+    }
+    if (!s.contact_lower[i]) {
+      EXPECT_EQ(s.lambda_lower[i], 0.0) << "node " << i;
+    }
+    if (!s.contact_upper[i]) {
+      EXPECT_EQ(s.lambda_upper[i], 0.0) << "node " << i;
+    }
   }
 }
 
@@ -249,7 +258,9 @@ TEST(FdReferenceSolver, DoubleObstacle1dSatisfiesComplementarityAndMatchesProjec
     EXPECT_EQ(lower_contacts, upper_contacts) << "the problem is odd about x = 1/2";
     for (std::size_t i = 0; i < s.u.size(); ++i) {
       EXPECT_FALSE(s.contact_lower[i] && s.contact_upper[i]);
-      if (s.contact_upper[i]) { EXPECT_LT(s.node(i)[0], 0.5); }
+      if (s.contact_upper[i]) {
+        EXPECT_LT(s.node(i)[0], 0.5);
+      }
       EXPECT_NEAR(s.u[i], -s.u[s.u.size() - 1 - i], 1e-12);
     }
     expect_discrete_complementarity(p, s, 1e-7);
@@ -297,8 +308,8 @@ TEST(FdReferenceSolver, SphericalObstacle3dIsSymmetricAndComplementary) {
       for (int j = 0; j <= n_cells; ++j)
         for (int i = 0; i <= n_cells; ++i) {
           const std::size_t n = flat_index(s, i, j, k);
-          EXPECT_NEAR(s.u[n], s.u[flat_index(s, j, i, k)], 1e-12);             // x ↔ y
-          EXPECT_NEAR(s.u[n], s.u[flat_index(s, k, j, i)], 1e-12);             // x ↔ z
+          EXPECT_NEAR(s.u[n], s.u[flat_index(s, j, i, k)], 1e-12);            // x ↔ y
+          EXPECT_NEAR(s.u[n], s.u[flat_index(s, k, j, i)], 1e-12);            // x ↔ z
           EXPECT_NEAR(s.u[n], s.u[flat_index(s, n_cells - i, j, k)], 1e-12);  // x → −x
           EXPECT_EQ(s.contact_lower[n], s.contact_lower[flat_index(s, j, i, k)]);
         }
@@ -431,8 +442,9 @@ TEST(FdReferenceSolver, InterpolateReproducesNodesAndLinearFunctions) {
   const FdReferenceSolution s = solve_fd_reference(radial_2d(16));
   const double x[2] = {0.1, -0.3};  // cell with corners (0, -0.5) and (0.25, -0.25)
   const double wx = 0.1 / 0.25, wy = 0.2 / 0.25;
-  const double expected = (1 - wx) * (1 - wy) * s.u[flat_index(s, 8, 6, 0)] + wx * (1 - wy) * s.u[flat_index(s, 9, 6, 0)] +
-                          (1 - wx) * wy * s.u[flat_index(s, 8, 7, 0)] + wx * wy * s.u[flat_index(s, 9, 7, 0)];
+  const double expected = (1 - wx) * (1 - wy) * s.u[flat_index(s, 8, 6, 0)] +
+                          wx * (1 - wy) * s.u[flat_index(s, 9, 6, 0)] + (1 - wx) * wy * s.u[flat_index(s, 8, 7, 0)] +
+                          wx * wy * s.u[flat_index(s, 9, 7, 0)];
   EXPECT_NEAR(s.interpolate(x), expected, 1e-14);
 }
 
