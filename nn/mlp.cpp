@@ -4,11 +4,29 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
 
 namespace pinn {
+
+std::string to_string(AlphaConstraint constraint) {
+  switch (constraint) {
+    case AlphaConstraint::none: return "none";
+    case AlphaConstraint::monotone: return "monotone";
+    case AlphaConstraint::unit_interval: return "unit_interval";
+  }
+  return "unknown";
+}
+
+double alpha_to_parameter(AlphaConstraint constraint, double alpha) {
+  if (constraint != AlphaConstraint::unit_interval) return alpha;
+  const double clamped = std::min(std::max(alpha, 1e-6), 1.0 - 1e-6);
+  return std::log(clamped / (1.0 - clamped));
+}
+
+double he_gain(double alpha) { return std::sqrt(2.0 / (1.0 + alpha * alpha)); }
 
 MlpLayout make_layout(const MlpConfig& config) {
   PINN_USER_REQUIRE(config.n_inputs >= 1 && config.n_inputs <= kMaxInputs,
@@ -30,6 +48,13 @@ MlpLayout make_layout(const MlpConfig& config) {
   layout.activation = config.activation;
   layout.fixed_alpha = config.activation == Activation::relu ? 0.0 : config.alpha;
   PINN_USER_REQUIRE(std::isfinite(config.alpha), "network.alpha: found " << config.alpha << "; allowed a finite number");
+  if (config.activation == Activation::prelu) {
+    layout.alpha_constraint = config.alpha_constraint;
+    PINN_USER_REQUIRE(config.alpha_constraint != AlphaConstraint::unit_interval ||
+                          (config.alpha > 0.0 && config.alpha <= 1.0),
+                      "network.alpha: found " << config.alpha
+                                              << " with alpha_constraint = \"unit_interval\"; allowed 0 < alpha <= 1");
+  }
 
   int offset = 0;
   for (int l = 0; l < layout.n_layers; ++l) {
@@ -73,8 +98,7 @@ void Mlp::initialize(std::uint64_t seed) {
     const bool output_layer = l + 1 == layout_.n_layers;
     double stddev;
     if (piecewise_linear && !output_layer) {
-      const double gain = std::sqrt(2.0 / (1.0 + alpha * alpha));
-      stddev = gain / std::sqrt(static_cast<double>(n_in));
+      stddev = he_gain(alpha) / std::sqrt(static_cast<double>(n_in));
     } else {
       stddev = std::sqrt(2.0 / static_cast<double>(n_in + n_out));
     }
@@ -95,14 +119,15 @@ void Mlp::initialize(std::uint64_t seed) {
     }
     if (layout_.alpha_offset[l] >= 0) {
       const int n_alpha = layout_.alpha_stride[l] ? n_out : 1;
-      for (int j = 0; j < n_alpha; ++j) host(layout_.alpha_offset[l] + j) = config_.alpha;
+      const double stored = alpha_to_parameter(layout_.alpha_constraint, config_.alpha);
+      for (int j = 0; j < n_alpha; ++j) host(layout_.alpha_offset[l] + j) = stored;
     }
   }
   Kokkos::deep_copy(params_, host);
 }
 
 void Mlp::project_parameters(const ExecSpace& space) {
-  if (config_.alpha_constraint != AlphaConstraint::monotone) return;
+  if (layout_.alpha_constraint != AlphaConstraint::monotone) return;
   auto params = params_;
   for (int l = 0; l < layout_.n_layers; ++l) {
     if (layout_.alpha_offset[l] < 0) continue;
@@ -114,12 +139,55 @@ void Mlp::project_parameters(const ExecSpace& space) {
   }
 }
 
+std::vector<double> Mlp::alphas(int hidden_layer) const {
+  PINN_REQUIRE(hidden_layer >= 0 && hidden_layer + 1 < layout_.n_layers,
+               "hidden layer " << hidden_layer << " out of range 0.." << layout_.n_layers - 2);
+  if (!is_piecewise_linear(layout_.activation)) return {};
+  if (layout_.alpha_offset[hidden_layer] < 0) return {layout_.fixed_alpha};
+  const int count = layout_.alpha_stride[hidden_layer] ? layout_.width[hidden_layer + 1] : 1;
+  const int begin = layout_.alpha_offset[hidden_layer];
+  auto stored = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                    Kokkos::subview(params_, Kokkos::make_pair(begin, begin + count)));
+  std::vector<double> out(count);
+  for (int j = 0; j < count; ++j) out[j] = layout_.alpha_from_parameter(stored(j));
+  return out;
+}
+
+double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weight, const Vector& gradient) {
+  const MlpLayout layout = net.layout();
+  PINN_REQUIRE(static_cast<int>(gradient.extent(0)) == net.n_params(),
+               "gradient has " << gradient.extent(0) << " entries, the network " << net.n_params() << " parameters");
+  // The value is summed on the host in parameter order (a handful of slopes),
+  // so it is bitwise the same on every backend and thread count.
+  double penalty = 0.0;
+  for (int l = 0; l + 1 < layout.n_layers; ++l) {
+    if (layout.alpha_offset[l] < 0) continue;
+    for (const double alpha : net.alphas(l)) penalty += std::abs(alpha);
+  }
+  const Vector params = net.params();
+  for (int l = 0; l + 1 < layout.n_layers; ++l) {
+    if (layout.alpha_offset[l] < 0) continue;
+    const int begin = layout.alpha_offset[l];
+    const int count = layout.alpha_stride[l] ? layout.width[l + 1] : 1;
+    Kokkos::parallel_for(
+        "pinn::nn::Mlp::alpha_l1_penalty", Kokkos::RangePolicy<ExecSpace>(space, begin, begin + count),
+        KOKKOS_LAMBDA(const int i) {
+          const double alpha = layout.alpha_from_parameter(params(i));
+          const double sign = alpha > 0.0 ? 1.0 : (alpha < 0.0 ? -1.0 : 0.0);
+          gradient(i) += weight * sign * layout.dalpha_dparameter(params(i));
+        });
+  }
+  return weight * penalty;
+}
+
 std::string Mlp::describe() const {
   std::ostringstream out;
   for (int l = 0; l <= layout_.n_layers; ++l) out << (l ? "-" : "") << layout_.width[l];
   out << " " << to_string(layout_.activation);
   if (layout_.activation == Activation::prelu)
-    out << "(" << (config_.alpha_mode == AlphaMode::channel ? "channel" : "layer") << ")";
+    out << "(" << (config_.alpha_mode == AlphaMode::channel ? "channel" : "layer")
+        << (layout_.alpha_constraint == AlphaConstraint::none ? "" : ", " + to_string(layout_.alpha_constraint))
+        << ")";
   return out.str();
 }
 

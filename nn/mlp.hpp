@@ -3,12 +3,16 @@
 ///
 /// Parameter layout, layer by layer (l = 0 .. n_layers-1, linear layer l maps
 /// width[l] -> width[l+1]): W_l row-major (width[l+1] x width[l]), then b_l
-/// (width[l+1]), then, for hidden layers of a PReLU network, α_l (1 value
-/// layer-wise or width[l+1] values channel-wise). The output layer is linear.
+/// (width[l+1]), then, for hidden layers of a PReLU network, the stored slope
+/// parameters of layer l (1 value layer-wise or width[l+1] values
+/// channel-wise). The stored value is α itself, except for
+/// AlphaConstraint::unit_interval, where it is a with α = sigmoid(a). The
+/// output layer is linear.
 #pragma once
 
 #include "nn/activation.hpp"
 #include "nn/kokkos_types.hpp"
+#include "nn/math.hpp"
 
 #include <cstdint>
 #include <string>
@@ -24,9 +28,13 @@ enum class AlphaMode { layer, channel };
 
 /// How a learnable PReLU slope is kept in range.
 enum class AlphaConstraint {
-  none,       ///< α free
-  monotone,   ///< α >= 0, by projection after each optimiser step
+  none,           ///< α free; the stored parameter is α
+  monotone,       ///< α >= 0, by projection after each optimiser step; the stored parameter is α
+  unit_interval,  ///< α ∈ (0, 1] (an invertible activation), by reparametrisation α = sigmoid(a); a is stored
 };
+
+/// Case-file name of a constraint ("none", "monotone", "unit_interval").
+std::string to_string(AlphaConstraint constraint);
 
 /// What a user chooses about a network.
 struct MlpConfig {
@@ -55,10 +63,38 @@ struct MlpLayout {
   int max_width = 0;
   Activation activation = Activation::tanh;
   double fixed_alpha = 0.0;  ///< slope of LeakyReLU
+  AlphaConstraint alpha_constraint = AlphaConstraint::none;  ///< how stored slopes map to α
 
   KOKKOS_INLINE_FUNCTION int n_inputs() const { return width[0]; }
   KOKKOS_INLINE_FUNCTION int n_outputs() const { return width[n_layers]; }
+
+  /// α from a stored slope parameter: sigmoid(a) for unit_interval, else the value itself.
+  KOKKOS_INLINE_FUNCTION double alpha_from_parameter(double stored) const {
+    if (alpha_constraint != AlphaConstraint::unit_interval) return stored;
+    // Both branches evaluate exp of a non-positive number: no overflow.
+    if (stored >= 0.0) return 1.0 / (1.0 + math::exp(-stored));
+    const double e = math::exp(stored);
+    return e / (1.0 + e);
+  }
+  /// dα/d(stored parameter): σ'(a) = σ(a)(1 − σ(a)) for unit_interval, else 1.
+  KOKKOS_INLINE_FUNCTION double dalpha_dparameter(double stored) const {
+    if (alpha_constraint != AlphaConstraint::unit_interval) return 1.0;
+    // e^{−|a|}/(1 + e^{−|a|})² does not cancel for large |a| as σ(1 − σ) would.
+    const double e = math::exp(stored >= 0.0 ? -stored : stored);
+    return e / ((1.0 + e) * (1.0 + e));
+  }
 };
+
+/// Stored slope parameter for a slope α: logit(α) for unit_interval (α is
+/// clamped to [1e-6, 1 − 1e-6] first, so α = 1 is stored as logit(1 − 1e-6)),
+/// else α.
+double alpha_to_parameter(AlphaConstraint constraint, double alpha);
+
+/// Standard-deviation gain of the He/Kaiming initialisation of a hidden layer
+/// followed by a (P)LeakyReLU of slope α: g*(α) = sqrt(2 / (1 + α²)), which
+/// keeps the forward variance q^l = g² q^{l−1} (1 + α²)/2 constant with depth
+/// (DESIGN.md §2). Weights are drawn as N(0, (g*/sqrt(fan_in))²).
+double he_gain(double alpha);
 
 /// Builds the layout of a configuration; throws pinn::UserError for impossible ones.
 MlpLayout make_layout(const MlpConfig& config);
@@ -79,8 +115,14 @@ class Mlp {
   /// Deterministic for a given seed on every backend.
   void initialize(std::uint64_t seed);
 
-  /// Keeps learnable slopes in their allowed range (AlphaConstraint).
+  /// Keeps learnable slopes in their allowed range (AlphaConstraint::monotone;
+  /// unit_interval needs nothing, the reparametrisation keeps α in range).
   void project_parameters(const ExecSpace& space);
+
+  /// Slopes α of hidden layer l (0-based) as the kernels use them, on the
+  /// host: one per neuron for channel-wise PReLU, one for layer-wise PReLU,
+  /// one (the fixed slope) for LeakyReLU/ReLU, none for smooth activations.
+  std::vector<double> alphas(int hidden_layer) const;
 
   /// Human-readable shape, e.g. "1-32-32-1 prelu(layer)".
   std::string describe() const;
@@ -90,5 +132,12 @@ class Mlp {
   MlpLayout layout_;
   Vector params_;
 };
+
+/// ℓ1 penalty on the PReLU slopes: returns weight · Σ|α| over every learnable
+/// α of the network and adds its subgradient weight · sign(α) · dα/d(stored)
+/// to `gradient` (size n_params; sign(0) = 0). Networks without learnable
+/// slopes return 0 and leave `gradient` alone. Small sums of slopes act as
+/// neuron gates (DESIGN.md §2).
+double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weight, const Vector& gradient);
 
 }  // namespace pinn

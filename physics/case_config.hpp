@@ -57,6 +57,7 @@ struct CaseConfig {
   SamplingConfig sampling;
   std::vector<StageConfig> stages;
   OutputConfig output;
+  int reference_cells = 0;  ///< FD reference cells per dimension; 0: 1024 (1D), 256 (2D), 48 (3D)
   std::uint64_t seed = 1;
   int threads = 0;  ///< 0: Kokkos default
   std::string effective_json;  ///< the configuration after defaults and --set, as JSON

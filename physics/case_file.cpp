@@ -461,6 +461,14 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   c.output.evaluation_points = static_cast<int>(output.get_int("evaluation_points", 0, 0, 100'000));
   output.finish();
 
+  // [reference]
+  Section reference = top.table("reference");
+  c.reference_cells = static_cast<int>(reference.get_int("cells", 0, 0, 100'000));
+  PINN_USER_REQUIRE(c.reference_cells == 0 || c.reference_cells >= 4,
+                    reference.where_key("cells") << ": reference.cells: found " << c.reference_cells
+                                                 << "; allowed: 0 (automatic) or at least 4");
+  reference.finish();
+
   // [run]
   Section run = top.table("run");
   c.seed = static_cast<std::uint64_t>(run.get_int("seed", 1, 0, std::numeric_limits<int64_t>::max()));

@@ -18,12 +18,13 @@
 /// Because λ vanishes off the active sets and u equals the obstacle on them, the sets do not depend on
 /// the value of c > 0 once the iteration is under way; c = 2 Σ_d 1/h_d² (the stencil's diagonal) is
 /// used so that λ/c is a displacement and both terms can share one round-off threshold (1e-11 times
-/// the problem's magnitude) that prevents flip-flopping on degenerate nodes where λ = 0 and u = ψ.
+/// the problem's magnitude) that prevents flip-flopping on degenerate nodes where λ = 0 and u = ψ;
+/// off the contact sets u may therefore undershoot ψ_lo (overshoot ψ_hi) by at most that threshold.
 ///
 /// PDAS only removes nodes from an over-large active set at its rim (inside the contact set λ is the
 /// positive −Δ_h ψ − f), so the count of iterations from a cold start grows with the number of nodes
 /// the free boundary has to travel. The solver therefore warm-starts by grid sequencing: when every
-/// n_cells is even and the grid is large enough, it first solves on the grid with half the cells
+/// used n_cells is even and at least 8, it first solves on the grid with half the cells
 /// (whose nodes are every other node of this one) and initialises the active sets from the
 /// interpolated coarse u and λ; on the coarsest grid it starts from empty active sets (the
 /// unconstrained solution). For the discrete obstacle problem with this M-matrix, PDAS converges

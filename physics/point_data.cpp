@@ -31,7 +31,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     p.is_boundary = on_boundary ? 1 : 0;
     p.weight = on_boundary ? boundary_weight : interior_weight;
     p.f = problem.source(x);
-    p.g = problem.boundary(x);
+    p.g = on_boundary ? problem.boundary(x) : 0.0;  // g may be singular inside (radial2d)
     p.psi_lower = problem.has_lower() ? problem.lower_obstacle(x) : 0.0;
     p.psi_upper = problem.has_upper() ? problem.upper_obstacle(x) : 0.0;
     const LiftJet lift = evaluate_lift(problem, x);

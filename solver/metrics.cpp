@@ -9,48 +9,40 @@ namespace pinn {
 
 namespace {
 
-/// Contact of the exact solution: u* = ψ up to round-off. The tolerance must be
-/// tiny because the contact is tangential: u* − ψ ~ c·dist², so a tolerance τ
-/// widens the set by ~√(τ/c).
-bool exact_equals_obstacle(double exact, double psi) { return std::abs(exact - psi) <= 1e-14 * (1.0 + std::abs(psi)); }
-
-bool exact_in_contact(const ObstacleProblem& problem, double x) {
-  return exact_equals_obstacle(problem.exact(&x), problem.lower_obstacle(&x));
-}
-
-/// Bisection for the switch of exact_in_contact between a and b.
-double locate_switch(const ObstacleProblem& problem, double a, double b) {
-  const bool left = exact_in_contact(problem, a);
+/// Bisection for the switch of the reference's contact test between a and b.
+double locate_switch(const ReferenceSolution& reference, double a, double b) {
+  const bool left = reference.in_contact(&a);
   for (int it = 0; it < 60; ++it) {
     const double mid = 0.5 * (a + b);
-    (exact_in_contact(problem, mid) == left ? a : b) = mid;
+    (reference.in_contact(&mid) == left ? a : b) = mid;
   }
   return 0.5 * (a + b);
 }
 
-std::vector<double> exact_contact_interval_1d(const SolutionFields& fields, const ObstacleProblem& problem) {
+std::vector<double> exact_contact_interval_1d(const SolutionFields& fields, const ReferenceSolution& reference) {
   int first = -1, last = -1;
   for (int i = 0; i < fields.n; ++i) {
-    if (exact_in_contact(problem, fields.points[i])) {
+    if (reference.in_contact(&fields.points[i])) {
       if (first < 0) first = i;
       last = i;
     }
   }
   if (first < 0) return {};
-  const double a = first > 0 ? locate_switch(problem, fields.points[first - 1], fields.points[first])
+  const double a = first > 0 ? locate_switch(reference, fields.points[first - 1], fields.points[first])
                              : fields.points[first];
-  const double b = last + 1 < fields.n ? locate_switch(problem, fields.points[last], fields.points[last + 1])
+  const double b = last + 1 < fields.n ? locate_switch(reference, fields.points[last], fields.points[last + 1])
                                        : fields.points[last];
   return {a, b};
 }
 
 }  // namespace
 
-Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem) {
+Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem,
+                        const ReferenceSolution* reference) {
   Metrics m;
   const int dim = fields.dim;
-  if (!fields.exact.empty()) {
-    m.reference = "exact";
+  if (reference && !fields.exact.empty()) {
+    m.reference = reference->kind();
     double err2 = 0, ref2 = 0, herr2 = 0, href2 = 0, max_abs = 0;
     for (int i = 0; i < fields.n; ++i) {
       const double e = fields.u[i] - fields.exact[i];
@@ -87,8 +79,8 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
       any = true;
     }
     if (any) m.contact_interval = {a, b};
-    if (problem.has_exact()) {
-      m.exact_contact_interval = exact_contact_interval_1d(fields, problem);
+    if (reference) {
+      m.exact_contact_interval = exact_contact_interval_1d(fields, *reference);
       const auto& e = m.exact_contact_interval;
       if (!e.empty() && any) {
         m.contact_set_error = std::max(std::abs(a - e[0]), std::abs(b - e[1]));
@@ -100,11 +92,10 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     }
     return m;
   }
-  if (problem.has_exact()) {
+  if (reference) {
     double mismatch = 0.0;
     for (int i = 0; i < n_contact; ++i) {
-      const double* x = &contact.points[i * dim];
-      const bool exact = exact_equals_obstacle(problem.exact(x), problem.lower_obstacle(x));
+      const bool exact = reference->in_contact(&contact.points[i * dim]);
       if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
     }
     m.contact_set_error = mismatch;

@@ -28,10 +28,10 @@ struct ContactSample {
   std::vector<double> u, psi, lambda;
 };
 
-/// Errors against the exact solution (if `fields` has one), contact set and
-/// feasibility. In 1D the exact contact interval is located to 1e-12 by
-/// bisection on u* − ψ, since the tangential contact makes a thresholded
-/// grid reading only O(h) accurate.
-Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem);
+/// Errors against the reference (if `fields` has one), contact set and
+/// feasibility. In 1D the reference contact interval is located by bisection
+/// on the reference's contact test between evaluation points.
+Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem,
+                        const ReferenceSolution* reference);
 
 }  // namespace pinn

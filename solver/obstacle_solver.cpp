@@ -53,6 +53,7 @@ RunResult ObstacleSolver::run() {
   result_ = RunResult{};
   result_.output_directory = config_.output.directory;
   sample_points();
+  compute_reference();
   for (std::size_t s = 0; s < config_.stages.size() && result_.status == "ok"; ++s) {
     train_first_order(config_.stages[s], static_cast<int>(s));
   }
@@ -74,6 +75,15 @@ void ObstacleSolver::sample_points() {
   }
   training_ = make_training_points(config_.problem, interior, boundary);
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
+}
+
+void ObstacleSolver::compute_reference() {
+  reference_ = ReferenceSolution::for_problem(config_.problem, config_.reference_cells);
+  if (reference_ && reference_->fd() && !options_.quiet) {
+    const FdReferenceSolution& fd = *reference_->fd();
+    *options_.log << "finite-difference reference: " << fd.n_nodes[0] - 1 << " cells per dimension, "
+                  << fd.iterations << " active-set iterations, " << fd.seconds << " s\n";
+  }
 }
 
 void ObstacleSolver::build_network() {
@@ -146,8 +156,9 @@ Metrics ObstacleSolver::compute_current_metrics() {
       config_.problem.domain.dim() == 1 ? grid_
                                         : make_evaluation_grid(config_.problem.domain,
                                                                monitor_points_per_dimension(config_.problem.domain.dim()));
-  const SolutionFields fields = evaluate_solution(space_, *net_, config_.problem, config_.loss, monitor.points);
-  return compute_metrics(fields, contact_sample(), config_.problem);
+  const SolutionFields fields =
+      evaluate_solution(space_, *net_, config_.problem, config_.loss, monitor.points, reference_.get());
+  return compute_metrics(fields, contact_sample(), config_.problem, reference_.get());
 }
 
 void ObstacleSolver::log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds) {
@@ -247,7 +258,8 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
 
 void ObstacleSolver::write_output(const std::string& stage_name) {
   const std::string dir = config_.output.directory;
-  const SolutionFields fields = evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points);
+  const SolutionFields fields =
+      evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points, reference_.get());
   // Contact and multipliers on the output grid from the nearest training point.
   const ContactSample contact = contact_sample();
   const int dim = fields.dim;

@@ -1,7 +1,8 @@
 /// @file solver/obstacle_solver.hpp
 /// @brief The driver: reads like deal.II step-41 — run() samples points,
-/// builds the network, trains stage by stage with augmented-Lagrangian
-/// multiplier updates, measures and writes the results.
+/// computes the reference (exact, or FD/PDAS when the case has no exact
+/// solution), trains stage by stage with augmented-Lagrangian multiplier
+/// updates, measures and writes the results.
 #pragma once
 
 #include "nn/adam.hpp"
@@ -13,6 +14,7 @@
 #include "solver/evaluation_grid.hpp"
 #include "solver/history.hpp"
 #include "solver/metrics.hpp"
+#include "solver/reference_solution.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -62,6 +64,7 @@ class ObstacleSolver {
  private:
   void sample_points();
   void build_network();
+  void compute_reference();
   void train_first_order(const StageConfig& stage, int stage_index);
   void update_multipliers();
   LossTerms evaluate_loss_terms();
@@ -80,6 +83,7 @@ class ObstacleSolver {
   ObstacleLossParams loss_params_;
   GradientWorkspace workspace_;
   EvaluationGrid grid_;
+  std::unique_ptr<ReferenceSolution> reference_;
   std::vector<HistoryRow> history_;
   RunResult result_;
 };

@@ -4,6 +4,7 @@
 #include "nn/kokkos_types.hpp"
 #include "physics/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/reference_run.hpp"
 
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
@@ -81,6 +82,24 @@ void print_metrics(const pinn::RunResult& result) {
   std::cout << "results in " << result.output_directory << "/ (summary.json, history.csv, solution.vtu)\n";
 }
 
+int run_reference_command(const pinn::CaseConfig& config, int cells, const std::string& out_dir) {
+  const std::string dir = out_dir.empty() ? config.output.directory : out_dir;
+  const pinn::ReferenceRunResult r = pinn::run_reference(config, cells, dir);
+  const auto& fd = r.solution;
+  std::cout << "finite-difference/PDAS reference for " << config.problem.name << ": " << r.cells
+            << " cells per dimension, " << fd.u.size() << " nodes\n"
+            << "active-set iterations: " << fd.iterations << (fd.converged ? " (converged: active set unchanged)" : " (NOT converged)")
+            << ", " << std::fixed << std::setprecision(3) << fd.seconds << " s\n";
+  std::cout << std::setprecision(6) << "contact set measure: " << r.contact_measure;
+  if (!r.contact_interval.empty()) std::cout << "   interval [" << r.contact_interval[0] << ", " << r.contact_interval[1] << "]";
+  std::cout << "\n" << std::scientific << std::setprecision(3);
+  if (r.rel_l2_vs_exact >= 0)
+    std::cout << "error against the exact solution on the nodes: relative L2 " << r.rel_l2_vs_exact << ", max "
+              << r.max_abs_vs_exact << "\n";
+  std::cout << "written: " << r.output_file << "\n";
+  return fd.converged ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,6 +125,14 @@ int main(int argc, char** argv) {
   validate->add_option("case", case_file, "case file (TOML)")->required();
   validate->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
 
+  int cells = 0;
+  auto* reference = app.add_subcommand("reference", "solve a case with the finite-difference/PDAS reference solver only");
+  reference->add_option("case", case_file, "case file (TOML)")->required();
+  reference->add_option("--cells", cells, "cells per dimension (default: [reference] cells, or 1024/256/48 in 1D/2D/3D)")
+      ->check(CLI::Range(4, 100000));
+  reference->add_option("--out", out_dir, "output folder (default results/<case name>)");
+  reference->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
+
   app.add_subcommand("list", "list the predefined cases");
 
   try {
@@ -125,6 +152,7 @@ int main(int argc, char** argv) {
                 << config.stages.size() << " stage(s))\n";
       return 0;
     }
+    if (app.got_subcommand("reference")) return run_reference_command(config, cells, out_dir);
     initialize_kokkos(config.threads);
     int code = 0;
     {

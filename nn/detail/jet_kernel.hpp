@@ -6,13 +6,26 @@
 ///   ż_k = W ȧ_k,  z̈ = W ä,  a = σ(z),  ȧ_k = σ'(z) ż_k,  ä = σ'(z) z̈ + σ''(z) Σ_k ż_k²
 /// (the Laplacian sum runs over the first n_laplacian_dims inputs, so (x, t)
 /// inputs get the spatial Laplacian). The reverse pass differentiates exactly
-/// these formulas, which is why σ''' appears.
+/// these formulas, which is why σ''' appears. Slopes stored as a with
+/// α = sigmoid(a) (AlphaConstraint::unit_interval) are mapped in alpha_of(),
+/// and their gradient is ∂L/∂α · σ'(a).
 #pragma once
 
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
 
 namespace pinn::detail {
+
+/// Observer of the reverse pass that does nothing (the default). An observer
+/// is called once per hidden neuron and point as
+///   observer(hidden_layer, neuron, z, a_bar, z_bar, alpha_bar)
+/// with z the pre-activation value, a_bar = ∂L/∂a (a = σ(z), value component),
+/// z_bar = δ = ∂L/∂z (value component) and alpha_bar the point's ∂L/∂α for the
+/// neuron's slope (with respect to α itself, before any reparametrisation;
+/// 0 unless the slope is learnable). Diagnostics use it.
+struct NoBackwardObserver {
+  KOKKOS_INLINE_FUNCTION void operator()(int, int, double, double, double, double) const {}
+};
 
 /// Evaluates the jet of one point with caller-provided workspace. A plain
 /// struct copied into kernels; all members are read-only there.
@@ -48,7 +61,7 @@ struct MlpJetKernel {
 
   KOKKOS_INLINE_FUNCTION double alpha_of(int l, int j) const {
     if (layout.alpha_offset[l] < 0) return layout.fixed_alpha;
-    return params(layout.alpha_offset[l] + layout.alpha_stride[l] * j);
+    return layout.alpha_from_parameter(params(layout.alpha_offset[l] + layout.alpha_stride[l] * j));
   }
 
   /// a-jet of hidden layer l (output of its activation) from its stored z-jet.
@@ -139,6 +152,15 @@ struct MlpJetKernel {
   /// Reverse pass after forward() on the same point and workspace: adds
   /// ∂L/∂θ to grad[0..n_params) given the seeds ∂L/∂(jet).
   KOKKOS_INLINE_FUNCTION void backward(const double* x, double* ws, const PointJet& seed, double* grad) const {
+    backward(x, ws, seed, grad, NoBackwardObserver{});
+  }
+
+  /// The same, reporting every hidden neuron's adjoints to `observer`
+  /// (see NoBackwardObserver). backward() leaves the workspace's stored
+  /// z-jets intact, so several reverse passes may follow one forward().
+  template <class Observer>
+  KOKKOS_INLINE_FUNCTION void backward(const double* x, double* ws, const PointJet& seed, double* grad,
+                                       const Observer& observer) const {
     const int L = layout.n_layers;
     const int nc = n_components();
     const int lap = nc - 1;
@@ -219,11 +241,14 @@ struct MlpJetKernel {
         tangent_alpha = tangent_term * v.dd1_dalpha;
         adj[j] = a_bar * v.d1 + tangent_term * v.d2 + lap_bar * (v.d2 * z_lap + v.d3 * q);
         if (track_laplacian) adj[lap * w + j] = lap_bar * v.d1;
+        const double alpha_bar =
+            a_bar * v.df_dalpha + tangent_alpha + lap_bar * (v.dd1_dalpha * z_lap + v.dd2_dalpha * q);
         const int ao = layout.alpha_offset[l - 1];
         if (ao >= 0) {
-          grad[ao + layout.alpha_stride[l - 1] * j] +=
-              a_bar * v.df_dalpha + tangent_alpha + lap_bar * (v.dd1_dalpha * z_lap + v.dd2_dalpha * q);
+          const int index = ao + layout.alpha_stride[l - 1] * j;
+          grad[index] += alpha_bar * layout.dalpha_dparameter(params(index));
         }
+        observer(l - 1, j, z_jet[j], a_bar, adj[j], alpha_bar);
       }
     }
   }

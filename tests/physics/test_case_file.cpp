@@ -763,6 +763,13 @@ TEST(CaseFile, OverrideAddsAKeyAndASection) {
   EXPECT_EQ(c.seed, 11u);
 }
 
+TEST(CaseFile, OverrideIntoInlineTableAndQuotedString) {
+  const pinn::CaseConfig c = pinn::parse_case(CaseText().str(), "case.toml",
+                                              {"problem.domain.max=2.0", "output.directory=\"out/run 1\""});
+  EXPECT_DOUBLE_EQ(c.problem.domain.upper()[0], 2.0);
+  EXPECT_EQ(c.output.directory, "out/run 1");
+}
+
 TEST(CaseFile, LaterOverrideWins) {
   const pinn::CaseConfig c =
       pinn::parse_case(CaseText().str(), "case.toml", {"sampling.interior=10", "sampling.interior=20"});

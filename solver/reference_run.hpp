@@ -1,0 +1,28 @@
+/// @file solver/reference_run.hpp
+/// @brief `obstacle-pinn reference`: the FD/PDAS reference alone, measured and
+/// written as reference.vtu.
+#pragma once
+
+#include "physics/case_config.hpp"
+#include "physics/fd_reference_solver.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+struct ReferenceRunResult {
+  FdReferenceSolution solution;
+  int cells = 0;
+  double rel_l2_vs_exact = -1, max_abs_vs_exact = -1;  ///< −1 without an exact solution
+  double contact_measure = 0;             ///< length / area / volume of the active set (node count × cell size)
+  std::vector<double> contact_interval;   ///< 1D: first and last active node
+  std::string output_file;
+};
+
+/// Solves on `cells` per dimension (0: the case's reference.cells or the
+/// default), compares with the exact solution if there is one, and writes
+/// `<directory>/reference.vtu` (u, psi, gap, contact, lambda, error).
+ReferenceRunResult run_reference(const CaseConfig& config, int cells, const std::string& directory);
+
+}  // namespace pinn
