@@ -54,6 +54,12 @@ RunResult ObstacleSolver::run() {
   result_.output_directory = config_.output.directory;
   sample_points();
   compute_reference();
+  total_iterations_ = 0;
+  snapshots_.clear();
+  int planned = 0;
+  for (const StageConfig& stage : config_.stages) planned += stage.iterations;
+  snapshot_every_ = config_.output.snapshots > 0 ? std::max(1, planned / config_.output.snapshots) : 0;
+  if (snapshot_every_ > 0 && options_.write_files) write_snapshot("initial");
   for (std::size_t s = 0; s < config_.stages.size() && result_.status == "ok"; ++s) {
     train_first_order(config_.stages[s], static_cast<int>(s));
   }
@@ -223,6 +229,9 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
     adam.step(space_, net_->params(), gradient);
     net_->project_parameters(space_);
     done = it + 1;
+    ++total_iterations_;
+    if (snapshot_every_ > 0 && options_.write_files && total_iterations_ % snapshot_every_ == 0)
+      write_snapshot(summary.name);
     const bool round_end = done % per_round == 0 && done < stage.iterations && stage.multiplier_updates > 0;
     if (done % config_.output.log_every == 0 || done == stage.iterations || round_end) {
       HistoryRow row;
@@ -256,8 +265,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
   result_.stages.push_back(summary);
 }
 
-void ObstacleSolver::write_output(const std::string& stage_name) {
-  const std::string dir = config_.output.directory;
+void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name) {
   const SolutionFields fields =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points, reference_.get());
   // Contact and multipliers on the output grid from the nearest training point.
@@ -286,9 +294,27 @@ void ObstacleSolver::write_output(const std::string& stage_name) {
   field_data.case_name = config_.problem.name;
   field_data.stage = stage_name;
   if (result_.metrics.has_error()) field_data.numbers["rel_l2"] = result_.metrics.rel_l2;
-  field_data.numbers["seconds"] = result_.total_seconds;
-  write_solution_vtu(dir + "/solution.vtu", grid_, fields, lambda, in_contact, config_.problem.has_upper(),
+  field_data.numbers["seconds"] = seconds_since_start();
+  field_data.numbers["iteration"] = total_iterations_;
+  write_solution_vtu(path, grid_, fields, lambda, in_contact, config_.problem.has_upper(),
                      !is_piecewise_linear(config_.network.activation), field_data);
+}
+
+void ObstacleSolver::write_snapshot(const std::string& stage_name) {
+  const std::string name = "snapshots/solution_" + std::to_string(snapshots_.size()) + ".vtu";
+  write_solution_file(config_.output.directory + "/" + name, stage_name);
+  snapshots_.push_back({total_iterations_, name});
+  std::ostringstream pvd;
+  pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
+  for (const auto& [iteration, file] : snapshots_)
+    pvd << "    <DataSet timestep=\"" << iteration << "\" part=\"0\" file=\"" << file << "\"/>\n";
+  pvd << "  </Collection>\n</VTKFile>\n";
+  write_file_atomically(config_.output.directory + "/training.pvd", pvd.str());
+}
+
+void ObstacleSolver::write_output(const std::string& stage_name) {
+  const std::string dir = config_.output.directory;
+  write_solution_file(dir + "/solution.vtu", stage_name);
   write_file_atomically(dir + "/history.csv", history_csv(history_));
   write_file_atomically(dir + "/summary.json", summary_json(config_, *net_, result_));
 }

@@ -21,6 +21,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pinn {
@@ -72,6 +73,9 @@ class ObstacleSolver {
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
   void write_output(const std::string& stage_name);
+  void write_solution_file(const std::string& path, const std::string& stage_name);
+  /// A solution snapshot for ParaView's time slider, listed in training.pvd.
+  void write_snapshot(const std::string& stage_name);
   double seconds_since_start() const;
 
   CaseConfig config_;
@@ -86,6 +90,9 @@ class ObstacleSolver {
   std::unique_ptr<ReferenceSolution> reference_;
   std::vector<HistoryRow> history_;
   RunResult result_;
+  int total_iterations_ = 0;
+  int snapshot_every_ = 0;
+  std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };
 
 }  // namespace pinn

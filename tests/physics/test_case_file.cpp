@@ -214,7 +214,7 @@ TEST(CaseFile, UnknownTopLevelSection) {
   CaseText c;
   const int n = c.append("[solver]");
   c.append("tolerance = 1e-6");
-  expect_rejected(c, {at(n), "unknown key 'solver'", "allowed: problem|network|loss|sampling|stage|output|run"});
+  expect_rejected(c, {at(n), "unknown key 'solver'", "allowed: problem|network|loss|sampling|stage|output|reference|run"});
 }
 
 TEST(CaseFile, AllowedKeysAreListedOnce) {

@@ -152,3 +152,32 @@ TEST(ObstacleSolver, InterruptStopsCleanlyAndStillReports) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ObstacleSolver, SnapshotsFormATimeSeriesForParaView) {
+  const fs::path out = fresh_directory("snapshots");
+  pinn::CaseConfig config = short_case(3);
+  config.output.snapshots = 5;
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.output_directory = out.string();
+  pinn::ObstacleSolver solver(config, options);
+  solver.run();
+  const std::string pvd = read_text(out / "training.pvd");
+  int listed = 0;
+  for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos; at = pvd.find("<DataSet", at + 1)) ++listed;
+  EXPECT_EQ(listed, 6) << "the initial state and 5 snapshots";
+  EXPECT_NE(pvd.find("timestep=\"50\""), std::string::npos) << pvd;
+  for (int k = 0; k < 6; ++k) {
+    const fs::path file = out / "snapshots" / ("solution_" + std::to_string(k) + ".vtu");
+    ASSERT_TRUE(fs::exists(file)) << file;
+    vtkNew<vtkXMLUnstructuredGridReader> reader;
+    reader->SetFileName(file.string().c_str());
+    reader->Update();
+    EXPECT_EQ(reader->GetOutput()->GetNumberOfPoints(), 1001);
+  }
+  fs::remove_all(out);
+}
+
+}  // namespace
