@@ -4,9 +4,12 @@
 
 #include "nn/activation.hpp"
 #include "nn/adam.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/diagnostics.hpp"
 #include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/learning_rate.hpp"
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
+#include "nn/parameter_jacobian.hpp"
 #include "nn/point_jet.hpp"
