@@ -209,6 +209,19 @@ class Section {
   std::vector<std::string> allowed_;
 };
 
+/// Index `part` into `array` for --set; one past the end is allowed (appends).
+std::size_t array_index(const toml::array& array, const std::string& part, const std::string& text, bool allow_append) {
+  char* end = nullptr;
+  const long index = std::strtol(part.c_str(), &end, 10);
+  const long limit = static_cast<long>(array.size()) + (allow_append ? 1 : 0);
+  PINN_USER_REQUIRE(!part.empty() && end && *end == '\0' && index >= 0 && index < limit,
+                    "--set " << text << ": '" << part << "' is not an index of the " << array.size()
+                             << " entries of this array (use 0.." << static_cast<long>(array.size()) - 1
+                             << (allow_append ? ", or " + std::to_string(array.size()) + " to append" : std::string())
+                             << ")");
+  return static_cast<std::size_t>(index);
+}
+
 /// Applies one "a.b.c=value" override to the parsed table.
 void apply_override(toml::table& root, const std::string& text) {
   const auto eq = text.find('=');
@@ -245,15 +258,22 @@ void apply_override(toml::table& root, const std::string& text) {
       }
       container = next;
     } else if (auto* array = container->as_array()) {
-      char* end = nullptr;
-      const long index = std::strtol(part.c_str(), &end, 10);
-      PINN_USER_REQUIRE(end && *end == '\0' && index >= 0 && static_cast<std::size_t>(index) < array->size(),
-                        "--set " << text << ": '" << part << "' is not an index of the " << array->size()
-                                 << " entries of this array (use 0.." << static_cast<long>(array->size()) - 1 << ")");
-      container = array->get(static_cast<std::size_t>(index));
+      const std::size_t index = array_index(*array, part, text, true);
+      if (index == array->size()) array->push_back(toml::table{});  // "stage.N.key=..." appends a stage
+      container = array->get(index);
     } else {
       PINN_USER_REQUIRE(false, "--set " << text << ": '" << part << "' is a value, not a section");
     }
+  }
+  if (auto* array = container->as_array()) {
+    // "stage.1={type = \"ceres_lbfgs\"}" replaces or appends a whole element.
+    const std::size_t index = array_index(*array, parts.back(), text, true);
+    if (index == array->size()) {
+      array->push_back(std::move(*parsed.get("v")));
+    } else {
+      array->replace(array->begin() + static_cast<long>(index), std::move(*parsed.get("v")));
+    }
+    return;
   }
   auto* table = container->as_table();
   PINN_USER_REQUIRE(table, "--set " << text << ": the parent of '" << parts.back() << "' is not a table");
@@ -432,10 +452,21 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       Section s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source());
       StageConfig stage;
       const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
-      PINN_USER_REQUIRE(type == "adam" || type == "sgd",
+      PINN_USER_REQUIRE(type != "ceres_lm",
                         s.where_key("type") << ": " << s.name() << ".type = \"" << type
-                                 << "\": the Ceres stages are not part of this build yet; allowed now: adam|sgd");
-      stage.type = type == "adam" ? StageType::adam : StageType::sgd;
+                                 << "\": the Levenberg-Marquardt stage is not part of this build yet; allowed now: "
+                                    "adam|sgd|ceres_lbfgs");
+      stage.type = type == "adam" ? StageType::adam : (type == "sgd" ? StageType::sgd : StageType::ceres_lbfgs);
+      if (stage.type == StageType::ceres_lbfgs) {
+        // Learning-rate keys mean nothing to a line-search method: refuse rather than ignore them.
+        for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
+          const toml::node* n = s.node(key);
+          PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n)
+                                            << "; a ceres_lbfgs stage has no learning rate (it searches along each "
+                                               "step); allowed keys: type|iterations|multiplier_updates|"
+                                               "penalty_growth|max_penalty|time_limit");
+        }
+      }
       stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
       stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
       stage.schedule.kind = schedule_from_string(s.get_choice("schedule", "constant", {"constant", "step", "cosine", "exponential"}));

@@ -61,7 +61,12 @@ RunResult ObstacleSolver::run() {
   snapshot_every_ = config_.output.snapshots > 0 ? std::max(1, planned / config_.output.snapshots) : 0;
   if (snapshot_every_ > 0 && options_.write_files) write_snapshot("initial");
   for (std::size_t s = 0; s < config_.stages.size() && result_.status == "ok"; ++s) {
-    train_first_order(config_.stages[s], static_cast<int>(s));
+    const StageConfig& stage = config_.stages[s];
+    if (stage.type == StageType::ceres_lbfgs) {
+      refine_with_lbfgs(stage, static_cast<int>(s));
+    } else {
+      train_first_order(stage, static_cast<int>(s));
+    }
   }
   result_.metrics = compute_current_metrics();
   result_.total_seconds = seconds_since_start();
@@ -198,7 +203,6 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
   Vector gradient("pinn::solver::gradient", net_->n_params());
   Vector last_good("pinn::solver::last_good_params", net_->n_params());
   Kokkos::deep_copy(last_good, net_->params());
-  const JetOrder order = jet_order_for(config_.loss.form);
   const int rounds = stage.multiplier_updates + 1;
   const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
   double loss = 0.0;
@@ -214,8 +218,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
       summary.termination = "time_limit";
       break;
     }
-    const ObstaclePointLoss point_loss{training_.data, loss_params_};
-    loss = loss_and_gradient(space_, *net_, training_.coordinates, point_loss, order, gradient, workspace_);
+    loss = current_loss(gradient);
     if (!std::isfinite(loss)) {
       Kokkos::deep_copy(net_->params(), last_good);
       summary.termination = "diverged";
@@ -229,40 +232,58 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
     adam.step(space_, net_->params(), gradient);
     net_->project_parameters(space_);
     done = it + 1;
-    ++total_iterations_;
-    if (snapshot_every_ > 0 && options_.write_files && total_iterations_ % snapshot_every_ == 0)
-      write_snapshot(summary.name);
+    after_iteration(summary.name);
     const bool round_end = done % per_round == 0 && done < stage.iterations && stage.multiplier_updates > 0;
     if (done % config_.output.log_every == 0 || done == stage.iterations || round_end) {
-      HistoryRow row;
-      row.stage = summary.name;
-      row.stage_index = stage_index;
-      row.iteration = done;
-      const LossTerms terms = evaluate_loss_terms();
-      row.loss = terms.total();
-      row.loss_pde = terms.pde;
-      row.loss_obstacle = terms.obstacle;
-      row.loss_boundary = terms.boundary;
-      const Metrics m = compute_current_metrics();
-      row.rel_l2 = m.rel_l2;
-      row.max_abs = m.max_abs;
-      row.max_violation = m.max_violation;
-      row.penalty = loss_params_.settings.penalty;
-      row.learning_rate = adam.current_learning_rate();
-      row.seconds = seconds_since_start();
-      history_.push_back(row);
+      const HistoryRow& row = record_history(summary.name, stage_index, done, adam.current_learning_rate());
       log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
       if (std::isfinite(row.loss)) Kokkos::deep_copy(last_good, net_->params());
     }
-    if (round_end) {
-      update_multipliers();
-      loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
-    }
+    if (round_end) next_multiplier_round(stage);
   }
   summary.iterations = done;
   summary.loss_end = done > 0 ? evaluate_loss_terms().total() : summary.loss_start;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
   result_.stages.push_back(summary);
+}
+
+const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, int stage_index, int iteration,
+                                                double learning_rate) {
+  HistoryRow row;
+  row.stage = stage_name;
+  row.stage_index = stage_index;
+  row.iteration = iteration;
+  const LossTerms terms = evaluate_loss_terms();
+  row.loss = terms.total();
+  row.loss_pde = terms.pde;
+  row.loss_obstacle = terms.obstacle;
+  row.loss_boundary = terms.boundary;
+  const Metrics m = compute_current_metrics();
+  row.rel_l2 = m.rel_l2;
+  row.max_abs = m.max_abs;
+  row.max_violation = m.max_violation;
+  row.penalty = loss_params_.settings.penalty;
+  row.learning_rate = learning_rate;
+  row.seconds = seconds_since_start();
+  history_.push_back(row);
+  return history_.back();
+}
+
+void ObstacleSolver::next_multiplier_round(const StageConfig& stage) {
+  update_multipliers();
+  loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
+}
+
+double ObstacleSolver::current_loss(const Vector& gradient) {
+  const ObstaclePointLoss point_loss{training_.data, loss_params_};
+  return loss_and_gradient(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form), gradient,
+                           workspace_);
+}
+
+void ObstacleSolver::after_iteration(const std::string& stage_name) {
+  ++total_iterations_;
+  if (snapshot_every_ > 0 && options_.write_files && total_iterations_ % snapshot_every_ == 0)
+    write_snapshot(stage_name);
 }
 
 void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name) {

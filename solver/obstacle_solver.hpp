@@ -67,6 +67,13 @@ class ObstacleSolver {
   void build_network();
   void compute_reference();
   void train_first_order(const StageConfig& stage, int stage_index);
+  /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
+  void refine_with_lbfgs(const StageConfig& stage, int stage_index);
+  /// The loss at the current parameters, its gradient written into `gradient`.
+  double current_loss(const Vector& gradient);
+  const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);
+  void next_multiplier_round(const StageConfig& stage);
+  void after_iteration(const std::string& stage_name);
   void update_multipliers();
   LossTerms evaluate_loss_terms();
   ContactSample contact_sample();

@@ -439,12 +439,34 @@ TEST(CaseFile, UnknownStageType) {
                       "allowed: adam|sgd|ceres_lm|ceres_lbfgs"});
 }
 
-TEST(CaseFile, CeresStageIsReservedButRejected) {
+TEST(CaseFile, LevenbergMarquardtStageIsReservedButRejected) {
   CaseText c;
   const int header = c.append("[[stage]]");
-  const int n = c.append("type = \"ceres_lbfgs\"");
+  const int n = c.append("type = \"ceres_lm\"");
   ASSERT_EQ(n, header + 1);
-  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.type", "\"ceres_lbfgs\"", "allowed now: adam|sgd"});
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.type", "\"ceres_lm\"", "allowed now: adam|sgd|ceres_lbfgs"});
+}
+
+TEST(CaseFile, LbfgsStageRefusesLearningRateKeys) {
+  CaseText c;
+  c.append("[[stage]]");
+  c.append("type = \"ceres_lbfgs\"");
+  const int n = c.append("learning_rate = 1e-3");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.learning_rate", "the number 0.001", "no learning rate",
+                      "allowed keys: type|iterations|multiplier_updates"});
+}
+
+TEST(CaseFile, LbfgsStageIsAccepted) {
+  CaseText c;
+  c.append("[[stage]]");
+  c.append("type = \"ceres_lbfgs\"");
+  c.append("iterations = 300");
+  c.append("multiplier_updates = 3");
+  const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml");
+  ASSERT_EQ(config.stages.size(), 2u);
+  EXPECT_EQ(config.stages[1].type, pinn::StageType::ceres_lbfgs);
+  EXPECT_EQ(config.stages[1].iterations, 300);
+  EXPECT_EQ(config.stages[1].multiplier_updates, 3);
 }
 
 TEST(CaseFile, UnknownSchedule) {
