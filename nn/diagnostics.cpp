@@ -180,7 +180,7 @@ NetworkDiagnostics assemble_diagnostics(const ExecSpace& space, const Mlp& net, 
       negative += s[stat_negative];
       delta_z += s[stat_delta_z];
       upstream_z += s[stat_upstream_z];
-      if (s[stat_positive] == 0.0) d.dead_neurons.push_back(j);
+      if (n_points > 0 && s[stat_positive] == 0.0) d.dead_neurons.push_back(j);
     }
     d.n_dead = static_cast<int>(d.dead_neurons.size());
     if (n_points > 0) {

@@ -161,11 +161,17 @@ TEST_P(UnitIntervalGradient, MatchesFiniteDifferencesOfStoredParameters) {
   EXPECT_GT(slope_gradient, 1e-3);
 }
 
+std::string reparam_case_name(const ::testing::TestParamInfo<ReparamCase>& info) {
+  return "in" + std::to_string(info.param.n_inputs) + (info.param.mode == AlphaMode::channel ? "_channel" : "_layer") +
+         (info.param.order == JetOrder::laplacian ? "_laplacian" : "_gradient");
+}
+
 INSTANTIATE_TEST_SUITE_P(Prelu, UnitIntervalGradient,
                          ::testing::Values(ReparamCase{1, AlphaMode::layer, JetOrder::gradient},
                                            ReparamCase{1, AlphaMode::channel, JetOrder::laplacian},
                                            ReparamCase{2, AlphaMode::channel, JetOrder::gradient},
-                                           ReparamCase{3, AlphaMode::layer, JetOrder::laplacian}));
+                                           ReparamCase{3, AlphaMode::layer, JetOrder::laplacian}),
+                         reparam_case_name);
 
 TEST(AlphaConstraint, MonotoneProjectsNegativeSlopesToZeroAndUnitIntervalLeavesThem) {
   pinn::Mlp monotone(prelu_config(1, AlphaMode::channel, AlphaConstraint::monotone));

@@ -169,10 +169,8 @@ double max_second_difference(const pinn::Mlp& net, const std::vector<std::vector
   const auto jets = pinn::test::jets_of(net, pinn::test::points_from(rows), JetOrder::value);
   double worst = 0.0;
   for (std::size_t i = 0; i < centres.size(); ++i) {
-    const double* u = nullptr;
-    double v[6];
-    for (int k = 0; k < 6; ++k) v[k] = jets[6 * i + k].value[0];
-    u = v;
+    double u[6];
+    for (int k = 0; k < 6; ++k) u[k] = jets[6 * i + k].value[0];
     worst = std::max(worst, std::abs(u[1] - 2 * u[0] + u[2]));
     worst = std::max(worst, std::abs(u[3] - 2 * u[0] + u[4]));
     worst = std::max(worst, std::abs(u[5] - u[1] - u[3] + u[0]));

@@ -40,6 +40,8 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
   EXPECT_LT(result.stages[0].loss_end, result.stages[0].loss_start) << "training lowers the loss";
 }
 
+std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info) { return param_info.param.name; }
+
 INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                          ::testing::Values(PredefinedCase{"obstacle1d", "exact", 64},
                                            PredefinedCase{"nonsymmetric1d", "exact", 64},
@@ -47,7 +49,7 @@ INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                                            PredefinedCase{"radial2d", "exact", 256},
                                            PredefinedCase{"step41", "fd", 256},
                                            PredefinedCase{"box3d", "fd", 512}),
-                         [](const auto& info) { return info.param.name; });
+                         case_name);
 
 TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {
   int count = 0;
