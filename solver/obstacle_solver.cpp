@@ -69,6 +69,7 @@ RunResult ObstacleSolver::run() {
     }
   }
   result_.metrics = compute_current_metrics();
+  compute_network_diagnostics();
   result_.total_seconds = seconds_since_start();
   if (options_.write_files) write_output(result_.stages.empty() ? "initial" : result_.stages.back().name);
   return result_;
@@ -95,6 +96,15 @@ void ObstacleSolver::compute_reference() {
     *options_.log << "finite-difference reference: " << fd.n_nodes[0] - 1 << " cells per dimension, "
                   << fd.iterations << " active-set iterations, " << fd.seconds << " s\n";
   }
+}
+
+void ObstacleSolver::compute_network_diagnostics() {
+  const ObstaclePointLoss point_loss{training_.data, loss_params_};
+  result_.diagnostics =
+      compute_diagnostics(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form));
+  const Domain& domain = config_.problem.domain;
+  if (domain.dim() == 1 && is_piecewise_linear(config_.network.activation))
+    result_.n_kinks = count_kinks_1d(*net_, domain.lower()[0], domain.upper()[0]).n_kinks();
 }
 
 void ObstacleSolver::build_network() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "nn/adam.hpp"
+#include "nn/diagnostics.hpp"
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
 #include "physics/case_config.hpp"
@@ -45,6 +46,8 @@ struct StageSummary {
 struct RunResult {
   std::string status = "ok";  ///< "ok", "interrupted", "diverged"
   Metrics metrics;
+  NetworkDiagnostics diagnostics;  ///< of the final network on the training points
+  int n_kinks = -1;                ///< 1D piecewise-linear networks: kinks inside the domain; −1 otherwise
   std::vector<StageSummary> stages;
   double total_seconds = 0;
   std::string output_directory;
@@ -66,6 +69,7 @@ class ObstacleSolver {
   void sample_points();
   void build_network();
   void compute_reference();
+  void compute_network_diagnostics();
   void train_first_order(const StageConfig& stage, int stage_index);
   /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
   void refine_with_lbfgs(const StageConfig& stage, int stage_index);

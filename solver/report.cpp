@@ -45,6 +45,22 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
                   {"activation", to_string(net.layout().activation)},
                   {"n_params", net.n_params()},
                   {"description", net.describe()}};
+  // Dying-ReLU and slope diagnostics of the final network (DESIGN.md §2).
+  const NetworkDiagnostics& d = result.diagnostics;
+  json hidden_layers = json::array();
+  for (const LayerDiagnostics& l : d.layers) {
+    hidden_layers.push_back({{"layer", l.layer},
+                      {"width", l.width},
+                      {"negative_fraction", l.negative_fraction},
+                      {"dead_neurons", l.n_dead},
+                      {"mean_abs_negative_delta_z", l.mean_abs_negative_delta_z},
+                      {"alpha_min", l.alpha_min},
+                      {"alpha_mean", l.alpha_mean},
+                      {"alpha_max", l.alpha_max},
+                      {"weight_spectral_norm", l.weight_spectral_norm}});
+  }
+  j["diagnostics"] = {{"lipschitz_bound", d.lipschitz_bound}, {"gradient_norm", d.gradient_norm}, {"layers", hidden_layers}};
+  if (result.n_kinks >= 0) j["diagnostics"]["kinks"] = result.n_kinks;
   j["kokkos"] = {{"backend", backend_name()}, {"threads", backend_concurrency()}};
   j["seed"] = config.seed;
   j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);

@@ -71,6 +71,10 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   EXPECT_EQ(summary["network"]["n_params"], solver.network().n_params());
   EXPECT_EQ(summary["network"]["activation"], "tanh");
   EXPECT_TRUE(summary["kokkos"].contains("backend"));
+  ASSERT_EQ(summary["diagnostics"]["layers"].size(), 2u) << "one entry per hidden layer";
+  EXPECT_GT(summary["diagnostics"]["lipschitz_bound"].get<double>(), 0.0);
+  EXPECT_GE(summary["diagnostics"]["layers"][0]["negative_fraction"].get<double>(), 0.0);
+  EXPECT_FALSE(summary["diagnostics"].contains("kinks")) << "kinks are counted for piecewise-linear networks only";
   EXPECT_EQ(summary["configuration"]["stage"][0]["iterations"], 4000) << "the effective configuration includes --set";
 
   // history.csv: header and one row per logged iteration.
