@@ -18,6 +18,12 @@ namespace pinn {
 enum class StageType { adam, sgd, ceres_lm, ceres_lbfgs };
 std::string to_string(StageType type);
 
+/// Linear solver of the Levenberg–Marquardt steps (dense Jacobians of a few
+/// thousand parameters: normal equations by Cholesky are the fastest; QR is
+/// more robust; CGNR avoids forming JᵀJ for larger networks).
+enum class LmLinearSolver { dense_normal_cholesky, dense_qr, cgnr };
+std::string to_string(LmLinearSolver solver);
+
 struct StageConfig {
   StageType type = StageType::adam;
   int iterations = 2000;
@@ -28,6 +34,7 @@ struct StageConfig {
   double penalty_growth = 1.0;  ///< μ ← min(max_penalty, μ·growth) at each update (continuation)
   double max_penalty = 1e12;
   double time_limit = 0.0;      ///< seconds; 0 = none
+  LmLinearSolver linear_solver = LmLinearSolver::dense_normal_cholesky;  ///< ceres_lm only
 };
 
 struct SamplingConfig {

@@ -17,6 +17,15 @@
 
 namespace pinn {
 
+std::string to_string(LmLinearSolver solver) {
+  switch (solver) {
+    case LmLinearSolver::dense_normal_cholesky: return "dense_normal_cholesky";
+    case LmLinearSolver::dense_qr: return "dense_qr";
+    case LmLinearSolver::cgnr: return "cgnr";
+  }
+  return "?";
+}
+
 std::string to_string(StageType type) {
   switch (type) {
     case StageType::adam: return "adam";
@@ -452,20 +461,38 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       Section s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source());
       StageConfig stage;
       const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
-      PINN_USER_REQUIRE(type != "ceres_lm",
-                        s.where_key("type") << ": " << s.name() << ".type = \"" << type
-                                 << "\": the Levenberg-Marquardt stage is not part of this build yet; allowed now: "
-                                    "adam|sgd|ceres_lbfgs");
-      stage.type = type == "adam" ? StageType::adam : (type == "sgd" ? StageType::sgd : StageType::ceres_lbfgs);
-      if (stage.type == StageType::ceres_lbfgs) {
-        // Learning-rate keys mean nothing to a line-search method: refuse rather than ignore them.
+      stage.type = type == "adam"   ? StageType::adam
+                   : type == "sgd"  ? StageType::sgd
+                   : type == "ceres_lm" ? StageType::ceres_lm
+                                    : StageType::ceres_lbfgs;
+      const bool ceres_stage = stage.type == StageType::ceres_lm || stage.type == StageType::ceres_lbfgs;
+      if (ceres_stage) {
+        // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
         for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
           const toml::node* n = s.node(key);
-          PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n)
-                                            << "; a ceres_lbfgs stage has no learning rate (it searches along each "
-                                               "step); allowed keys: type|iterations|multiplier_updates|"
-                                               "penalty_growth|max_penalty|time_limit");
+          PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n) << "; a "
+                                            << type << " stage has no learning rate (its steps come from a "
+                                            << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
+                                            << "); allowed keys: type|iterations|multiplier_updates|"
+                                               "penalty_growth|max_penalty|time_limit"
+                                            << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
+      }
+      if (stage.type == StageType::ceres_lm) {
+        PINN_USER_REQUIRE(!(c.loss.form == LossForm::energy && c.loss.boundary == BoundaryMode::penalty),
+                          s.where_key("type") << ": " << s.name() << ".type = \"ceres_lm\" with loss.form = \"energy\" "
+                                                 "needs loss.boundary = \"hard\": the energy becomes a sum of squares "
+                                                 "½∫|∇u − F|² only when u is fixed on the boundary. Use boundary = "
+                                                 "\"hard\", or a ceres_lbfgs stage");
+        const std::string solver =
+            s.get_choice("linear_solver", "dense_normal_cholesky", {"dense_normal_cholesky", "dense_qr", "cgnr"});
+        stage.linear_solver = solver == "dense_qr" ? LmLinearSolver::dense_qr
+                              : solver == "cgnr"   ? LmLinearSolver::cgnr
+                                                   : LmLinearSolver::dense_normal_cholesky;
+      } else {
+        const toml::node* n = s.node("linear_solver");
+        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("linear_solver") << ": found " << describe_node(*n)
+                                          << "; only a ceres_lm stage has a linear solver");
       }
       stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
       stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);

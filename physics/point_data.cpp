@@ -6,6 +6,30 @@
 
 namespace pinn {
 
+namespace {
+
+/// −∫_{a}^{x_0} f(s, x_1, x_2) ds by composite 4-point Gauss–Legendre on 16
+/// panels (f is a smooth or piecewise-smooth expression; exact for cubics per panel).
+double flux_along_x(const ObstacleProblem& problem, const double* x) {
+  static const double nodes[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
+  static const double weights[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
+  const double a = problem.domain.lower()[0];
+  const int panels = 16;
+  const double h = (x[0] - a) / panels;
+  double y[3] = {x[0], problem.domain.dim() > 1 ? x[1] : 0.0, problem.domain.dim() > 2 ? x[2] : 0.0};
+  double integral = 0.0;
+  for (int p = 0; p < panels; ++p) {
+    const double mid = a + (p + 0.5) * h;
+    for (int q = 0; q < 4; ++q) {
+      y[0] = mid + 0.5 * h * nodes[q];
+      integral += 0.5 * h * weights[q] * problem.source(y);
+    }
+  }
+  return -integral;
+}
+
+}  // namespace
+
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
                                     const std::vector<double>& boundary) {
   problem.validate();
@@ -37,6 +61,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     const LiftJet lift = evaluate_lift(problem, x);
     p.lift = lift.value;
     p.lift_lap = lift.laplacian;
+    if (!on_boundary) p.flux[0] = flux_along_x(problem, x);
     const DistanceJet dist = domain.distance(x);
     p.dist = dist.value;
     p.dist_lap = dist.laplacian;

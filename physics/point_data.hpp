@@ -19,6 +19,9 @@ struct PointData {
   double lambda_lower = 0, lambda_upper = 0;  ///< augmented-Lagrangian multipliers
   double lift = 0, lift_grad[3] = {0, 0, 0}, lift_lap = 0;
   double dist = 1, dist_grad[3] = {0, 0, 0}, dist_lap = 0;
+  /// A flux F with ∇·F = −f (F = (−∫_{x_min}^{x} f ds, 0, 0)): the energy is
+  /// ½∫|∇u − F|² + const, a sum of squares for Levenberg–Marquardt.
+  double flux[3] = {0, 0, 0};
 };
 
 using PointDataView = Kokkos::View<PointData*, MemSpace>;

@@ -131,6 +131,7 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
     set_parameters(x.data());  // Ceres leaves the best accepted iterate in x
     if (round == 0) summary.loss_start = ceres_summary.initial_cost;
     summary.termination = termination_name(ceres_summary);
+    summary.solver_report = ceres_summary.BriefReport();
     if (ceres_summary.termination_type == ceres::FAILURE && !options_.quiet)
       *options_.log << "\nstage " << summary.name << ": Ceres reported a failure (" << ceres_summary.message
                     << "); keeping its best parameters\n";

@@ -64,6 +64,8 @@ RunResult ObstacleSolver::run() {
     const StageConfig& stage = config_.stages[s];
     if (stage.type == StageType::ceres_lbfgs) {
       refine_with_lbfgs(stage, static_cast<int>(s));
+    } else if (stage.type == StageType::ceres_lm) {
+      refine_with_lm(stage, static_cast<int>(s));
     } else {
       train_first_order(stage, static_cast<int>(s));
     }

@@ -40,7 +40,8 @@ struct StageSummary {
   int iterations = 0;
   double seconds = 0;
   double loss_start = 0, loss_end = 0;
-  std::string termination;  ///< "completed", "time_limit", "interrupted", "diverged"
+  std::string termination;  ///< "completed", "converged", "time_limit", "interrupted", "diverged", "failed"
+  std::string solver_report;  ///< Ceres' BriefReport() of the last solve (Ceres stages)
 };
 
 struct RunResult {
@@ -73,6 +74,8 @@ class ObstacleSolver {
   void train_first_order(const StageConfig& stage, int stage_index);
   /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
   void refine_with_lbfgs(const StageConfig& stage, int stage_index);
+  /// Ceres Levenberg–Marquardt on the residual form of the loss (physics/least_squares_residuals.hpp).
+  void refine_with_lm(const StageConfig& stage, int stage_index);
   /// The loss at the current parameters, its gradient written into `gradient`.
   double current_loss(const Vector& gradient);
   const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);

@@ -31,12 +31,10 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   if (!m.exact_contact_interval.empty()) j["metrics"]["exact_contact_interval"] = m.exact_contact_interval;
   j["stages"] = json::array();
   for (const StageSummary& s : result.stages) {
-    j["stages"].push_back({{"name", s.name},
-                           {"iterations", s.iterations},
-                           {"seconds", s.seconds},
-                           {"loss_start", s.loss_start},
-                           {"loss_end", s.loss_end},
-                           {"termination", s.termination}});
+    json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},
+                  {"loss_start", s.loss_start}, {"loss_end", s.loss_end},   {"termination", s.termination}};
+    if (!s.solver_report.empty()) stage["ceres"] = s.solver_report;
+    j["stages"].push_back(stage);
   }
   j["timing"] = {{"total_s", result.total_seconds}};
   std::vector<int> layers;

@@ -439,12 +439,25 @@ TEST(CaseFile, UnknownStageType) {
                       "allowed: adam|sgd|ceres_lm|ceres_lbfgs"});
 }
 
-TEST(CaseFile, LevenbergMarquardtStageIsReservedButRejected) {
+TEST(CaseFile, LevenbergMarquardtEnergyNeedsHardBoundaryConditions) {
   CaseText c;
+  c.insert("loss", "boundary = \"penalty\"");
   const int header = c.append("[[stage]]");
   const int n = c.append("type = \"ceres_lm\"");
   ASSERT_EQ(n, header + 1);
-  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.type", "\"ceres_lm\"", "allowed now: adam|sgd|ceres_lbfgs"});
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.type", "\"ceres_lm\"", "loss.boundary = \"hard\""});
+}
+
+TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
+  CaseText c;
+  const int n = c.insert("stage", "linear_solver = \"dense_qr\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.linear_solver", "only a ceres_lm stage"});
+  CaseText d;
+  d.append("[[stage]]");
+  d.append("type = \"ceres_lm\"");
+  const int m = d.append("linear_solver = \"cholesky\"");
+  expect_rejected(d, {at(m, d.value_column(m)), "stage.1.linear_solver", "\"cholesky\"",
+                      "allowed: dense_normal_cholesky|dense_qr|cgnr"});
 }
 
 TEST(CaseFile, LbfgsStageRefusesLearningRateKeys) {

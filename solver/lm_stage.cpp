@@ -1,0 +1,221 @@
+/// @file solver/lm_stage.cpp
+/// @brief The Ceres Levenberg–Marquardt stage (ceres_lm), inside the
+/// augmented-Lagrangian loop.
+#include "solver/lm_stage.hpp"
+
+#include "nn/error.hpp"
+#include "nn/parameter_jacobian.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+
+namespace pinn {
+
+BatchedResiduals::BatchedResiduals(Mlp& net, const Matrix& points, ObstaclePointResiduals residuals, JetOrder order,
+                                   const double* parameters)
+    : net_(net),
+      points_(points),
+      residual_functor_(residuals),
+      order_(order),
+      parameters_(parameters),
+      n_params_(net.n_params()),
+      per_point_(residuals.layout.per_point()),
+      n_rows_(static_cast<int>(points.extent(0)) * per_point_),
+      residuals_("pinn::solver::lm::residuals", n_rows_),
+      jacobian_("pinn::solver::lm::jacobian", n_rows_, n_params_),
+      residuals_host_(Kokkos::create_mirror_view(residuals_)),
+      jacobian_host_(Kokkos::create_mirror_view(jacobian_)),
+      params_host_(Kokkos::create_mirror_view(net.params())),
+      cached_at_(n_params_, 0.0) {}
+
+void BatchedResiduals::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
+  if (new_evaluation_point) has_values_ = has_jacobian_ = false;
+  ensure(parameters_, evaluate_jacobians);
+}
+
+void BatchedResiduals::ensure(const double* parameters, bool with_jacobian) {
+  const bool same_point =
+      has_values_ && std::memcmp(parameters, cached_at_.data(), sizeof(double) * static_cast<std::size_t>(n_params_)) == 0;
+  if (same_point && (has_jacobian_ || !with_jacobian)) return;
+  evaluate(parameters, with_jacobian);
+}
+
+void BatchedResiduals::evaluate(const double* parameters, bool with_jacobian) {
+  std::copy(parameters, parameters + n_params_, params_host_.data());
+  Kokkos::deep_copy(net_.params(), params_host_);
+  // One batched pass: all residuals and, when asked, the whole Jacobian.
+  residual_jacobian(ExecSpace(), net_, points_, residual_functor_, order_, per_point_, residuals_,
+                    with_jacobian ? jacobian_ : Matrix(), workspace_);
+  Kokkos::deep_copy(residuals_host_, residuals_);
+  if (with_jacobian) Kokkos::deep_copy(jacobian_host_, jacobian_);
+  finite_ = true;
+  for (int r = 0; r < n_rows_ && finite_; ++r) finite_ = std::isfinite(residuals_host_(r));
+  std::copy(parameters, parameters + n_params_, cached_at_.begin());
+  has_values_ = true;
+  has_jacobian_ = with_jacobian;
+}
+
+std::vector<int> BatchedResiduals::rows_of(ResidualFamily family, const PointDataView& data) const {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data);
+  std::vector<int> rows;
+  const int n_points = static_cast<int>(points_.extent(0));
+  for (int i = 0; i < n_points; ++i)
+    for (int slot = 0; slot < per_point_; ++slot)
+      if (residual_family(residual_functor_.layout, host(i).is_boundary != 0, slot) == family)
+        rows.push_back(i * per_point_ + slot);
+  return rows;
+}
+
+FamilyCost::FamilyCost(BatchedResiduals* batch, std::vector<int> rows) : batch_(batch), rows_(std::move(rows)) {
+  set_num_residuals(static_cast<int>(rows_.size()));
+  mutable_parameter_block_sizes()->push_back(batch_->n_params());
+}
+
+bool FamilyCost::Evaluate(double const* const* parameters, double* residuals, double** jacobians) const {
+  const bool with_jacobian = jacobians && jacobians[0];
+  // Inside a solve the callback has prepared this point already; the check
+  // keeps the cost function correct on its own (ceres::GradientChecker).
+  batch_->ensure(parameters[0], with_jacobian);
+  if (!batch_->finite()) return false;
+  const int n = batch_->n_params();
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    residuals[r] = batch_->residual(rows_[r]);
+    if (with_jacobian) std::copy(batch_->jacobian_row(rows_[r]), batch_->jacobian_row(rows_[r]) + n, jacobians[0] + r * n);
+  }
+  return true;
+}
+
+namespace {
+
+ceres::LinearSolverType linear_solver_for(LmLinearSolver choice) {
+  switch (choice) {
+    case LmLinearSolver::dense_qr: return ceres::DENSE_QR;
+    case LmLinearSolver::cgnr: return ceres::CGNR;
+    case LmLinearSolver::dense_normal_cholesky: return ceres::DENSE_NORMAL_CHOLESKY;
+  }
+  return ceres::DENSE_NORMAL_CHOLESKY;
+}
+
+class LmCallback final : public ceres::IterationCallback {
+ public:
+  explicit LmCallback(std::function<bool(int)> on_iteration) : on_iteration_(std::move(on_iteration)) {}
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary& summary) override {
+    if (summary.iteration == 0) return ceres::SOLVER_CONTINUE;
+    return on_iteration_(summary.iteration) ? ceres::SOLVER_CONTINUE : ceres::SOLVER_ABORT;
+  }
+
+ private:
+  std::function<bool(int)> on_iteration_;
+};
+
+std::string lm_termination_name(const ceres::Solver::Summary& summary) {
+  switch (summary.termination_type) {
+    case ceres::CONVERGENCE: return "converged";
+    case ceres::NO_CONVERGENCE: return "completed";
+    case ceres::FAILURE: return "failed";
+    case ceres::USER_SUCCESS: return "completed";
+    case ceres::USER_FAILURE: return "interrupted";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index) {
+  const auto stage_start = std::chrono::steady_clock::now();
+  StageSummary summary;
+  summary.name = to_string(stage.type);
+  summary.termination = "completed";
+  const int n = net_->n_params();
+  auto host_params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net_->params());
+  std::vector<double> x(host_params.data(), host_params.data() + n);
+  auto set_parameters = [&](const double* p) {
+    std::copy(p, p + n, host_params.data());
+    Kokkos::deep_copy(net_->params(), host_params);
+  };
+  const JetOrder order = (config_.loss.form == LossForm::strong || config_.loss.form == LossForm::proximal)
+                             ? JetOrder::laplacian
+                             : JetOrder::gradient;
+  summary.loss_start = evaluate_loss_terms().total();
+  const int rounds = stage.multiplier_updates + 1;
+  const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
+  int done = 0;
+  bool interrupted = false;
+  for (int round = 0; round < rounds && done < stage.iterations && !interrupted; ++round) {
+    // The residuals depend on λ and μ, so the problem is rebuilt each round.
+    ObstaclePointResiduals functor{training_.data, loss_params_, residual_layout(loss_params_)};
+    BatchedResiduals batch(*net_, training_.coordinates, functor, order, x.data());
+    ceres::Problem::Options problem_options;
+    problem_options.evaluation_callback = &batch;
+    ceres::Problem problem(problem_options);
+    for (ResidualFamily family : {ResidualFamily::pde, ResidualFamily::obstacle, ResidualFamily::boundary}) {
+      std::vector<int> rows = batch.rows_of(family, training_.data);
+      if (rows.empty()) continue;
+      const double weight = 1.0;  // the quadrature weights are inside the residuals already
+      problem.AddResidualBlock(new FamilyCost(&batch, std::move(rows)),
+                               new ceres::ScaledLoss(nullptr, weight, ceres::TAKE_OWNERSHIP), x.data());
+    }
+    ceres::Solver::Options options;
+    options.minimizer_type = ceres::TRUST_REGION;
+    options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+    options.linear_solver_type = linear_solver_for(stage.linear_solver);
+    options.max_num_iterations = std::min(per_round, stage.iterations - done);
+    options.function_tolerance = 1e-14;
+    options.gradient_tolerance = 1e-14;
+    options.parameter_tolerance = 1e-14;
+    options.logging_type = ceres::SILENT;
+    options.num_threads = std::max(1, backend_concurrency());
+    options.update_state_every_iteration = true;
+    if (stage.time_limit > 0) {
+      const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+      if (used >= stage.time_limit) {
+        summary.termination = "time_limit";
+        break;
+      }
+      options.max_solver_time_in_seconds = stage.time_limit - used;
+    }
+    const int done_before = done;
+    LmCallback callback([&](int iteration) {
+      done = done_before + iteration;
+      after_iteration(summary.name);
+      if (done % config_.output.log_every == 0) {
+        set_parameters(x.data());
+        const HistoryRow& row = record_history(summary.name, stage_index, done, 0.0);
+        log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
+      }
+      interrupted = options_.stop_requested && options_.stop_requested->load();
+      return !interrupted;
+    });
+    options.callbacks.push_back(&callback);
+    std::string invalid;
+    PINN_REQUIRE(options.IsValid(&invalid), invalid);
+    ceres::Solver::Summary ceres_summary;
+    ceres::Solve(options, &problem, &ceres_summary);
+    set_parameters(x.data());  // Ceres leaves the best accepted iterate in x
+    done = std::max(done, done_before + static_cast<int>(ceres_summary.iterations.size()) - 1);
+    summary.termination = lm_termination_name(ceres_summary);
+    summary.solver_report = ceres_summary.BriefReport();
+    if (ceres_summary.termination_type == ceres::FAILURE && !options_.quiet)
+      *options_.log << "\nstage " << summary.name << ": Ceres reported a failure (" << ceres_summary.message
+                    << "); keeping its best parameters\n";
+    if (round + 1 < rounds && !interrupted) next_multiplier_round(stage);
+  }
+  if (interrupted) {
+    summary.termination = "interrupted";
+    result_.status = "interrupted";
+  }
+  summary.iterations = done;
+  summary.loss_end = evaluate_loss_terms().total();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+  if (history_.empty() || history_.back().iteration != done || history_.back().stage_index != stage_index) {
+    const HistoryRow& row = record_history(summary.name, stage_index, done, 0.0);
+    log_progress(row, stage, summary.seconds);
+  }
+  result_.stages.push_back(summary);
+}
+
+}  // namespace pinn
