@@ -67,7 +67,8 @@ struct CaseConfig {
   int reference_cells = 0;  ///< FD reference cells per dimension; 0: 1024 (1D), 256 (2D), 48 (3D)
   std::uint64_t seed = 1;
   int threads = 0;  ///< 0: Kokkos default
-  std::string effective_json;  ///< the configuration after defaults and --set, as JSON
+  std::string effective_json;  ///< the configuration after --set, as JSON (summary.json)
+  std::string effective_toml;  ///< the same as TOML (case.toml of a run, read back by `resume`)
 };
 
 }  // namespace pinn

@@ -538,6 +538,9 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   std::ostringstream json;
   json << toml::json_formatter{root};
   c.effective_json = json.str();
+  std::ostringstream toml_text;
+  toml_text << toml::toml_formatter{root};
+  c.effective_toml = toml_text.str();
   return c;
 }
 

@@ -187,7 +187,7 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index) {
         const HistoryRow& row = record_history(summary.name, stage_index, done, 0.0);
         log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
       }
-      interrupted = options_.stop_requested && options_.stop_requested->load();
+      interrupted = stop_now();
       return !interrupted;
     });
     options.callbacks.push_back(&callback);

@@ -2,6 +2,7 @@
 /// @brief The training driver.
 #include "solver/obstacle_solver.hpp"
 
+#include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
 #include "solver/atomic_file.hpp"
 #include "solver/report.hpp"
@@ -59,16 +60,26 @@ RunResult ObstacleSolver::run() {
   int planned = 0;
   for (const StageConfig& stage : config_.stages) planned += stage.iterations;
   snapshot_every_ = config_.output.snapshots > 0 ? std::max(1, planned / config_.output.snapshots) : 0;
-  if (snapshot_every_ > 0 && options_.write_files) write_snapshot("initial");
-  for (std::size_t s = 0; s < config_.stages.size() && result_.status == "ok"; ++s) {
+  std::pair<int, int> start{0, 0};
+  if (!options_.resume_from.empty()) {
+    start = restore_checkpoint();
+  } else if (options_.write_files) {
+    write_file_atomically(config_.output.directory + "/case.toml", config_.effective_toml);
+    if (snapshot_every_ > 0) write_snapshot("initial");
+  }
+  for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == "ok"; ++s) {
     const StageConfig& stage = config_.stages[s];
+    const int first_iteration = static_cast<int>(s) == start.first ? start.second : 0;
     if (stage.type == StageType::ceres_lbfgs) {
+      // Ceres keeps its own state (LBFGS memory, trust region): a resumed
+      // Ceres stage starts again from its beginning with the saved parameters.
       refine_with_lbfgs(stage, static_cast<int>(s));
     } else if (stage.type == StageType::ceres_lm) {
       refine_with_lm(stage, static_cast<int>(s));
     } else {
-      train_first_order(stage, static_cast<int>(s));
+      train_first_order(stage, static_cast<int>(s), first_iteration);
     }
+    if (options_.write_files && result_.status == "ok" && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
   }
   result_.metrics = compute_current_metrics();
   compute_network_diagnostics();
@@ -203,7 +214,100 @@ void ObstacleSolver::log_progress(const HistoryRow& row, const StageConfig& stag
   }
 }
 
-void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index) {
+bool ObstacleSolver::stop_now() const {
+  return (options_.stop_requested && options_.stop_requested->load()) ||
+         (options_.stop_after >= 0 && total_iterations_ >= options_.stop_after);
+}
+
+void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int iteration) {
+  CheckpointArrays arrays;
+  arrays["position"] = {static_cast<double>(stage_index), static_cast<double>(iteration),
+                        static_cast<double>(total_iterations_)};
+  arrays["penalty"] = {loss_params_.settings.penalty};
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
+  std::vector<double>& lower = arrays["lambda_lower"];
+  std::vector<double>& upper = arrays["lambda_upper"];
+  for (int i = 0; i < training_.size(); ++i) {
+    lower.push_back(data(i).lambda_lower);
+    upper.push_back(data(i).lambda_upper);
+  }
+  std::vector<double>& history = arrays["history"];
+  for (const HistoryRow& r : history_) {
+    history.insert(history.end(), {static_cast<double>(r.stage_index), static_cast<double>(r.iteration), r.loss,
+                                   r.loss_pde, r.loss_obstacle, r.loss_boundary, r.rel_l2, r.max_abs, r.max_violation,
+                                   r.penalty, r.learning_rate, r.seconds});
+  }
+  std::vector<double>& stages = arrays["stages"];
+  for (const StageSummary& st : result_.stages)
+    stages.insert(stages.end(), {static_cast<double>(st.iterations), st.seconds, st.loss_start, st.loss_end});
+  arrays["stage_loss_start"] = {current_stage_loss_start_};
+  std::vector<double>& snapshots = arrays["snapshots"];
+  for (const auto& entry : snapshots_) snapshots.push_back(entry.first);
+  save_checkpoint(config_.output.directory + "/checkpoint.bin", *net_, adam, arrays);
+}
+
+std::pair<int, int> ObstacleSolver::restore_checkpoint() {
+  CheckpointArrays arrays = load_checkpoint(options_.resume_from, *net_, nullptr);
+  auto require = [&](const char* name, std::size_t size) -> const std::vector<double>& {
+    const auto it = arrays.find(name);
+    PINN_USER_REQUIRE(it != arrays.end() && (size == 0 || it->second.size() == size),
+                      options_.resume_from << ": not a checkpoint of this case (entry '" << name
+                                           << "' missing or of the wrong size)");
+    return it->second;
+  };
+  const auto& position = require("position", 3);
+  loss_params_.settings.penalty = require("penalty", 1)[0];
+  const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
+  const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
+  for (int i = 0; i < training_.size(); ++i) {
+    data(i).lambda_lower = lower[i];
+    data(i).lambda_upper = upper[i];
+  }
+  Kokkos::deep_copy(training_.data, data);
+  const auto& history = require("history", 0);
+  for (std::size_t k = 0; k + 12 <= history.size(); k += 12) {
+    HistoryRow r;
+    r.stage_index = static_cast<int>(history[k]);
+    r.stage = to_string(config_.stages.at(r.stage_index).type);
+    r.iteration = static_cast<int>(history[k + 1]);
+    r.loss = history[k + 2];
+    r.loss_pde = history[k + 3];
+    r.loss_obstacle = history[k + 4];
+    r.loss_boundary = history[k + 5];
+    r.rel_l2 = history[k + 6];
+    r.max_abs = history[k + 7];
+    r.max_violation = history[k + 8];
+    r.penalty = history[k + 9];
+    r.learning_rate = history[k + 10];
+    r.seconds = history[k + 11];
+    history_.push_back(r);
+  }
+  const auto& stages = require("stages", 0);
+  for (std::size_t k = 0; k + 4 <= stages.size(); k += 4) {
+    StageSummary st;
+    st.name = to_string(config_.stages.at(result_.stages.size()).type);
+    st.iterations = static_cast<int>(stages[k]);
+    st.seconds = stages[k + 1];
+    st.loss_start = stages[k + 2];
+    st.loss_end = stages[k + 3];
+    st.termination = "completed";
+    result_.stages.push_back(st);
+  }
+  current_stage_loss_start_ = require("stage_loss_start", 1)[0];
+  for (double iteration : require("snapshots", 0))
+    snapshots_.push_back({static_cast<int>(iteration), "snapshots/solution_" + std::to_string(snapshots_.size()) + ".vtu"});
+  total_iterations_ = static_cast<int>(position[2]);
+  const int stage_index = static_cast<int>(position[0]);
+  PINN_USER_REQUIRE(stage_index >= 0 && stage_index <= static_cast<int>(config_.stages.size()),
+                    options_.resume_from << ": stage " << stage_index << " does not exist in this case");
+  if (!options_.quiet)
+    *options_.log << "resuming from " << options_.resume_from << ": stage " << stage_index << ", iteration "
+                  << static_cast<int>(position[1]) << "\n";
+  return {stage_index, static_cast<int>(position[1])};
+}
+
+void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index, int start_iteration) {
   const auto stage_start = std::chrono::steady_clock::now();
   StageSummary summary;
   summary.name = to_string(stage.type);
@@ -212,17 +316,20 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
   adam_options.schedule = stage.schedule;
   adam_options.plain_sgd = stage.type == StageType::sgd;
   Adam adam(net_->n_params(), adam_options);
+  if (start_iteration > 0) load_checkpoint(options_.resume_from, *net_, &adam);  // the optimiser's moments too
   Vector gradient("pinn::solver::gradient", net_->n_params());
   Vector last_good("pinn::solver::last_good_params", net_->n_params());
   Kokkos::deep_copy(last_good, net_->params());
   const int rounds = stage.multiplier_updates + 1;
   const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
   double loss = 0.0;
-  int done = 0;
-  for (int it = 0; it < stage.iterations; ++it) {
-    if (options_.stop_requested && options_.stop_requested->load()) {
+  int done = start_iteration;
+  if (start_iteration > 0) summary.loss_start = current_stage_loss_start_;
+  for (int it = start_iteration; it < stage.iterations; ++it) {
+    if (stop_now()) {
       summary.termination = "interrupted";
       result_.status = "interrupted";
+      if (options_.write_files) write_checkpoint(&adam, stage_index, done);
       break;
     }
     const double stage_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
@@ -240,7 +347,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
                       << "; keeping the last finite parameters\n";
       break;
     }
-    if (it == 0) summary.loss_start = loss;
+    if (it == 0) summary.loss_start = current_stage_loss_start_ = loss;
     adam.step(space_, net_->params(), gradient);
     net_->project_parameters(space_);
     done = it + 1;
@@ -252,6 +359,8 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
       if (std::isfinite(row.loss)) Kokkos::deep_copy(last_good, net_->params());
     }
     if (round_end) next_multiplier_round(stage);
+    if (options_.write_files && done % config_.output.log_every == 0 && done < stage.iterations)
+      write_checkpoint(&adam, stage_index, done);
   }
   summary.iterations = done;
   summary.loss_end = done > 0 ? evaluate_loss_terms().total() : summary.loss_start;

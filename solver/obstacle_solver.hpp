@@ -33,6 +33,10 @@ struct RunOptions {
   bool write_files = true;
   std::ostream* log = nullptr;   ///< progress stream (default std::cout)
   const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler (Ctrl-C)
+  /// Continue from this checkpoint.bin (written by an earlier run of the same case).
+  std::string resume_from;
+  /// Behave as if interrupted once this many iterations are done in total (tests).
+  int stop_after = -1;
 };
 
 struct StageSummary {
@@ -71,7 +75,12 @@ class ObstacleSolver {
   void build_network();
   void compute_reference();
   void compute_network_diagnostics();
-  void train_first_order(const StageConfig& stage, int stage_index);
+  void train_first_order(const StageConfig& stage, int stage_index, int start_iteration);
+  /// checkpoint.bin: parameters, optimiser state, multipliers, penalty, history and position.
+  void write_checkpoint(const Adam* adam, int stage_index, int iteration);
+  /// Restores what write_checkpoint saved; returns {stage index, iteration in that stage}.
+  std::pair<int, int> restore_checkpoint();
+  bool stop_now() const;
   /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
   void refine_with_lbfgs(const StageConfig& stage, int stage_index);
   /// Ceres Levenberg–Marquardt on the residual form of the loss (physics/least_squares_residuals.hpp).
@@ -105,6 +114,7 @@ class ObstacleSolver {
   std::vector<HistoryRow> history_;
   RunResult result_;
   int total_iterations_ = 0;
+  double current_stage_loss_start_ = 0.0;
   int snapshot_every_ = 0;
   std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };

@@ -133,6 +133,12 @@ int main(int argc, char** argv) {
   reference->add_option("--out", out_dir, "output folder (default results/<case name>)");
   reference->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
 
+  std::string resume_dir;
+  auto* resume = app.add_subcommand("resume", "continue an interrupted run from RESULTS_DIR/checkpoint.bin");
+  resume->add_option("results", resume_dir, "the results folder of the interrupted run")->required();
+  resume->add_option("--threads", threads, "number of threads (default: all cores)");
+  resume->add_flag("--quiet", quiet, "no progress output");
+
   app.add_subcommand("list", "list the predefined cases");
 
   try {
@@ -144,9 +150,20 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("list")) return list_cases();
+    // --seed and --threads become overrides, so the run's case.toml records them.
+    if (seed >= 0) overrides.push_back("run.seed=" + std::to_string(seed));
+    if (threads > 0) overrides.push_back("run.threads=" + std::to_string(threads));
+    std::string resume_from;
+    if (app.got_subcommand("resume")) {
+      namespace fs = std::filesystem;
+      case_file = (fs::path(resume_dir) / "case.toml").string();
+      resume_from = (fs::path(resume_dir) / "checkpoint.bin").string();
+      PINN_USER_REQUIRE(fs::exists(case_file) && fs::exists(resume_from),
+                        resume_dir << ": no case.toml and checkpoint.bin here; resume takes the results folder of "
+                                      "an interrupted run (e.g. results/obstacle1d)");
+      out_dir = resume_dir;
+    }
     pinn::CaseConfig config = pinn::load_case_file(case_file, overrides);
-    if (seed >= 0) config.seed = static_cast<std::uint64_t>(seed);
-    if (threads > 0) config.threads = threads;
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";
@@ -161,6 +178,7 @@ int main(int argc, char** argv) {
       options.output_directory = out_dir;
       options.quiet = quiet;
       options.stop_requested = &g_stop_requested;
+      options.resume_from = resume_from;
       pinn::ObstacleSolver solver(config, options);
       if (!quiet) {
         std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()

@@ -1,0 +1,89 @@
+/// @file tests/solver/test_resume.cpp
+/// @brief An interrupted run resumed from its checkpoint ends exactly where the
+/// uninterrupted run ends.
+#include "nn/error.hpp"
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+pinn::CaseConfig resumable_case(const fs::path& out) {
+  pinn::CaseConfig c = pinn::load_case_file(
+      std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+      {"stage.0.iterations=120", "sampling.interior=64", "stage.0.multiplier_updates=3", "output.log_every=20",
+       "stage.1={type = \"adam\", iterations = 40, learning_rate = 1e-3}"});
+  c.output.directory = out.string();
+  return c;
+}
+
+std::vector<double> parameters_of(const pinn::ObstacleSolver& solver) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
+  return std::vector<double>(host.data(), host.data() + host.extent(0));
+}
+
+TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
+  const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  pinn::RunOptions quiet;
+  quiet.quiet = true;
+
+  pinn::ObstacleSolver straight(resumable_case(base / "straight"), quiet);
+  const pinn::RunResult reference = straight.run();
+
+  for (int stop_after : {50, 120}) {  // inside the first stage, and exactly at its end
+    const fs::path dir = base / ("resumed_" + std::to_string(stop_after));
+    pinn::RunOptions interrupted = quiet;
+    interrupted.stop_after = stop_after;
+    pinn::ObstacleSolver first(resumable_case(dir), interrupted);
+    EXPECT_EQ(first.run().status, "interrupted");
+    ASSERT_TRUE(fs::exists(dir / "checkpoint.bin"));
+    ASSERT_TRUE(fs::exists(dir / "case.toml"));
+
+    // As `obstacle-pinn resume DIR` does: the case from DIR/case.toml, the state from the checkpoint.
+    pinn::CaseConfig again = pinn::load_case_file((dir / "case.toml").string());
+    again.output.directory = dir.string();
+    pinn::RunOptions resume = quiet;
+    resume.resume_from = (dir / "checkpoint.bin").string();
+    pinn::ObstacleSolver second(again, resume);
+    const pinn::RunResult resumed = second.run();
+
+    EXPECT_EQ(resumed.status, "ok");
+    EXPECT_EQ(parameters_of(second), parameters_of(straight)) << "bitwise the same network, stop at " << stop_after;
+    EXPECT_EQ(resumed.metrics.rel_l2, reference.metrics.rel_l2);
+    ASSERT_EQ(second.history().size(), straight.history().size());
+    for (std::size_t k = 0; k < straight.history().size(); ++k) {
+      EXPECT_EQ(second.history()[k].iteration, straight.history()[k].iteration);
+      EXPECT_EQ(second.history()[k].loss, straight.history()[k].loss);
+      EXPECT_EQ(second.history()[k].penalty, straight.history()[k].penalty);
+    }
+    ASSERT_EQ(resumed.stages.size(), 2u);
+    EXPECT_EQ(resumed.stages[0].iterations, 120);
+    EXPECT_EQ(resumed.stages[0].loss_start, reference.stages[0].loss_start);
+  }
+  fs::remove_all(base);
+}
+
+TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
+  const fs::path dir = fs::temp_directory_path() / ("pinn_resume_other_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  pinn::RunOptions interrupted;
+  interrupted.quiet = true;
+  interrupted.stop_after = 30;
+  pinn::ObstacleSolver(resumable_case(dir), interrupted).run();
+  pinn::CaseConfig wider = resumable_case(dir);
+  wider.network.hidden = {16, 16};
+  pinn::RunOptions resume;
+  resume.quiet = true;
+  resume.resume_from = (dir / "checkpoint.bin").string();
+  pinn::ObstacleSolver solver(wider, resume);
+  EXPECT_THROW(solver.run(), pinn::UserError);
+  fs::remove_all(dir);
+}
+
+}  // namespace
