@@ -1,33 +1,66 @@
 /// @file nn/mlp_evaluation.cpp
-/// @brief Jet evaluation and the deterministic reduction of partial gradients.
+/// @brief Jet evaluation, kernel selection, weight transposition and the
+/// deterministic reduction of partial gradients.
 #include "nn/mlp_evaluation.hpp"
+
+#include <sstream>
 
 namespace pinn {
 
+namespace {
+
+/// Forward jets of one chunk of points. Kernel is MlpJetKernel or a FusedJetKernel.
+template <class Kernel>
+struct JetChunks {
+  Kernel jet_kernel;
+  Matrix points, workspace;
+  PointJetView jets;
+  int n_points;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const int chunk) const {
+    double* ws = &workspace(chunk, 0);
+    if constexpr (!std::is_same_v<Kernel, detail::MlpJetKernel>) jet_kernel.prepare(ws);
+    const int end = (chunk + 1) * kPointsPerChunk < n_points ? (chunk + 1) * kPointsPerChunk : n_points;
+    const int n_in = static_cast<int>(points.extent(1));
+    double x[kMaxInputs];
+    for (int i = chunk * kPointsPerChunk; i < end; ++i) {
+      for (int k = 0; k < n_in; ++k) x[k] = points(i, k);
+      PointJet jet;
+      jet.zero();
+      jet_kernel.forward(x, ws, jet);
+      jets(i) = jet;
+    }
+  }
+};
+
+}  // namespace
+
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
-                           int n_laplacian_dims) {
+                           int n_laplacian_dims, KernelPath path) {
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == net.layout().n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
+  const int width = detail::select_fused_width(net.layout(), path);
   const int n_points = static_cast<int>(points.extent(0));
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
   detail::MlpJetKernel jet_kernel(net.layout(), net.params(), order, n_laplacian_dims);
   PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
   Matrix workspace(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::workspace"),
                    n_chunks, jet_kernel.workspace_size());
-  const int n_in = net.layout().n_inputs();
-  Kokkos::parallel_for(
-      "pinn::nn::evaluate_jets", Kokkos::RangePolicy<ExecSpace>(space, 0, n_chunks), KOKKOS_LAMBDA(const int chunk) {
-        double* ws = &workspace(chunk, 0);
-        const int end = (chunk + 1) * kPointsPerChunk < n_points ? (chunk + 1) * kPointsPerChunk : n_points;
-        double x[kMaxInputs];
-        for (int i = chunk * kPointsPerChunk; i < end; ++i) {
-          for (int k = 0; k < n_in; ++k) x[k] = points(i, k);
-          PointJet jet;
-          jet.zero();
-          jet_kernel.forward(x, ws, jet);
-          jets(i) = jet;
-        }
-      });
+  Vector weights_t(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::weights_t"),
+                   net.n_params());
+  detail::transpose_weights(space, net.layout(), net.params(), weights_t);
+  jet_kernel.weights_t = weights_t;
+  const Kokkos::RangePolicy<ExecSpace> policy(space, 0, n_chunks);
+  if (width == 0) {
+    Kokkos::parallel_for("pinn::nn::evaluate_jets", policy,
+                         JetChunks<detail::MlpJetKernel>{jet_kernel, points, workspace, jets, n_points});
+  } else {
+    detail::with_fused_kernel(width, net.layout().activation, [&](auto w, auto act) {
+      using Kernel = detail::FusedJetKernel<decltype(w)::value, decltype(act)::value>;
+      Kokkos::parallel_for("pinn::nn::evaluate_jets::fused", policy,
+                           JetChunks<Kernel>{Kernel(jet_kernel), points, workspace, jets, n_points});
+    });
+  }
   return jets;
 }
 
@@ -46,9 +79,46 @@ void GradientWorkspace::reserve(int n_chunks, int workspace_size, int n_params) 
   if (static_cast<int>(partial_loss.extent(0)) < n_chunks) {
     partial_loss = Vector("pinn::nn::GradientWorkspace::partial_loss", n_chunks);
   }
+  if (static_cast<int>(transposed_weights.extent(0)) != n_params) {
+    transposed_weights = Vector(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "pinn::nn::GradientWorkspace::transposed_weights"), n_params);
+  }
 }
 
 namespace detail {
+
+int select_fused_width(const MlpLayout& layout, KernelPath path) {
+  if (path == KernelPath::general) return 0;
+  const int width = fused_width(layout);
+  if (path == KernelPath::fused && width == 0) {
+    std::ostringstream found, supported;
+    for (int l = 1; l < layout.n_layers; ++l) found << (l > 1 ? ", " : "") << layout.width[l];
+    for (const int w : kFusedWidths) supported << (w == kFusedWidths[0] ? "" : ", ") << w;
+    PINN_REQUIRE(width != 0, "KernelPath::fused was requested for hidden widths ["
+                                 << found.str() << "]; the fused kernels support networks whose hidden layers all "
+                                 << "have one width of " << supported.str()
+                                 << "; use KernelPath::automatic or KernelPath::general for other shapes");
+  }
+  return width;
+}
+
+void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Vector& params, const Vector& weights_t) {
+  PINN_REQUIRE(static_cast<int>(weights_t.extent(0)) >= layout.n_params,
+               "weights_t has " << weights_t.extent(0) << " entries; the network " << layout.n_params);
+  // Parameter index p → (layer, row, column) by scanning the ≤ 10 layer offsets.
+  Kokkos::parallel_for(
+      "pinn::nn::transpose_weights", Kokkos::RangePolicy<ExecSpace>(space, 0, layout.n_params),
+      KOKKOS_LAMBDA(const int p) {
+        for (int l = 0; l < layout.n_layers; ++l) {
+          const int begin = layout.w_offset[l], w_in = layout.width[l], w_out = layout.width[l + 1];
+          if (p >= begin && p < begin + w_in * w_out) {
+            const int j = (p - begin) / w_in, i = (p - begin) % w_in;
+            weights_t(begin + i * w_out + j) = params(p);
+            return;
+          }
+        }
+      });
+}
 
 void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient) {
   const Matrix partial = ws.partial_gradient;

@@ -11,20 +11,35 @@
 /// Points are processed in fixed chunks, each chunk summing into its own row
 /// of partial gradients, and the rows are added in chunk order: the result is
 /// bitwise the same for any number of threads and on Serial and OpenMP.
+///
+/// Kernels: networks whose hidden layers all have one width of 16, 32, 64 or
+/// 128 run a kernel compiled for that width and activation
+/// (detail/fused_jet_kernel.hpp), chosen once per call; other shapes run the
+/// general kernel (detail/jet_kernel.hpp). Both give bitwise the same results.
 #pragma once
 
+#include "nn/detail/fused_jet_kernel.hpp"
 #include "nn/detail/jet_kernel.hpp"
 #include "nn/error.hpp"
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
 
+#include <type_traits>
+
 namespace pinn {
 
 inline constexpr int kPointsPerChunk = 32;
 
+/// Which per-point kernel evaluates a network.
+enum class KernelPath {
+  automatic,  ///< the fused kernel where the shape has one (see fused_width), else the general one
+  general,    ///< always the general kernel (any widths)
+  fused,      ///< the fused kernel; pinn::ApiError naming the supported widths if the shape has none
+};
+
 /// Jets of every point. n_laplacian_dims < 0 means all inputs.
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
-                           int n_laplacian_dims = -1);
+                           int n_laplacian_dims = -1, KernelPath path = KernelPath::automatic);
 
 /// Scratch kept between calls so the training loop does not allocate.
 class GradientWorkspace {
@@ -32,16 +47,24 @@ class GradientWorkspace {
   /// Makes sure the buffers fit; reallocates only when a size grows.
   void reserve(int n_chunks, int workspace_size, int n_params);
 
-  Matrix point_workspace;  ///< (n_chunks, workspace_size)
-  Matrix partial_gradient; ///< (n_chunks, n_params)
-  Vector partial_loss;     ///< (n_chunks)
+  Matrix point_workspace;     ///< (n_chunks, workspace_size)
+  Matrix partial_gradient;    ///< (n_chunks, n_params)
+  Vector partial_loss;        ///< (n_chunks)
+  Vector transposed_weights;  ///< (n_params): every W_l transposed at its offset (detail::transpose_weights)
 };
 
 namespace detail {
 
-template <class PointLoss>
+/// The hidden width whose fused kernel evaluates `layout` under `path`, or 0
+/// for the general kernel. Throws pinn::ApiError for KernelPath::fused and a
+/// shape without a fused kernel, naming the widths found and the supported ones.
+int select_fused_width(const MlpLayout& layout, KernelPath path);
+
+/// One chunk of points per call: forward jet, point loss, reverse pass.
+/// Kernel is MlpJetKernel or a FusedJetKernel.
+template <class Kernel, class PointLoss>
 struct LossGradientChunks {
-  MlpJetKernel jet_kernel;
+  Kernel jet_kernel;
   Matrix points;
   PointLoss loss;
   Matrix workspace, partial_gradient;
@@ -55,8 +78,10 @@ struct LossGradientChunks {
     double sum = 0.0;
     const int end = (chunk + 1) * kPointsPerChunk < n_points ? (chunk + 1) * kPointsPerChunk : n_points;
     double x[kMaxInputs];
+    if constexpr (!std::is_same_v<Kernel, MlpJetKernel>) jet_kernel.prepare(ws);
+    const int n_in = static_cast<int>(points.extent(1));
     for (int i = chunk * kPointsPerChunk; i < end; ++i) {
-      for (int k = 0; k < jet_kernel.layout.width[0]; ++k) x[k] = points(i, k);
+      for (int k = 0; k < n_in; ++k) x[k] = points(i, k);
       PointJet jet, seed;
       jet_kernel.forward(x, ws, jet);
       seed.zero();
@@ -74,21 +99,37 @@ double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, i
 }  // namespace detail
 
 /// Returns Σ_i loss_i and writes its parameter gradient into `gradient`
-/// (overwritten, size n_params).
+/// (overwritten, size n_params). `path` chooses the kernel (the default picks
+/// the fused one where the shape has one; the results are the same).
 template <class PointLoss>
 double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& points, const PointLoss& loss,
-                         JetOrder order, const Vector& gradient, GradientWorkspace& ws, int n_laplacian_dims = -1) {
+                         JetOrder order, const Vector& gradient, GradientWorkspace& ws, int n_laplacian_dims = -1,
+                         KernelPath path = KernelPath::automatic) {
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == net.layout().n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   PINN_REQUIRE(static_cast<int>(gradient.extent(0)) == net.n_params(), "gradient has the wrong size");
+  const int width = detail::select_fused_width(net.layout(), path);
   const int n_points = static_cast<int>(points.extent(0));
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
   detail::MlpJetKernel jet_kernel(net.layout(), net.params(), order, n_laplacian_dims);
   ws.reserve(n_chunks, jet_kernel.workspace_size(), net.n_params());
-  detail::LossGradientChunks<PointLoss> kernel{jet_kernel, points, loss, ws.point_workspace, ws.partial_gradient,
-                                               ws.partial_loss, n_points, net.n_params()};
-  Kokkos::parallel_for("pinn::nn::loss_and_gradient::chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, n_chunks),
-                       kernel);
+  detail::transpose_weights(space, net.layout(), net.params(), ws.transposed_weights);
+  jet_kernel.weights_t = ws.transposed_weights;
+  const Kokkos::RangePolicy<ExecSpace> policy(space, 0, n_chunks);
+  if (width == 0) {
+    Kokkos::parallel_for("pinn::nn::loss_and_gradient::chunks", policy,
+                         detail::LossGradientChunks<detail::MlpJetKernel, PointLoss>{
+                             jet_kernel, points, loss, ws.point_workspace, ws.partial_gradient, ws.partial_loss,
+                             n_points, net.n_params()});
+  } else {
+    detail::with_fused_kernel(width, net.layout().activation, [&](auto w, auto act) {
+      using Kernel = detail::FusedJetKernel<decltype(w)::value, decltype(act)::value>;
+      Kokkos::parallel_for("pinn::nn::loss_and_gradient::fused_chunks", policy,
+                           detail::LossGradientChunks<Kernel, PointLoss>{Kernel(jet_kernel), points, loss,
+                                                                         ws.point_workspace, ws.partial_gradient,
+                                                                         ws.partial_loss, n_points, net.n_params()});
+    });
+  }
   detail::sum_partial_gradients(space, ws, n_chunks, gradient);
   return detail::sum_partial_losses(space, ws, n_chunks);
 }

@@ -41,6 +41,11 @@ struct SamplingConfig {
   int interior = 256;
   int boundary = 0;  ///< 0: chosen from the domain (2 in 1D, 4·√interior in 2D)
   SamplingMethod method = SamplingMethod::grid;
+  /// Adaptive refinement: at the first `adaptive_rounds` multiplier updates of
+  /// an Adam/SGD stage, `adaptive_points` points are added where the
+  /// complementarity gap is largest (near the free boundary).
+  int adaptive_rounds = 0;
+  int adaptive_points = 0;  ///< 0: a tenth of `interior`
 };
 
 struct OutputConfig {

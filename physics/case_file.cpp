@@ -447,7 +447,10 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   Section sampling = top.table("sampling");
   c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
   c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
-  c.sampling.method = sampling_from_string(sampling.get_choice("method", "grid", {"grid", "random", "halton", "sobol"}));
+  c.sampling.method = sampling_from_string(sampling.get_choice("method", "grid", {"grid", "nodes", "random", "halton", "sobol"}));
+  c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
+  c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
+  if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   sampling.finish();
 
   // [[stage]]

@@ -177,14 +177,15 @@ std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::u
     for (int k = 0; k < dim_; ++k) points.push_back(x[k]);
     return true;
   };
-  if (method == SamplingMethod::grid) {
+  if (method == SamplingMethod::grid || method == SamplingMethod::nodes) {
     const int m = std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim_))));
     const int total = dim_ == 1 ? m : (dim_ == 2 ? m * m : m * m * m);
     for (int idx = 0; idx < total; ++idx) {
       double unit[3];
       int rest = idx;
       for (int k = 0; k < dim_; ++k) {
-        unit[k] = (rest % m + 0.5) / m;
+        // midpoints of m cells, or the m interior nodes of m + 1 cells
+        unit[k] = method == SamplingMethod::grid ? (rest % m + 0.5) / m : (rest % m + 1.0) / (m + 1);
         rest /= m;
       }
       push_scaled(unit);
@@ -288,6 +289,7 @@ std::string Domain::describe() const {
 std::string to_string(SamplingMethod method) {
   switch (method) {
     case SamplingMethod::grid: return "grid";
+    case SamplingMethod::nodes: return "nodes";
     case SamplingMethod::random: return "random";
     case SamplingMethod::halton: return "halton";
     case SamplingMethod::sobol: return "sobol";
@@ -296,9 +298,10 @@ std::string to_string(SamplingMethod method) {
 }
 
 SamplingMethod sampling_from_string(const std::string& name) {
-  for (auto m : {SamplingMethod::grid, SamplingMethod::random, SamplingMethod::halton, SamplingMethod::sobol})
+  for (auto m : {SamplingMethod::grid, SamplingMethod::nodes, SamplingMethod::random, SamplingMethod::halton,
+                 SamplingMethod::sobol})
     if (to_string(m) == name) return m;
-  PINN_USER_REQUIRE(false, "unknown sampling method \"" << name << "\"; allowed: grid|random|halton|sobol");
+  PINN_USER_REQUIRE(false, "unknown sampling method \"" << name << "\"; allowed: grid|nodes|random|halton|sobol");
 }
 
 }  // namespace pinn

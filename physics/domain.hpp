@@ -13,7 +13,10 @@ namespace pinn {
 
 enum class DomainKind { interval, rectangle, box, disk };
 
-enum class SamplingMethod { grid, random, halton, sobol };
+/// grid: cell midpoints of a tensor grid; nodes: the interior nodes of a tensor
+/// grid (so lines such as x = 0 carry points: an obstacle with jumps there is
+/// seen at its upper value); random / halton / sobol: seeded point sets.
+enum class SamplingMethod { grid, nodes, random, halton, sobol };
 
 /// d(x) with its gradient and Laplacian; d > 0 inside, d = 0 on the boundary.
 struct DistanceJet {
@@ -44,7 +47,9 @@ class Domain {
 
   /// n interior points (row-major, dim per point). `grid` uses cell midpoints
   /// of a tensor grid with about n cells (exactly n in 1D; the disk keeps the
-  /// midpoints inside); the others are seeded and reproducible.
+  /// midpoints inside); `nodes` the interior nodes of a grid with about n of
+  /// them (m + 1 cells per direction for m = round(n^(1/d))); the others are
+  /// seeded and reproducible.
   std::vector<double> sample_interior(int n, SamplingMethod method, std::uint64_t seed) const;
   /// n boundary points, evenly spread along the boundary (the two end points in 1D).
   std::vector<double> sample_boundary(int n) const;

@@ -134,7 +134,7 @@ struct ObstaclePointResiduals {
     }
     const double mu = params.settings.penalty;
     if (layout.n_obstacle == 0) return;
-    const double scale = math::sqrt(p.weight * mu);
+    const double scale = math::sqrt(p.obstacle_weight * mu);
     if (params.has_lower) {
       const BarrierValue b = barrier_root(params.settings, p.psi_lower - s.u + p.lambda_lower / mu);
       r[slot] = scale * b.value;

@@ -136,13 +136,13 @@ KOKKOS_INLINE_FUNCTION double obstacle_terms(const ObstacleLossParams& prm, cons
   double value = 0.0;
   if (prm.has_lower) {
     const BarrierValue b = barrier_value(prm.settings, p.psi_lower - u + p.lambda_lower / mu);
-    value += p.weight * (0.5 * mu * b.value - p.lambda_lower * p.lambda_lower / (2.0 * mu));
-    *u_bar -= p.weight * 0.5 * mu * b.derivative;
+    value += p.obstacle_weight * (0.5 * mu * b.value - p.lambda_lower * p.lambda_lower / (2.0 * mu));
+    *u_bar -= p.obstacle_weight * 0.5 * mu * b.derivative;
   }
   if (prm.has_upper) {
     const BarrierValue b = barrier_value(prm.settings, u - p.psi_upper + p.lambda_upper / mu);
-    value += p.weight * (0.5 * mu * b.value - p.lambda_upper * p.lambda_upper / (2.0 * mu));
-    *u_bar += p.weight * 0.5 * mu * b.derivative;
+    value += p.obstacle_weight * (0.5 * mu * b.value - p.lambda_upper * p.lambda_upper / (2.0 * mu));
+    *u_bar += p.obstacle_weight * 0.5 * mu * b.derivative;
   }
   return value;
 }

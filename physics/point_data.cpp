@@ -30,22 +30,27 @@ double flux_along_x(const ObstacleProblem& problem, const double* x) {
 
 }  // namespace
 
-TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
-                                    const std::vector<double>& boundary) {
+TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& base_interior,
+                                    const std::vector<double>& boundary, const std::vector<double>& adaptive,
+                                    double adaptive_pde_weight) {
   problem.validate();
   const Domain& domain = problem.domain;
   const int dim = domain.dim();
   TrainingPoints set;
   set.dim = dim;
-  set.n_interior = static_cast<int>(interior.size()) / dim;
+  const int n_base = static_cast<int>(base_interior.size()) / dim;
+  PINN_REQUIRE(n_base > 0, "no interior points");
+  std::vector<double> interior = base_interior;
+  interior.insert(interior.end(), adaptive.begin(), adaptive.end());
+  set.n_adaptive = static_cast<int>(adaptive.size()) / dim;
+  set.n_interior = n_base + set.n_adaptive;
   set.n_boundary = static_cast<int>(boundary.size()) / dim;
-  PINN_REQUIRE(set.n_interior > 0, "no interior points");
   const int n = set.size();
   set.coordinates = Matrix("pinn::physics::TrainingPoints::coordinates", n, dim);
   set.data = PointDataView("pinn::physics::TrainingPoints::data", n);
   auto coords = Kokkos::create_mirror_view(set.coordinates);
   auto data = Kokkos::create_mirror_view(set.data);
-  const double interior_weight = domain.measure() / set.n_interior;
+  const double interior_weight = domain.measure() / n_base;
   const double boundary_weight = set.n_boundary ? domain.boundary_measure() / set.n_boundary : 0.0;
   for (int i = 0; i < n; ++i) {
     const bool on_boundary = i >= set.n_interior;
@@ -53,7 +58,9 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     for (int k = 0; k < dim; ++k) coords(i, k) = x[k];
     PointData& p = data(i);
     p.is_boundary = on_boundary ? 1 : 0;
-    p.weight = on_boundary ? boundary_weight : interior_weight;
+    p.is_adaptive = !on_boundary && i >= n_base ? 1 : 0;
+    p.weight = on_boundary ? boundary_weight : (p.is_adaptive ? adaptive_pde_weight : interior_weight);
+    p.obstacle_weight = on_boundary ? 0.0 : interior_weight;
     p.f = problem.source(x);
     p.g = on_boundary ? problem.boundary(x) : 0.0;  // g may be singular inside (radial2d)
     p.psi_lower = problem.has_lower() ? problem.lower_obstacle(x) : 0.0;

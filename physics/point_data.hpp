@@ -13,7 +13,11 @@ namespace pinn {
 
 struct PointData {
   int is_boundary = 0;
-  double weight = 0;  ///< quadrature weight (interior) or arc-length weight (boundary)
+  int is_adaptive = 0;  ///< added near the free boundary by adaptive refinement
+  double weight = 0;    ///< quadrature weight of the PDE term (interior) or arc-length weight (boundary)
+  /// Weight of the obstacle term. Equal to `weight` for the base points;
+  /// adaptive points enforce the obstacle without changing the energy's quadrature.
+  double obstacle_weight = 0;
   double f = 0, g = 0;
   double psi_lower = 0, psi_upper = 0;
   double lambda_lower = 0, lambda_upper = 0;  ///< augmented-Lagrangian multipliers
@@ -29,7 +33,8 @@ using PointDataView = Kokkos::View<PointData*, MemSpace>;
 /// The training set: coordinates and data, interior points first.
 struct TrainingPoints {
   int dim = 1;
-  int n_interior = 0;
+  int n_interior = 0;  ///< interior points, the adaptive ones included (they come last)
+  int n_adaptive = 0;
   int n_boundary = 0;
   Matrix coordinates;  ///< (n, dim)
   PointDataView data;  ///< (n)
@@ -39,7 +44,10 @@ struct TrainingPoints {
 /// Evaluates f, g, ψ, the lift and the distance at the given points (row-major
 /// coordinates). Interior weights are |Ω|/n_interior (midpoint / Monte Carlo
 /// rule); boundary weights |∂Ω|/n_boundary. Multipliers start at zero.
+/// `adaptive` points (placed after the interior ones) get obstacle weight
+/// |Ω|/n_interior and PDE weight `adaptive_pde_weight`.
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
-                                    const std::vector<double>& boundary);
+                                    const std::vector<double>& boundary, const std::vector<double>& adaptive = {},
+                                    double adaptive_pde_weight = 0.0);
 
 }  // namespace pinn

@@ -98,6 +98,10 @@ void ObstacleSolver::sample_points() {
     if (n == 0) n = domain.dim() == 1 ? 2 : 4 * static_cast<int>(std::sqrt(static_cast<double>(config_.sampling.interior)));
     boundary = domain.sample_boundary(n);
   }
+  base_interior_ = interior;
+  base_boundary_ = boundary;
+  adaptive_points_.clear();
+  adaptive_rounds_done_ = 0;
   training_ = make_training_points(config_.problem, interior, boundary);
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
 }
@@ -177,7 +181,8 @@ ContactSample ObstacleSolver::contact_sample() {
   for (int i = 0; i < training_.n_interior; ++i) {
     const double u = solution_jet(data(i), jets(i), c.dim, hard).u;
     for (int k = 0; k < c.dim; ++k) c.points.push_back(coords(i, k));
-    c.weights.push_back(data(i).weight);
+    // Adaptive points refine the contact reading but must not count area twice.
+    c.weights.push_back(data(i).is_adaptive ? 0.0 : data(i).obstacle_weight);
     c.u.push_back(u);
     c.psi.push_back(data(i).psi_lower);
     c.lambda.push_back(loss_params_.has_lower ? updated_lower_multiplier(loss_params_.settings, data(i), u) : 0.0);
@@ -224,6 +229,8 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["position"] = {static_cast<double>(stage_index), static_cast<double>(iteration),
                         static_cast<double>(total_iterations_)};
   arrays["penalty"] = {loss_params_.settings.penalty};
+  arrays["adaptive_points"] = adaptive_points_;
+  arrays["adaptive_rounds"] = {static_cast<double>(adaptive_rounds_done_)};
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -257,6 +264,16 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   };
   const auto& position = require("position", 3);
   loss_params_.settings.penalty = require("penalty", 1)[0];
+  adaptive_points_ = require("adaptive_points", 0);
+  adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
+  if (!adaptive_points_.empty()) {
+    const double pde_weight = config_.loss.form == LossForm::energy
+                                  ? 0.0
+                                  : config_.problem.domain.measure() /
+                                        (base_interior_.size() / static_cast<std::size_t>(config_.problem.domain.dim()));
+    training_ =
+        make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_, pde_weight);
+  }
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
@@ -358,7 +375,10 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
       log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
       if (std::isfinite(row.loss)) Kokkos::deep_copy(last_good, net_->params());
     }
-    if (round_end) next_multiplier_round(stage);
+    if (round_end) {
+      next_multiplier_round(stage);
+      if (adaptive_rounds_done_ < config_.sampling.adaptive_rounds) refine_near_free_boundary();
+    }
     if (options_.write_files && done % config_.output.log_every == 0 && done < stage.iterations)
       write_checkpoint(&adam, stage_index, done);
   }

@@ -69,12 +69,16 @@ class ObstacleSolver {
   const Mlp& network() const { return *net_; }
   const CaseConfig& config() const { return config_; }
   const std::vector<HistoryRow>& history() const { return history_; }
+  const TrainingPoints& training_points() const { return training_; }
 
  private:
   void sample_points();
   void build_network();
   void compute_reference();
   void compute_network_diagnostics();
+  /// Adds sampling.adaptive_points training points where the complementarity
+  /// gap λ̃·(u − ψ) (plus, for smooth networks, |min(−Δu − f, u − ψ)|) is largest.
+  void refine_near_free_boundary();
   void train_first_order(const StageConfig& stage, int stage_index, int start_iteration);
   /// checkpoint.bin: parameters, optimiser state, multipliers, penalty, history and position.
   void write_checkpoint(const Adam* adam, int stage_index, int iteration);
@@ -106,6 +110,8 @@ class ObstacleSolver {
   ExecSpace space_;
   std::chrono::steady_clock::time_point start_;
   TrainingPoints training_;
+  std::vector<double> base_interior_, base_boundary_, adaptive_points_;
+  int adaptive_rounds_done_ = 0;
   std::unique_ptr<Mlp> net_;
   ObstacleLossParams loss_params_;
   GradientWorkspace workspace_;

@@ -10,8 +10,9 @@ Writes, next to the inputs:
   loss_boundary) and the relative L2 error, max error and max obstacle
   violation against the iteration, log scale, one colour band per stage;
 - in 1D, ``profile.png``: u, psi (and psi_upper, exact when present) along x
-  with the contact set shaded, and u - exact below when the exact solution is
-  known;
+  with the contact set shaded, and u - exact below when there is a reference
+  (``exact`` holds the exact solution, or the finite-difference reference
+  when summary.json says ``"reference": "fd"``);
 - in 2D, ``contact.png``: the contact set (from the active multipliers) as an
   image, next to u with contour lines.
 
@@ -28,6 +29,7 @@ Exit codes: 0 success, 1 a file could not be read, 2 a missing folder or file.
 import argparse
 import base64
 import csv
+import json
 import lzma
 import math
 import os
@@ -189,6 +191,16 @@ def read_history(path):
     return columns
 
 
+def reference_name(results):
+    """What the `exact` field holds: the exact solution, or the finite-difference reference (summary.json)."""
+    try:
+        with open(os.path.join(results, "summary.json")) as f:
+            reference = json.load(f).get("metrics", {}).get("reference", "exact")
+    except (OSError, ValueError, AttributeError):
+        reference = "exact"
+    return "FD reference solution" if reference == "fd" else "exact solution"
+
+
 def _title(vtu, results):
     case = vtu.field_data.get("case", [os.path.basename(results)]) if vtu else [os.path.basename(results)]
     title = case[0] if case else os.path.basename(results)
@@ -263,7 +275,7 @@ def plot_profile(results, vtu):
     if "psi_upper" in data:
         ax.plot(x, data["psi_upper"], color="0.35", linewidth=2, linestyle="-.", label="ψ_upper")
     if has_error:
-        ax.plot(x, data["exact"], color="k", linestyle="--", linewidth=1.2, label="exact")
+        ax.plot(x, data["exact"], color="k", linestyle="--", linewidth=1.2, label=reference_name(results))
     ax.plot(x, data["u"], color="tab:blue", linewidth=1.8, label="u (network)")
     lo = min(np.min(data["u"]), np.min(data.get("exact", data["u"])))
     hi = max(np.max(data["u"]), np.max(data.get("exact", data["u"])))
@@ -277,7 +289,7 @@ def plot_profile(results, vtu):
     ax.set_title(_title(vtu, results))
     if has_error:
         axes[1][0].plot(x, data["u"] - data["exact"], color="tab:purple")
-        axes[1][0].set_ylabel("u − exact")
+        axes[1][0].set_ylabel("u − exact" if reference_name(results) == "exact solution" else "u − reference")
         axes[1][0].grid(True, alpha=0.3)
     axes[-1][0].set_xlabel("x")
     out = os.path.join(results, "profile.png")
@@ -311,20 +323,20 @@ def plot_contact(results, vtu):
         _, _, gap = _grid_image(vtu, vtu.point_data["exact"] - vtu.point_data["psi"])
         scale = max(np.nanmax(np.abs(gap)), 1e-300)
         if np.nanmin(gap) < 1e-9 * scale:
-            axes[0].contour(xs, ys, (gap > 1e-9 * scale).astype(float), levels=[0.5], colors="k",
-                            linestyles="--", linewidths=1)
+            free = np.where(np.isnan(gap), np.nan, (gap > 1e-9 * scale).astype(float))  # NaN outside Ω
+            axes[0].contour(xs, ys, free, levels=[0.5], colors="k", linestyles="--", linewidths=1)
+            axes[0].set_xlabel("x    (dashed: contact set of the %s)" % reference_name(results))
     _, _, u = _grid_image(vtu, vtu.point_data["u"])
     shown = axes[1].imshow(u, origin="lower", extent=extent, cmap="viridis", interpolation="nearest")
     if np.nanmax(u) > np.nanmin(u):
         axes[1].contour(xs, ys, u, levels=12, colors="w", linewidths=0.6, alpha=0.7)
     if np.nanmax(contact) > 0.5:
-        for ax in axes:
-            ax.contour(xs, ys, np.nan_to_num(contact), levels=[0.5], colors="k" if ax is axes[1] else "none",
-                       linewidths=1.5)
+        axes[1].contour(xs, ys, np.nan_to_num(contact), levels=[0.5], colors="k", linewidths=1.5)
     fig.colorbar(shown, ax=axes[1], label="u")
     axes[1].set_title("u")
     for ax in axes:
-        ax.set_xlabel("x")
+        if not ax.get_xlabel():
+            ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_aspect("equal")
     fig.suptitle(_title(vtu, results))

@@ -16,6 +16,7 @@ pinn::PointData make_point(int dim, bool boundary) {
   pinn::PointData p;
   p.is_boundary = boundary ? 1 : 0;
   p.weight = 0.37;
+  p.obstacle_weight = 0.29;
   p.f = -1.3;
   p.g = 0.2;
   p.psi_lower = 0.31;
@@ -138,6 +139,7 @@ TEST(ObstacleLoss, PenaltyWithoutMultiplierIsHalfMuReluSquared) {
   prm.settings.penalty = 1e3;
   pinn::PointData p;
   p.weight = 0.25;
+  p.obstacle_weight = 0.25;
   p.psi_lower = 0.4;
   double u_bar = 0.0;
   const double value = pinn::obstacle_terms(prm, p, 0.37, &u_bar);
