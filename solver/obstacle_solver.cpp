@@ -427,7 +427,8 @@ void ObstacleSolver::after_iteration(const std::string& stage_name) {
     write_snapshot(stage_name);
 }
 
-void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name) {
+void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name,
+                                         const std::string& rectilinear_path, const std::string& points_path) {
   const SolutionFields fields =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points, reference_.get());
   // Contact and multipliers on the output grid from the nearest training point.
@@ -458,8 +459,19 @@ void ObstacleSolver::write_solution_file(const std::string& path, const std::str
   if (result_.metrics.has_error()) field_data.numbers["rel_l2"] = result_.metrics.rel_l2;
   field_data.numbers["seconds"] = seconds_since_start();
   field_data.numbers["iteration"] = total_iterations_;
-  write_solution_vtu(path, grid_, fields, lambda, in_contact, config_.problem.has_upper(),
-                     !is_piecewise_linear(config_.network.activation), field_data);
+  const bool smooth = !is_piecewise_linear(config_.network.activation);
+  write_solution_vtu(path, grid_, fields, lambda, in_contact, config_.problem.has_upper(), smooth, field_data);
+  if (!rectilinear_path.empty())
+    write_solution_vtr(rectilinear_path, grid_, fields, lambda, in_contact, config_.problem.has_upper(), smooth,
+                       field_data);
+  if (!points_path.empty()) {
+    // The training points themselves, with the multipliers where they live.
+    SolutionFields at_points =
+        evaluate_solution(space_, *net_, config_.problem, config_.loss, contact.points, reference_.get());
+    std::vector<int> point_contact(contact.lambda.size());
+    for (std::size_t i = 0; i < point_contact.size(); ++i) point_contact[i] = contact.lambda[i] > 0.0 ? 1 : 0;
+    write_points_vtu(points_path, at_points, contact.lambda, point_contact, config_.problem.has_upper(), field_data);
+  }
 }
 
 void ObstacleSolver::write_snapshot(const std::string& stage_name) {
@@ -476,7 +488,7 @@ void ObstacleSolver::write_snapshot(const std::string& stage_name) {
 
 void ObstacleSolver::write_output(const std::string& stage_name) {
   const std::string dir = config_.output.directory;
-  write_solution_file(dir + "/solution.vtu", stage_name);
+  write_solution_file(dir + "/solution.vtu", stage_name, dir + "/solution.vtr", dir + "/points.vtu");
   write_file_atomically(dir + "/history.csv", history_csv(history_));
   write_file_atomically(dir + "/summary.json", summary_json(config_, *net_, result_));
 }

@@ -100,7 +100,10 @@ class ObstacleSolver {
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
   void write_output(const std::string& stage_name);
-  void write_solution_file(const std::string& path, const std::string& stage_name);
+  /// solution.vtu at `path`; also solution.vtr (grid domains) and points.vtu
+  /// (the training points) where those paths are not empty.
+  void write_solution_file(const std::string& path, const std::string& stage_name,
+                           const std::string& rectilinear_path = {}, const std::string& points_path = {});
   /// A solution snapshot for ParaView's time slider, listed in training.pvd.
   void write_snapshot(const std::string& stage_name);
   double seconds_since_start() const;

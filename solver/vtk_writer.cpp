@@ -13,6 +13,8 @@
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
+#include <vtkRectilinearGrid.h>
+#include <vtkXMLRectilinearGridWriter.h>
 #include <vtkStringArray.h>
 #include <vtkUnstructuredGrid.h>
 #include <vtkXMLUnstructuredGridWriter.h>
@@ -21,7 +23,7 @@ namespace pinn {
 
 namespace {
 
-void add_point_array(vtkUnstructuredGrid* mesh, const char* name, const std::vector<double>& values) {
+void add_point_array(vtkDataSet* mesh, const char* name, const std::vector<double>& values) {
   vtkNew<vtkDoubleArray> array;
   array->SetName(name);
   array->SetNumberOfValues(static_cast<vtkIdType>(values.size()));
@@ -60,23 +62,10 @@ void add_cells(vtkUnstructuredGrid* mesh, const EvaluationGrid& grid) {
       }
 }
 
-}  // namespace
-
-void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
-                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
-                        bool with_residual, const VtkFieldData& field_data) {
-  PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
-  vtkNew<vtkUnstructuredGrid> mesh;
-  vtkNew<vtkPoints> points;
-  points->SetDataTypeToDouble();
-  for (int i = 0; i < fields.n; ++i) {
-    double x[3] = {0, 0, 0};
-    for (int k = 0; k < fields.dim; ++k) x[k] = fields.points[i * fields.dim + k];
-    points->InsertNextPoint(x);
-  }
-  mesh->SetPoints(points);
-  add_cells(mesh, grid);
-
+/// Point data (u, psi, gap, contact, lambda, error, exact, residual) and field data.
+void attach_fields(vtkDataSet* mesh, const SolutionFields& fields, const std::vector<double>& lambda,
+                   const std::vector<int>& contact, bool with_upper, bool with_residual,
+                   const VtkFieldData& field_data) {
   std::vector<double> gap(fields.n), contact_d(fields.n), error, residual;
   for (int i = 0; i < fields.n; ++i) {
     gap[i] = fields.u[i] - fields.psi[i];
@@ -115,15 +104,74 @@ void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, con
     number->InsertNextValue(value);
     mesh->GetFieldData()->AddArray(number);
   }
+}
 
+template <class Writer>
+void write_dataset(const std::string& path, vtkDataSet* mesh) {
   write_atomically_with(path, [&](const std::string& temporary) {
-    vtkNew<vtkXMLUnstructuredGridWriter> writer;
+    vtkNew<Writer> writer;
     writer->SetFileName(temporary.c_str());
     writer->SetInputData(mesh);
     writer->SetDataModeToAppended();
     writer->EncodeAppendedDataOff();
     if (writer->Write() != 1) throw RunError("VTK could not write " + temporary);
   });
+}
+
+vtkNew<vtkPoints> make_points(const SolutionFields& fields) {
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToDouble();
+  for (int i = 0; i < fields.n; ++i) {
+    double x[3] = {0, 0, 0};
+    for (int k = 0; k < fields.dim; ++k) x[k] = fields.points[i * fields.dim + k];
+    points->InsertNextPoint(x);
+  }
+  return points;
+}
+
+}  // namespace
+
+void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
+                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                        bool with_residual, const VtkFieldData& field_data) {
+  PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
+  vtkNew<vtkUnstructuredGrid> mesh;
+  mesh->SetPoints(make_points(fields));
+  add_cells(mesh, grid);
+  attach_fields(mesh, fields, lambda, contact, with_upper, with_residual, field_data);
+  write_dataset<vtkXMLUnstructuredGridWriter>(path, mesh);
+}
+
+bool write_solution_vtr(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
+                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                        bool with_residual, const VtkFieldData& field_data) {
+  PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
+  std::size_t nodes = 1;
+  for (int k = 0; k < grid.dim; ++k) nodes *= static_cast<std::size_t>(grid.n_nodes[k]);
+  if (static_cast<std::size_t>(grid.size()) != nodes) return false;  // not every node inside: no rectilinear grid
+  vtkNew<vtkRectilinearGrid> mesh;
+  mesh->SetDimensions(grid.n_nodes[0], grid.dim > 1 ? grid.n_nodes[1] : 1, grid.dim > 2 ? grid.n_nodes[2] : 1);
+  const int stride[3] = {1, grid.n_nodes[0], grid.n_nodes[0] * (grid.dim > 1 ? grid.n_nodes[1] : 1)};
+  for (int k = 0; k < 3; ++k) {
+    vtkNew<vtkDoubleArray> coordinates;
+    const int n = k < grid.dim ? grid.n_nodes[k] : 1;
+    for (int i = 0; i < n; ++i) coordinates->InsertNextValue(k < grid.dim ? fields.points[i * stride[k] * grid.dim + k] : 0.0);
+    if (k == 0) mesh->SetXCoordinates(coordinates);
+    if (k == 1) mesh->SetYCoordinates(coordinates);
+    if (k == 2) mesh->SetZCoordinates(coordinates);
+  }
+  attach_fields(mesh, fields, lambda, contact, with_upper, with_residual, field_data);
+  write_dataset<vtkXMLRectilinearGridWriter>(path, mesh);
+  return true;
+}
+
+void write_points_vtu(const std::string& path, const SolutionFields& fields, const std::vector<double>& lambda,
+                      const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data) {
+  vtkNew<vtkUnstructuredGrid> mesh;
+  mesh->SetPoints(make_points(fields));
+  for (vtkIdType i = 0; i < fields.n; ++i) mesh->InsertNextCell(VTK_VERTEX, 1, &i);
+  attach_fields(mesh, fields, lambda, contact, with_upper, false, field_data);
+  write_dataset<vtkXMLUnstructuredGridWriter>(path, mesh);
 }
 
 }  // namespace pinn

@@ -25,4 +25,14 @@ void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, con
                         const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
                         bool with_residual, const VtkFieldData& field_data);
 
+/// The same on a rectilinear grid (solution.vtr). Returns false, writing
+/// nothing, when some grid nodes lie outside the domain (disk).
+bool write_solution_vtr(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
+                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                        bool with_residual, const VtkFieldData& field_data);
+
+/// Sampled points (points.vtu: the training points as vertices) with the same point data.
+void write_points_vtu(const std::string& path, const SolutionFields& fields, const std::vector<double>& lambda,
+                      const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data);
+
 }  // namespace pinn
