@@ -43,6 +43,9 @@ struct MlpConfig {
   int n_outputs = 1;
   Activation activation = Activation::tanh;
   double alpha = 0.1;  ///< LeakyReLU slope, or the initial PReLU slope
+  /// Weight of the ℓ1 penalty Σ|α| on learnable slopes (sparse slopes act as
+  /// neuron gates); applied by the trainer through add_alpha_l1_penalty.
+  double alpha_l1 = 0.0;
   AlphaMode alpha_mode = AlphaMode::layer;
   AlphaConstraint alpha_constraint = AlphaConstraint::none;
   /// Box the inputs live in: first-layer kinks (hyperplanes) are placed

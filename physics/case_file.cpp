@@ -405,9 +405,15 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   c.network.alpha_mode = network.get_choice("alpha_mode", "layer", {"layer", "channel"}) == "channel"
                              ? AlphaMode::channel
                              : AlphaMode::layer;
-  c.network.alpha_constraint = network.get_choice("alpha_constraint", "none", {"none", "monotone"}) == "monotone"
-                                   ? AlphaConstraint::monotone
-                                   : AlphaConstraint::none;
+  const std::string constraint =
+      network.get_choice("alpha_constraint", "none", {"none", "monotone", "unit_interval"});
+  c.network.alpha_constraint = constraint == "monotone"        ? AlphaConstraint::monotone
+                               : constraint == "unit_interval" ? AlphaConstraint::unit_interval
+                                                               : AlphaConstraint::none;
+  PINN_USER_REQUIRE(!(c.network.alpha_constraint == AlphaConstraint::unit_interval && c.network.alpha <= 0.0),
+                    network.where_key("alpha") << ": network.alpha = " << c.network.alpha
+                                               << " with alpha_constraint = \"unit_interval\"; allowed: alpha in (0, 1]");
+  c.network.alpha_l1 = network.get_double("alpha_l1", 0.0, 0.0, 1e6);
   for (int k = 0; k < dim; ++k) {
     c.network.input_lower.push_back(c.problem.domain.lower()[k]);
     c.network.input_upper.push_back(c.problem.domain.upper()[k]);

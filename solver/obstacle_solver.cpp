@@ -242,7 +242,8 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   for (const HistoryRow& r : history_) {
     history.insert(history.end(), {static_cast<double>(r.stage_index), static_cast<double>(r.iteration), r.loss,
                                    r.loss_pde, r.loss_obstacle, r.loss_boundary, r.rel_l2, r.max_abs, r.max_violation,
-                                   r.penalty, r.learning_rate, r.seconds});
+                                   r.penalty, r.learning_rate, r.seconds, r.negative_fraction, r.dead_neurons,
+                                   r.lipschitz_bound});
   }
   std::vector<double>& stages = arrays["stages"];
   for (const StageSummary& st : result_.stages)
@@ -283,7 +284,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   }
   Kokkos::deep_copy(training_.data, data);
   const auto& history = require("history", 0);
-  for (std::size_t k = 0; k + 12 <= history.size(); k += 12) {
+  for (std::size_t k = 0; k + 15 <= history.size(); k += 15) {
     HistoryRow r;
     r.stage_index = static_cast<int>(history[k]);
     r.stage = to_string(config_.stages.at(r.stage_index).type);
@@ -298,6 +299,9 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
     r.penalty = history[k + 9];
     r.learning_rate = history[k + 10];
     r.seconds = history[k + 11];
+    r.negative_fraction = history[k + 12];
+    r.dead_neurons = history[k + 13];
+    r.lipschitz_bound = history[k + 14];
     history_.push_back(r);
   }
   const auto& stages = require("stages", 0);
@@ -405,6 +409,14 @@ const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, 
   row.max_violation = m.max_violation;
   row.penalty = loss_params_.settings.penalty;
   row.learning_rate = learning_rate;
+  const ObstaclePointLoss point_loss{training_.data, loss_params_};
+  const NetworkDiagnostics d =
+      compute_diagnostics(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form));
+  for (const LayerDiagnostics& layer : d.layers) {
+    row.negative_fraction += layer.negative_fraction / static_cast<double>(d.layers.size());
+    row.dead_neurons += layer.n_dead;
+  }
+  row.lipschitz_bound = d.lipschitz_bound;
   row.seconds = seconds_since_start();
   history_.push_back(row);
   return history_.back();
@@ -417,8 +429,11 @@ void ObstacleSolver::next_multiplier_round(const StageConfig& stage) {
 
 double ObstacleSolver::current_loss(const Vector& gradient) {
   const ObstaclePointLoss point_loss{training_.data, loss_params_};
-  return loss_and_gradient(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form), gradient,
-                           workspace_);
+  double loss = loss_and_gradient(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form),
+                                  gradient, workspace_);
+  if (config_.network.alpha_l1 > 0.0 && config_.network.activation == Activation::prelu)
+    loss += add_alpha_l1_penalty(space_, *net_, config_.network.alpha_l1, gradient);
+  return loss;
 }
 
 void ObstacleSolver::after_iteration(const std::string& stage_name) {

@@ -56,11 +56,24 @@ KOKKOS_INLINE_FUNCTION int fused_width(const MlpLayout& layout) {
   return 0;
 }
 
+/// Doubles in one SIMD register of the target the host compiler builds for
+/// (a tuning constant only: it sets the register-block size, never the
+/// arithmetic).
+#if defined(__AVX512F__)
+inline constexpr int kSimdDoubles = 8;
+#elif defined(__AVX__)
+inline constexpr int kSimdDoubles = 4;
+#else
+inline constexpr int kSimdDoubles = 2;
+#endif
+
 template <int Width, FusedActivation Family>
 struct FusedJetKernel {
   static_assert(Width % 8 == 0, "the fused kernel's register blocks need a width divisible by 8");
-  /// Outputs (rows of W) summed side by side in one register block.
-  static constexpr int kBlock = Width < 16 ? Width : 16;
+  /// Outputs (rows of W) summed side by side in one register block: eight
+  /// SIMD registers of accumulators (16 doubles with SSE2, 64 with AVX-512),
+  /// enough independent sums to hide the add latency.
+  static constexpr int kBlock = Width < 8 * kSimdDoubles ? Width : 8 * kSimdDoubles;
 
   MlpJetKernel general;  ///< layout, parameters, jet order; also the workspace layout
 

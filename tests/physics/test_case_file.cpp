@@ -161,7 +161,7 @@ TEST(CaseFile, UnknownKeyInNetwork) {
   CaseText c;
   const int n = c.insert("network", "activations = \"tanh\"");
   expect_rejected(c, {at(n, c.value_column(n)), "unknown key 'network.activations'",
-                      "allowed: hidden|activation|alpha|alpha_mode|alpha_constraint"});
+                      "allowed: hidden|activation|alpha|alpha_mode|alpha_constraint|alpha_l1"});
 }
 
 TEST(CaseFile, UnknownKeyInLoss) {
@@ -409,7 +409,7 @@ TEST(CaseFile, UnknownAlphaConstraint) {
   CaseText c;
   const int n = c.insert("network", "alpha_constraint = \"positive\"");
   expect_rejected(c, {at(n, c.value_column(n)), "network.alpha_constraint", "found \"positive\"",
-                      "allowed: none|monotone"});
+                      "allowed: none|monotone|unit_interval"});
 }
 
 TEST(CaseFile, UnknownDomainType) {

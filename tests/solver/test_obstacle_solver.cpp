@@ -86,6 +86,9 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   std::string line;
   std::getline(history, line);
   EXPECT_EQ(line.rfind("stage,stage_index,iteration,loss,", 0), 0u);
+  EXPECT_NE(line.find(",negative_fraction,dead_neurons,lipschitz_bound"), std::string::npos) << line;
+  EXPECT_GT(solver.history().back().lipschitz_bound, 0.0);
+  EXPECT_GT(solver.history().back().negative_fraction, 0.0);
   int rows = 0;
   while (std::getline(history, line)) ++rows;
   EXPECT_EQ(rows, static_cast<int>(solver.history().size()));

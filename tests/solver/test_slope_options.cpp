@@ -1,0 +1,45 @@
+/// @file tests/solver/test_slope_options.cpp
+/// @brief PReLU slope options reach the network from a case file: the
+/// (0, 1] reparametrisation keeps α inside, the ℓ1 penalty shrinks it.
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+pinn::RunResult run_prelu(const std::vector<std::string>& extra) {
+  std::vector<std::string> overrides = {"network.activation=prelu", "network.alpha=0.5", "stage.0.iterations=400",
+                                        "sampling.interior=64", "stage.0.learning_rate=1e-2"};
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
+  pinn::CaseConfig config = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
+  config.stages.resize(1);
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  return solver.run();
+}
+
+double mean_alpha(const pinn::RunResult& r) {
+  double sum = 0.0;
+  for (const auto& layer : r.diagnostics.layers) sum += layer.alpha_mean;
+  return sum / static_cast<double>(r.diagnostics.layers.size());
+}
+
+TEST(SlopeOptions, L1PenaltyShrinksTheSlopes) {
+  const double free_alpha = mean_alpha(run_prelu({}));
+  const double penalised = mean_alpha(run_prelu({"network.alpha_l1=0.5"}));
+  EXPECT_LT(penalised, free_alpha - 0.05) << "free " << free_alpha << ", penalised " << penalised;
+}
+
+TEST(SlopeOptions, UnitIntervalKeepsEverySlopeInside) {
+  const pinn::RunResult r =
+      run_prelu({"network.alpha_constraint=unit_interval", "network.alpha_mode=channel", "stage.0.learning_rate=0.5"});
+  for (const auto& layer : r.diagnostics.layers) {
+    EXPECT_GT(layer.alpha_min, 0.0);
+    EXPECT_LE(layer.alpha_max, 1.0);
+  }
+}
+
+}  // namespace
