@@ -59,7 +59,7 @@ std::string termination_name(const ceres::GradientProblemSolver::Summary& summar
 
 }  // namespace
 
-void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index) {
+void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index, int start_iteration, int start_round) {
   const auto stage_start = std::chrono::steady_clock::now();
   StageSummary summary;
   summary.name = to_string(stage.type);
@@ -86,11 +86,17 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
   };
   ceres::GradientProblem problem(new NetworkLossFunction(evaluate, n));
 
+  summary.loss_start = current_stage_loss_start_ =
+      start_round > 0 ? current_stage_loss_start_ : evaluate_loss_terms().total();
   const int rounds = stage.multiplier_updates + 1;
   const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
-  int done = 0;
+  int done = start_iteration;
   bool interrupted = false;
-  for (int round = 0; round < rounds && done < stage.iterations && !interrupted; ++round) {
+  for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
+    // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
+    // resumed run repeat exactly this round.
+    ceres_round_ = round;
+    if (options_.write_files) write_checkpoint(nullptr, stage_index, done);
     ceres::GradientProblemSolver::Options options;
     options.line_search_direction_type = ceres::LBFGS;
     options.line_search_type = ceres::WOLFE;
@@ -129,7 +135,6 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
     ceres::GradientProblemSolver::Summary ceres_summary;
     ceres::Solve(options, problem, x.data(), &ceres_summary);
     set_parameters(x.data());  // Ceres leaves the best accepted iterate in x
-    if (round == 0) summary.loss_start = ceres_summary.initial_cost;
     summary.termination = termination_name(ceres_summary);
     summary.solver_report = ceres_summary.BriefReport();
     if (ceres_summary.termination_type == ceres::FAILURE && !options_.quiet)

@@ -125,7 +125,7 @@ std::string lm_termination_name(const ceres::Solver::Summary& summary) {
 
 }  // namespace
 
-void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index) {
+void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round) {
   const auto stage_start = std::chrono::steady_clock::now();
   StageSummary summary;
   summary.name = to_string(stage.type);
@@ -140,12 +140,17 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index) {
   const JetOrder order = (config_.loss.form == LossForm::strong || config_.loss.form == LossForm::proximal)
                              ? JetOrder::laplacian
                              : JetOrder::gradient;
-  summary.loss_start = evaluate_loss_terms().total();
+  summary.loss_start = current_stage_loss_start_ =
+      start_round > 0 ? current_stage_loss_start_ : evaluate_loss_terms().total();
   const int rounds = stage.multiplier_updates + 1;
   const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
-  int done = 0;
+  int done = start_iteration;
   bool interrupted = false;
-  for (int round = 0; round < rounds && done < stage.iterations && !interrupted; ++round) {
+  for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
+    // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
+    // resumed run repeat exactly this round.
+    ceres_round_ = round;
+    if (options_.write_files) write_checkpoint(nullptr, stage_index, done);
     // The residuals depend on λ and μ, so the problem is rebuilt each round.
     ObstaclePointResiduals functor{training_.data, loss_params_, residual_layout(loss_params_)};
     BatchedResiduals batch(*net_, training_.coordinates, functor, order, x.data());

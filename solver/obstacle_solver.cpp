@@ -69,16 +69,18 @@ RunResult ObstacleSolver::run() {
   }
   for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == "ok"; ++s) {
     const StageConfig& stage = config_.stages[s];
-    const int first_iteration = static_cast<int>(s) == start.first ? start.second : 0;
+    const bool resumed_here = !options_.resume_from.empty() && static_cast<int>(s) == start.first;
+    const int first_iteration = resumed_here ? start.second : 0;
+    // A Ceres stage resumes at the start of the multiplier round it was in.
+    const int first_round = resumed_here ? ceres_round_ : 0;
     if (stage.type == StageType::ceres_lbfgs) {
-      // Ceres keeps its own state (LBFGS memory, trust region): a resumed
-      // Ceres stage starts again from its beginning with the saved parameters.
-      refine_with_lbfgs(stage, static_cast<int>(s));
+      refine_with_lbfgs(stage, static_cast<int>(s), first_iteration, first_round);
     } else if (stage.type == StageType::ceres_lm) {
-      refine_with_lm(stage, static_cast<int>(s));
+      refine_with_lm(stage, static_cast<int>(s), first_iteration, first_round);
     } else {
       train_first_order(stage, static_cast<int>(s), first_iteration);
     }
+    ceres_round_ = 0;
     if (options_.write_files && result_.status == "ok" && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
   }
   result_.metrics = compute_current_metrics();
@@ -231,6 +233,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["penalty"] = {loss_params_.settings.penalty};
   arrays["adaptive_points"] = adaptive_points_;
   arrays["adaptive_rounds"] = {static_cast<double>(adaptive_rounds_done_)};
+  arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -267,6 +270,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   loss_params_.settings.penalty = require("penalty", 1)[0];
   adaptive_points_ = require("adaptive_points", 0);
   adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
+  ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   if (!adaptive_points_.empty()) {
     const double pde_weight = config_.loss.form == LossForm::energy
                                   ? 0.0

@@ -86,9 +86,9 @@ class ObstacleSolver {
   std::pair<int, int> restore_checkpoint();
   bool stop_now() const;
   /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
-  void refine_with_lbfgs(const StageConfig& stage, int stage_index);
+  void refine_with_lbfgs(const StageConfig& stage, int stage_index, int start_iteration, int start_round);
   /// Ceres Levenberg–Marquardt on the residual form of the loss (physics/least_squares_residuals.hpp).
-  void refine_with_lm(const StageConfig& stage, int stage_index);
+  void refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round);
   /// The loss at the current parameters, its gradient written into `gradient`.
   double current_loss(const Vector& gradient);
   const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);
@@ -124,6 +124,7 @@ class ObstacleSolver {
   RunResult result_;
   int total_iterations_ = 0;
   double current_stage_loss_start_ = 0.0;
+  int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
   int snapshot_every_ = 0;
   std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };

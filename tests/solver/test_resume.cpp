@@ -69,6 +69,43 @@ TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
   fs::remove_all(base);
 }
 
+TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
+  const fs::path base = fs::temp_directory_path() / ("pinn_resume_ceres_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  for (const std::string ceres : {"ceres_lm", "ceres_lbfgs"}) {
+    auto make = [&](const fs::path& out) {
+      pinn::CaseConfig c = pinn::load_case_file(
+          std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+          {"stage.0.iterations=60", "sampling.interior=64", "stage.0.multiplier_updates=1", "output.log_every=4",
+           "stage.1={type = \"" + ceres + "\", iterations = 12, multiplier_updates = 3}"});
+      c.output.directory = out.string();
+      return c;
+    };
+    pinn::RunOptions quiet;
+    quiet.quiet = true;
+    pinn::ObstacleSolver straight(make(base / (ceres + "_straight")), quiet);
+    const pinn::RunResult reference = straight.run();
+    ASSERT_EQ(reference.status, "ok");
+
+    const fs::path dir = base / (ceres + "_resumed");
+    pinn::RunOptions interrupted = quiet;
+    interrupted.stop_after = 60 + 5;  // inside the second multiplier round of the Ceres stage
+    pinn::ObstacleSolver first(make(dir), interrupted);
+    ASSERT_EQ(first.run().status, "interrupted");
+    pinn::CaseConfig again = pinn::load_case_file((dir / "case.toml").string());
+    again.output.directory = dir.string();
+    pinn::RunOptions resume = quiet;
+    resume.resume_from = (dir / "checkpoint.bin").string();
+    pinn::ObstacleSolver second(again, resume);
+    const pinn::RunResult resumed = second.run();
+    EXPECT_EQ(resumed.status, "ok") << ceres;
+    EXPECT_EQ(parameters_of(second), parameters_of(straight)) << ceres << ": bitwise the same network";
+    EXPECT_EQ(second.history().size(), straight.history().size()) << ceres;
+    EXPECT_EQ(resumed.stages.back().iterations, reference.stages.back().iterations) << ceres;
+  }
+  fs::remove_all(base);
+}
+
 TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
   const fs::path dir = fs::temp_directory_path() / ("pinn_resume_other_" + std::to_string(::getpid()));
   fs::remove_all(dir);
