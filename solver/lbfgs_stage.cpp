@@ -114,7 +114,8 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
         summary.termination = "time_limit";
         break;
       }
-      options.max_solver_time_in_seconds = stage.time_limit - used;
+      // The remaining time is shared by the remaining multiplier rounds.
+      options.max_solver_time_in_seconds = (stage.time_limit - used) / (rounds - round);
     }
     const int done_before = done;
     StageCallback callback([&](int iteration) {

@@ -349,6 +349,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
   const int per_round = std::max(1, (stage.iterations + rounds - 1) / rounds);
   double loss = 0.0;
   int done = start_iteration;
+  int rounds_done = start_iteration / per_round;
   if (start_iteration > 0) summary.loss_start = current_stage_loss_start_;
   for (int it = start_iteration; it < stage.iterations; ++it) {
     if (stop_now()) {
@@ -377,7 +378,13 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
     net_->project_parameters(space_);
     done = it + 1;
     after_iteration(summary.name);
-    const bool round_end = done % per_round == 0 && done < stage.iterations && stage.multiplier_updates > 0;
+    // Rounds end by iterations, or, under a time limit, by time (whichever comes first).
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+    const bool by_iterations = done % per_round == 0;
+    const bool by_time =
+        stage.time_limit > 0 && static_cast<int>(elapsed / stage.time_limit * rounds) > rounds_done;
+    const bool round_end = (by_iterations || by_time) && done < stage.iterations && rounds_done < stage.multiplier_updates;
+    if (round_end) ++rounds_done;
     if (done % config_.output.log_every == 0 || done == stage.iterations || round_end) {
       const HistoryRow& row = record_history(summary.name, stage_index, done, adam.current_learning_rate());
       log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
