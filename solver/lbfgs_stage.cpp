@@ -2,6 +2,7 @@
 /// @brief The Ceres LBFGS stage: ceres::GradientProblem on the (augmented-
 /// Lagrangian) loss, one Ceres solve per multiplier round.
 #include "nn/error.hpp"
+#include "solver/detail/ceres_common.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <ceres/ceres.h>
@@ -33,30 +34,6 @@ class NetworkLossFunction final : public ceres::FirstOrderFunction {
   int n_params_;
 };
 
-/// Called by Ceres after every iteration: history rows, snapshots, Ctrl-C.
-class StageCallback final : public ceres::IterationCallback {
- public:
-  explicit StageCallback(std::function<bool(int)> on_iteration) : on_iteration_(std::move(on_iteration)) {}
-  ceres::CallbackReturnType operator()(const ceres::IterationSummary& summary) override {
-    if (summary.iteration == 0) return ceres::SOLVER_CONTINUE;  // the starting point, not a step
-    return on_iteration_(summary.iteration) ? ceres::SOLVER_CONTINUE : ceres::SOLVER_ABORT;
-  }
-
- private:
-  std::function<bool(int)> on_iteration_;
-};
-
-std::string termination_name(const ceres::GradientProblemSolver::Summary& summary) {
-  switch (summary.termination_type) {
-    case ceres::CONVERGENCE: return "converged";
-    case ceres::NO_CONVERGENCE: return "completed";
-    case ceres::FAILURE: return "failed";
-    case ceres::USER_SUCCESS: return "completed";
-    case ceres::USER_FAILURE: return "interrupted";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index, int start_iteration, int start_round) {
@@ -71,12 +48,8 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
   Kokkos::deep_copy(host_params, net_->params());
   std::vector<double> x(host_params.data(), host_params.data() + n);
 
-  auto set_parameters = [&](const double* p) {
-    std::copy(p, p + n, host_params.data());
-    Kokkos::deep_copy(net_->params(), host_params);
-  };
   auto evaluate = [&](const double* p, double* g) {
-    set_parameters(p);
+    load_parameters(p);
     const double loss = current_loss(gradient);
     if (g) {
       Kokkos::deep_copy(host_gradient, gradient);
@@ -93,10 +66,11 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
   int done = start_iteration;
   bool interrupted = false;
   for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
-    // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
-    // resumed run repeat exactly this round.
-    ceres_round_ = round;
-    if (options_.write_files) write_checkpoint(nullptr, stage_index, done);
+    const double round_seconds = begin_ceres_round(stage, stage_index, round, rounds, done, stage_start);
+    if (round_seconds < 0) {
+      summary.termination = "time_limit";
+      break;
+    }
     ceres::GradientProblemSolver::Options options;
     options.line_search_direction_type = ceres::LBFGS;
     options.line_search_type = ceres::WOLFE;
@@ -108,25 +82,11 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
     options.parameter_tolerance = 1e-14;
     options.logging_type = ceres::SILENT;
     options.update_state_every_iteration = true;
-    if (stage.time_limit > 0) {
-      const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
-      if (used >= stage.time_limit) {
-        summary.termination = "time_limit";
-        break;
-      }
-      // The remaining time is shared by the remaining multiplier rounds.
-      options.max_solver_time_in_seconds = (stage.time_limit - used) / (rounds - round);
-    }
+    options.max_solver_time_in_seconds = round_seconds;
     const int done_before = done;
-    StageCallback callback([&](int iteration) {
+    detail::CeresIterationHook callback([&](int iteration) {
       done = done_before + iteration;
-      after_iteration(summary.name);
-      if (done % config_.output.log_every == 0) {
-        set_parameters(x.data());
-        const HistoryRow& row = record_history(summary.name, stage_index, done, 0.0);
-        log_progress(row, stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
-      }
-      interrupted = stop_now();
+      interrupted = !on_ceres_iteration(stage, stage_index, summary.name, done, x.data(), stage_start);
       return !interrupted;
     });
     options.callbacks.push_back(&callback);
@@ -135,27 +95,12 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
 
     ceres::GradientProblemSolver::Summary ceres_summary;
     ceres::Solve(options, problem, x.data(), &ceres_summary);
-    set_parameters(x.data());  // Ceres leaves the best accepted iterate in x
-    summary.termination = termination_name(ceres_summary);
-    summary.solver_report = ceres_summary.BriefReport();
-    if (ceres_summary.termination_type == ceres::FAILURE && !options_.quiet)
-      *options_.log << "\nstage " << summary.name << ": Ceres reported a failure (" << ceres_summary.message
-                    << "); keeping its best parameters\n";
+    load_parameters(x.data());  // Ceres leaves the best accepted iterate in x
+    end_ceres_round(summary, ceres_summary.termination_type, ceres_summary.BriefReport(), ceres_summary.message);
     if (ceres_summary.termination_type == ceres::CONVERGENCE && round + 1 == rounds) break;
     if (round + 1 < rounds && !interrupted) next_multiplier_round(stage);
   }
-  if (interrupted) {
-    summary.termination = "interrupted";
-    result_.status = "interrupted";
-  }
-  summary.iterations = done;
-  summary.loss_end = evaluate_loss_terms().total();
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
-  if (history_.empty() || history_.back().iteration != done || history_.back().stage_index != stage_index) {
-    const HistoryRow& row = record_history(summary.name, stage_index, done, 0.0);
-    log_progress(row, stage, summary.seconds);
-  }
-  result_.stages.push_back(summary);
+  finish_ceres_stage(summary, stage, stage_index, done, interrupted, stage_start);
 }
 
 }  // namespace pinn

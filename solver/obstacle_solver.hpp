@@ -17,6 +17,8 @@
 #include "solver/metrics.hpp"
 #include "solver/reference_solution.hpp"
 
+#include <ceres/types.h>
+
 #include <atomic>
 #include <chrono>
 #include <iosfwd>
@@ -94,6 +96,18 @@ class ObstacleSolver {
   const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);
   void next_multiplier_round(const StageConfig& stage);
   void after_iteration(const std::string& stage_name);
+  // Shared by the Ceres stages (solver/ceres_stage_common.cpp).
+  void load_parameters(const double* parameters);
+  /// Checkpoint at the start of a multiplier round; returns the round's time budget (< 0: spent).
+  double begin_ceres_round(const StageConfig& stage, int stage_index, int round, int rounds, int done,
+                           std::chrono::steady_clock::time_point stage_start);
+  /// History, snapshots and Ctrl-C after a Ceres iteration; false stops the solve.
+  bool on_ceres_iteration(const StageConfig& stage, int stage_index, const std::string& stage_name, int done,
+                          const double* parameters, std::chrono::steady_clock::time_point stage_start);
+  void end_ceres_round(StageSummary& summary, ceres::TerminationType termination, const std::string& brief_report,
+                       const std::string& message);
+  void finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done, bool interrupted,
+                          std::chrono::steady_clock::time_point stage_start);
   void update_multipliers();
   LossTerms evaluate_loss_terms();
   ContactSample contact_sample();
