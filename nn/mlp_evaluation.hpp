@@ -13,9 +13,11 @@
 /// bitwise the same for any number of threads and on Serial and OpenMP.
 ///
 /// Kernels: networks whose hidden layers all have one width of 16, 32, 64 or
-/// 128 run a kernel compiled for that width and activation
+/// 128 run a kernel compiled for that width and activation family
 /// (detail/fused_jet_kernel.hpp), chosen once per call; other shapes run the
-/// general kernel (detail/jet_kernel.hpp). Both give bitwise the same results.
+/// general kernel (detail/jet_kernel.hpp). Both form every sum in the same
+/// order, so they give bitwise the same results (the tests require 1e-13,
+/// which also holds where a compiler contracts products into FMAs).
 #pragma once
 
 #include "nn/detail/fused_jet_kernel.hpp"

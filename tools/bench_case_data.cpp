@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
     out["adam"] = {{"learning_rate", first_stage.schedule.initial},
                    {"schedule", pinn::to_string(first_stage.schedule.kind)},
                    {"iterations", first_stage.iterations},
-                   {"multiplier_updates", first_stage.multiplier_updates}};
+                   {"multiplier_updates", first_stage.multiplier_updates},
+                   {"penalty_growth", first_stage.penalty_growth}};
     nlohmann::json points = nlohmann::json::array();
     for (int i = 0; i < training.size(); ++i) {
       const pinn::PointData& p = data(i);

@@ -12,6 +12,9 @@ relative L2 error. The loss is the engine's, term for term:
   energy: Σ_i w_i (½|∇u_i|² − f_i u_i) + w_i (μ/2) ReLU(ψ_i − u_i)²
   strong: Σ_i ½ w_i min(−Δu_i − f_i, u_i − ψ_i)² + w_i (μ/2) ReLU(ψ_i − u_i)²
 minimised by torch.optim.Adam (β = (0.9, 0.999), ε = 1e-8, constant rate).
+With multiplier updates (augmented Lagrangian, as the engine's Adam stage:
+rounds of ⌈iterations/(updates + 1)⌉ iterations, then λ ← max(0, λ + μ(ψ − u)))
+the obstacle term is w [(μ/2) ReLU(ψ − u + λ/μ)² − λ²/(2μ)].
 
 Two ways to get ∇u and Δu of the network, both timed; the faster is
 PyTorch's best:
@@ -51,8 +54,10 @@ class Problem:
             raise SystemExit(f"torch_pinn: loss form {self.form} not supported here (energy, strong)")
         if data["loss"]["barrier"] != "relu2" or data["loss"]["complementarity"] != "min":
             raise SystemExit("torch_pinn: only the relu2 barrier and the min complementarity are written here")
-        if data["adam"]["multiplier_updates"] != 0:
-            raise SystemExit("torch_pinn: run with stage.0.multiplier_updates=0 (pure penalty)")
+        self.multiplier_updates = data["adam"]["multiplier_updates"]
+        self.stage_iterations = data["adam"]["iterations"]
+        if self.multiplier_updates and data["adam"].get("penalty_growth", 1.0) != 1.0:
+            raise SystemExit("torch_pinn: multiplier updates with a growing penalty are not written here")
         self.hard = data["loss"]["boundary"] == "hard"
         self.mu = data["loss"]["penalty"]
         self.boundary_weight = data["loss"]["boundary_weight"]
@@ -77,6 +82,7 @@ class Problem:
         self.w, self.f, self.g, self.psi = col("weight"), col("f"), col("g"), col("psi")
         self.G, self.G_lap, self.D, self.D_lap = col("lift"), col("lift_lap"), col("dist"), col("dist_lap")
         self.G_grad, self.D_grad = col("lift_grad"), col("dist_grad")
+        self.lam = torch.zeros_like(self.w)
         mon = data["monitor"]
         self.mx = torch.tensor(mon["x"], dtype=dt)
         self.m_lift = torch.tensor(mon["lift"], dtype=dt)
@@ -147,7 +153,8 @@ class Problem:
             u, gu, lapu = N, gN, lapN
         w = self.w
         inside = self.interior
-        obstacle = w * 0.5 * self.mu * torch.relu(self.psi - u) ** 2
+        lam = self.lam
+        obstacle = w * (0.5 * self.mu * torch.relu(self.psi - u + lam / self.mu) ** 2 - lam * lam / (2.0 * self.mu))
         if strong:
             r = torch.minimum(-lapu - self.f, u - self.psi)
             pde = 0.5 * w * r * r
@@ -155,6 +162,11 @@ class Problem:
             pde = w * (0.5 * (gu * gu).sum(1) - self.f * u)
         total = torch.where(inside, pde + obstacle, 0.5 * w * self.boundary_weight * (u - self.g) ** 2)
         return total.sum()
+
+    @torch.no_grad()
+    def update_multipliers(self):
+        u = self.G + self.D * self.value(self.x) if self.hard else self.value(self.x)
+        self.lam = torch.where(self.interior, torch.relu(self.lam + self.mu * (self.psi - u)), torch.zeros_like(u))
 
     @torch.no_grad()
     def rel_l2(self):
@@ -201,12 +213,17 @@ def main():
         result.update(iterations=args.iterations, seconds=seconds, iterations_per_second=args.iterations / seconds)
     else:
         history = []
+        updates = problem.multiplier_updates
+        limit = problem.stage_iterations if updates else args.iterations
+        per_round = max(1, -(-problem.stage_iterations // (updates + 1)))
         start = time.perf_counter()
         it = 0
-        while it < args.iterations:
+        while it < limit:
             step()
             it += 1
-            if it % args.eval_every == 0:
+            if updates and it % per_round == 0 and it < limit:
+                problem.update_multipliers()
+            if it % args.eval_every == 0 or it == limit:
                 elapsed = time.perf_counter() - start
                 history.append([it, elapsed, problem.rel_l2()])
                 if elapsed > args.seconds:

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -154,6 +155,42 @@ INSTANTIATE_TEST_SUITE_P(
                   pinn::AlphaConstraint::unit_interval},
         FusedCase{Activation::leaky_relu, 16, 2, 4, 4, JetOrder::laplacian}),
     fused_case_name);
+
+/// (x, t) inputs with the spatial Laplacian only (n_laplacian_dims = 1 of 2,
+/// and 2 of 3): the tangents beyond the Laplacian's inputs still flow, the
+/// second-derivative sums skip them, on both kernels alike.
+TEST(FusedKernelSpaceTime, LaplacianOverTheFirstInputsOnlyEqualsTheGeneralKernel) {
+  for (const auto& [act, n_inputs, n_lap] : {std::tuple{Activation::tanh, 2, 1}, std::tuple{Activation::softplus, 3, 2},
+                                              std::tuple{Activation::prelu, 2, 1}}) {
+    const FusedCase c{act, 32, 2, n_inputs, 1, JetOrder::laplacian};
+    const pinn::Mlp net = make_net(c);
+    const auto points = pinn::test::random_points(300, n_inputs, 4);
+    const pinn::test::MixedJetLoss loss{1, n_inputs};
+    pinn::GradientWorkspace ws;
+    pinn::Vector gg("gg", net.n_params()), gf("gf", net.n_params());
+    const double lg =
+        pinn::loss_and_gradient(pinn::ExecSpace(), net, points, loss, c.order, gg, ws, n_lap, KernelPath::general);
+    const double lf =
+        pinn::loss_and_gradient(pinn::ExecSpace(), net, points, loss, c.order, gf, ws, n_lap, KernelPath::fused);
+    EXPECT_LE(std::abs(lf - lg), 1e-13 * std::abs(lg)) << pinn::to_string(act);
+    EXPECT_LE(relative_difference(pinn::test::to_host(gf), pinn::test::to_host(gg)), 1e-13) << pinn::to_string(act);
+    // And the Laplacian really is partial: it differs from the full one.
+    const auto full = flatten(jets_with(net, points, c.order, KernelPath::fused), 1);
+    auto partial_jets = Kokkos::create_mirror_view_and_copy(
+        Kokkos::HostSpace(), pinn::evaluate_jets(pinn::ExecSpace(), net, points, c.order, n_lap, KernelPath::fused));
+    auto general_jets = Kokkos::create_mirror_view_and_copy(
+        Kokkos::HostSpace(), pinn::evaluate_jets(pinn::ExecSpace(), net, points, c.order, n_lap, KernelPath::general));
+    double max_diff = 0.0, max_partial_vs_full = 0.0;
+    for (int i = 0; i < 300; ++i) {
+      max_diff = std::max(max_diff, std::abs(partial_jets(i).lap[0] - general_jets(i).lap[0]));
+      max_partial_vs_full = std::max(max_partial_vs_full, std::abs(partial_jets(i).lap[0] - full[i * 6 + 5]));
+    }
+    EXPECT_LE(max_diff, 1e-13) << pinn::to_string(act);
+    if (act != Activation::prelu) {  // piecewise linear: Δu = 0 either way
+      EXPECT_GT(max_partial_vs_full, 1e-6) << pinn::to_string(act);
+    }
+  }
+}
 
 pinn::MlpLayout layout_of(std::vector<int> hidden) {
   pinn::MlpConfig config;
