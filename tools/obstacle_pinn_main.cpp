@@ -79,7 +79,8 @@ void print_metrics(const pinn::RunResult& result) {
   }
   if (m.contact_set_error >= 0) std::cout << "contact set error: " << m.contact_set_error << "\n";
   std::cout << "max obstacle violation: " << m.max_violation << "\n";
-  std::cout << "results in " << result.output_directory << "/ (summary.json, history.csv, solution.vtu)\n";
+  std::cout << "results in " << result.output_directory
+            << "/ (summary.json, history.csv, solution.vtu/.vtr, points.vtu, checkpoint.bin; tools/view for a picture)\n";
 }
 
 int run_reference_command(const pinn::CaseConfig& config, int cells, const std::string& out_dir) {
