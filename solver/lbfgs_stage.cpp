@@ -75,21 +75,13 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
     options.line_search_direction_type = ceres::LBFGS;
     options.line_search_type = ceres::WOLFE;
     options.max_lbfgs_rank = 20;
-    options.max_num_iterations = std::min(per_round, stage.iterations - done);
-    // The energy can be negative and tiny changes still matter near the end.
-    options.function_tolerance = 1e-14;
-    options.gradient_tolerance = 1e-14;
-    options.parameter_tolerance = 1e-14;
-    options.logging_type = ceres::SILENT;
-    options.update_state_every_iteration = true;
-    options.max_solver_time_in_seconds = round_seconds;
     const int done_before = done;
     detail::CeresIterationHook callback([&](int iteration) {
       done = done_before + iteration;
       interrupted = !on_ceres_iteration(stage, stage_index, summary.name, done, x.data(), stage_start);
       return !interrupted;
     });
-    options.callbacks.push_back(&callback);
+    detail::set_round_options(options, std::min(per_round, stage.iterations - done), round_seconds, &callback);
     std::string problem_text;
     PINN_REQUIRE(options.IsValid(&problem_text), problem_text);
 

@@ -143,21 +143,14 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
     options.minimizer_type = ceres::TRUST_REGION;
     options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
     options.linear_solver_type = linear_solver_for(stage.linear_solver);
-    options.max_num_iterations = std::min(per_round, stage.iterations - done);
-    options.function_tolerance = 1e-14;
-    options.gradient_tolerance = 1e-14;
-    options.parameter_tolerance = 1e-14;
-    options.logging_type = ceres::SILENT;
     options.num_threads = std::max(1, backend_concurrency());
-    options.update_state_every_iteration = true;
-    options.max_solver_time_in_seconds = round_seconds;
     const int done_before = done;
     detail::CeresIterationHook callback([&](int iteration) {
       done = done_before + iteration;
       interrupted = !on_ceres_iteration(stage, stage_index, summary.name, done, x.data(), stage_start);
       return !interrupted;
     });
-    options.callbacks.push_back(&callback);
+    detail::set_round_options(options, std::min(per_round, stage.iterations - done), round_seconds, &callback);
     std::string invalid;
     PINN_REQUIRE(options.IsValid(&invalid), invalid);
     ceres::Solver::Summary ceres_summary;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include <unistd.h>
@@ -221,6 +222,17 @@ void ObstacleSolver::log_progress(const HistoryRow& row, const StageConfig& stag
   }
 }
 
+namespace {
+/// The numeric columns of a history row, in the order checkpoints store them
+/// (after stage index and iteration); one list for writing and reading.
+constexpr double HistoryRow::*kCheckpointedHistoryFields[] = {
+    &HistoryRow::loss,          &HistoryRow::loss_pde,       &HistoryRow::loss_obstacle,
+    &HistoryRow::loss_boundary, &HistoryRow::rel_l2,         &HistoryRow::max_abs,
+    &HistoryRow::max_violation, &HistoryRow::penalty,        &HistoryRow::learning_rate,
+    &HistoryRow::seconds,       &HistoryRow::negative_fraction, &HistoryRow::dead_neurons,
+    &HistoryRow::lipschitz_bound};
+}  // namespace
+
 bool ObstacleSolver::stop_now() const {
   return (options_.stop_requested && options_.stop_requested->load()) ||
          (options_.stop_after >= 0 && total_iterations_ >= options_.stop_after);
@@ -243,11 +255,11 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   }
   std::vector<double>& history = arrays["history"];
   for (const HistoryRow& r : history_) {
-    history.insert(history.end(), {static_cast<double>(r.stage_index), static_cast<double>(r.iteration), r.loss,
-                                   r.loss_pde, r.loss_obstacle, r.loss_boundary, r.rel_l2, r.max_abs, r.max_violation,
-                                   r.penalty, r.learning_rate, r.seconds, r.negative_fraction, r.dead_neurons,
-                                   r.lipschitz_bound});
+    history.push_back(r.stage_index);
+    history.push_back(r.iteration);
+    for (double HistoryRow::*field : kCheckpointedHistoryFields) history.push_back(r.*field);
   }
+
   std::vector<double>& stages = arrays["stages"];
   for (const StageSummary& st : result_.stages)
     stages.insert(stages.end(), {static_cast<double>(st.iterations), st.seconds, st.loss_start, st.loss_end});
@@ -288,24 +300,14 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   }
   Kokkos::deep_copy(training_.data, data);
   const auto& history = require("history", 0);
-  for (std::size_t k = 0; k + 15 <= history.size(); k += 15) {
+  const std::size_t per_row = 2 + std::size(kCheckpointedHistoryFields);
+  for (std::size_t k = 0; k + per_row <= history.size(); k += per_row) {
     HistoryRow r;
     r.stage_index = static_cast<int>(history[k]);
     r.stage = to_string(config_.stages.at(r.stage_index).type);
     r.iteration = static_cast<int>(history[k + 1]);
-    r.loss = history[k + 2];
-    r.loss_pde = history[k + 3];
-    r.loss_obstacle = history[k + 4];
-    r.loss_boundary = history[k + 5];
-    r.rel_l2 = history[k + 6];
-    r.max_abs = history[k + 7];
-    r.max_violation = history[k + 8];
-    r.penalty = history[k + 9];
-    r.learning_rate = history[k + 10];
-    r.seconds = history[k + 11];
-    r.negative_fraction = history[k + 12];
-    r.dead_neurons = history[k + 13];
-    r.lipschitz_bound = history[k + 14];
+    std::size_t next = k + 2;
+    for (double HistoryRow::*field : kCheckpointedHistoryFields) r.*field = history[next++];
     history_.push_back(r);
   }
   const auto& stages = require("stages", 0);

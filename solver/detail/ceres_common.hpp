@@ -27,4 +27,20 @@ class CeresIterationHook final : public ceres::IterationCallback {
   std::function<bool(int)> on_iteration_;
 };
 
+/// The options both Ceres stages set alike: tight tolerances (the energy can
+/// be negative and tiny changes still matter near the end), silent, the state
+/// updated every iteration (the hook reads it), a per-round iteration and time
+/// budget, and the hook. Works for ceres::Solver and ceres::GradientProblemSolver options.
+template <class Options>
+void set_round_options(Options& options, int max_iterations, double seconds, CeresIterationHook* hook) {
+  options.max_num_iterations = max_iterations;
+  options.max_solver_time_in_seconds = seconds;
+  options.function_tolerance = 1e-14;
+  options.gradient_tolerance = 1e-14;
+  options.parameter_tolerance = 1e-14;
+  options.logging_type = ceres::SILENT;
+  options.update_state_every_iteration = true;
+  options.callbacks.push_back(hook);
+}
+
 }  // namespace pinn::detail
