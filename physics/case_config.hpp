@@ -35,6 +35,10 @@ struct StageConfig {
   double max_penalty = 1e12;
   double time_limit = 0.0;      ///< seconds; 0 = none
   LmLinearSolver linear_solver = LmLinearSolver::dense_normal_cholesky;  ///< ceres_lm only
+  /// Adam/SGD only: every N iterations the output layer is set to its exact
+  /// least-squares optimum for the current hidden layers (variable
+  /// projection, solver/output_layer_solve.hpp); 0 = off.
+  int output_solve_every = 0;
 };
 
 struct SamplingConfig {

@@ -486,13 +486,15 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                                "penalty_growth|max_penalty|time_limit"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
+        const toml::node* n = s.node("output_solve_every");
+        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("output_solve_every") << ": found " << describe_node(*n)
+                                          << "; a " << type
+                                          << " stage moves the output layer itself; output_solve_every belongs to "
+                                             "adam and sgd stages");
+      } else {
+        stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
       }
       if (stage.type == StageType::ceres_lm) {
-        PINN_USER_REQUIRE(!(c.loss.form == LossForm::energy && c.loss.boundary == BoundaryMode::penalty),
-                          s.where_key("type") << ": " << s.name() << ".type = \"ceres_lm\" with loss.form = \"energy\" "
-                                                 "needs loss.boundary = \"hard\": the energy becomes a sum of squares "
-                                                 "½∫|∇u − F|² only when u is fixed on the boundary. Use boundary = "
-                                                 "\"hard\", or a ceres_lbfgs stage");
         const std::string solver =
             s.get_choice("linear_solver", "dense_normal_cholesky", {"dense_normal_cholesky", "dense_qr", "cgnr"});
         stage.linear_solver = solver == "dense_qr" ? LmLinearSolver::dense_qr

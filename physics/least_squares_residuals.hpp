@@ -7,7 +7,9 @@
 ///   then the obstacle: √(wμ) b(ψ − u + λ/μ) (and the same for ψ_hi) with
 ///   B = b², so ½ r² is exactly the barrier term of obstacle_loss.hpp up to the
 ///   constant −λ²/(2μ).
-/// Boundary points (penalty boundary conditions) have one residual √(wβ)(u − g).
+/// Boundary points (penalty boundary conditions) have one residual √(wβ)(u − g),
+/// for the energy form √(wβ)(u − g + F·n/β), which carries the boundary term
+/// of ½∫|∇u − F|² = energy − ∮ u F·n + const, so every form is ½‖r‖² + const.
 /// Unused slots are zero rows with zero seeds.
 #pragma once
 
@@ -72,8 +74,11 @@ struct ObstaclePointResiduals {
     const bool hard = params.settings.boundary == BoundaryMode::hard;
     const SolutionJet s = solution_jet(p, net, dim, hard);
     if (p.is_boundary) {
-      const double scale = math::sqrt(p.weight * params.settings.boundary_weight);
-      r[0] = scale * (s.u - p.g);
+      const double beta = params.settings.boundary_weight;
+      const double scale = math::sqrt(p.weight * beta);
+      // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
+      const double shift = params.settings.form == LossForm::energy && beta > 0.0 ? p.flux_normal / beta : 0.0;
+      r[0] = scale * (s.u - p.g + shift);
       SolutionJet bar;
       bar.u = scale;
       add_solution_seed(p, bar, dim, hard, seeds[0]);

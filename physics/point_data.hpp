@@ -26,6 +26,10 @@ struct PointData {
   /// A flux F with ∇·F = −f (F = (−∫_{x_min}^{x} f ds, 0, 0)): the energy is
   /// ½∫|∇u − F|² + const, a sum of squares for Levenberg–Marquardt.
   double flux[3] = {0, 0, 0};
+  /// F·n (outward normal) at boundary points. With penalty boundary conditions
+  /// ½∫|∇u − F|² = energy − ∮ u F·n + const, and the boundary term is absorbed
+  /// into the boundary residual √(wβ)(u − g + F·n/β) (physics/least_squares_residuals.hpp).
+  double flux_normal = 0;
 };
 
 using PointDataView = Kokkos::View<PointData*, MemSpace>;

@@ -143,6 +143,10 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
     options.minimizer_type = ceres::TRUST_REGION;
     options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
     options.linear_solver_type = linear_solver_for(stage.linear_solver);
+    // LAPACK (OpenBLAS here) forms JᵀJ and factors it with threaded BLAS 3; Eigen's
+    // dense solvers run on one core.
+    if (ceres::IsDenseLinearAlgebraLibraryTypeAvailable(ceres::LAPACK))
+      options.dense_linear_algebra_library_type = ceres::LAPACK;
     options.num_threads = std::max(1, backend_concurrency());
     const int done_before = done;
     detail::CeresIterationHook callback([&](int iteration) {
@@ -151,11 +155,17 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
       return !interrupted;
     });
     detail::set_round_options(options, std::min(per_round, stage.iterations - done), round_seconds, &callback);
+    // The damping LM has learnt carries over to the next multiplier round: a
+    // fresh solve would restart from a huge trust region and spend its first
+    // iterations on rejected steps, which stalls short rounds completely.
+    if (round == 0 && start_round == 0) lm_trust_region_radius_ = options.initial_trust_region_radius;
+    options.initial_trust_region_radius = lm_trust_region_radius_;
     std::string invalid;
     PINN_REQUIRE(options.IsValid(&invalid), invalid);
     ceres::Solver::Summary ceres_summary;
     ceres::Solve(options, &problem, &ceres_summary);
     load_parameters(x.data());  // Ceres leaves the best accepted iterate in x
+    if (callback.trust_region_radius() > 0) lm_trust_region_radius_ = callback.trust_region_radius();
     done = std::max(done, done_before + static_cast<int>(ceres_summary.iterations.size()) - 1);
     end_ceres_round(summary, ceres_summary.termination_type, ceres_summary.BriefReport(), ceres_summary.message);
     if (round + 1 < rounds && !interrupted) next_multiplier_round(stage);

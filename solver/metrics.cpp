@@ -92,13 +92,21 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     }
     return m;
   }
+  const double pi = 3.141592653589793;
+  m.contact_measure = 0.0;
+  for (int i = 0; i < n_contact; ++i)
+    if (contact.lambda[i] > 0.0) m.contact_measure += contact.weights[i];
+  if (dim == 2) m.contact_radius = std::sqrt(m.contact_measure / pi);
   if (reference) {
     double mismatch = 0.0;
+    m.exact_contact_measure = 0.0;
     for (int i = 0; i < n_contact; ++i) {
       const bool exact = reference->in_contact(&contact.points[i * dim]);
+      if (exact) m.exact_contact_measure += contact.weights[i];
       if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
     }
     m.contact_set_error = mismatch;
+    if (dim == 2) m.exact_contact_radius = std::sqrt(m.exact_contact_measure / pi);
   }
   return m;
 }

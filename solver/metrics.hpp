@@ -17,6 +17,12 @@ struct Metrics {
   double complementarity = 0;      ///< max_i λ_i |u_i − ψ_i| over the training points
   std::vector<double> contact_interval;        ///< 1D: [a, b] from the active multipliers
   std::vector<double> exact_contact_interval;  ///< 1D: [a, b] of the exact solution
+  /// 2D/3D: area (volume) of the contact set from the active multipliers, and
+  /// of the reference's contact set, both as quadrature sums over the training points.
+  double contact_measure = -1, exact_contact_measure = -1;
+  /// 2D: radius of the disc with the contact set's area, sqrt(area/π) (the
+  /// contact radius of a round contact set such as radial2d's), and the reference's.
+  double contact_radius = -1, exact_contact_radius = -1;
   bool has_error() const { return rel_l2 >= 0; }
 };
 

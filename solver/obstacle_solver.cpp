@@ -246,6 +246,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["adaptive_points"] = adaptive_points_;
   arrays["adaptive_rounds"] = {static_cast<double>(adaptive_rounds_done_)};
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
+  arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -283,6 +284,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   adaptive_points_ = require("adaptive_points", 0);
   adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
+  lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
   if (!adaptive_points_.empty()) {
     const double pde_weight = config_.loss.form == LossForm::energy
                                   ? 0.0
@@ -365,6 +367,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
       summary.termination = "time_limit";
       break;
     }
+    if (stage.output_solve_every > 0 && it % stage.output_solve_every == 0) solve_output_layer();
     loss = current_loss(gradient);
     if (!std::isfinite(loss)) {
       Kokkos::deep_copy(net_->params(), last_good);
@@ -399,10 +402,17 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
     if (options_.write_files && done % config_.output.log_every == 0 && done < stage.iterations)
       write_checkpoint(&adam, stage_index, done);
   }
+  // The last Adam steps moved the output layer off its optimum: end on it.
+  if (stage.output_solve_every > 0 && done > 0 && result_.status == "ok") solve_output_layer();
   summary.iterations = done;
   summary.loss_end = done > 0 ? evaluate_loss_terms().total() : summary.loss_start;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
   result_.stages.push_back(summary);
+}
+
+void ObstacleSolver::solve_output_layer() {
+  const ObstaclePointResiduals residuals{training_.data, loss_params_, residual_layout(loss_params_)};
+  output_layer_solver_.solve(space_, *net_, training_.coordinates, residuals, jet_order_for(config_.loss.form));
 }
 
 const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, int stage_index, int iteration,

@@ -15,6 +15,7 @@
 #include "solver/evaluation_grid.hpp"
 #include "solver/history.hpp"
 #include "solver/metrics.hpp"
+#include "solver/output_layer_solve.hpp"
 #include "solver/reference_solution.hpp"
 
 #include <ceres/types.h>
@@ -72,6 +73,8 @@ class ObstacleSolver {
   const CaseConfig& config() const { return config_; }
   const std::vector<HistoryRow>& history() const { return history_; }
   const TrainingPoints& training_points() const { return training_; }
+  /// The loss parameters as they stand (μ after any continuation).
+  const ObstacleLossParams& loss_params() const { return loss_params_; }
 
  private:
   void sample_points();
@@ -82,6 +85,8 @@ class ObstacleSolver {
   /// gap λ̃·(u − ψ) (plus, for smooth networks, |min(−Δu − f, u − ψ)|) is largest.
   void refine_near_free_boundary();
   void train_first_order(const StageConfig& stage, int stage_index, int start_iteration);
+  /// Sets the output layer to its least-squares optimum for the current hidden layers (variable projection).
+  void solve_output_layer();
   /// checkpoint.bin: parameters, optimiser state, multipliers, penalty, history and position.
   void write_checkpoint(const Adam* adam, int stage_index, int iteration);
   /// Restores what write_checkpoint saved; returns {stage index, iteration in that stage}.
@@ -139,6 +144,8 @@ class ObstacleSolver {
   int total_iterations_ = 0;
   double current_stage_loss_start_ = 0.0;
   int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
+  double lm_trust_region_radius_ = 1e4;
+  OutputLayerSolver output_layer_solver_;  ///< keeps its buffers between the solves of a stage  ///< LM damping carried from one multiplier round to the next
   int snapshot_every_ = 0;
   std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };

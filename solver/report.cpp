@@ -29,6 +29,10 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
                   {"reference", m.reference}};
   if (!m.contact_interval.empty()) j["metrics"]["contact_interval"] = m.contact_interval;
   if (!m.exact_contact_interval.empty()) j["metrics"]["exact_contact_interval"] = m.exact_contact_interval;
+  if (m.contact_measure >= 0) j["metrics"]["contact_measure"] = m.contact_measure;
+  if (m.exact_contact_measure >= 0) j["metrics"]["exact_contact_measure"] = m.exact_contact_measure;
+  if (m.contact_radius >= 0) j["metrics"]["contact_radius"] = m.contact_radius;
+  if (m.exact_contact_radius >= 0) j["metrics"]["exact_contact_radius"] = m.exact_contact_radius;
   j["stages"] = json::array();
   for (const StageSummary& s : result.stages) {
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},

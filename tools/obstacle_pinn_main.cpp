@@ -77,6 +77,17 @@ void print_metrics(const pinn::RunResult& result) {
       std::cout << "   exact: [" << m.exact_contact_interval[0] << ", " << m.exact_contact_interval[1] << "]";
     std::cout << "\n" << std::scientific << std::setprecision(3);
   }
+  if (m.contact_measure >= 0) {
+    std::cout << "contact set (active multipliers): " << (m.contact_radius >= 0 ? "area " : "volume ")
+              << m.contact_measure;
+    if (m.exact_contact_measure >= 0) std::cout << " (reference " << m.exact_contact_measure << ")";
+    if (m.contact_radius >= 0) {
+      std::cout << ", equivalent radius " << std::fixed << std::setprecision(4) << m.contact_radius;
+      if (m.exact_contact_radius >= 0) std::cout << " (reference " << m.exact_contact_radius << ")";
+      std::cout << std::scientific << std::setprecision(3);
+    }
+    std::cout << "\n";
+  }
   if (m.contact_set_error >= 0) std::cout << "contact set error: " << m.contact_set_error << "\n";
   std::cout << "max obstacle violation: " << m.max_violation << "\n";
   std::cout << "results in " << result.output_directory

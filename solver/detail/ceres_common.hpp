@@ -19,12 +19,16 @@ class CeresIterationHook final : public ceres::IterationCallback {
  public:
   explicit CeresIterationHook(std::function<bool(int)> on_iteration) : on_iteration_(std::move(on_iteration)) {}
   ceres::CallbackReturnType operator()(const ceres::IterationSummary& summary) override {
+    trust_region_radius_ = summary.trust_region_radius;
     if (summary.iteration == 0) return ceres::SOLVER_CONTINUE;
     return on_iteration_(summary.iteration) ? ceres::SOLVER_CONTINUE : ceres::SOLVER_ABORT;
   }
+  /// The trust-region radius at the end of the last iteration seen (LM only).
+  double trust_region_radius() const { return trust_region_radius_; }
 
  private:
   std::function<bool(int)> on_iteration_;
+  double trust_region_radius_ = 0.0;
 };
 
 /// The options both Ceres stages set alike: tight tolerances (the energy can
