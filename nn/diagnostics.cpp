@@ -3,6 +3,8 @@
 /// norms, the Lipschitz bound and the exact 1D kink count.
 #include "nn/diagnostics.hpp"
 
+#include "nn/piecewise_linear_1d.hpp"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -13,16 +15,10 @@ namespace pinn {
 
 namespace {
 
-using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
+using detail::HostVector;
 
 HostVector host_params(const Mlp& net) {
   return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
-}
-
-/// Effective slope of neuron j of hidden layer l, read from host parameters.
-double host_alpha(const MlpLayout& layout, const HostVector& params, int l, int j) {
-  if (layout.alpha_offset[l] < 0) return layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha;
-  return layout.alpha_from_parameter(params(layout.alpha_offset[l] + layout.alpha_stride[l] * j));
 }
 
 double spectral_norm(const double* W, int rows, int cols) {
@@ -31,37 +27,6 @@ double spectral_norm(const double* W, int rows, int cols) {
   const Eigen::MatrixXd gram = rows <= cols ? Eigen::MatrixXd(w * w.transpose()) : Eigen::MatrixXd(w.transpose() * w);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(gram, Eigen::EigenvaluesOnly);
   return std::sqrt(std::max(0.0, solver.eigenvalues().maxCoeff()));
-}
-
-/// Value and x-derivative of every pre-activation of hidden layer `upto` (and
-/// of the outputs when upto = n_layers − 1) of a 1D network at x. The
-/// activation patterns are those at x (left branch at z = 0, as the kernels).
-void forward_1d(const MlpLayout& layout, const HostVector& params, double x, int upto, std::vector<double>& z,
-                std::vector<double>& dz) {
-  std::vector<double> a{x}, da{1.0};
-  for (int l = 0; l <= upto; ++l) {
-    const int n_in = layout.width[l], n_out = layout.width[l + 1];
-    z.assign(n_out, 0.0);
-    dz.assign(n_out, 0.0);
-    for (int j = 0; j < n_out; ++j) {
-      double v = params(layout.b_offset[l] + j), d = 0.0;
-      for (int i = 0; i < n_in; ++i) {
-        const double w = params(layout.w_offset[l] + j * n_in + i);
-        v += w * a[i];
-        d += w * da[i];
-      }
-      z[j] = v;
-      dz[j] = d;
-    }
-    if (l == upto) return;
-    a.assign(n_out, 0.0);
-    da.assign(n_out, 0.0);
-    for (int j = 0; j < n_out; ++j) {
-      const ActivationValues act = activation_values(layout.activation, z[j], host_alpha(layout, params, l, j));
-      a[j] = act.f;
-      da[j] = act.d1 * dz[j];
-    }
-  }
 }
 
 }  // namespace
@@ -89,52 +54,26 @@ double lipschitz_upper_bound(const Mlp& net) {
 
 KinkCount count_kinks_1d(const Mlp& net, double a, double b) {
   const MlpLayout& layout = net.layout();
-  PINN_REQUIRE(layout.n_inputs() == 1, "kinks are counted for one input; the network has " << layout.n_inputs());
-  PINN_REQUIRE(is_piecewise_linear(layout.activation),
-               "kinks need a piecewise-linear activation; the network uses " << to_string(layout.activation));
-  PINN_REQUIRE(a < b, "interval (" << a << ", " << b << ") is empty");
-  const HostVector params = host_params(net);
-  const double merge = 1e-12 * (b - a);
+  const std::vector<Breakpoint1d> breaks = find_breakpoints_1d(net, a, b);
   KinkCount result;
-  std::vector<double> ends{a, b};  // sorted interval ends; inner ones are the breakpoints so far
-  std::vector<double> z, dz;
-  for (int l = 0; l + 1 < layout.n_layers; ++l) {
-    std::vector<double> added;
-    for (std::size_t k = 0; k + 1 < ends.size(); ++k) {
-      const double lo = ends[k], hi = ends[k + 1], mid = 0.5 * (lo + hi);
-      forward_1d(layout, params, mid, l, z, dz);
-      for (std::size_t j = 0; j < z.size(); ++j) {
-        if (dz[j] == 0.0) continue;  // constant on the interval: no sign change inside
-        const double root = mid - z[j] / dz[j];
-        if (root > lo + merge && root < hi - merge) added.push_back(root);
-      }
-    }
-    std::sort(added.begin(), added.end());
-    int n_added = 0;
-    std::vector<double> merged;
-    std::size_t p = 0, q = 0;
-    while (p < ends.size() || q < added.size()) {
-      const bool from_added = p == ends.size() || (q < added.size() && added[q] < ends[p]);
-      const double x = from_added ? added[q++] : ends[p++];
-      if (!merged.empty() && x - merged.back() <= merge) continue;
-      merged.push_back(x);
-      n_added += from_added ? 1 : 0;
-    }
-    // Roots lie more than `merge` inside their interval, so only roots merge
-    // with each other and a, b and earlier breakpoints survive.
-    ends.swap(merged);
-    result.breakpoints_per_layer.push_back(n_added);
+  result.breakpoints_per_layer.assign(layout.n_layers - 1, 0);
+  for (const Breakpoint1d& p : breaks) {
+    result.breakpoints.push_back(p.x);
+    ++result.breakpoints_per_layer[p.layer];
   }
-  result.breakpoints.assign(ends.begin() + 1, ends.end() - 1);
-
   // Slopes of every output on each piece, then the jumps across breakpoints.
+  const HostVector params = host_params(net);
+  std::vector<double> ends{a};
+  ends.insert(ends.end(), result.breakpoints.begin(), result.breakpoints.end());
+  ends.push_back(b);
   const int L = layout.n_layers, n_out = layout.n_outputs();
   std::vector<std::vector<double>> slopes;
   double max_slope = 0.0;
+  detail::Forward1d f;
   for (std::size_t k = 0; k + 1 < ends.size(); ++k) {
-    forward_1d(layout, params, 0.5 * (ends[k] + ends[k + 1]), L - 1, z, dz);
-    slopes.push_back(dz);
-    for (const double s : dz) max_slope = std::max(max_slope, std::abs(s));
+    detail::forward_1d(layout, params, 0.5 * (ends[k] + ends[k + 1]), f);
+    slopes.push_back(f.dz[L - 1]);
+    for (const double s : f.dz[L - 1]) max_slope = std::max(max_slope, std::abs(s));
   }
   const double tolerance = 1e-9 * max_slope;
   for (std::size_t k = 0; k < result.breakpoints.size(); ++k) {

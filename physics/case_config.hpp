@@ -50,6 +50,10 @@ struct SamplingConfig {
   /// complementarity gap is largest (near the free boundary).
   int adaptive_rounds = 0;
   int adaptive_points = 0;  ///< 0: a tenth of `interior`
+  /// Also enforce the obstacle (not the energy) at the grid nodes (cell
+  /// corners), so lines such as x = 0 carry constraint points: an obstacle
+  /// that jumps along a grid line is then held at its upper value there.
+  bool obstacle_nodes = false;
 };
 
 struct OutputConfig {

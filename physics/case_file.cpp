@@ -120,6 +120,14 @@ class Section {
     return value;
   }
 
+  bool get_bool(const std::string& key, bool fallback) {
+    const toml::node* n = node(key);
+    if (!n) return fallback;
+    PINN_USER_REQUIRE(n->is_boolean(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                                 << "; allowed: true | false");
+    return *n->value<bool>();
+  }
+
   double get_double(const std::string& key, double fallback, double min, double max, bool min_exclusive = false) {
     const toml::node* n = node(key);
     if (!n) return fallback;
@@ -433,7 +441,22 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   c.loss.leaky_beta = loss.get_double("leaky_beta", 0.01, 0.0, 1.0, true);
   c.loss.softplus_sharpness = loss.get_double("softplus_sharpness", 50.0, 0.0, 1e8, true);
   c.loss.proximal_step = loss.get_double("proximal_step", 0.1, 0.0, 1e3, true);
+  const toml::node* integration_node = loss.node("energy_integration");
+  c.loss.exact_dirichlet_1d = loss.get_choice("energy_integration", "points", {"points", "exact"}) == "exact";
   loss.finish();
+  if (c.loss.exact_dirichlet_1d) {
+    const std::string at = loss.where(*integration_node) + ": loss.energy_integration = \"exact\"";
+    PINN_USER_REQUIRE(dim == 1, at << " integrates between the kinks of a 1D network; this problem has " << dim
+                                   << " dimensions. Use \"points\"");
+    PINN_USER_REQUIRE(is_piecewise_linear(c.network.activation),
+                      at << " needs a piecewise-linear network (relu, leaky_relu, prelu); found network.activation = \""
+                         << to_string(c.network.activation) << "\". Use \"points\" with smooth activations");
+    PINN_USER_REQUIRE(c.loss.form == LossForm::energy,
+                      at << " applies to form = \"energy\"; found \"" << to_string(c.loss.form) << "\"");
+    PINN_USER_REQUIRE(c.loss.boundary == BoundaryMode::penalty,
+                      at << " needs loss.boundary = \"penalty\": with hard boundary conditions u = g + D·N is not "
+                            "piecewise linear. Set boundary = \"penalty\"");
+  }
   const std::string form_at = form_node ? loss.where(*form_node) : loss.here();
   if ((c.loss.form == LossForm::strong || c.loss.form == LossForm::proximal) &&
       is_piecewise_linear(c.network.activation)) {
@@ -457,7 +480,16 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
   c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
+  const toml::node* nodes_node = sampling.node("obstacle_nodes");
+  c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
   sampling.finish();
+  PINN_USER_REQUIRE(!c.sampling.obstacle_nodes ||
+                        (c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk),
+                    sampling.where(*nodes_node)
+                        << ": sampling.obstacle_nodes = true adds the nodes of the training grid, so it needs "
+                           "method = \"grid\" on an interval, rectangle or box; found method = \""
+                        << to_string(c.sampling.method) << "\" on a "
+                        << (c.problem.domain.kind() == DomainKind::disk ? "disk" : "tensor-product domain"));
 
   // [[stage]]
   const toml::node* stages = top.node("stage");
@@ -494,6 +526,15 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       } else {
         stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
       }
+      // The least-squares form samples u' at the points; it is not the exactly integrated energy.
+      const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
+      PINN_USER_REQUIRE(!(least_squares && c.loss.exact_dirichlet_1d),
+                        s.where_key(stage.type == StageType::ceres_lm ? "type" : "output_solve_every")
+                            << ": " << s.name()
+                            << (stage.type == StageType::ceres_lm ? ".type = \"ceres_lm\"" : ".output_solve_every")
+                            << " works on the least-squares form with u' at the points, which is not the energy "
+                               "integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs stage, "
+                               "or energy_integration = \"points\"");
       if (stage.type == StageType::ceres_lm) {
         const std::string solver =
             s.get_choice("linear_solver", "dense_normal_cholesky", {"dense_normal_cholesky", "dense_qr", "cgnr"});

@@ -7,8 +7,9 @@
 ///   then the obstacle: √(wμ) b(ψ − u + λ/μ) (and the same for ψ_hi) with
 ///   B = b², so ½ r² is exactly the barrier term of obstacle_loss.hpp up to the
 ///   constant −λ²/(2μ).
-/// Boundary points (penalty boundary conditions) have one residual √(wβ)(u − g),
-/// for the energy form √(wβ)(u − g + F·n/β), which carries the boundary term
+/// Boundary points (penalty boundary conditions) have one residual
+/// √(wβ)(u − g + η/β) (η the boundary multiplier), for the energy form
+/// √(wβ)(u − g + η/β + F·n/β), which carries the boundary term
 /// of ½∫|∇u − F|² = energy − ∮ u F·n + const, so every form is ½‖r‖² + const.
 /// Unused slots are zero rows with zero seeds.
 #pragma once
@@ -77,7 +78,8 @@ struct ObstaclePointResiduals {
       const double beta = params.settings.boundary_weight;
       const double scale = math::sqrt(p.weight * beta);
       // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
-      const double shift = params.settings.form == LossForm::energy && beta > 0.0 ? p.flux_normal / beta : 0.0;
+      double shift = beta > 0.0 ? p.lambda_lower / beta : 0.0;  // the multiplier η of u = g
+      if (params.settings.form == LossForm::energy && beta > 0.0) shift += p.flux_normal / beta;
       r[0] = scale * (s.u - p.g + shift);
       SolutionJet bar;
       bar.u = scale;

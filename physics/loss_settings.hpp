@@ -25,6 +25,11 @@ struct LossSettings {
   double softplus_sharpness = 50;  ///< k of softplus
   double boundary_weight = 1e3;    ///< β_bc of the penalty boundary condition
   double proximal_step = 0.1;      ///< η of the proximal residual
+  /// Energy form, 1D piecewise-linear networks with penalty boundary
+  /// conditions: ½∫u'² is integrated exactly between the kinks
+  /// (nn/piecewise_linear_1d.hpp) instead of at the points, which then carry
+  /// only −f u and the obstacle and boundary terms.
+  bool exact_dirichlet_1d = false;
 };
 
 std::string to_string(LossForm v);

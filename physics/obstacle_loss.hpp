@@ -157,18 +157,23 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
   SolutionJet bar;
   const double w = p.weight;
   if (p.is_boundary) {
+    // Augmented Lagrangian of u = g: ½β(u − g + η/β)² − η²/(2β), so the
+    // multiplier η (updated η ← η + β(u − g)) removes the O(1/β) offset.
+    const double beta = prm.settings.boundary_weight, eta = p.lambda_lower;
     const double diff = s.u - p.g;
-    terms.boundary = 0.5 * w * prm.settings.boundary_weight * diff * diff;
-    bar.u = w * prm.settings.boundary_weight * diff;
+    terms.boundary = w * (0.5 * beta * diff * diff + eta * diff);
+    bar.u = w * (beta * diff + eta);
     add_solution_seed(p, bar, dim, hard, seed);
     return terms;
   }
   switch (prm.settings.form) {
     case LossForm::energy: {
       double grad2 = 0.0;
-      for (int k = 0; k < dim; ++k) {
-        grad2 += s.grad[k] * s.grad[k];
-        bar.grad[k] = w * s.grad[k];
+      if (!prm.settings.exact_dirichlet_1d) {  // else the trainer adds the exact ½∫u'²
+        for (int k = 0; k < dim; ++k) {
+          grad2 += s.grad[k] * s.grad[k];
+          bar.grad[k] = w * s.grad[k];
+        }
       }
       terms.pde = w * (0.5 * grad2 - p.f * s.u);
       bar.u = -w * p.f;

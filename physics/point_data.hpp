@@ -20,7 +20,9 @@ struct PointData {
   double obstacle_weight = 0;
   double f = 0, g = 0;
   double psi_lower = 0, psi_upper = 0;
-  double lambda_lower = 0, lambda_upper = 0;  ///< augmented-Lagrangian multipliers
+  /// Augmented-Lagrangian multipliers of the obstacles; at boundary points
+  /// (penalty boundary conditions) lambda_lower is the multiplier η of u = g.
+  double lambda_lower = 0, lambda_upper = 0;
   double lift = 0, lift_grad[3] = {0, 0, 0}, lift_lap = 0;
   double dist = 1, dist_grad[3] = {0, 0, 0}, dist_lap = 0;
   /// A flux F with ∇·F = −f (F = (−∫_{x_min}^{x} f ds, 0, 0)): the energy is

@@ -60,9 +60,8 @@ void ObstacleSolver::refine_near_free_boundary() {
   const auto old_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   const auto old_coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.coordinates);
   const int old_interior = training_.n_interior;
-  // Collocation forms weight every point; the energy keeps its quadrature.
-  const double pde_weight = config_.loss.form == LossForm::energy ? 0.0 : domain.measure() / (base_interior_.size() / dim);
-  training_ = make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_, pde_weight);
+  training_ = make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_,
+                                   adaptive_pde_weight());
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.coordinates);
   for (int i = 0; i < training_.size(); ++i) {

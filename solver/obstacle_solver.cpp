@@ -2,6 +2,8 @@
 /// @brief The training driver.
 #include "solver/obstacle_solver.hpp"
 
+#include "nn/piecewise_linear_1d.hpp"
+
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
 #include "solver/atomic_file.hpp"
@@ -105,8 +107,23 @@ void ObstacleSolver::sample_points() {
   base_boundary_ = boundary;
   adaptive_points_.clear();
   adaptive_rounds_done_ = 0;
-  training_ = make_training_points(config_.problem, interior, boundary);
+  if (config_.sampling.obstacle_nodes) {
+    // The m^d midpoints are the centres of m cells per direction; their m − 1
+    // interior nodes per direction become obstacle points (kept like
+    // adaptive points: no share of the energy's quadrature).
+    const int dim = domain.dim();
+    const int m = static_cast<int>(std::lround(std::pow(static_cast<double>(interior.size() / dim), 1.0 / dim)));
+    if (m > 1) adaptive_points_ = domain.sample_interior(static_cast<int>(std::pow(m - 1, dim)), SamplingMethod::nodes, 0);
+  }
+  training_ = make_training_points(config_.problem, interior, boundary, adaptive_points_, adaptive_pde_weight());
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
+}
+
+double ObstacleSolver::adaptive_pde_weight() const {
+  // Collocation forms weight every point; the energy keeps its quadrature.
+  if (config_.loss.form == LossForm::energy) return 0.0;
+  const Domain& domain = config_.problem.domain;
+  return domain.measure() / static_cast<double>(base_interior_.size() / static_cast<std::size_t>(domain.dim()));
 }
 
 void ObstacleSolver::compute_reference() {
@@ -149,7 +166,7 @@ LossTerms ObstacleSolver::evaluate_loss_terms() {
         c += t.boundary;
       },
       pde, obstacle, boundary);
-  sum.pde = pde;
+  sum.pde = pde + (config_.loss.exact_dirichlet_1d ? exact_dirichlet_energy(nullptr) : 0.0);
   sum.obstacle = obstacle;
   sum.boundary = boundary;
   return sum;
@@ -161,10 +178,14 @@ void ObstacleSolver::update_multipliers() {
   const ObstacleLossParams params = loss_params_;
   const bool hard = params.settings.boundary == BoundaryMode::hard;
   Kokkos::parallel_for(
-      "pinn::solver::ObstacleSolver::update_multipliers", Kokkos::RangePolicy<ExecSpace>(space_, 0, training_.n_interior),
+      "pinn::solver::ObstacleSolver::update_multipliers", Kokkos::RangePolicy<ExecSpace>(space_, 0, training_.size()),
       KOKKOS_LAMBDA(const int i) {
         PointData& p = data(i);
         const double u = solution_jet(p, jets(i), params.dim, hard).u;
+        if (p.is_boundary) {  // penalty boundary condition: η ← η + β(u − g)
+          p.lambda_lower += params.settings.boundary_weight * (u - p.g);
+          return;
+        }
         const double lower = params.has_lower ? updated_lower_multiplier(params.settings, p, u) : 0.0;
         const double upper = params.has_upper ? updated_upper_multiplier(params.settings, p, u) : 0.0;
         p.lambda_lower = lower;
@@ -285,14 +306,9 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
-  if (!adaptive_points_.empty()) {
-    const double pde_weight = config_.loss.form == LossForm::energy
-                                  ? 0.0
-                                  : config_.problem.domain.measure() /
-                                        (base_interior_.size() / static_cast<std::size_t>(config_.problem.domain.dim()));
-    training_ =
-        make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_, pde_weight);
-  }
+  if (!adaptive_points_.empty())
+    training_ = make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_,
+                                     adaptive_pde_weight());
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
@@ -456,7 +472,21 @@ double ObstacleSolver::current_loss(const Vector& gradient) {
                                   gradient, workspace_);
   if (config_.network.alpha_l1 > 0.0 && config_.network.activation == Activation::prelu)
     loss += add_alpha_l1_penalty(space_, *net_, config_.network.alpha_l1, gradient);
+  if (config_.loss.exact_dirichlet_1d) loss += exact_dirichlet_energy(&gradient);
   return loss;
+}
+
+double ObstacleSolver::exact_dirichlet_energy(const Vector* gradient) {
+  const Domain& domain = config_.problem.domain;
+  exact_energy_gradient_.assign(gradient ? net_->n_params() : 0, 0.0);
+  const double energy = dirichlet_energy_1d(*net_, domain.lower()[0], domain.upper()[0],
+                                            gradient ? &exact_energy_gradient_ : nullptr);
+  if (gradient) {
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), *gradient);
+    for (int p = 0; p < net_->n_params(); ++p) host(p) += exact_energy_gradient_[p];
+    Kokkos::deep_copy(*gradient, host);
+  }
+  return energy;
 }
 
 void ObstacleSolver::after_iteration(const std::string& stage_name) {

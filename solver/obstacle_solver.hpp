@@ -78,6 +78,9 @@ class ObstacleSolver {
 
  private:
   void sample_points();
+  /// PDE weight of points added to the base set (nodes, adaptive points): 0
+  /// for the energy (its quadrature stays the base set's), the base weight for collocation forms.
+  double adaptive_pde_weight() const;
   void build_network();
   void compute_reference();
   void compute_network_diagnostics();
@@ -98,6 +101,9 @@ class ObstacleSolver {
   void refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round);
   /// The loss at the current parameters, its gradient written into `gradient`.
   double current_loss(const Vector& gradient);
+  /// ½∫u'² integrated exactly between the kinks (loss.energy_integration =
+  /// "exact"); its gradient is added to `gradient` unless that is null.
+  double exact_dirichlet_energy(const Vector* gradient);
   const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);
   void next_multiplier_round(const StageConfig& stage);
   void after_iteration(const std::string& stage_name);
@@ -145,7 +151,8 @@ class ObstacleSolver {
   double current_stage_loss_start_ = 0.0;
   int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
   double lm_trust_region_radius_ = 1e4;
-  OutputLayerSolver output_layer_solver_;  ///< keeps its buffers between the solves of a stage  ///< LM damping carried from one multiplier round to the next
+  OutputLayerSolver output_layer_solver_;
+  std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy  ///< keeps its buffers between the solves of a stage  ///< LM damping carried from one multiplier round to the next
   int snapshot_every_ = 0;
   std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };

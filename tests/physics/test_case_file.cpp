@@ -465,6 +465,51 @@ TEST(CaseFile, OutputSolveEveryIsANonNegativeInteger) {
   expect_rejected(c, {at(n, c.value_column(n)), "stage.0.output_solve_every", "-3"});
 }
 
+TEST(CaseFile, ExactEnergyIntegrationNeedsAPiecewiseLinearNetwork) {
+  CaseText c;
+  c.insert("loss", "boundary = \"penalty\"");
+  const int n = c.insert("loss", "energy_integration = \"exact\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "loss.energy_integration = \"exact\"", "piecewise-linear",
+                      "\"tanh\""});
+}
+
+TEST(CaseFile, ExactEnergyIntegrationNeedsPenaltyBoundaryConditions) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  const int n = c.insert("loss", "energy_integration = \"exact\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "loss.boundary = \"penalty\"", "not piecewise linear"});
+}
+
+TEST(CaseFile, ExactEnergyIntegrationRefusesLevenbergMarquardt) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  c.insert("loss", "boundary = \"penalty\"");
+  c.insert("loss", "energy_integration = \"exact\"");
+  c.append("[[stage]]");
+  const int n = c.append("type = \"ceres_lm\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.type = \"ceres_lm\"", "least-squares form",
+                      "energy_integration = \"points\""});
+}
+
+TEST(CaseFile, ExactEnergyIntegrationIsAChoice) {
+  CaseText c;
+  const int n = c.insert("loss", "energy_integration = \"exakt\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "loss.energy_integration", "\"exakt\"", "points|exact"});
+}
+
+TEST(CaseFile, ObstacleNodesNeedAGrid) {
+  CaseText c;
+  c.replace("sampling", "method", "method = \"sobol\"");
+  const int n = c.insert("sampling", "obstacle_nodes = true");
+  expect_rejected(c, {at(n, c.value_column(n)), "sampling.obstacle_nodes", "method = \"grid\"", "\"sobol\""});
+}
+
+TEST(CaseFile, ObstacleNodesIsABoolean) {
+  CaseText c;
+  const int n = c.insert("sampling", "obstacle_nodes = \"yes\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "sampling.obstacle_nodes", "true | false"});
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");

@@ -63,6 +63,8 @@ LmProblem make_setup(const LmCase& c, bool smooth_barrier = false, bool zero_sou
     data(i).lambda_lower = smooth_barrier ? 20.0 : ((i % 3 == 0) ? 0.4 : 0.0);
     data(i).lambda_upper = smooth_barrier ? 20.0 : ((i % 4 == 1) ? 0.3 : 0.0);
   }
+  // Boundary multipliers η of u = g (penalty boundary conditions).
+  for (int i = s.points.n_interior; i < s.points.size(); ++i) data(i).lambda_lower = 0.25 - 0.1 * i;
   Kokkos::deep_copy(s.points.data, data);
   s.params.settings.form = c.form;
   s.params.settings.boundary = c.boundary;

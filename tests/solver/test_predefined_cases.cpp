@@ -54,6 +54,7 @@ std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info
 
 INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                          ::testing::Values(PredefinedCase{"obstacle1d", "exact", 64},
+                                           PredefinedCase{"obstacle1d_prelu", "exact", 64},
                                            PredefinedCase{"nonsymmetric1d", "exact", 64},
                                            PredefinedCase{"double_obstacle1d", "fd", 64},
                                            PredefinedCase{"radial2d", "exact", 256},
@@ -65,7 +66,7 @@ TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(PINN_SOURCE_DIR) + "/cases"))
     count += entry.path().extension() == ".toml";
-  EXPECT_EQ(count, 6) << "add the new case to the list above";
+  EXPECT_EQ(count, 7) << "add the new case to the list above";
 }
 
 }  // namespace
