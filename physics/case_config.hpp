@@ -54,6 +54,11 @@ struct SamplingConfig {
   /// corners), so lines such as x = 0 carry constraint points: an obstacle
   /// that jumps along a grid line is then held at its upper value there.
   bool obstacle_nodes = false;
+  /// At every multiplier update, move the whole grid by a fresh random offset
+  /// within one cell (a randomly shifted lattice); point i keeps its cell and
+  /// its multipliers. A fixed quadrature can be exploited by a long
+  /// second-order stage (the network bends where no point sees it).
+  bool shift_each_round = false;
 };
 
 struct OutputConfig {

@@ -482,7 +482,16 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   const toml::node* nodes_node = sampling.node("obstacle_nodes");
   c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
+  const toml::node* shift_node = sampling.node("shift_each_round");
+  c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
   sampling.finish();
+  PINN_USER_REQUIRE(!c.sampling.shift_each_round ||
+                        (c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk),
+                    sampling.where(*shift_node)
+                        << ": sampling.shift_each_round = true moves the midpoints of the training grid within their "
+                           "cells, so it needs method = \"grid\" on an interval, rectangle or box; found method = \""
+                        << to_string(c.sampling.method) << "\" on a "
+                        << (c.problem.domain.kind() == DomainKind::disk ? "disk" : "tensor-product domain"));
   PINN_USER_REQUIRE(!c.sampling.obstacle_nodes ||
                         (c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk),
                     sampling.where(*nodes_node)

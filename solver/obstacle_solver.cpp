@@ -105,6 +105,8 @@ void ObstacleSolver::sample_points() {
   }
   base_interior_ = interior;
   base_boundary_ = boundary;
+  grid_shift_.assign(domain.dim(), 0.0);
+  grid_shifts_ = 0;
   adaptive_points_.clear();
   adaptive_rounds_done_ = 0;
   if (config_.sampling.obstacle_nodes) {
@@ -115,7 +117,7 @@ void ObstacleSolver::sample_points() {
     const int m = static_cast<int>(std::lround(std::pow(static_cast<double>(interior.size() / dim), 1.0 / dim)));
     if (m > 1) adaptive_points_ = domain.sample_interior(static_cast<int>(std::pow(m - 1, dim)), SamplingMethod::nodes, 0);
   }
-  training_ = make_training_points(config_.problem, interior, boundary, adaptive_points_, adaptive_pde_weight());
+  rebuild_training_points(0);
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
 }
 
@@ -268,6 +270,8 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["adaptive_rounds"] = {static_cast<double>(adaptive_rounds_done_)};
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
+  arrays["grid_shift"] = grid_shift_;
+  arrays["grid_shifts"] = {static_cast<double>(grid_shifts_)};
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -306,9 +310,9 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
-  if (!adaptive_points_.empty())
-    training_ = make_training_points(config_.problem, base_interior_, base_boundary_, adaptive_points_,
-                                     adaptive_pde_weight());
+  grid_shift_ = require("grid_shift", static_cast<std::size_t>(config_.problem.domain.dim()));
+  grid_shifts_ = static_cast<int>(require("grid_shifts", 1)[0]);
+  if (!adaptive_points_.empty() || grid_shifts_ > 0) rebuild_training_points(0);
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
@@ -463,6 +467,7 @@ const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, 
 
 void ObstacleSolver::next_multiplier_round(const StageConfig& stage) {
   update_multipliers();
+  if (config_.sampling.shift_each_round) shift_quadrature();
   loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
 }
 

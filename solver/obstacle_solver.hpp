@@ -78,6 +78,14 @@ class ObstacleSolver {
 
  private:
   void sample_points();
+  /// The base interior points moved by the current grid shift.
+  std::vector<double> interior_points() const;
+  /// Moves the grid by a fresh random offset within one cell, keeping every
+  /// point's multipliers (sampling.shift_each_round).
+  void shift_quadrature();
+  /// Rebuilds the training set from the base, adaptive and boundary points,
+  /// copying the multipliers of the first `keep` points by index.
+  void rebuild_training_points(int keep);
   /// PDE weight of points added to the base set (nodes, adaptive points): 0
   /// for the energy (its quadrature stays the base set's), the base weight for collocation forms.
   double adaptive_pde_weight() const;
@@ -139,6 +147,10 @@ class ObstacleSolver {
   std::chrono::steady_clock::time_point start_;
   TrainingPoints training_;
   std::vector<double> base_interior_, base_boundary_, adaptive_points_;
+  /// Offset of the training grid (sampling.shift_each_round), one entry per
+  /// dimension, and how many shifts have been made (it seeds the next one).
+  std::vector<double> grid_shift_;
+  int grid_shifts_ = 0;
   int adaptive_rounds_done_ = 0;
   std::unique_ptr<Mlp> net_;
   ObstacleLossParams loss_params_;

@@ -510,6 +510,13 @@ TEST(CaseFile, ObstacleNodesIsABoolean) {
   expect_rejected(c, {at(n, c.value_column(n)), "sampling.obstacle_nodes", "true | false"});
 }
 
+TEST(CaseFile, ShiftEachRoundNeedsAGrid) {
+  CaseText c;
+  c.replace("sampling", "method", "method = \"halton\"");
+  const int n = c.insert("sampling", "shift_each_round = true");
+  expect_rejected(c, {at(n, c.value_column(n)), "sampling.shift_each_round", "method = \"grid\"", "\"halton\""});
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");

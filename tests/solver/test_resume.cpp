@@ -13,11 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-pinn::CaseConfig resumable_case(const fs::path& out) {
-  pinn::CaseConfig c = pinn::load_case_file(
-      std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
-      {"stage.0.iterations=120", "sampling.interior=64", "stage.0.multiplier_updates=3", "output.log_every=20",
-       "stage.1={type = \"adam\", iterations = 40, learning_rate = 1e-3}"});
+pinn::CaseConfig resumable_case(const fs::path& out, const std::vector<std::string>& extra) {
+  std::vector<std::string> overrides = {"stage.0.iterations=120", "sampling.interior=64",
+                                        "stage.0.multiplier_updates=3", "output.log_every=20",
+                                        "stage.1={type = \"adam\", iterations = 40, learning_rate = 1e-3}"};
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
+  pinn::CaseConfig c = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
   c.output.directory = out.string();
   return c;
 }
@@ -27,20 +28,20 @@ std::vector<double> parameters_of(const pinn::ObstacleSolver& solver) {
   return std::vector<double>(host.data(), host.data() + host.extent(0));
 }
 
-TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
-  const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + std::to_string(::getpid()));
+void expect_resume_matches(const std::string& tag, const std::vector<std::string>& extra) {
+  const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + tag + std::to_string(::getpid()));
   fs::remove_all(base);
   pinn::RunOptions quiet;
   quiet.quiet = true;
 
-  pinn::ObstacleSolver straight(resumable_case(base / "straight"), quiet);
+  pinn::ObstacleSolver straight(resumable_case(base / "straight", extra), quiet);
   const pinn::RunResult reference = straight.run();
 
   for (int stop_after : {50, 120}) {  // inside the first stage, and exactly at its end
     const fs::path dir = base / ("resumed_" + std::to_string(stop_after));
     pinn::RunOptions interrupted = quiet;
     interrupted.stop_after = stop_after;
-    pinn::ObstacleSolver first(resumable_case(dir), interrupted);
+    pinn::ObstacleSolver first(resumable_case(dir, extra), interrupted);
     EXPECT_EQ(first.run().status, "interrupted");
     ASSERT_TRUE(fs::exists(dir / "checkpoint.bin"));
     ASSERT_TRUE(fs::exists(dir / "case.toml"));
@@ -67,6 +68,13 @@ TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
     EXPECT_EQ(resumed.stages[0].loss_start, reference.stages[0].loss_start);
   }
   fs::remove_all(base);
+}
+
+TEST(Resume, InterruptedAndResumedEqualsUninterrupted) { expect_resume_matches("plain_", {}); }
+
+TEST(Resume, WithAShiftedGridEqualsUninterrupted) {
+  // The grid moves at every multiplier update; the checkpoint carries the offset.
+  expect_resume_matches("shift_", {"sampling.shift_each_round=true"});
 }
 
 TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
@@ -112,8 +120,8 @@ TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
   pinn::RunOptions interrupted;
   interrupted.quiet = true;
   interrupted.stop_after = 30;
-  pinn::ObstacleSolver(resumable_case(dir), interrupted).run();
-  pinn::CaseConfig wider = resumable_case(dir);
+  pinn::ObstacleSolver(resumable_case(dir, {}), interrupted).run();
+  pinn::CaseConfig wider = resumable_case(dir, {});
   wider.network.hidden = {16, 16};
   pinn::RunOptions resume;
   resume.quiet = true;
