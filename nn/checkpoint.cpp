@@ -72,7 +72,7 @@ class Reader {
     PINN_USER_REQUIRE(n >= 0 && static_cast<std::uint64_t>(n) <= (end_ - pos_) / sizeof(double),
                       "checkpoint " << path_ << ": " << what << " claims " << n << " values, more than the file holds");
     std::vector<double> values(static_cast<std::size_t>(n));
-    std::memcpy(values.data(), bytes_.data() + pos_, values.size() * sizeof(double));
+    if (!values.empty()) std::memcpy(values.data(), bytes_.data() + pos_, values.size() * sizeof(double));
     pos_ += values.size() * sizeof(double);
     return values;
   }
