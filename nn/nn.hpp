@@ -12,4 +12,5 @@
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
 #include "nn/parameter_jacobian.hpp"
+#include "nn/piecewise_linear_1d.hpp"
 #include "nn/point_jet.hpp"

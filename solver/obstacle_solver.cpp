@@ -2,10 +2,9 @@
 /// @brief The training driver.
 #include "solver/obstacle_solver.hpp"
 
-#include "nn/piecewise_linear_1d.hpp"
-
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
+#include "nn/piecewise_linear_1d.hpp"
 #include "solver/atomic_file.hpp"
 #include "solver/report.hpp"
 #include "solver/solution_fields.hpp"
