@@ -485,20 +485,20 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   const toml::node* shift_node = sampling.node("shift_each_round");
   c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
   sampling.finish();
-  PINN_USER_REQUIRE(!c.sampling.shift_each_round ||
-                        (c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk),
-                    sampling.where(*shift_node)
-                        << ": sampling.shift_each_round = true moves the midpoints of the training grid within their "
-                           "cells, so it needs method = \"grid\" on an interval, rectangle or box; found method = \""
-                        << to_string(c.sampling.method) << "\" on a "
-                        << (c.problem.domain.kind() == DomainKind::disk ? "disk" : "tensor-product domain"));
-  PINN_USER_REQUIRE(!c.sampling.obstacle_nodes ||
-                        (c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk),
-                    sampling.where(*nodes_node)
-                        << ": sampling.obstacle_nodes = true adds the nodes of the training grid, so it needs "
-                           "method = \"grid\" on an interval, rectangle or box; found method = \""
-                        << to_string(c.sampling.method) << "\" on a "
-                        << (c.problem.domain.kind() == DomainKind::disk ? "disk" : "tensor-product domain"));
+  // Both options work on the cells of a tensor grid of midpoints.
+  const bool tensor_grid = c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk;
+  const auto require_tensor_grid = [&](bool requested, const toml::node* at, const char* key, const char* why) {
+    PINN_USER_REQUIRE(!requested || tensor_grid,
+                      sampling.where(*at) << ": sampling." << key << " = true " << why
+                                          << ", so it needs method = \"grid\" on an interval, rectangle or box; "
+                                             "found method = \""
+                                          << to_string(c.sampling.method) << "\" on a "
+                                          << (c.problem.domain.kind() == DomainKind::disk ? "disk"
+                                                                                          : "tensor-product domain"));
+  };
+  require_tensor_grid(c.sampling.shift_each_round, shift_node, "shift_each_round",
+                      "moves the midpoints of the training grid within their cells");
+  require_tensor_grid(c.sampling.obstacle_nodes, nodes_node, "obstacle_nodes", "adds the nodes of the training grid");
 
   // [[stage]]
   const toml::node* stages = top.node("stage");
