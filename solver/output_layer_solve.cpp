@@ -67,24 +67,22 @@ OutputLayerSolve OutputLayerSolver::solve(const ExecSpace& space, Mlp& net, cons
     const Eigen::VectorXd delta = normal.ldlt().solve(rhs);
     // The full step is exact while the active pattern holds; when the pattern
     // changes, backtrack until the cost decreases.
-    bool accepted = false;
-    for (double t = 1.0; t > 1e-3 && !accepted; t *= 0.5) {
+    double t = 1.0, trial = cost;
+    for (; t > 1e-3; t *= 0.5) {
       set_output_layer(c + t * delta);
-      const double trial = evaluate(space, net, points, residuals, order, false);
-      if (std::isfinite(trial) && trial < cost) {
-        c += t * delta;
-        accepted = true;
-        const bool settled = cost - trial <= 1e-13 * cost;
-        cost = trial;
-        ++result.steps;
-        if (settled) step = max_steps;
-      }
+      trial = evaluate(space, net, points, residuals, order, false);
+      if (std::isfinite(trial) && trial < cost) break;
     }
-    if (!accepted) {
+    if (!(t > 1e-3)) {  // no decrease along δ: c is optimal to working precision
       set_output_layer(c);
       break;
     }
-    if (step + 1 < max_steps) evaluate(space, net, points, residuals, order, true);
+    c += t * delta;
+    ++result.steps;
+    const bool settled = cost - trial <= 1e-13 * cost;
+    cost = trial;
+    if (settled || step + 1 == max_steps) break;
+    evaluate(space, net, points, residuals, order, true);  // the Jacobian at the new c
   }
   result.cost_after = cost;
   return result;
