@@ -64,58 +64,42 @@ void add_alpha_gradient(const MlpLayout& layout, const HostVector& params, int l
   gradient[index] += scale * layout.dalpha_dparameter(params(index));
 }
 
-/// gradient += scale · ∂(dz_{top}[0]/dx)/∂θ: the x-slope of output 0 of linear layer `top`.
-/// Piecewise constant in x, it depends on the weights and slopes, not the biases.
-void add_slope_gradient(const MlpLayout& layout, const HostVector& params, const Forward1d& f, double scale,
-                        std::vector<double>& gradient) {
-  const int top = layout.n_layers - 1;
-  std::vector<double> dz_bar(layout.width[top + 1], 0.0);
-  dz_bar[0] = scale;
-  for (int l = top; l >= 0; --l) {
-    const int n_in = layout.width[l], n_out = layout.width[l + 1];
-    std::vector<double> da_bar(n_in, 0.0);
-    for (int j = 0; j < n_out; ++j) {
-      if (dz_bar[j] == 0.0) continue;
-      for (int i = 0; i < n_in; ++i) {
-        gradient[layout.w_offset[l] + j * n_in + i] += dz_bar[j] * f.da[l][i];
-        da_bar[i] += params(layout.w_offset[l] + j * n_in + i) * dz_bar[j];
-      }
-    }
-    if (l == 0) break;
-    // da_l = σ'(z_{l−1}) dz_{l−1}; σ' is piecewise constant, 1 or α.
-    dz_bar.assign(n_in, 0.0);
-    for (int i = 0; i < n_in; ++i) {
-      const double z = f.z[l - 1][i];
-      const double alpha = detail::host_alpha(layout, params, l - 1, i);
-      dz_bar[i] = (z > 0.0 ? 1.0 : alpha) * da_bar[i];
-      if (z <= 0.0) add_alpha_gradient(layout, params, l - 1, i, f.dz[l - 1][i] * da_bar[i], gradient);
-    }
-  }
-}
+/// What a reverse pass differentiates at the point of a Forward1d.
+enum class Seeded {
+  value,  ///< a pre-activation z (its bias enters, the activations a carry it down)
+  slope,  ///< an x-slope dz/dx (no bias enters, the tangents da carry it down)
+};
 
-/// gradient += scale · ∂z_{layer,neuron}/∂θ at the point of `f` (x fixed).
-void add_preactivation_gradient(const MlpLayout& layout, const HostVector& params, const Forward1d& f, int layer,
-                                int neuron, double scale, std::vector<double>& gradient) {
-  std::vector<double> z_bar(layout.width[layer + 1], 0.0);
-  z_bar[neuron] = scale;
+/// gradient += scale · ∂q/∂θ at the point of `f` (x fixed), where q is the
+/// value or the x-slope of neuron `neuron` of linear layer `layer`. One
+/// reverse pass serves both: the slope runs through the same layers with the
+/// tangents da in place of the activations a and, σ' being piecewise
+/// constant, the same factor σ'(z) per neuron; only its α-derivative differs
+/// (∂σ(z)/∂α = z vs ∂(σ'(z) dz)/∂α = dz, both where z ≤ 0).
+void add_reverse(const MlpLayout& layout, const HostVector& params, const Forward1d& f, Seeded what, int layer,
+                 int neuron, double scale, std::vector<double>& gradient) {
+  const auto& inputs = what == Seeded::value ? f.a : f.da;
+  const auto& preactivations = what == Seeded::value ? f.z : f.dz;
+  std::vector<double> bar(layout.width[layer + 1], 0.0);
+  bar[neuron] = scale;
   for (int l = layer; l >= 0; --l) {
     const int n_in = layout.width[l], n_out = layout.width[l + 1];
-    std::vector<double> a_bar(n_in, 0.0);
+    std::vector<double> input_bar(n_in, 0.0);
     for (int j = 0; j < n_out; ++j) {
-      if (z_bar[j] == 0.0) continue;
-      gradient[layout.b_offset[l] + j] += z_bar[j];
+      if (bar[j] == 0.0) continue;
+      if (what == Seeded::value) gradient[layout.b_offset[l] + j] += bar[j];
       for (int i = 0; i < n_in; ++i) {
-        gradient[layout.w_offset[l] + j * n_in + i] += z_bar[j] * f.a[l][i];
-        a_bar[i] += params(layout.w_offset[l] + j * n_in + i) * z_bar[j];
+        gradient[layout.w_offset[l] + j * n_in + i] += bar[j] * inputs[l][i];
+        input_bar[i] += params(layout.w_offset[l] + j * n_in + i) * bar[j];
       }
     }
     if (l == 0) break;
-    z_bar.assign(n_in, 0.0);
+    bar.assign(n_in, 0.0);
     for (int i = 0; i < n_in; ++i) {
       const double z = f.z[l - 1][i];
       const double alpha = detail::host_alpha(layout, params, l - 1, i);
-      z_bar[i] = (z > 0.0 ? 1.0 : alpha) * a_bar[i];
-      if (z <= 0.0) add_alpha_gradient(layout, params, l - 1, i, z * a_bar[i], gradient);
+      bar[i] = (z > 0.0 ? 1.0 : alpha) * input_bar[i];
+      if (z <= 0.0) add_alpha_gradient(layout, params, l - 1, i, preactivations[l - 1][i] * input_bar[i], gradient);
     }
   }
 }
@@ -177,7 +161,7 @@ double dirichlet_energy_1d(const Mlp& net, double a, double b, std::vector<doubl
     slope[k] = f.dz[layout.n_layers - 1][0];
     const double length = t[k + 1] - t[k];
     energy += 0.5 * slope[k] * slope[k] * length;
-    if (gradient) add_slope_gradient(layout, params, f, slope[k] * length, *gradient);
+    if (gradient) add_reverse(layout, params, f, Seeded::slope, layout.n_layers - 1, 0, slope[k] * length, *gradient);
   }
   if (!gradient) return energy;
   for (int k = 1; k < n_segments; ++k) {
@@ -188,7 +172,7 @@ double dirichlet_energy_1d(const Mlp& net, double a, double b, std::vector<doubl
     const double dzdx = f.dz[p.layer][p.neuron];
     if (dzdx == 0.0) continue;
     // dt/dθ = −(∂z/∂θ)/(∂z/∂x)
-    add_preactivation_gradient(layout, params, f, p.layer, p.neuron, -jump / dzdx, *gradient);
+    add_reverse(layout, params, f, Seeded::value, p.layer, p.neuron, -jump / dzdx, *gradient);
   }
   return energy;
 }

@@ -166,6 +166,10 @@ double sobol(std::uint64_t index, int dim) {
 
 }  // namespace
 
+int grid_cells_per_direction(int n, int dim) {
+  return std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim))));
+}
+
 std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {
   PINN_USER_REQUIRE(n >= 1, "sampling.interior: found " << n << "; need at least 1 point");
   std::vector<double> points;
@@ -178,7 +182,7 @@ std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::u
     return true;
   };
   if (method == SamplingMethod::grid || method == SamplingMethod::nodes) {
-    const int m = std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim_))));
+    const int m = grid_cells_per_direction(n, dim_);
     const int total = dim_ == 1 ? m : (dim_ == 2 ? m * m : m * m * m);
     for (int idx = 0; idx < total; ++idx) {
       double unit[3];

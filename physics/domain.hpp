@@ -25,6 +25,10 @@ struct DistanceJet {
   double laplacian = 0;
 };
 
+/// Cells (grid) or interior nodes (nodes) per direction of the tensor grid
+/// that sample_interior builds for about n points in dim dimensions: round(n^(1/dim)), at least 1.
+int grid_cells_per_direction(int n, int dim);
+
 class Domain {
  public:
   static Domain interval(double min, double max);

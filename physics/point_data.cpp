@@ -70,14 +70,15 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     const LiftJet lift = evaluate_lift(problem, x);
     p.lift = lift.value;
     p.lift_lap = lift.laplacian;
-    p.flux[0] = flux_along_x(problem, x);
+    const double flux_x = flux_along_x(problem, x);
     const DistanceJet dist = domain.distance(x);
     if (on_boundary) {
       // The distance function grows inwards: n = −∇D/|∇D| (0 at corners, where ∇D = 0).
       double norm2 = 0.0;
       for (int k = 0; k < dim; ++k) norm2 += dist.grad[k] * dist.grad[k];
-      p.flux_normal = norm2 > 0.0 ? -p.flux[0] * dist.grad[0] / std::sqrt(norm2) : 0.0;
-      p.flux[0] = 0.0;  // only F·n is used on the boundary
+      p.flux_normal = norm2 > 0.0 ? -flux_x * dist.grad[0] / std::sqrt(norm2) : 0.0;
+    } else {
+      p.flux[0] = flux_x;
     }
     p.dist = dist.value;
     p.dist_lap = dist.laplacian;

@@ -60,8 +60,7 @@ void ObstacleSolver::refine_near_free_boundary() {
   const auto old_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   const auto old_coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.coordinates);
   const int old_interior = training_.n_interior;
-  training_ = make_training_points(config_.problem, interior_points(), base_boundary_, adaptive_points_,
-                                   adaptive_pde_weight());
+  rebuild_training_points(0);
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.coordinates);
   for (int i = 0; i < training_.size(); ++i) {

@@ -104,7 +104,6 @@ void ObstacleSolver::sample_points() {
   }
   base_interior_ = interior;
   base_boundary_ = boundary;
-  grid_shift_.assign(domain.dim(), 0.0);
   grid_shifts_ = 0;
   adaptive_points_.clear();
   adaptive_rounds_done_ = 0;
@@ -113,7 +112,7 @@ void ObstacleSolver::sample_points() {
     // interior nodes per direction become obstacle points (kept like
     // adaptive points: no share of the energy's quadrature).
     const int dim = domain.dim();
-    const int m = static_cast<int>(std::lround(std::pow(static_cast<double>(interior.size() / dim), 1.0 / dim)));
+    const int m = grid_cells_per_direction(static_cast<int>(interior.size()) / dim, dim);
     if (m > 1) adaptive_points_ = domain.sample_interior(static_cast<int>(std::pow(m - 1, dim)), SamplingMethod::nodes, 0);
   }
   rebuild_training_points(0);
@@ -269,7 +268,6 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["adaptive_rounds"] = {static_cast<double>(adaptive_rounds_done_)};
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
-  arrays["grid_shift"] = grid_shift_;
   arrays["grid_shifts"] = {static_cast<double>(grid_shifts_)};
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
@@ -309,7 +307,6 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   adaptive_rounds_done_ = static_cast<int>(require("adaptive_rounds", 1)[0]);
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
-  grid_shift_ = require("grid_shift", static_cast<std::size_t>(config_.problem.domain.dim()));
   grid_shifts_ = static_cast<int>(require("grid_shifts", 1)[0]);
   if (!adaptive_points_.empty() || grid_shifts_ > 0) rebuild_training_points(0);
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));

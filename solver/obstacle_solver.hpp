@@ -78,6 +78,9 @@ class ObstacleSolver {
 
  private:
   void sample_points();
+  /// Offset of the training grid after `grid_shifts_` shifts: zero at first,
+  /// then a random point of the centred cell, reproducible from the seed.
+  std::vector<double> grid_shift() const;
   /// The base interior points moved by the current grid shift.
   std::vector<double> interior_points() const;
   /// Moves the grid by a fresh random offset within one cell, keeping every
@@ -147,9 +150,8 @@ class ObstacleSolver {
   std::chrono::steady_clock::time_point start_;
   TrainingPoints training_;
   std::vector<double> base_interior_, base_boundary_, adaptive_points_;
-  /// Offset of the training grid (sampling.shift_each_round), one entry per
-  /// dimension, and how many shifts have been made (it seeds the next one).
-  std::vector<double> grid_shift_;
+  /// How many times the training grid has been shifted (sampling.shift_each_round);
+  /// the current offset follows from it and the seed (grid_shift()).
   int grid_shifts_ = 0;
   int adaptive_rounds_done_ = 0;
   std::unique_ptr<Mlp> net_;
@@ -162,9 +164,9 @@ class ObstacleSolver {
   int total_iterations_ = 0;
   double current_stage_loss_start_ = 0.0;
   int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
-  double lm_trust_region_radius_ = 1e4;
-  OutputLayerSolver output_layer_solver_;
-  std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy  ///< keeps its buffers between the solves of a stage  ///< LM damping carried from one multiplier round to the next
+  double lm_trust_region_radius_ = 1e4;        ///< LM damping carried from one multiplier round to the next
+  OutputLayerSolver output_layer_solver_;       ///< keeps its buffers between the solves of a stage
+  std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy
   int snapshot_every_ = 0;
   std::vector<std::pair<int, std::string>> snapshots_;  ///< (iteration, file relative to the output folder)
 };

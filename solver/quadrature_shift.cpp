@@ -12,30 +12,31 @@
 #include "nn/error.hpp"
 #include "solver/obstacle_solver.hpp"
 
-#include <cmath>
 #include <random>
 
 namespace pinn {
 
+std::vector<double> ObstacleSolver::grid_shift() const {
+  const Domain& domain = config_.problem.domain;
+  const int dim = domain.dim();
+  std::vector<double> shift(dim, 0.0);
+  if (grid_shifts_ == 0) return shift;
+  const int m = grid_cells_per_direction(static_cast<int>(base_interior_.size()) / dim, dim);
+  std::mt19937_64 rng(config_.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(grid_shifts_));
+  std::uniform_real_distribution<double> unit(-0.5, 0.5);
+  for (int k = 0; k < dim; ++k) shift[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / m;
+  return shift;
+}
+
 std::vector<double> ObstacleSolver::interior_points() const {
   std::vector<double> points = base_interior_;
-  const int dim = config_.problem.domain.dim();
-  if (static_cast<int>(grid_shift_.size()) != dim) return points;
-  for (std::size_t i = 0; i < points.size(); ++i) points[i] += grid_shift_[i % static_cast<std::size_t>(dim)];
+  const std::vector<double> shift = grid_shift();
+  for (std::size_t i = 0; i < points.size(); ++i) points[i] += shift[i % shift.size()];
   return points;
 }
 
 void ObstacleSolver::shift_quadrature() {
-  const Domain& domain = config_.problem.domain;
-  const int dim = domain.dim();
-  const int n = static_cast<int>(base_interior_.size()) / dim;
-  // The grid has m cells per direction (Domain::sample_interior, method grid).
-  const int m = std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim))));
   ++grid_shifts_;
-  std::mt19937_64 rng(config_.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(grid_shifts_));
-  std::uniform_real_distribution<double> unit(-0.5, 0.5);
-  grid_shift_.assign(dim, 0.0);
-  for (int k = 0; k < dim; ++k) grid_shift_[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / m;
   rebuild_training_points(training_.size());
 }
 
