@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 
 namespace {
 
@@ -22,6 +23,19 @@ pinn::CaseConfig resumable_case(const fs::path& out, const std::vector<std::stri
   c.output.directory = out.string();
   return c;
 }
+
+/// Resumes DIR as `obstacle-pinn resume DIR` does: the case from
+/// DIR/case.toml, the state from DIR/checkpoint.bin. Owns the solver.
+struct Resumer {
+  std::unique_ptr<pinn::ObstacleSolver> solver;
+  pinn::ObstacleSolver& resume(const fs::path& dir, pinn::RunOptions options) {
+    pinn::CaseConfig again = pinn::load_case_file((dir / "case.toml").string());
+    again.output.directory = dir.string();
+    options.resume_from = (dir / "checkpoint.bin").string();
+    solver = std::make_unique<pinn::ObstacleSolver>(again, options);
+    return *solver;
+  }
+};
 
 std::vector<double> parameters_of(const pinn::ObstacleSolver& solver) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
@@ -46,12 +60,8 @@ void expect_resume_matches(const std::string& tag, const std::vector<std::string
     ASSERT_TRUE(fs::exists(dir / "checkpoint.bin"));
     ASSERT_TRUE(fs::exists(dir / "case.toml"));
 
-    // As `obstacle-pinn resume DIR` does: the case from DIR/case.toml, the state from the checkpoint.
-    pinn::CaseConfig again = pinn::load_case_file((dir / "case.toml").string());
-    again.output.directory = dir.string();
-    pinn::RunOptions resume = quiet;
-    resume.resume_from = (dir / "checkpoint.bin").string();
-    pinn::ObstacleSolver second(again, resume);
+    Resumer resumer;
+    pinn::ObstacleSolver& second = resumer.resume(dir, quiet);
     const pinn::RunResult resumed = second.run();
 
     EXPECT_EQ(resumed.status, "ok");
@@ -100,11 +110,8 @@ TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
     interrupted.stop_after = 60 + 5;  // inside the second multiplier round of the Ceres stage
     pinn::ObstacleSolver first(make(dir), interrupted);
     ASSERT_EQ(first.run().status, "interrupted");
-    pinn::CaseConfig again = pinn::load_case_file((dir / "case.toml").string());
-    again.output.directory = dir.string();
-    pinn::RunOptions resume = quiet;
-    resume.resume_from = (dir / "checkpoint.bin").string();
-    pinn::ObstacleSolver second(again, resume);
+    Resumer resumer;
+    pinn::ObstacleSolver& second = resumer.resume(dir, quiet);
     const pinn::RunResult resumed = second.run();
     EXPECT_EQ(resumed.status, "ok") << ceres;
     EXPECT_EQ(parameters_of(second), parameters_of(straight)) << ceres << ": bitwise the same network";
