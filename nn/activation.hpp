@@ -2,6 +2,12 @@
 /// @brief Activation functions with their derivatives up to third order in z and
 /// first order in the slope α, as plain functions usable inside kernels.
 ///
+/// Smoothing (a training device for piecewise-linear activations, README
+/// "Smoothing homotopy"): with a width ε > 0, ReLU/LeakyReLU/PReLU become
+///   f_ε(z) = αz + (1 − α) ε softplus(z/ε),
+/// which is C^∞, lies within (1 − α) ε ln 2 of the exact activation and tends
+/// to it as ε → 0. ε = 0 is the exact activation. Smooth activations ignore ε.
+///
 /// Subgradient convention for the piecewise-linear activations: at z = 0 the
 /// left branch is taken (slope α for LeakyReLU/PReLU, 0 for ReLU). Any value in
 /// [α, 1] is a valid subgradient; taking the left one keeps f'(z) and ∂f/∂α
@@ -24,7 +30,13 @@ struct ActivationValues {
   double df_dalpha = 0, dd1_dalpha = 0, dd2_dalpha = 0;
 };
 
-KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double z, double alpha) {
+/// log(1 + e^x) written so that neither branch overflows.
+KOKKOS_INLINE_FUNCTION double softplus(double x) {
+  return x > 0.0 ? x + math::log1p(math::exp(-x)) : math::log1p(math::exp(x));
+}
+
+KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double z, double alpha,
+                                                          double smoothing = 0.0) {
   ActivationValues v;
   switch (act) {
     case Activation::relu:
@@ -32,7 +44,21 @@ KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double
       [[fallthrough]];
     case Activation::leaky_relu:
     case Activation::prelu:
-      if (z > 0.0) {
+      if (smoothing > 0.0) {
+        // f = αz + (1 − α) ε sp(z/ε): with s = sigmoid(z/ε), f' = α + (1 − α)s,
+        // f'' = (1 − α) s(1 − s)/ε, f''' = (1 − α) s(1 − s)(1 − 2s)/ε².
+        const double x = z / smoothing;
+        const double sp = smoothing * softplus(x);
+        const double s = 1.0 / (1.0 + math::exp(-x));
+        const double bump = s * (1.0 - s) / smoothing;
+        v.f = alpha * z + (1.0 - alpha) * sp;
+        v.d1 = alpha + (1.0 - alpha) * s;
+        v.d2 = (1.0 - alpha) * bump;
+        v.d3 = (1.0 - alpha) * bump * (1.0 - 2.0 * s) / smoothing;
+        v.df_dalpha = z - sp;
+        v.dd1_dalpha = 1.0 - s;
+        v.dd2_dalpha = -bump;
+      } else if (z > 0.0) {
         v.f = z;
         v.d1 = 1.0;
       } else {
@@ -41,7 +67,7 @@ KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double
         v.df_dalpha = z;
         v.dd1_dalpha = 1.0;
       }
-      if (act != Activation::prelu) v.df_dalpha = v.dd1_dalpha = 0.0;
+      if (act != Activation::prelu) v.df_dalpha = v.dd1_dalpha = v.dd2_dalpha = 0.0;
       break;
     case Activation::tanh: {
       const double t = math::tanh(z);
@@ -53,8 +79,7 @@ KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double
       break;
     }
     case Activation::softplus: {
-      // log(1 + e^z) written so that neither branch overflows.
-      v.f = z > 0.0 ? z + math::log1p(math::exp(-z)) : math::log1p(math::exp(z));
+      v.f = softplus(z);
       const double s = 1.0 / (1.0 + math::exp(-z));
       v.d1 = s;
       v.d2 = s * (1.0 - s);

@@ -180,6 +180,12 @@ double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weigh
   return weight * penalty;
 }
 
+void Mlp::set_smoothing(double smoothing) {
+  PINN_REQUIRE(std::isfinite(smoothing) && smoothing >= 0.0,
+               "the smoothing width must be a finite number >= 0, got " << smoothing);
+  layout_.smoothing = smoothing;
+}
+
 std::string Mlp::describe() const {
   std::ostringstream out;
   for (int l = 0; l <= layout_.n_layers; ++l) out << (l ? "-" : "") << layout_.width[l];

@@ -67,6 +67,9 @@ struct MlpLayout {
   Activation activation = Activation::tanh;
   double fixed_alpha = 0.0;  ///< slope of LeakyReLU
   AlphaConstraint alpha_constraint = AlphaConstraint::none;  ///< how stored slopes map to α
+  /// Width ε of the softplus smoothing of piecewise-linear activations during
+  /// training (activation.hpp); 0 = the exact activation.
+  double smoothing = 0.0;
 
   KOKKOS_INLINE_FUNCTION int n_inputs() const { return width[0]; }
   KOKKOS_INLINE_FUNCTION int n_outputs() const { return width[n_layers]; }
@@ -126,6 +129,12 @@ class Mlp {
   /// host: one per neuron for channel-wise PReLU, one for layer-wise PReLU,
   /// one (the fixed slope) for LeakyReLU/ReLU, none for smooth activations.
   std::vector<double> alphas(int hidden_layer) const;
+
+  /// Sets the smoothing width ε of piecewise-linear activations (0 = exact);
+  /// throws pinn::ApiError for a negative or non-finite ε. A copy of the
+  /// network shares its parameters, so a copy with ε = 0 evaluates the exact
+  /// network the smoothed one is training.
+  void set_smoothing(double smoothing);
 
   /// Human-readable shape, e.g. "1-32-32-1 prelu(layer)".
   std::string describe() const;

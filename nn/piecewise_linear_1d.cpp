@@ -111,6 +111,8 @@ std::vector<Breakpoint1d> find_breakpoints_1d(const Mlp& net, double a, double b
   PINN_REQUIRE(layout.n_inputs() == 1, "breakpoints are found for one input; the network has " << layout.n_inputs());
   PINN_REQUIRE(is_piecewise_linear(layout.activation),
                "breakpoints need a piecewise-linear activation; the network uses " << to_string(layout.activation));
+  PINN_REQUIRE(layout.smoothing == 0.0,
+               "breakpoints need the exact activation; the network is smoothed with width " << layout.smoothing);
   PINN_REQUIRE(a < b, "interval (" << a << ", " << b << ") is empty");
   const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const double merge = 1e-12 * (b - a);

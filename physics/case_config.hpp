@@ -9,6 +9,7 @@
 #include "physics/loss_settings.hpp"
 #include "physics/problem.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,19 @@ struct StageConfig {
   /// least-squares optimum for the current hidden layers (variable
   /// projection, solver/output_layer_solve.hpp); 0 = off.
   int output_solve_every = 0;
+  /// Smoothing homotopy for piecewise-linear networks: the stage trains with
+  /// the activation smoothed to width ε (nn/activation.hpp), ε = `smoothing`
+  /// in its first multiplier round, falling geometrically to `smoothing_end`
+  /// in its last. Results are always evaluated with the exact activation.
+  /// 0 = the exact activation throughout.
+  double smoothing = 0.0;
+  double smoothing_end = 0.0;
+
+  /// ε for multiplier round `round` (0-based) of `rounds`.
+  double smoothing_at_round(int round, int rounds) const {
+    if (smoothing <= 0.0 || rounds <= 1) return smoothing;
+    return smoothing * std::pow(smoothing_end / smoothing, static_cast<double>(round) / (rounds - 1));
+  }
 };
 
 struct SamplingConfig {

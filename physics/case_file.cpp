@@ -367,6 +367,33 @@ void check_obstacle_below_boundary(const CaseConfig& c, const std::string& lower
   }
 }
 
+/// stage.smoothing / smoothing_end: only for piecewise-linear networks whose
+/// energy is integrated at the points, and decreasing (it is a homotopy
+/// towards the exact activation).
+void parse_stage_smoothing(Section& s, const CaseConfig& c, StageConfig& stage) {
+  const toml::node* start_node = s.node("smoothing");
+  const toml::node* end_node = s.node("smoothing_end");
+  stage.smoothing = s.get_double("smoothing", 0.0, 0.0, 1e3);
+  stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3, true);
+  if (!start_node) {
+    PINN_USER_REQUIRE(!end_node, s.where(*end_node) << ": " << s.key_name("smoothing_end")
+                                                    << " is set but " << s.name()
+                                                    << ".smoothing is not; set the starting width smoothing too");
+    return;
+  }
+  const std::string at = s.where(*start_node) + ": " + s.key_name("smoothing");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
+                    at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
+                       << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_dirichlet_1d,
+                    at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
+                          "piecewise-linear network between its kinks. Use one or the other");
+  PINN_USER_REQUIRE(stage.smoothing_end <= stage.smoothing,
+                    s.where(*end_node) << ": " << s.key_name("smoothing_end") << ": found " << stage.smoothing_end
+                                       << "; allowed: a width in (0, smoothing = " << stage.smoothing
+                                       << "] (the homotopy sharpens the activation)");
+}
+
 CaseConfig build_config(const toml::table& root, const std::string& file) {
   CaseConfig c;
   c.path = file;
@@ -524,7 +551,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                             << type << " stage has no learning rate (its steps come from a "
                                             << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
                                             << "); allowed keys: type|iterations|multiplier_updates|"
-                                               "penalty_growth|max_penalty|time_limit"
+                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
         const toml::node* n = s.node("output_solve_every");
@@ -566,6 +593,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
+      parse_stage_smoothing(s, c, stage);
       s.finish();
       c.stages.push_back(stage);
     }

@@ -34,6 +34,7 @@ double ObstacleSolver::begin_ceres_round(const StageConfig& stage, int stage_ind
   // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
   // resumed run repeat exactly this round.
   ceres_round_ = round;
+  net_->set_smoothing(stage.smoothing_at_round(round, rounds));
   if (options_.write_files) write_checkpoint(nullptr, stage_index, done);
   if (!(stage.time_limit > 0)) return 1e9;
   const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();

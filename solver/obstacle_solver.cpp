@@ -30,6 +30,21 @@ JetOrder jet_order_for(LossForm form) {
 /// A coarser grid than the output one: history rows are logged often.
 int monitor_points_per_dimension(int dim) { return dim == 1 ? 1001 : (dim == 2 ? 65 : 17); }
 
+/// Evaluates `net` with its exact activation while in scope: results (metrics,
+/// solution files) describe the piecewise-linear network, never the smoothed
+/// one a homotopy stage trains (stage.smoothing).
+class ExactActivationScope {
+ public:
+  explicit ExactActivationScope(Mlp& net) : net_(net), smoothing_(net.layout().smoothing) { net_.set_smoothing(0.0); }
+  ~ExactActivationScope() { net_.set_smoothing(smoothing_); }
+  ExactActivationScope(const ExactActivationScope&) = delete;
+  ExactActivationScope& operator=(const ExactActivationScope&) = delete;
+
+ private:
+  Mlp& net_;
+  double smoothing_;
+};
+
 }  // namespace
 
 ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
@@ -83,6 +98,7 @@ RunResult ObstacleSolver::run() {
       train_first_order(stage, static_cast<int>(s), first_iteration);
     }
     ceres_round_ = 0;
+    net_->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
     if (options_.write_files && result_.status == "ok" && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
   }
   result_.metrics = compute_current_metrics();
@@ -215,6 +231,7 @@ ContactSample ObstacleSolver::contact_sample() {
 }
 
 Metrics ObstacleSolver::compute_current_metrics() {
+  const ExactActivationScope exact(*net_);
   const EvaluationGrid monitor =
       config_.problem.domain.dim() == 1 ? grid_
                                         : make_evaluation_grid(config_.problem.domain,
@@ -370,6 +387,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
   double loss = 0.0;
   int done = start_iteration;
   int rounds_done = start_iteration / per_round;
+  net_->set_smoothing(stage.smoothing_at_round(rounds_done, rounds));
   if (start_iteration > 0) summary.loss_start = current_stage_loss_start_;
   for (int it = start_iteration; it < stage.iterations; ++it) {
     if (stop_now()) {
@@ -413,6 +431,7 @@ void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index
     }
     if (round_end) {
       next_multiplier_round(stage);
+      net_->set_smoothing(stage.smoothing_at_round(rounds_done, rounds));
       if (adaptive_rounds_done_ < config_.sampling.adaptive_rounds) refine_near_free_boundary();
     }
     if (options_.write_files && done % config_.output.log_every == 0 && done < stage.iterations)
@@ -498,6 +517,7 @@ void ObstacleSolver::after_iteration(const std::string& stage_name) {
 
 void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name,
                                          const std::string& rectilinear_path, const std::string& points_path) {
+  const ExactActivationScope exact(*net_);
   const SolutionFields fields =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points, reference_.get());
   // Contact and multipliers on the output grid from the nearest training point.

@@ -48,6 +48,8 @@ inline FusedActivation fused_activation(Activation act) {
 /// (no hidden layer, mixed widths, another width).
 KOKKOS_INLINE_FUNCTION int fused_width(const MlpLayout& layout) {
   if (layout.n_layers < 2) return 0;
+  // The fused piecewise-linear kernels hard-code the exact activation.
+  if (layout.smoothing > 0.0 && is_piecewise_linear(layout.activation)) return 0;
   const int w = layout.width[1];
   for (int l = 2; l < layout.n_layers; ++l)
     if (layout.width[l] != w) return 0;

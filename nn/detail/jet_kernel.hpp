@@ -121,7 +121,7 @@ struct MlpJetKernel {
     const int w = layout.width[l + 1];
     const int lap = n_components() - 1;
     for (int j = 0; j < w; ++j) {
-      const ActivationValues v = activation_values(layout.activation, z_jet[j], alpha_of(l, j));
+      const ActivationValues v = activation_values(layout.activation, z_jet[j], alpha_of(l, j), layout.smoothing);
       store_activation(v, w, j, cache);
       a_jet[j] = v.f;
       double q = 0.0;

@@ -58,6 +58,7 @@ struct JetCase {
   int n_inputs;
   int n_outputs;
   pinn::AlphaMode alpha_mode;
+  double smoothing = 0.0;  ///< softplus smoothing of piecewise-linear activations
 };
 
 class JetDerivatives : public ::testing::TestWithParam<JetCase> {
@@ -72,6 +73,7 @@ class JetDerivatives : public ::testing::TestWithParam<JetCase> {
     config.alpha_mode = GetParam().alpha_mode;
     pinn::Mlp net(config);
     net.initialize(42);
+    net.set_smoothing(GetParam().smoothing);
     // Biases away from zero so that points do not sit on kinks.
     auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
     for (int p = 0; p < net.n_params(); ++p) h(p) += 0.05 * std::sin(3.0 * p);
@@ -87,7 +89,7 @@ TEST_P(JetDerivatives, InputGradientAndLaplacianMatchFiniteDifferences) {
   auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
                                                   pinn::evaluate_jets(pinn::ExecSpace(), net, points, JetOrder::laplacian));
   auto hp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
-  const bool smooth = !pinn::is_piecewise_linear(GetParam().activation);
+  const bool smooth = !pinn::is_piecewise_linear(GetParam().activation) || GetParam().smoothing > 0.0;
   for (int i = 0; i < 5; ++i) {
     std::vector<double> x(d);
     for (int k = 0; k < d; ++k) x[k] = hp(i, k);
@@ -148,7 +150,8 @@ TEST_P(JetDerivatives, ParameterGradientMatchesFiniteDifferences) {
 
 std::string case_name(const ::testing::TestParamInfo<JetCase>& info) {
   return pinn::to_string(info.param.activation) + "_in" + std::to_string(info.param.n_inputs) + "_out" +
-         std::to_string(info.param.n_outputs) + (info.param.alpha_mode == pinn::AlphaMode::channel ? "_channel" : "");
+         std::to_string(info.param.n_outputs) + (info.param.alpha_mode == pinn::AlphaMode::channel ? "_channel" : "") +
+         (info.param.smoothing > 0.0 ? "_smoothed" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -163,7 +166,12 @@ INSTANTIATE_TEST_SUITE_P(
                       JetCase{Activation::leaky_relu, 3, 2, pinn::AlphaMode::layer},
                       JetCase{Activation::prelu, 1, 1, pinn::AlphaMode::layer},
                       JetCase{Activation::prelu, 2, 1, pinn::AlphaMode::channel},
-                      JetCase{Activation::prelu, 4, 2, pinn::AlphaMode::channel}),
+                      JetCase{Activation::prelu, 4, 2, pinn::AlphaMode::channel},
+                      // The smoothing homotopy's activations: C^∞, so Δu and its parameter gradient are not zero.
+                      JetCase{Activation::relu, 2, 1, pinn::AlphaMode::layer, 0.3},
+                      JetCase{Activation::leaky_relu, 3, 2, pinn::AlphaMode::layer, 0.3},
+                      JetCase{Activation::prelu, 1, 1, pinn::AlphaMode::layer, 0.3},
+                      JetCase{Activation::prelu, 2, 1, pinn::AlphaMode::channel, 0.3}),
     case_name);
 
 }  // namespace

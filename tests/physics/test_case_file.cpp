@@ -517,6 +517,56 @@ TEST(CaseFile, ShiftEachRoundNeedsAGrid) {
   expect_rejected(c, {at(n, c.value_column(n)), "sampling.shift_each_round", "method = \"grid\"", "\"halton\""});
 }
 
+TEST(CaseFile, SmoothingNeedsAPiecewiseLinearNetwork) {
+  CaseText c;
+  const int n = c.insert("stage", "smoothing = 0.1");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.smoothing", "piecewise-linear", "\"tanh\"", "smooth already"});
+}
+
+TEST(CaseFile, SmoothingEndNeedsASmoothingStart) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  const int n = c.insert("stage", "smoothing_end = 0.01");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.smoothing_end", "smoothing is not"});
+}
+
+TEST(CaseFile, SmoothingOnlySharpens) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"leaky_relu\"");
+  c.insert("stage", "smoothing = 0.1");
+  const int n = c.insert("stage", "smoothing_end = 0.5");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.smoothing_end", "0.5", "(0, smoothing = 0.1]"});
+  CaseText d;
+  d.replace("network", "activation", "activation = \"prelu\"");
+  const int m = d.insert("stage", "smoothing = -0.1");
+  expect_rejected(d, {at(m, d.value_column(m)), "stage.0.smoothing", "-0.1"});
+}
+
+TEST(CaseFile, SmoothingExcludesExactEnergyIntegration) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  c.insert("loss", "boundary = \"penalty\"");
+  c.insert("loss", "energy_integration = \"exact\"");
+  const int n = c.insert("stage", "smoothing = 0.1");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.smoothing", "energy_integration = \"exact\""});
+}
+
+TEST(CaseFile, SmoothingFallsGeometricallyOverTheMultiplierRounds) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  c.insert("stage", "smoothing = 0.4");
+  c.insert("stage", "smoothing_end = 0.1");
+  const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml", {});
+  const pinn::StageConfig& stage = config.stages.at(0);
+  EXPECT_DOUBLE_EQ(stage.smoothing_at_round(0, 3), 0.4);
+  EXPECT_DOUBLE_EQ(stage.smoothing_at_round(1, 3), 0.2);
+  EXPECT_DOUBLE_EQ(stage.smoothing_at_round(2, 3), 0.1);
+  EXPECT_DOUBLE_EQ(stage.smoothing_at_round(0, 1), 0.4) << "one round: the starting width";
+  const pinn::CaseConfig constant = pinn::parse_case(c.str(), "case.toml", {"stage.0.smoothing_end=0.4"});
+  EXPECT_DOUBLE_EQ(constant.stages.at(0).smoothing_at_round(5, 9), 0.4);
+  EXPECT_EQ(pinn::StageConfig{}.smoothing_at_round(3, 5), 0.0) << "no smoothing by default";
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");

@@ -87,6 +87,12 @@ TEST(Resume, WithAShiftedGridEqualsUninterrupted) {
   expect_resume_matches("shift_", {"sampling.shift_each_round=true"});
 }
 
+TEST(Resume, WithASmoothingHomotopyEqualsUninterrupted) {
+  // The smoothing width follows from the stage and its multiplier round, so a resumed run picks it up again.
+  expect_resume_matches("smooth_", {"network.activation=prelu", "stage.0.smoothing=0.2", "stage.0.smoothing_end=0.05",
+                                    "stage.1.smoothing=0.05"});
+}
+
 TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
   const fs::path base = fs::temp_directory_path() / ("pinn_resume_ceres_" + std::to_string(::getpid()));
   fs::remove_all(base);
