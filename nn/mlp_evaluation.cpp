@@ -55,7 +55,7 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
     Kokkos::parallel_for("pinn::nn::evaluate_jets", policy,
                          JetChunks<detail::MlpJetKernel>{jet_kernel, points, workspace, jets, n_points});
   } else {
-    detail::with_fused_kernel(width, net.layout().activation, [&](auto w, auto act) {
+    detail::with_fused_kernel(width, net.layout(), [&](auto w, auto act) {
       using Kernel = detail::FusedJetKernel<decltype(w)::value, decltype(act)::value>;
       Kokkos::parallel_for("pinn::nn::evaluate_jets::fused", policy,
                            JetChunks<Kernel>{Kernel(jet_kernel), points, workspace, jets, n_points});

@@ -124,7 +124,7 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                              jet_kernel, points, loss, ws.point_workspace, ws.partial_gradient, ws.partial_loss,
                              n_points, net.n_params()});
   } else {
-    detail::with_fused_kernel(width, net.layout().activation, [&](auto w, auto act) {
+    detail::with_fused_kernel(width, net.layout(), [&](auto w, auto act) {
       using Kernel = detail::FusedJetKernel<decltype(w)::value, decltype(act)::value>;
       Kokkos::parallel_for("pinn::nn::loss_and_gradient::fused_chunks", policy,
                            detail::LossGradientChunks<Kernel, PointLoss>{Kernel(jet_kernel), points, loss,

@@ -38,9 +38,12 @@ inline constexpr int kFusedWidths[] = {16, 32, 64, 128};
 /// What a fused kernel is compiled for: the activation's family.
 enum class FusedActivation { piecewise_linear, prelu, smooth };
 
-inline FusedActivation fused_activation(Activation act) {
-  if (act == Activation::prelu) return FusedActivation::prelu;
-  return is_piecewise_linear(act) ? FusedActivation::piecewise_linear : FusedActivation::smooth;
+/// A smoothed ReLU/LeakyReLU (layout.smoothing > 0) is a smooth activation
+/// with a fixed slope; a smoothed PReLU runs the general kernel (fused_width).
+inline FusedActivation fused_activation(const MlpLayout& layout) {
+  if (layout.smoothing > 0.0) return FusedActivation::smooth;
+  if (layout.activation == Activation::prelu) return FusedActivation::prelu;
+  return is_piecewise_linear(layout.activation) ? FusedActivation::piecewise_linear : FusedActivation::smooth;
 }
 
 /// Width of the fused kernel that evaluates a network of this layout: its
@@ -48,8 +51,8 @@ inline FusedActivation fused_activation(Activation act) {
 /// (no hidden layer, mixed widths, another width).
 KOKKOS_INLINE_FUNCTION int fused_width(const MlpLayout& layout) {
   if (layout.n_layers < 2) return 0;
-  // The fused piecewise-linear kernels hard-code the exact activation.
-  if (layout.smoothing > 0.0 && is_piecewise_linear(layout.activation)) return 0;
+  // The fused PReLU kernel hard-codes the exact activation (its learned slopes need ∂f''/∂α when smoothed).
+  if (layout.smoothing > 0.0 && layout.activation == Activation::prelu) return 0;
   const int w = layout.width[1];
   for (int l = 2; l < layout.n_layers; ++l)
     if (layout.width[l] != w) return 0;
@@ -206,7 +209,9 @@ struct FusedJetKernel {
       }
     } else {
       for (int j = 0; j < Width; ++j) {
-        const ActivationValues v = activation_values(general.layout.activation, z[j], 0.0);
+        // Fixed slope and smoothing width: used by a smoothed ReLU/LeakyReLU, ignored by tanh, softplus, sin.
+        const ActivationValues v =
+            activation_values(general.layout.activation, z[j], general.layout.fixed_alpha, general.layout.smoothing);
         a[j] = v.f;
         d1[j] = v.d1;
         cache[cached_d2 * Width + j] = v.d2;
@@ -494,11 +499,11 @@ struct FusedJetKernel {
 };
 
 /// Calls f(std::integral_constant<int, W>{}, std::integral_constant<FusedActivation, F>{})
-/// for the fused kernel of `width` (one of kFusedWidths) and the family of `act`.
+/// for the fused kernel of `width` (one of kFusedWidths) and the activation family of `layout`.
 template <int W, class F>
-void with_fused_activation(Activation act, F&& f) {
+void with_fused_activation(const MlpLayout& layout, F&& f) {
   using I = std::integral_constant<int, W>;
-  switch (fused_activation(act)) {
+  switch (fused_activation(layout)) {
     case FusedActivation::piecewise_linear:
       f(I{}, std::integral_constant<FusedActivation, FusedActivation::piecewise_linear>{});
       break;
@@ -508,12 +513,12 @@ void with_fused_activation(Activation act, F&& f) {
 }
 
 template <class F>
-void with_fused_kernel(int width, Activation act, F&& f) {
+void with_fused_kernel(int width, const MlpLayout& layout, F&& f) {
   switch (width) {
-    case 16: with_fused_activation<16>(act, f); break;
-    case 32: with_fused_activation<32>(act, f); break;
-    case 64: with_fused_activation<64>(act, f); break;
-    case 128: with_fused_activation<128>(act, f); break;
+    case 16: with_fused_activation<16>(layout, f); break;
+    case 32: with_fused_activation<32>(layout, f); break;
+    case 64: with_fused_activation<64>(layout, f); break;
+    case 128: with_fused_activation<128>(layout, f); break;
     default: break;  // callers check fused_width() first
   }
 }

@@ -107,7 +107,9 @@ TEST(ActivationSmoothing, CopiesShareParametersAndKeepTheirOwnWidth) {
   EXPECT_EQ(pinn::test::jets_of(exact, points, pinn::JetOrder::value)[0].value[0], 0.0);
 }
 
-TEST(ActivationSmoothing, ASmoothedNetworkRunsTheGeneralKernel) {
+TEST(ActivationSmoothing, ASmoothedPReLUNetworkRunsTheGeneralKernel) {
+  // The fused PReLU kernel hard-codes the exact activation; a smoothed
+  // LeakyReLU runs the fused smooth family (tests/nn/test_fused_kernel.cpp).
   pinn::Mlp net = prelu_network();
   EXPECT_EQ(pinn::detail::select_fused_width(net.layout(), pinn::KernelPath::automatic), 32);
   net.set_smoothing(0.1);

@@ -32,6 +32,7 @@ struct FusedCase {
   JetOrder order;
   pinn::AlphaMode alpha_mode = pinn::AlphaMode::channel;
   pinn::AlphaConstraint constraint = pinn::AlphaConstraint::none;
+  double smoothing = 0.0;  ///< a smoothed ReLU/LeakyReLU runs the fused smooth family
 };
 
 pinn::Mlp make_net(const FusedCase& c) {
@@ -45,6 +46,7 @@ pinn::Mlp make_net(const FusedCase& c) {
   config.alpha_constraint = c.constraint;
   pinn::Mlp net(config);
   net.initialize(42);
+  net.set_smoothing(c.smoothing);
   return net;
 }
 
@@ -132,6 +134,7 @@ std::string fused_case_name(const ::testing::TestParamInfo<FusedCase>& info) {
   if (c.activation == Activation::prelu)
     name += c.alpha_mode == pinn::AlphaMode::channel ? "_channel" : "_layer";
   if (c.constraint == pinn::AlphaConstraint::unit_interval) name += "_sigmoid";
+  if (c.smoothing > 0.0) name += "_smoothed";
   return name;
 }
 
@@ -153,7 +156,12 @@ INSTANTIATE_TEST_SUITE_P(
         FusedCase{Activation::prelu, 16, 3, 1, 1, JetOrder::gradient, pinn::AlphaMode::layer},
         FusedCase{Activation::prelu, 128, 1, 2, 1, JetOrder::gradient, pinn::AlphaMode::channel,
                   pinn::AlphaConstraint::unit_interval},
-        FusedCase{Activation::leaky_relu, 16, 2, 4, 4, JetOrder::laplacian}),
+        FusedCase{Activation::leaky_relu, 16, 2, 4, 4, JetOrder::laplacian},
+        // the smoothing homotopy (stage.smoothing) with a fixed slope
+        FusedCase{Activation::leaky_relu, 64, 3, 2, 1, JetOrder::gradient, pinn::AlphaMode::channel,
+                  pinn::AlphaConstraint::none, 0.1},
+        FusedCase{Activation::relu, 32, 2, 2, 1, JetOrder::laplacian, pinn::AlphaMode::channel,
+                  pinn::AlphaConstraint::none, 0.2}),
     fused_case_name);
 
 /// (x, t) inputs with the spatial Laplacian only (n_laplacian_dims = 1 of 2,
