@@ -551,7 +551,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                             << type << " stage has no learning rate (its steps come from a "
                                             << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
                                             << "); allowed keys: type|iterations|multiplier_updates|"
-                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end"
+                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
         const toml::node* n = s.node("output_solve_every");
@@ -594,6 +594,14 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
       parse_stage_smoothing(s, c, stage);
+      if (const toml::node* n = s.node("revive_neurons")) {
+        stage.revive_neurons = s.get_bool("revive_neurons", false);
+        PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
+                          s.where(*n) << ": " << s.key_name("revive_neurons")
+                                      << " moves the kinks of piecewise-linear networks (relu, leaky_relu, prelu); "
+                                         "found network.activation = \""
+                                      << to_string(c.network.activation) << "\", which has none. Remove the key");
+      }
       s.finish();
       c.stages.push_back(stage);
     }

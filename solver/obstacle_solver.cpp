@@ -4,17 +4,21 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
+#include "nn/neuron_revival.hpp"
 #include "nn/piecewise_linear_1d.hpp"
 #include "solver/atomic_file.hpp"
 #include "solver/report.hpp"
 #include "solver/solution_fields.hpp"
 #include "solver/vtk_writer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <numeric>
 #include <sstream>
 
 #include <unistd.h>
@@ -482,8 +486,30 @@ const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, 
 
 void ObstacleSolver::next_multiplier_round(const StageConfig& stage) {
   update_multipliers();
+  if (stage.revive_neurons) revive_neurons();
   if (config_.sampling.shift_each_round) shift_quadrature();
   loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
+}
+
+void ObstacleSolver::revive_neurons() {
+  const ContactSample c = contact_sample();
+  const int n = static_cast<int>(c.u.size());
+  // Complementarity gap |λ̃(u − ψ)|: large where the contact set is uncertain.
+  // Ties (e.g. all zero away from contact) are broken by a fixed scramble of
+  // the index, so such targets spread over the domain instead of one corner.
+  std::vector<double> gap(n);
+  for (int i = 0; i < n; ++i) gap[i] = std::abs(c.lambda[i] * (c.u[i] - c.psi[i]));
+  auto scramble = [n](int i) { return static_cast<int>((static_cast<std::uint64_t>(i) * 2654435761u) % n); };
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) {
+    if (gap[a] != gap[b]) return gap[a] > gap[b];
+    return scramble(a) != scramble(b) ? scramble(a) < scramble(b) : a < b;
+  });
+  const RevivalReport report = revive_kinkless_neurons(*net_, training_.coordinates, order);
+  if (!options_.quiet && !report.revived.empty())
+    *options_.log << "\nrevived " << report.revived.size() << " kinkless neurons\n";
 }
 
 double ObstacleSolver::current_loss(const Vector& gradient) {

@@ -1,0 +1,110 @@
+/// @file nn/neuron_revival.cpp
+/// @brief Kinkless neurons found by a host forward pass, and revived.
+#include "nn/neuron_revival.hpp"
+
+#include "nn/activation.hpp"
+#include "nn/error.hpp"
+#include "nn/piecewise_linear_1d.hpp"
+
+#include <algorithm>
+
+namespace pinn {
+
+namespace {
+
+using detail::HostVector;
+using HostPoints = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
+
+/// Pre-activations z[l][j] of every hidden layer at one point, on the host.
+std::vector<std::vector<double>> hidden_preactivations(const MlpLayout& layout, const HostVector& params,
+                                                       const double* x) {
+  std::vector<std::vector<double>> z(layout.n_layers - 1);
+  std::vector<double> a(x, x + layout.n_inputs());
+  for (int l = 0; l + 1 < layout.n_layers; ++l) {
+    const int n_in = layout.width[l], n_out = layout.width[l + 1];
+    z[l].assign(n_out, 0.0);
+    std::vector<double> next(n_out);
+    for (int j = 0; j < n_out; ++j) {
+      double v = params(layout.b_offset[l] + j);
+      for (int i = 0; i < n_in; ++i) v += params(layout.w_offset[l] + j * n_in + i) * a[i];
+      z[l][j] = v;
+      next[j] = activation_values(layout.activation, v, detail::host_alpha(layout, params, l, j)).f;
+    }
+    a = std::move(next);
+  }
+  return z;
+}
+
+struct SignCount {
+  int positive = 0, total = 0;
+};
+
+/// For every hidden neuron, how many points have z > 0.
+std::vector<std::vector<SignCount>> sign_counts(const MlpLayout& layout, const HostVector& params,
+                                                const HostPoints& x) {
+  std::vector<std::vector<SignCount>> counts(layout.n_layers - 1);
+  for (int l = 0; l + 1 < layout.n_layers; ++l) counts[l].assign(layout.width[l + 1], {});
+  for (int i = 0; i < static_cast<int>(x.extent(0)); ++i) {
+    const auto z = hidden_preactivations(layout, params, &x(i, 0));
+    for (std::size_t l = 0; l < z.size(); ++l)
+      for (std::size_t j = 0; j < z[l].size(); ++j) {
+        counts[l][j].positive += z[l][j] > 0.0 ? 1 : 0;
+        ++counts[l][j].total;
+      }
+  }
+  return counts;
+}
+
+bool kinkless(const SignCount& c) { return c.positive == 0 || c.positive == c.total; }
+
+void require_piecewise_linear(const MlpLayout& layout) {
+  PINN_REQUIRE(is_piecewise_linear(layout.activation),
+               "kinks belong to piecewise-linear networks; this one uses " << to_string(layout.activation));
+}
+
+}  // namespace
+
+std::vector<NeuronId> find_kinkless_neurons(const Mlp& net, const Matrix& points) {
+  const MlpLayout& layout = net.layout();
+  require_piecewise_linear(layout);
+  PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
+               "points have " << points.extent(1) << " columns, the network " << layout.n_inputs() << " inputs");
+  const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
+  const auto counts = sign_counts(layout, params, x);
+  std::vector<NeuronId> found;
+  for (std::size_t l = 0; l < counts.size(); ++l)
+    for (std::size_t j = 0; j < counts[l].size(); ++j)
+      if (kinkless(counts[l][j])) found.push_back({static_cast<int>(l), static_cast<int>(j)});
+  return found;
+}
+
+RevivalReport revive_kinkless_neurons(Mlp& net, const Matrix& points, const std::vector<int>& targets) {
+  const MlpLayout& layout = net.layout();
+  require_piecewise_linear(layout);
+  RevivalReport report;
+  if (targets.empty() || points.extent(0) == 0) return report;
+  const int n_points = static_cast<int>(points.extent(0));
+  for (const int t : targets)
+    PINN_REQUIRE(t >= 0 && t < n_points, "target point " << t << " is not one of the " << n_points << " points");
+  HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
+  std::size_t next_target = 0;
+  // Layer by layer: reviving layer l changes what layer l + 1 sees.
+  for (int l = 0; l + 1 < layout.n_layers; ++l) {
+    const auto counts = sign_counts(layout, params, x);
+    for (int j = 0; j < layout.width[l + 1]; ++j) {
+      if (!kinkless(counts[l][j])) continue;
+      const int target = targets[next_target++ % targets.size()];
+      params(layout.b_offset[l] + j) -= hidden_preactivations(layout, params, &x(target, 0))[l][j];
+      const int n_next = layout.width[l + 2];
+      for (int k = 0; k < n_next; ++k) params(layout.w_offset[l + 1] + k * layout.width[l + 1] + j) = 0.0;
+      report.revived.push_back({l, j});
+      report.target_points.push_back(target);
+    }
+  }
+  Kokkos::deep_copy(net.params(), params);
+  return report;
+}
+
+}  // namespace pinn
