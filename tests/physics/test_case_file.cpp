@@ -567,6 +567,16 @@ TEST(CaseFile, SmoothingFallsGeometricallyOverTheMultiplierRounds) {
   EXPECT_EQ(pinn::StageConfig{}.smoothing_at_round(3, 5), 0.0) << "no smoothing by default";
 }
 
+TEST(CaseFile, ReviveNeuronsNeedsAPiecewiseLinearNetwork) {
+  CaseText c;
+  const int n = c.insert("stage", "revive_neurons = true");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.revive_neurons", "piecewise-linear", "\"tanh\""});
+  CaseText d;
+  d.replace("network", "activation", "activation = \"relu\"");
+  const int m = d.insert("stage", "revive_neurons = 1");
+  expect_rejected(d, {at(m, d.value_column(m)), "stage.0.revive_neurons", "true | false"});
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");

@@ -1,0 +1,38 @@
+/// @file tests/solver/test_revive_neurons_stage.cpp
+/// @brief stage.revive_neurons: at each multiplier update the solver revives
+/// the kinkless neurons of a piecewise-linear network.
+#include "nn/neuron_revival.hpp"
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace {
+
+TEST(ReviveNeuronsStage, RevivesAtEachMultiplierUpdate) {
+  // ReLU with a large rate kills neurons quickly; the last round ends on an update.
+  auto make = [](bool revive) {
+    return pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+                                {"network.activation=relu", "sampling.interior=64", "stage.0.iterations=300",
+                                 "stage.0.learning_rate=0.05", "stage.0.schedule=\"constant\"",
+                                 "stage.0.multiplier_updates=3", std::string("stage.0.revive_neurons=") +
+                                 (revive ? "true" : "false"), "stage.1.iterations=0"});
+  };
+  std::ostringstream log;
+  pinn::RunOptions options;
+  options.write_files = false;
+  options.log = &log;
+  pinn::ObstacleSolver plain(make(false), options);
+  ASSERT_EQ(plain.run().status, "ok");
+  const auto dead_without = pinn::find_kinkless_neurons(plain.network(), plain.training_points().coordinates);
+  ASSERT_FALSE(dead_without.empty()) << "the test needs kinkless neurons to appear";
+  EXPECT_EQ(log.str().find("kinkless neurons"), std::string::npos);
+
+  pinn::ObstacleSolver reviving(make(true), options);
+  ASSERT_EQ(reviving.run().status, "ok");
+  EXPECT_NE(log.str().find("kinkless neurons"), std::string::npos) << "the solver reports its revivals";
+}
+
+}  // namespace
