@@ -1,5 +1,5 @@
 /// @file nn/neuron_revival.cpp
-/// @brief Kinkless neurons found by a host forward pass, and revived.
+/// @brief Kinkless neurons found by a host forward pass; dead ones revived.
 #include "nn/neuron_revival.hpp"
 
 #include "nn/activation.hpp"
@@ -55,7 +55,8 @@ std::vector<std::vector<SignCount>> sign_counts(const MlpLayout& layout, const H
   return counts;
 }
 
-bool kinkless(const SignCount& c) { return c.positive == 0 || c.positive == c.total; }
+bool dead(const SignCount& c) { return c.positive == 0; }
+bool always_active(const SignCount& c) { return c.total > 0 && c.positive == c.total; }
 
 void require_piecewise_linear(const MlpLayout& layout) {
   PINN_REQUIRE(is_piecewise_linear(layout.activation),
@@ -64,7 +65,7 @@ void require_piecewise_linear(const MlpLayout& layout) {
 
 }  // namespace
 
-std::vector<NeuronId> find_kinkless_neurons(const Mlp& net, const Matrix& points) {
+KinklessNeurons find_kinkless_neurons(const Mlp& net, const Matrix& points) {
   const MlpLayout& layout = net.layout();
   require_piecewise_linear(layout);
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
@@ -72,14 +73,17 @@ std::vector<NeuronId> find_kinkless_neurons(const Mlp& net, const Matrix& points
   const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
   const auto counts = sign_counts(layout, params, x);
-  std::vector<NeuronId> found;
+  KinklessNeurons found;
   for (std::size_t l = 0; l < counts.size(); ++l)
-    for (std::size_t j = 0; j < counts[l].size(); ++j)
-      if (kinkless(counts[l][j])) found.push_back({static_cast<int>(l), static_cast<int>(j)});
+    for (std::size_t j = 0; j < counts[l].size(); ++j) {
+      const NeuronId id{static_cast<int>(l), static_cast<int>(j)};
+      if (dead(counts[l][j])) found.dead.push_back(id);
+      if (always_active(counts[l][j])) found.always_active.push_back(id);
+    }
   return found;
 }
 
-RevivalReport revive_kinkless_neurons(Mlp& net, const Matrix& points, const std::vector<int>& targets) {
+RevivalReport revive_dead_neurons(Mlp& net, const Matrix& points, const std::vector<int>& targets) {
   const MlpLayout& layout = net.layout();
   require_piecewise_linear(layout);
   RevivalReport report;
@@ -94,7 +98,7 @@ RevivalReport revive_kinkless_neurons(Mlp& net, const Matrix& points, const std:
   for (int l = 0; l + 1 < layout.n_layers; ++l) {
     const auto counts = sign_counts(layout, params, x);
     for (int j = 0; j < layout.width[l + 1]; ++j) {
-      if (!kinkless(counts[l][j])) continue;
+      if (!dead(counts[l][j])) continue;
       const int target = targets[next_target++ % targets.size()];
       params(layout.b_offset[l] + j) -= hidden_preactivations(layout, params, &x(target, 0))[l][j];
       const int n_next = layout.width[l + 2];

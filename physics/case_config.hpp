@@ -47,8 +47,8 @@ struct StageConfig {
   /// 0 = the exact activation throughout.
   double smoothing = 0.0;
   double smoothing_end = 0.0;
-  /// Piecewise-linear networks: at every multiplier update, hidden neurons
-  /// with no kink among the training points get their kink moved onto the
+  /// Piecewise-linear networks: at every multiplier update, dead hidden
+  /// neurons (z ≤ 0 at every training point) get their kink moved onto the
   /// points with the largest complementarity gap (nn/neuron_revival.hpp).
   bool revive_neurons = false;
 

@@ -507,9 +507,9 @@ void ObstacleSolver::revive_neurons() {
     if (gap[a] != gap[b]) return gap[a] > gap[b];
     return scramble(a) != scramble(b) ? scramble(a) < scramble(b) : a < b;
   });
-  const RevivalReport report = revive_kinkless_neurons(*net_, training_.coordinates, order);
+  const RevivalReport report = revive_dead_neurons(*net_, training_.coordinates, order);
   if (!options_.quiet && !report.revived.empty())
-    *options_.log << "\nrevived " << report.revived.size() << " kinkless neurons\n";
+    *options_.log << "\nrevived " << report.revived.size() << " dead neurons\n";
 }
 
 double ObstacleSolver::current_loss(const Vector& gradient) {

@@ -117,7 +117,7 @@ class ObstacleSolver {
   double exact_dirichlet_energy(const Vector* gradient);
   const HistoryRow& record_history(const std::string& stage_name, int stage_index, int iteration, double learning_rate);
   void next_multiplier_round(const StageConfig& stage);
-  /// stage.revive_neurons: kinkless hidden neurons get their kinks moved onto
+  /// stage.revive_neurons: dead hidden neurons get their kinks moved onto
   /// the training points with the largest complementarity gap.
   void revive_neurons();
   void after_iteration(const std::string& stage_name);

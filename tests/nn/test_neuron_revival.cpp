@@ -1,6 +1,6 @@
 /// @file tests/nn/test_neuron_revival.cpp
-/// @brief Revival of kinkless neurons (nn/neuron_revival.hpp): which neurons
-/// count as kinkless, where their kinks go, and that the dying-ReLU
+/// @brief Revival of dead neurons (nn/neuron_revival.hpp): which neurons
+/// count as dead or always active, where the dead ones' kinks go, and that the dying-ReLU
 /// diagnostics (p̂₋, dead neurons) change as intended.
 #include "nn/nn.hpp"
 #include "tests/nn/nn_test_helpers.hpp"
@@ -59,13 +59,14 @@ struct Value {
 TEST(NeuronRevival, FindsDeadAndAlwaysActiveNeurons) {
   const pinn::Mlp net = two_layer_net();
   const auto found = pinn::find_kinkless_neurons(net, grid(100));
-  ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[0].layer, 0);
-  EXPECT_EQ(found[0].neuron, 1);  // dead
-  EXPECT_EQ(found[1].layer, 0);
-  EXPECT_EQ(found[1].neuron, 2);  // always active
-  EXPECT_EQ(found[2].layer, 1);
-  EXPECT_EQ(found[2].neuron, 1);  // dead in the second layer
+  ASSERT_EQ(found.dead.size(), 2u);
+  EXPECT_EQ(found.dead[0].layer, 0);
+  EXPECT_EQ(found.dead[0].neuron, 1);
+  EXPECT_EQ(found.dead[1].layer, 1);
+  EXPECT_EQ(found.dead[1].neuron, 1);
+  ASSERT_EQ(found.always_active.size(), 1u);
+  EXPECT_EQ(found.always_active[0].layer, 0);
+  EXPECT_EQ(found.always_active[0].neuron, 2);
 }
 
 TEST(NeuronRevival, MovesEachKinkOntoItsTargetAndSilencesTheNeuron) {
@@ -75,43 +76,44 @@ TEST(NeuronRevival, MovesEachKinkOntoItsTargetAndSilencesTheNeuron) {
   EXPECT_EQ(before.layers[0].n_dead, 1);
   EXPECT_EQ(before.layers[1].n_dead, 1);
 
-  const pinn::RevivalReport report = pinn::revive_kinkless_neurons(net, points, {70, 20});
-  ASSERT_EQ(report.revived.size(), 3u);
-  EXPECT_EQ(report.target_points, (std::vector<int>{70, 20, 70})) << "targets taken in turn, then cycled";
-  EXPECT_TRUE(pinn::find_kinkless_neurons(net, points).empty());
+  const pinn::RevivalReport report = pinn::revive_dead_neurons(net, points, {70, 20});
+  ASSERT_EQ(report.revived.size(), 2u);
+  EXPECT_EQ(report.target_points, (std::vector<int>{70, 20})) << "targets taken in turn";
+  const auto left = pinn::find_kinkless_neurons(net, points);
+  EXPECT_TRUE(left.dead.empty());
+  ASSERT_EQ(left.always_active.size(), 1u) << "the always-active neuron carries the affine part: left alone";
 
-  // First layer: z = w x + b now vanishes at the target points x = 0.705 and 0.205.
+  // First layer: z = w x + b of the dead neuron now vanishes at the target x = 0.705.
   const std::vector<double> p = to_host(net.params());
   const pinn::MlpLayout& L = net.layout();
   EXPECT_NEAR(p[L.w_offset[0] + 1] * 0.705 + p[L.b_offset[0] + 1], 0.0, 1e-14);
-  EXPECT_NEAR(p[L.w_offset[0] + 2] * 0.205 + p[L.b_offset[0] + 2], 0.0, 1e-14);
-  // Their outgoing weights are zero, the others untouched.
+  EXPECT_EQ(p[L.b_offset[0] + 2], 3.0);
+  // Its outgoing weights are zero, the others untouched.
   const double column0[3] = {1, 1, 0};
   for (int j = 0; j < 3; ++j) {
     EXPECT_EQ(p[L.w_offset[1] + j * 4 + 1], 0.0);
-    EXPECT_EQ(p[L.w_offset[1] + j * 4 + 2], 0.0);
     EXPECT_EQ(p[L.w_offset[1] + j * 4 + 0], column0[j]);
   }
   EXPECT_EQ(p[L.w_offset[2] + 1], 0.0);
-  // The dead second-layer neuron a0 − 10 now has its kink at x = 0.705 too.
-  EXPECT_NEAR(p[L.b_offset[1] + 1], -0.405, 1e-14);
+  // The dead second-layer neuron a0 − 10 now has its kink at the second target x = 0.205,
+  // where a0 = 0.1·(0.205 − 0.3) (the leaky side).
+  EXPECT_NEAR(p[L.b_offset[1] + 1], -0.1 * (0.205 - 0.3), 1e-14);
 
   // p̂₋ as intended: no neuron is dead any more; the dead first-layer neuron
   // went from z < 0 at all 100 points to z < 0 at the 70 left of its kink.
   const auto after = pinn::compute_diagnostics(pinn::ExecSpace(), net, points, Value{}, JetOrder::value);
   EXPECT_EQ(after.layers[0].n_dead, 0);
   EXPECT_EQ(after.layers[1].n_dead, 0);
-  // (Each revived neuron has z = 0 at its target up to rounding: one point of slack each.)
-  EXPECT_NEAR(after.layers[0].negative_fraction, before.layers[0].negative_fraction - 30.0 / 400.0 + 20.0 / 400.0,
-              2.01 / 400.0);
+  // (The revived neuron has z = 0 at its target up to rounding: one point of slack.)
+  EXPECT_NEAR(after.layers[0].negative_fraction, before.layers[0].negative_fraction - 30.0 / 400.0, 1.01 / 400.0);
 }
 
-TEST(NeuronRevival, LeavesNetworksWithKinksEverywhereAlone) {
+TEST(NeuronRevival, LeavesNetworksWithoutDeadNeuronsAlone) {
   pinn::Mlp net = two_layer_net();
   const pinn::Matrix points = grid(100);
-  pinn::revive_kinkless_neurons(net, points, {50});
+  pinn::revive_dead_neurons(net, points, {50});
   const std::vector<double> revived = to_host(net.params());
-  const pinn::RevivalReport again = pinn::revive_kinkless_neurons(net, points, {10});
+  const pinn::RevivalReport again = pinn::revive_dead_neurons(net, points, {10});
   EXPECT_TRUE(again.revived.empty());
   EXPECT_EQ(to_host(net.params()), revived);
 }
@@ -124,7 +126,7 @@ TEST(NeuronRevival, RefusesSmoothNetworksAndBadTargets) {
   pinn::Mlp smooth(config);
   EXPECT_THROW(pinn::find_kinkless_neurons(smooth, grid(10)), pinn::ApiError);
   pinn::Mlp net = two_layer_net();
-  EXPECT_THROW(pinn::revive_kinkless_neurons(net, grid(10), {10}), pinn::ApiError);
+  EXPECT_THROW(pinn::revive_dead_neurons(net, grid(10), {10}), pinn::ApiError);
 }
 
 }  // namespace
