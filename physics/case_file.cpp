@@ -374,7 +374,7 @@ void parse_stage_smoothing(Section& s, const CaseConfig& c, StageConfig& stage) 
   const toml::node* start_node = s.node("smoothing");
   const toml::node* end_node = s.node("smoothing_end");
   stage.smoothing = s.get_double("smoothing", 0.0, 0.0, 1e3);
-  stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3, true);
+  stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3);
   if (!start_node) {
     PINN_USER_REQUIRE(!end_node, s.where(*end_node) << ": " << s.key_name("smoothing_end")
                                                     << " is set but " << s.name()
@@ -388,10 +388,17 @@ void parse_stage_smoothing(Section& s, const CaseConfig& c, StageConfig& stage) 
   PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_dirichlet_1d,
                     at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
                           "piecewise-linear network between its kinks. Use one or the other");
-  PINN_USER_REQUIRE(stage.smoothing_end <= stage.smoothing,
-                    s.where(*end_node) << ": " << s.key_name("smoothing_end") << ": found " << stage.smoothing_end
-                                       << "; allowed: a width in (0, smoothing = " << stage.smoothing
-                                       << "] (the homotopy sharpens the activation)");
+  // smoothing = 0 switches the homotopy off (smoothing_end = 0 with it, so that
+  // `--set stage.N.smoothing=0 --set stage.N.smoothing_end=0` undoes a case file's homotopy).
+  const std::string end_at = s.where(end_node ? *end_node : *start_node) + ": " + s.key_name("smoothing_end");
+  if (stage.smoothing > 0.0) {
+    PINN_USER_REQUIRE(stage.smoothing_end > 0.0 && stage.smoothing_end <= stage.smoothing,
+                      end_at << ": found " << stage.smoothing_end << "; allowed: a width in (0, smoothing = "
+                             << stage.smoothing << "] (the homotopy sharpens the activation)");
+  } else {
+    PINN_USER_REQUIRE(stage.smoothing_end == 0.0, end_at << ": found " << stage.smoothing_end
+                                                         << "; allowed: 0, as smoothing = 0 (no homotopy)");
+  }
 }
 
 CaseConfig build_config(const toml::table& root, const std::string& file) {

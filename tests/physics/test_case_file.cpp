@@ -542,6 +542,25 @@ TEST(CaseFile, SmoothingOnlySharpens) {
   expect_rejected(d, {at(m, d.value_column(m)), "stage.0.smoothing", "-0.1"});
 }
 
+TEST(CaseFile, SmoothingZeroSwitchesTheHomotopyOff) {
+  CaseText c;
+  c.replace("network", "activation", "activation = \"prelu\"");
+  c.insert("stage", "smoothing_end = 0.05");
+  c.insert("stage", "smoothing = 0.2");
+  const pinn::CaseConfig off =
+      pinn::parse_case(c.str(), "case.toml", {"stage.0.smoothing=0", "stage.0.smoothing_end=0"});
+  EXPECT_EQ(off.stages.at(0).smoothing_at_round(0, 4), 0.0);
+  EXPECT_EQ(off.stages.at(0).smoothing_at_round(3, 4), 0.0);
+  // Only one of the two set to 0 is refused, saying what goes with what.
+  EXPECT_THROW(pinn::parse_case(c.str(), "case.toml", {"stage.0.smoothing=0"}), pinn::UserError);
+  try {
+    pinn::parse_case(c.str(), "case.toml", {"stage.0.smoothing_end=0"});
+    ADD_FAILURE() << "smoothing_end = 0 with smoothing = 0.2 was accepted";
+  } catch (const pinn::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("(0, smoothing = 0.2]"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CaseFile, SmoothingExcludesExactEnergyIntegration) {
   CaseText c;
   c.replace("network", "activation", "activation = \"prelu\"");
