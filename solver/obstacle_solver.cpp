@@ -509,7 +509,7 @@ void ObstacleSolver::revive_neurons() {
   });
   const RevivalReport report = revive_dead_neurons(*net_, training_.coordinates, order);
   if (!options_.quiet && !report.revived.empty())
-    *options_.log << "\nrevived " << report.revived.size() << " dead neurons\n";
+    *options_.log << "\nrevived dead neurons: " << report.revived.size() << "\n";
 }
 
 double ObstacleSolver::current_loss(const Vector& gradient) {
