@@ -502,8 +502,7 @@ void ObstacleSolver::revive_neurons() {
   auto scramble = [n](int i) { return static_cast<int>((static_cast<std::uint64_t>(i) * 2654435761u) % n); };
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](int a, int b) {
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
     if (gap[a] != gap[b]) return gap[a] > gap[b];
     return scramble(a) != scramble(b) ? scramble(a) < scramble(b) : a < b;
   });
