@@ -32,22 +32,35 @@ LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x) {
   jet.value = G(x);
   double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
   for (int k = 0; k < dim; ++k) {
-    const double scale = std::max(1.0, domain.upper()[k] - domain.lower()[k]);
-    const double h1 = 1e-5 * scale, h2 = 1e-3 * scale;
+    const double h = 1e-5 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
     const double saved = y[k];
-    y[k] = saved + h1;
+    y[k] = saved + h;
     const double gp = G(y);
-    y[k] = saved - h1;
+    y[k] = saved - h;
     const double gm = G(y);
-    y[k] = saved + h2;
-    const double gp2 = G(y);
-    y[k] = saved - h2;
-    const double gm2 = G(y);
     y[k] = saved;
-    jet.grad[k] = (gp - gm) / (2.0 * h1);
-    jet.laplacian += (gp2 - 2.0 * jet.value + gm2) / (h2 * h2);
+    jet.grad[k] = (gp - gm) / (2.0 * h);
   }
+  jet.laplacian = central_laplacian(G, domain, x);
   return jet;
+}
+
+double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x) {
+  const int dim = domain.dim();
+  double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
+  const double centre = f(y);
+  double laplacian = 0.0;
+  for (int k = 0; k < dim; ++k) {
+    const double h = 1e-3 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
+    const double saved = y[k];
+    y[k] = saved + h;
+    const double plus = f(y);
+    y[k] = saved - h;
+    const double minus = f(y);
+    y[k] = saved;
+    laplacian += (plus - 2.0 * centre + minus) / (h * h);
+  }
+  return laplacian;
 }
 
 }  // namespace pinn

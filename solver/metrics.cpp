@@ -35,6 +35,71 @@ std::vector<double> exact_contact_interval_1d(const SolutionFields& fields, cons
   return {a, b};
 }
 
+
+/// θ_i = λ_i / (−Δψ_i − f_i), the fraction of point i's weight in contact, or
+/// empty when the multipliers are not a contact density here (no densities
+/// given, or a non-positive or non-finite density at an active point).
+std::vector<double> contact_fractions(const ContactSample& contact) {
+  const int n = static_cast<int>(contact.lambda.size());
+  if (static_cast<int>(contact.contact_density.size()) != n || static_cast<int>(contact.mass_weights.size()) != n)
+    return {};
+  std::vector<double> theta(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    if (contact.lambda[i] <= 0.0) continue;
+    const double density = contact.contact_density[i];
+    if (!(density > 0.0) || !std::isfinite(density)) return {};
+    theta[i] = contact.lambda[i] / density;
+  }
+  return theta;
+}
+
+/// 1D: point indices in increasing x.
+std::vector<int> sorted_by_x(const ContactSample& contact) {
+  std::vector<int> order(contact.lambda.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return contact.points[a] < contact.points[b]; });
+  return order;
+}
+
+/// 1D: [first, last] active point, empty if none is active.
+std::vector<double> active_hull_1d(const ContactSample& contact) {
+  std::vector<double> hull;
+  for (std::size_t i = 0; i < contact.lambda.size(); ++i) {
+    if (contact.lambda[i] <= 0.0) continue;
+    const double x = contact.points[i];
+    if (hull.empty()) hull = {x, x};
+    hull[0] = std::min(hull[0], x);
+    hull[1] = std::max(hull[1], x);
+  }
+  return hull;
+}
+
+/// 1D: each run of consecutive active points (in x) is an interval of length
+/// L = Σ w θ centred at its centroid Σ w θ x / L; returns the hull of the
+/// first and last run's intervals, empty if no point is active.
+std::vector<double> mass_interval_1d(const ContactSample& contact, const std::vector<double>& theta) {
+  std::vector<double> hull;
+  double length = 0.0, moment = 0.0;
+  const auto close_run = [&]() {
+    if (length <= 0.0) return;
+    const double centre = moment / length;
+    if (hull.empty()) hull = {centre - 0.5 * length, centre + 0.5 * length};
+    hull[1] = centre + 0.5 * length;
+    length = moment = 0.0;
+  };
+  for (const int i : sorted_by_x(contact)) {
+    if (contact.lambda[i] <= 0.0) {
+      close_run();
+      continue;
+    }
+    length += contact.mass_weights[i] * theta[i];
+    moment += contact.mass_weights[i] * theta[i] * contact.points[i];
+  }
+  close_run();
+  return hull;
+}
+
 }  // namespace
 
 Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem,
@@ -68,42 +133,48 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     m.complementarity = std::max(m.complementarity, std::abs(contact.lambda[i] * (contact.u[i] - contact.psi[i])));
 
   if (!problem.has_lower()) return m;
+  const std::vector<double> theta = contact_fractions(contact);
+  if (!theta.empty()) m.contact_estimate = "multiplier_mass";
   if (dim == 1) {
-    double a = 0, b = 0;
-    bool any = false;
-    for (int i = 0; i < n_contact; ++i) {
-      if (contact.lambda[i] <= 0.0) continue;
-      const double x = contact.points[i];
-      a = any ? std::min(a, x) : x;
-      b = any ? std::max(b, x) : x;
-      any = true;
-    }
-    if (any) m.contact_interval = {a, b};
+    m.active_contact_interval = active_hull_1d(contact);
+    m.contact_interval = theta.empty() ? m.active_contact_interval : mass_interval_1d(contact, theta);
     if (reference) {
       m.exact_contact_interval = exact_contact_interval_1d(fields, *reference);
       const auto& e = m.exact_contact_interval;
-      if (!e.empty() && any) {
-        m.contact_set_error = std::max(std::abs(a - e[0]), std::abs(b - e[1]));
+      const auto& c = m.contact_interval;
+      if (!e.empty() && !c.empty()) {
+        m.contact_set_error = std::max(std::abs(c[0] - e[0]), std::abs(c[1] - e[1]));
       } else if (!e.empty()) {
         m.contact_set_error = e[1] - e[0];
       } else {
-        m.contact_set_error = any ? b - a : 0.0;
+        m.contact_set_error = c.empty() ? 0.0 : c[1] - c[0];
       }
     }
     return m;
   }
   const double pi = 3.141592653589793;
-  m.contact_measure = 0.0;
+  m.active_contact_measure = 0.0;
   for (int i = 0; i < n_contact; ++i)
-    if (contact.lambda[i] > 0.0) m.contact_measure += contact.weights[i];
-  if (dim == 2) m.contact_radius = std::sqrt(m.contact_measure / pi);
+    if (contact.lambda[i] > 0.0) m.active_contact_measure += contact.weights[i];
+  m.contact_measure = m.active_contact_measure;
+  if (!theta.empty()) {
+    m.contact_measure = 0.0;
+    for (int i = 0; i < n_contact; ++i) m.contact_measure += contact.mass_weights[i] * theta[i];
+  }
+  if (dim == 2) {
+    m.contact_radius = std::sqrt(m.contact_measure / pi);
+    m.active_contact_radius = std::sqrt(m.active_contact_measure / pi);
+  }
   if (reference) {
     double mismatch = 0.0;
     m.exact_contact_measure = 0.0;
     for (int i = 0; i < n_contact; ++i) {
       const bool exact = reference->in_contact(&contact.points[i * dim]);
       if (exact) m.exact_contact_measure += contact.weights[i];
-      if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
+      // With the multiplier mass, the L1 distance of the contact indicators
+      // (θ clamped to [0, 1] is point i's share in contact).
+      const double share = theta.empty() ? (contact.lambda[i] > 0.0 ? 1.0 : 0.0) : std::min(1.0, theta[i]);
+      mismatch += contact.weights[i] * std::abs(share - (exact ? 1.0 : 0.0));
     }
     m.contact_set_error = mismatch;
     if (dim == 2) m.exact_contact_radius = std::sqrt(m.exact_contact_measure / pi);

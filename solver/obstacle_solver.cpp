@@ -230,6 +230,16 @@ ContactSample ObstacleSolver::contact_sample() {
     c.u.push_back(u);
     c.psi.push_back(data(i).psi_lower);
     c.lambda.push_back(loss_params_.has_lower ? updated_lower_multiplier(loss_params_.settings, data(i), u) : 0.0);
+    c.mass_weights.push_back(data(i).obstacle_weight);
+  }
+  // In the energy form the multipliers are the contact force, whose density on
+  // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass").
+  const ObstacleProblem& problem = config_.problem;
+  if (config_.loss.form == LossForm::energy && problem.has_lower()) {
+    for (int i = 0; i < training_.n_interior; ++i) {
+      const double* x = &c.points[i * c.dim];
+      c.contact_density.push_back(-central_laplacian(problem.lower_obstacle, problem.domain, x) - problem.source(x));
+    }
   }
   return c;
 }

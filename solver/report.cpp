@@ -33,6 +33,10 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   if (m.exact_contact_measure >= 0) j["metrics"]["exact_contact_measure"] = m.exact_contact_measure;
   if (m.contact_radius >= 0) j["metrics"]["contact_radius"] = m.contact_radius;
   if (m.exact_contact_radius >= 0) j["metrics"]["exact_contact_radius"] = m.exact_contact_radius;
+  if (!m.contact_interval.empty() || m.contact_measure >= 0) j["metrics"]["contact_estimate"] = m.contact_estimate;
+  if (!m.active_contact_interval.empty()) j["metrics"]["active_contact_interval"] = m.active_contact_interval;
+  if (m.active_contact_measure >= 0) j["metrics"]["active_contact_measure"] = m.active_contact_measure;
+  if (m.active_contact_radius >= 0) j["metrics"]["active_contact_radius"] = m.active_contact_radius;
   j["stages"] = json::array();
   for (const StageSummary& s : result.stages) {
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},

@@ -70,19 +70,23 @@ void print_metrics(const pinn::RunResult& result) {
     std::cout << "error against the " << m.reference << " solution: relative L2 " << m.rel_l2 << ", max "
               << m.max_abs << ", relative H1 " << m.rel_h1 << "\n";
   }
+  const std::string estimate = m.contact_estimate == "multiplier_mass" ? "multiplier mass" : "active points";
   if (!m.contact_interval.empty()) {
-    std::cout << "contact set (active multipliers): [" << std::fixed << std::setprecision(4) << m.contact_interval[0]
+    std::cout << std::fixed << std::setprecision(4) << "contact set (" << estimate << "): [" << m.contact_interval[0]
               << ", " << m.contact_interval[1] << "]";
+    if (m.contact_estimate == "multiplier_mass" && !m.active_contact_interval.empty())
+      std::cout << "   active points: [" << m.active_contact_interval[0] << ", " << m.active_contact_interval[1] << "]";
     if (!m.exact_contact_interval.empty())
       std::cout << "   exact: [" << m.exact_contact_interval[0] << ", " << m.exact_contact_interval[1] << "]";
     std::cout << "\n" << std::scientific << std::setprecision(3);
   }
   if (m.contact_measure >= 0) {
-    std::cout << "contact set (active multipliers): " << (m.contact_radius >= 0 ? "area " : "volume ")
+    std::cout << "contact set (" << estimate << "): " << (m.contact_radius >= 0 ? "area " : "volume ")
               << m.contact_measure;
     if (m.exact_contact_measure >= 0) std::cout << " (reference " << m.exact_contact_measure << ")";
     if (m.contact_radius >= 0) {
       std::cout << ", equivalent radius " << std::fixed << std::setprecision(4) << m.contact_radius;
+      if (m.contact_estimate == "multiplier_mass") std::cout << " (active points " << m.active_contact_radius << ")";
       if (m.exact_contact_radius >= 0) std::cout << " (reference " << m.exact_contact_radius << ")";
       std::cout << std::scientific << std::setprecision(3);
     }

@@ -68,6 +68,9 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   EXPECT_EQ(summary["metrics"]["reference"], "exact");
   for (const char* key : {"max_abs", "rel_h1", "contact_set_error", "max_violation", "complementarity"})
     EXPECT_TRUE(summary["metrics"].contains(key)) << key;
+  // The energy form's multipliers are the contact force: the contact set comes from their mass.
+  EXPECT_EQ(summary["metrics"]["contact_estimate"], "multiplier_mass");
+  EXPECT_EQ(summary["metrics"]["active_contact_interval"].size(), 2u);
   ASSERT_EQ(summary["stages"].size(), 1u);
   EXPECT_EQ(summary["stages"][0]["name"], "adam");
   EXPECT_EQ(summary["stages"][0]["iterations"], 4000);
