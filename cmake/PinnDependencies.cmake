@@ -26,6 +26,23 @@ endif()
 message(STATUS "obstacle-pinn: Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR} (devices: ${PINN_KOKKOS_DEVICES})")
 
 pinn_require_package(Eigen3 "libeigen3-dev" NO_MODULE)
+
+# BLAS with CBLAS for the batched kernels (nn/blas.cpp): OpenBLAS where it is
+# installed (its kernels are chosen at run time for the CPU), else any BLAS.
+set(BLA_VENDOR OpenBLAS)
+find_package(BLAS QUIET)
+if(NOT BLAS_FOUND)
+  unset(BLA_VENDOR)
+  pinn_require_package(BLAS "libopenblas-openmp-dev")
+endif()
+set(PINN_BLA_VENDOR "${BLA_VENDOR}")
+find_path(PINN_CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES openblas x86_64-linux-gnu)
+if(NOT PINN_CBLAS_INCLUDE_DIR)
+  message(FATAL_ERROR "obstacle-pinn needs cblas.h, which was not found.\n"
+                      "On Debian/Ubuntu: apt-get install libopenblas-openmp-dev (or run tools/setup), "
+                      "or set PINN_CBLAS_INCLUDE_DIR.")
+endif()
+message(STATUS "obstacle-pinn: BLAS ${BLAS_LIBRARIES} (cblas.h in ${PINN_CBLAS_INCLUDE_DIR})")
 pinn_require_package(tomlplusplus "libtomlplusplus-dev")
 pinn_require_package(muparser "libmuparser-dev")
 pinn_require_package(nlohmann_json "nlohmann-json3-dev")

@@ -102,6 +102,17 @@ int select_fused_width(const MlpLayout& layout, KernelPath path) {
   return width;
 }
 
+bool use_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path) {
+  const bool supported = batched_path_supports(layout, order);
+  PINN_REQUIRE(supported || path != KernelPath::batched,
+               "KernelPath::batched was requested for a "
+                   << to_string(layout.activation) << " network with " << layout.n_outputs()
+                   << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
+                   << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
+                   << "output, jets up to the gradient, on host memory; use KernelPath::automatic for the others");
+  return supported && (path == KernelPath::batched || path == KernelPath::automatic);
+}
+
 void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Vector& params, const Vector& weights_t) {
   PINN_REQUIRE(static_cast<int>(weights_t.extent(0)) >= layout.n_params,
                "weights_t has " << weights_t.extent(0) << " entries; the network " << layout.n_params);

@@ -4,12 +4,13 @@
 /// count per run (tools/bench runs it at several and prints the table).
 ///
 /// Usage: bench_nn [--quick] [--seconds=S] [--points=N] [--configs=LIST]
-///                 [--kernel=automatic|general|fused] [--no-dgemm] [--checksum]
+///                 [--kernel=automatic|general|fused|batched] [--no-dgemm] [--checksum]
 ///   --configs=LIST  comma-separated ACT:D:HIDDEN[:ORDER] items, e.g.
 ///                   leaky_relu:1:32x32,tanh:2:64x64x64:laplacian (default: the
 ///                   tanh/prelu × d ∈ {1,2} × depth 2..4 × width 16..128 grid,
 ///                   ORDER gradient)
-///   --kernel=K      which per-point kernel loss_and_gradient uses (default automatic)
+///   --kernel=K      which kernel loss_and_gradient uses (default automatic; batched:
+///                   the matrix-product path of piecewise-linear networks)
 ///   --checksum      instead of timing, print one FNV-1a hash of the loss and
 ///                   gradient bytes per configuration (for bitwise comparisons
 ///                   between builds)
@@ -51,6 +52,9 @@
 // have no kernel choice.
 #if __has_include("nn/detail/fused_jet_kernel.hpp")
 #define PINN_BENCH_HAS_KERNEL_PATH 1
+#endif
+#if __has_include("nn/batched_gradient.hpp")
+#define PINN_BENCH_HAS_BATCHED_PATH 1
 #endif
 
 namespace {
@@ -208,6 +212,9 @@ double run_once(const pinn::Mlp& net, const pinn::Matrix& points, const Loss& lo
   pinn::KernelPath path = pinn::KernelPath::automatic;
   if (kernel.name == "general") path = pinn::KernelPath::general;
   if (kernel.name == "fused") path = pinn::KernelPath::fused;
+#ifdef PINN_BENCH_HAS_BATCHED_PATH
+  if (kernel.name == "batched") path = pinn::KernelPath::batched;
+#endif
   return pinn::loss_and_gradient(space, net, points, loss, order, grad, ws, -1, path);
 #else
   (void)kernel;
@@ -322,8 +329,9 @@ int main(int argc, char** argv) {
         n_points = std::stoi(arg.substr(9));
       } else if (arg.rfind("--kernel=", 0) == 0) {
         kernel.name = arg.substr(9);
-        if (kernel.name != "automatic" && kernel.name != "general" && kernel.name != "fused")
-          throw std::runtime_error("bench_nn: --kernel=" + kernel.name + "; allowed automatic|general|fused");
+        if (kernel.name != "automatic" && kernel.name != "general" && kernel.name != "fused" &&
+            kernel.name != "batched")
+          throw std::runtime_error("bench_nn: --kernel=" + kernel.name + "; allowed automatic|general|fused|batched");
       } else if (arg.rfind("--configs=", 0) == 0) {
         std::stringstream in(arg.substr(10));
         for (std::string item; std::getline(in, item, ',');) configs.push_back(parse_config(item));

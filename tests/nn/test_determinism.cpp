@@ -167,9 +167,14 @@ std::uint64_t gradient_checksum() {
     config.alpha_mode = AlphaMode::channel;
     pinn::Mlp net(config);
     net.initialize(2024);
-    const Result r = evaluate(net, pinn::test::random_points(3000, 2, 77), JetOrder::laplacian);
-    mix(&r.loss, sizeof(double));
-    mix(r.gradient.data(), r.gradient.size() * sizeof(double));
+    // The Laplacian jet runs the per-point kernels; PReLU's gradient jet
+    // runs the batched matrix-product path (12 blocks of 256 points).
+    for (const JetOrder order : {JetOrder::laplacian, JetOrder::gradient}) {
+      if (act == Activation::tanh && order == JetOrder::gradient) continue;
+      const Result r = evaluate(net, pinn::test::random_points(3000, 2, 77), order);
+      mix(&r.loss, sizeof(double));
+      mix(r.gradient.data(), r.gradient.size() * sizeof(double));
+    }
   }
   return hash;
 }

@@ -1,0 +1,218 @@
+/// @file nn/batched_gradient.cpp
+/// @brief The matrix products and elementwise passes of the batched path
+/// (the algorithm is derived in batched_gradient.hpp), one block of points
+/// per call; matrices are column-major (width × points), so a block is a
+/// range of columns.
+#include "nn/batched_gradient.hpp"
+
+#include "nn/blas.hpp"
+
+namespace pinn {
+
+namespace {
+
+/// σ'(z) under the subgradient convention of activation.hpp (left branch at z = 0).
+inline double slope(double z, double alpha) { return z > 0.0 ? 1.0 : alpha; }
+
+int n_hidden(const MlpLayout& layout) { return layout.n_layers - 1; }
+
+}  // namespace
+
+bool batched_path_supports(const MlpLayout& layout, JetOrder order) {
+  return is_piecewise_linear(layout.activation) && layout.smoothing == 0.0 && layout.n_layers >= 2 &&
+         layout.n_outputs() == 1 && order != JetOrder::laplacian &&
+         Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+}
+
+void BatchedWorkspace::prepare(const MlpLayout& layout, const double* params, int points) {
+  const int hidden = n_hidden(layout), d = layout.n_inputs();
+  const bool learnable = layout.alpha_offset[0] >= 0;
+  const auto fit = [](std::vector<double>& v, std::size_t size) {
+    if (v.size() != size) v.assign(size, 0.0);
+  };
+  for (auto* set : {&slopes, &z, &a, &adjoint, &delta, &tangent}) set->resize(hidden);
+  for (int h = 0; h < hidden; ++h) {
+    const int width = layout.width[h + 1];
+    const std::size_t size = static_cast<std::size_t>(width) * points;
+    fit(z[h], size);
+    fit(a[h], size);
+    fit(delta[h], size);
+    fit(tangent[h], size);
+    fit(adjoint[h], learnable ? size : 0);
+    slopes[h].assign(width, layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha);
+    if (layout.alpha_offset[h] >= 0)
+      for (int j = 0; j < width; ++j)
+        slopes[h][j] = layout.alpha_from_parameter(params[layout.alpha_offset[h] + layout.alpha_stride[h] * j]);
+  }
+  fit(u, points);
+  fit(seed_value, points);
+  fit(grad_u, static_cast<std::size_t>(d) * points);
+  fit(seed_grad, static_cast<std::size_t>(d) * points);
+  fit(input_mix, static_cast<std::size_t>(d) * points);
+  n_points = points;
+  block_points = batched_block_points(points);
+  n_blocks = (points + block_points - 1) / block_points;
+  fit(partial_loss, n_blocks);
+  fit(partial_gradient, static_cast<std::size_t>(n_blocks) * layout.n_params);
+}
+
+namespace detail {
+
+void batched_forward(const MlpLayout& layout, const double* params, const Matrix& points, BatchedWorkspace& ws,
+                     int begin, int end) {
+  const int n = end - begin, d = layout.n_inputs(), hidden = n_hidden(layout);
+  const bool learnable = layout.alpha_offset[0] >= 0;
+  // a_0 = σ(W_0 x + b_0): the inner dimension is d ≤ 4, elementwise.
+  {
+    const int w = layout.width[1];
+    const double* W = params + layout.w_offset[0];
+    const double* b = params + layout.b_offset[0];
+    const double* alpha = ws.slopes[0].data();
+    for (int p = begin; p < end; ++p) {
+      double* z = ws.z[0].data() + static_cast<std::size_t>(p) * w;
+      double* a = ws.a[0].data() + static_cast<std::size_t>(p) * w;
+      for (int j = 0; j < w; ++j) {
+        double acc = b[j];
+        for (int i = 0; i < d; ++i) acc += W[j * d + i] * points(p, i);
+        z[j] = acc;
+        a[j] = slope(acc, alpha[j]) * acc;
+      }
+    }
+  }
+  for (int h = 1; h < hidden; ++h) {
+    const int w_in = layout.width[h], w = layout.width[h + 1];
+    double* z = ws.z[h].data() + static_cast<std::size_t>(begin) * w;
+    double* a = ws.a[h].data() + static_cast<std::size_t>(begin) * w;
+    // W_h is row-major (w × w_in), i.e. column-major (w_in × w): z = (W_h)ᵀ-as-stored · a.
+    blas::gemm(true, false, w, n, w_in, 1.0, params + layout.w_offset[h], w_in,
+               ws.a[h - 1].data() + static_cast<std::size_t>(begin) * w_in, w_in, 0.0, z, w);
+    const double* b = params + layout.b_offset[h];
+    const double* alpha = ws.slopes[h].data();
+    for (int q = 0; q < n * w; q += w) {
+      for (int j = 0; j < w; ++j) {
+        const double zj = z[q + j] + b[j];
+        z[q + j] = zj;
+        a[q + j] = slope(zj, alpha[j]) * zj;
+      }
+    }
+  }
+  // u = w_Lᵀ a + b_L.
+  const int last = hidden - 1, w_last = layout.width[hidden];
+  const double* w_out = params + layout.w_offset[hidden];
+  blas::gemv(true, w_last, n, 1.0, ws.a[last].data() + static_cast<std::size_t>(begin) * w_last, w_last, w_out, 0.0,
+             ws.u.data() + begin);
+  for (int p = begin; p < end; ++p) ws.u[p] += params[layout.b_offset[hidden]];
+
+  // Reverse sweep of u: δ_last = D w_L, δ_{h-1} = D (W_hᵀ δ_h); the adjoint
+  // before D is kept only where slopes are learnable (it is their gradient's factor).
+  const auto through_slopes = [&](int h, const double* adjoint, double* delta) {
+    const int w = layout.width[h + 1];
+    const double* z = ws.z[h].data() + static_cast<std::size_t>(begin) * w;
+    const double* alpha = ws.slopes[h].data();
+    for (int q = 0; q < n * w; q += w)
+      for (int j = 0; j < w; ++j) delta[q + j] = slope(z[q + j], alpha[j]) * adjoint[q + j];
+  };
+  const auto adjoint_of = [&](int h) {
+    const std::size_t offset = static_cast<std::size_t>(begin) * layout.width[h + 1];
+    return (learnable ? ws.adjoint[h].data() : ws.delta[h].data()) + offset;
+  };
+  const auto delta_of = [&](int h) { return ws.delta[h].data() + static_cast<std::size_t>(begin) * layout.width[h + 1]; };
+  double* adjoint = adjoint_of(last);
+  for (int q = 0; q < n * w_last; q += w_last)
+    for (int j = 0; j < w_last; ++j) adjoint[q + j] = w_out[j];
+  through_slopes(last, adjoint, delta_of(last));
+  for (int h = last; h >= 1; --h) {
+    const int w_in = layout.width[h], w = layout.width[h + 1];
+    blas::gemm(false, false, w_in, n, w, 1.0, params + layout.w_offset[h], w_in, delta_of(h), w, 0.0,
+               adjoint_of(h - 1), w_in);
+    through_slopes(h - 1, adjoint_of(h - 1), delta_of(h - 1));
+  }
+  // ∇u = W_0ᵀ δ_0.
+  blas::gemm(false, false, d, n, layout.width[1], 1.0, params + layout.w_offset[0], d, delta_of(0), layout.width[1],
+             0.0, ws.grad_u.data() + static_cast<std::size_t>(begin) * d, d);
+}
+
+void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
+                                BatchedWorkspace& ws, int begin, int end, double* gradient) {
+  const int n = end - begin, d = layout.n_inputs(), hidden = n_hidden(layout);
+  const double* s = ws.seed_value.data() + begin;
+  const double* c = ws.seed_grad.data() + static_cast<std::size_t>(begin) * d;
+  const auto block = [&](std::vector<double>& m, int width) { return m.data() + static_cast<std::size_t>(begin) * width; };
+  for (int p = 0; p < layout.n_params; ++p) gradient[p] = 0.0;
+
+  // The first layer's "s·a + t" is s·x + c; its tangent ż_0 = W_0 c.
+  double* input_mix = block(ws.input_mix, d);
+  for (int p = 0; p < n; ++p)
+    for (int i = 0; i < d; ++i) input_mix[p * d + i] = s[p] * points(begin + p, i) + c[p * d + i];
+  blas::gemm(true, false, layout.width[1], n, d, 1.0, params + layout.w_offset[0], d, c, d, 0.0,
+             block(ws.tangent[0], layout.width[1]), layout.width[1]);
+
+  for (int h = 0; h < hidden; ++h) {
+    const int w = layout.width[h + 1];
+    double* t = block(ws.tangent[h], w);
+    if (h > 0) {
+      const int w_in = layout.width[h];
+      blas::gemm(true, false, w, n, w_in, 1.0, params + layout.w_offset[h], w_in, block(ws.tangent[h - 1], w_in),
+                 w_in, 0.0, t, w);
+    }
+    const double* z = block(ws.z[h], w);
+    const double* alpha = ws.slopes[h].data();
+    if (layout.alpha_offset[h] >= 0) {
+      // ∂L/∂α_j = Σ_p [z ≤ 0] adjoint (s z + ż).
+      const double* adjoint = block(ws.adjoint[h], w);
+      const int offset = layout.alpha_offset[h], stride = layout.alpha_stride[h];
+      for (int p = 0; p < n; ++p)
+        for (int j = 0; j < w; ++j) {
+          const double zj = z[p * w + j];
+          if (zj <= 0.0) gradient[offset + stride * j] += adjoint[p * w + j] * (s[p] * zj + t[p * w + j]);
+        }
+      for (int j = 0; j < (stride == 0 ? 1 : w); ++j)
+        gradient[offset + j] *= layout.dalpha_dparameter(params[offset + j]);
+    }
+    // t_h = D ż_h, then a_h ← s a_h + t_h (the next layer's weight-gradient factor).
+    double* a = block(ws.a[h], w);
+    for (int p = 0; p < n; ++p)
+      for (int j = 0; j < w; ++j) {
+        const double tj = slope(z[p * w + j], alpha[j]) * t[p * w + j];
+        t[p * w + j] = tj;
+        a[p * w + j] = s[p] * a[p * w + j] + tj;
+      }
+  }
+
+  // Weight gradients Σ_p δ_h (s a_{h-1} + t_{h-1})ᵀ, written column-major
+  // (w_in × w) = row-major (w × w_in) at w_offset; bias gradients δ_h s.
+  for (int h = 0; h < hidden; ++h) {
+    const int w_in = layout.width[h], w = layout.width[h + 1];
+    const double* mix = h == 0 ? input_mix : block(ws.a[h - 1], w_in);
+    const double* delta = block(ws.delta[h], w);
+    blas::gemm(false, true, w_in, w, n, 1.0, mix, w_in, delta, w, 0.0, gradient + layout.w_offset[h], w_in);
+    blas::gemv(false, w, n, 1.0, delta, w, s, 0.0, gradient + layout.b_offset[h]);
+  }
+  // Output layer: u = w_Lᵀ a + b_L, so ∂L/∂w_L = Σ_p (s a + t), ∂L/∂b_L = Σ_p s.
+  const int w_last = layout.width[hidden];
+  const double* mix = block(ws.a[hidden - 1], w_last);
+  double* g_out = gradient + layout.w_offset[hidden];
+  for (int p = 0; p < n; ++p)
+    for (int j = 0; j < w_last; ++j) g_out[j] += mix[p * w_last + j];
+  double s_sum = 0.0;
+  for (int p = 0; p < n; ++p) s_sum += s[p];
+  gradient[layout.b_offset[hidden]] = s_sum;
+}
+
+double batched_reduce(const BatchedWorkspace& ws, int n_params, const Vector& gradient) {
+  const double* partial = ws.partial_gradient.data();
+  const int n_blocks = ws.n_blocks;
+  Kokkos::parallel_for(
+      "pinn::nn::batched_reduce", Kokkos::RangePolicy<HostExecSpace>(0, n_params), [=](const int k) {
+        double sum = 0.0;
+        for (int b = 0; b < n_blocks; ++b) sum += partial[static_cast<std::size_t>(b) * n_params + k];
+        gradient(k) = sum;
+      });
+  double loss = 0.0;
+  for (int b = 0; b < n_blocks; ++b) loss += ws.partial_loss[b];
+  return loss;
+}
+
+}  // namespace detail
+
+}  // namespace pinn

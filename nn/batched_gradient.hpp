@@ -1,0 +1,125 @@
+/// @file nn/batched_gradient.hpp
+/// @brief Loss and parameter gradient of a piecewise-linear network (ReLU,
+/// LeakyReLU, PReLU, exact) over the whole batch of points at once, with the
+/// layer products as matrix products (BLAS) — the GEMM-shaped path for wide
+/// layers.
+///
+/// The algorithm needs 8 n² instead of 6(1 + d) n² flops per n×n layer and
+/// point. For a piecewise-linear network the slopes D_l = σ'(z_l) are
+/// constant between kinks, so (a.e.)
+///   u = w_Lᵀ D_{L-1} W_{L-1} ⋯ D_1 (W_1 x + b_1) + ⋯,
+///   ∇u = W_1ᵀ δ_1, with δ_l = ∂u/∂z_l = D_l W_{l+1}ᵀ δ_{l+1},
+/// and for a loss L(u, ∇u) with seeds s = ∂L/∂u, c = ∂L/∂∇u,
+///   ∂L/∂W_l = Σ_p δ_l (s a_{l-1} + t_{l-1})ᵀ,  ∂L/∂b_l = Σ_p s δ_l,
+/// where t_l = D_l W_l t_{l-1}, t_0 = c is the forward tangent along c (the
+/// derivative of c·∇u, which is bilinear in each W_l because D_l does not
+/// change with the parameters between kinks). One pass for a, one back for δ
+/// (which gives ∇u), one forward for t and one product for the gradient:
+/// four n×n×P matrix products per layer, whatever the input dimension d.
+/// PReLU slopes: ∂L/∂α_j = Σ_p [z ≤ 0] (W_{l+1}ᵀ δ_{l+1})_j (s z_j + ż_j) with
+/// ż = W_l t_{l-1} (the subgradient convention of activation.hpp).
+///
+/// Not bitwise equal to the per-point kernels (BLAS sums in its own order;
+/// the tests require 1e-12), but deterministic on a given machine, for any
+/// number of threads (fixed blocks of points, single-threaded products inside
+/// the parallel region, partial gradients added in block order). Host memory
+/// only; the per-point kernels remain the portable path.
+#pragma once
+
+#include "nn/blas.hpp"
+#include "nn/kokkos_types.hpp"
+#include "nn/mlp.hpp"
+#include "nn/point_jet.hpp"
+
+#include <vector>
+
+namespace pinn {
+
+/// True when the batched path can evaluate this network and jet order: exact
+/// ReLU/LeakyReLU/PReLU (no smoothing), at least one hidden layer, one output,
+/// at most the gradient jet, and host-accessible memory.
+bool batched_path_supports(const MlpLayout& layout, JetOrder order);
+
+/// Points per block: the batch is cut into blocks of this many points (the
+/// last one shorter), each evaluated by one thread with single-threaded
+/// matrix products; their partial gradients are added in block order, so the
+/// result does not depend on the number of threads. Smaller blocks for small
+/// batches keep both cores busy; larger ones amortise the products' set-up.
+inline int batched_block_points(int n_points) { return n_points >= 2048 ? 256 : 128; }
+
+/// Column-major (width × points) matrices per hidden layer, kept between
+/// calls so that the training loop does not allocate.
+struct BatchedWorkspace {
+  /// Makes sure the buffers fit (reallocating only when a size changes) and
+  /// caches the slopes of every hidden layer.
+  void prepare(const MlpLayout& layout, const double* params, int n_points);
+
+  int n_points = 0, n_blocks = 0, block_points = 0;
+  std::vector<std::vector<double>> slopes;   ///< α_j per hidden layer (ReLU 0, LeakyReLU its slope)
+  std::vector<std::vector<double>> z;        ///< pre-activations z_l
+  std::vector<std::vector<double>> a;        ///< activations a_l, then s·a_l + t_l
+  std::vector<std::vector<double>> adjoint;  ///< W_{l+1}ᵀ δ_{l+1} (learnable slopes only)
+  std::vector<std::vector<double>> delta;    ///< δ_l = ∂u/∂z_l
+  std::vector<std::vector<double>> tangent;  ///< ż_l, then t_l
+  std::vector<double> u, grad_u;             ///< network output and its input gradient (d × points)
+  std::vector<double> seed_value, seed_grad;  ///< s and c (d × points)
+  std::vector<double> input_mix;             ///< s·x + c (d × points), the first layer's "a + t"
+  std::vector<double> partial_loss;          ///< per block
+  std::vector<double> partial_gradient;      ///< per block, n_params each
+};
+
+namespace detail {
+
+/// Forward pass and the reverse sweep of u for points [begin, end): fills z,
+/// a, delta (and adjoint), u and grad_u there.
+void batched_forward(const MlpLayout& layout, const double* params, const Matrix& points, BatchedWorkspace& ws,
+                     int begin, int end);
+
+/// From the seeds s, c of points [begin, end): their forward tangent and their
+/// part of the parameter gradient, written to `gradient` (n_params, overwritten).
+void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
+                                BatchedWorkspace& ws, int begin, int end, double* gradient);
+
+/// Adds the blocks' partial gradients in block order into `gradient`; returns the summed loss.
+double batched_reduce(const BatchedWorkspace& ws, int n_params, const Vector& gradient);
+
+}  // namespace detail
+
+/// Σ_i loss_i and its parameter gradient (overwritten) by the batched path;
+/// the same contract as loss_and_gradient (mlp_evaluation.hpp), which calls it
+/// for KernelPath::batched and KernelPath::automatic.
+template <class PointLoss>
+double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const PointLoss& loss, const Vector& gradient,
+                                 BatchedWorkspace& ws) {
+  const MlpLayout& layout = net.layout();
+  const double* params = net.params().data();
+  const int n = static_cast<int>(points.extent(0)), d = layout.n_inputs(), n_params = layout.n_params;
+  ws.prepare(layout, params, n);
+  const int block_points = ws.block_points;
+  BatchedWorkspace* w = &ws;
+  const blas::SingleThreadedScope one_thread_per_block;
+  Kokkos::parallel_for(
+      "pinn::nn::batched_loss_and_gradient", Kokkos::RangePolicy<HostExecSpace>(0, ws.n_blocks),
+      [=](const int block) {
+        const int begin = block * block_points;
+        const int end = begin + block_points < n ? begin + block_points : n;
+        detail::batched_forward(layout, params, points, *w, begin, end);
+        double sum = 0.0;
+        for (int i = begin; i < end; ++i) {
+          PointJet jet, seed;
+          jet.zero();
+          seed.zero();
+          jet.value[0] = w->u[i];
+          for (int k = 0; k < d; ++k) jet.grad[0][k] = w->grad_u[i * d + k];
+          sum += loss(i, jet, seed);
+          w->seed_value[i] = seed.value[0];
+          for (int k = 0; k < d; ++k) w->seed_grad[i * d + k] = seed.grad[0][k];
+        }
+        w->partial_loss[block] = sum;
+        detail::batched_parameter_gradient(layout, params, points, *w, begin, end,
+                                           w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
+      });
+  return detail::batched_reduce(ws, n_params, gradient);
+}
+
+}  // namespace pinn

@@ -1,0 +1,135 @@
+/// @file tests/nn/test_batched_gradient.cpp
+/// @brief The batched matrix-product path of loss_and_gradient
+/// (nn/batched_gradient.hpp) against the per-point general kernel: loss and
+/// every parameter derivative (weights, biases, PReLU slopes layer- and
+/// channel-wise, reparametrised), 1–3 inputs, mixed widths; its selection and
+/// its refusal of networks it cannot evaluate.
+#include "nn/error.hpp"
+#include "nn_test_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+namespace {
+
+using pinn::test::MixedJetLoss;
+using pinn::test::random_points;
+using pinn::test::to_host;
+
+struct BatchedCase {
+  std::string name;
+  pinn::Activation activation;
+  std::vector<int> hidden;
+  int inputs;
+  pinn::AlphaMode alpha_mode = pinn::AlphaMode::layer;
+  pinn::AlphaConstraint constraint = pinn::AlphaConstraint::none;
+};
+
+pinn::Mlp make_network(const BatchedCase& c, std::uint64_t seed) {
+  pinn::MlpConfig config;
+  config.n_inputs = c.inputs;
+  config.hidden = c.hidden;
+  config.activation = c.activation;
+  config.alpha = 0.2;
+  config.alpha_mode = c.alpha_mode;
+  config.alpha_constraint = c.constraint;
+  pinn::Mlp net(config);
+  net.initialize(seed);
+  return net;
+}
+
+class BatchedGradient : public ::testing::TestWithParam<BatchedCase> {};
+
+TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
+  const BatchedCase& c = GetParam();
+  const pinn::Mlp net = make_network(c, 11);
+  const pinn::Matrix points = random_points(301, c.inputs, 5);  // not a multiple of the chunk size
+  const MixedJetLoss loss{1, c.inputs};
+  pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
+  pinn::GradientWorkspace ws_general, ws_batched;
+  const pinn::ExecSpace space;
+  const double loss_general = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_general,
+                                                      ws_general, -1, pinn::KernelPath::general);
+  // Twice, so the second call runs on the kept workspace.
+  for (int call = 0; call < 2; ++call) {
+    const double loss_batched = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_batched,
+                                                        ws_batched, -1, pinn::KernelPath::batched);
+    EXPECT_NEAR(loss_batched, loss_general, 1e-12 * std::abs(loss_general));
+    const auto a = to_host(g_general), b = to_host(g_batched);
+    double scale = 0.0;
+    for (const double v : a) scale = std::max(scale, std::abs(v));
+    for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Networks, BatchedGradient,
+    ::testing::Values(BatchedCase{"relu_1d", pinn::Activation::relu, {16, 16}, 1},
+                      BatchedCase{"leaky_2d", pinn::Activation::leaky_relu, {24, 40, 8}, 2},
+                      BatchedCase{"leaky_3d_one_layer", pinn::Activation::leaky_relu, {33}, 3},
+                      BatchedCase{"prelu_layer_2d", pinn::Activation::prelu, {20, 20}, 2},
+                      BatchedCase{"prelu_channel_2d", pinn::Activation::prelu, {20, 12}, 2, pinn::AlphaMode::channel},
+                      BatchedCase{"prelu_channel_unit_interval_1d", pinn::Activation::prelu, {10, 30}, 1,
+                                  pinn::AlphaMode::channel, pinn::AlphaConstraint::unit_interval}),
+    [](const ::testing::TestParamInfo<BatchedCase>& param) { return param.param.name; });
+
+TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
+  const pinn::Mlp net = make_network({"", pinn::Activation::prelu, {16, 16}, 2, pinn::AlphaMode::channel}, 3);
+  const pinn::Matrix points = random_points(2500, 2, 9);  // ≥ 2048: blocks of 256, a partial last one
+  const MixedJetLoss loss{1, 2};
+  pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
+  pinn::GradientWorkspace ws;
+  const pinn::ExecSpace space;
+  const double l_general = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_general, ws,
+                                                   -1, pinn::KernelPath::general);
+  const double l_batched = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_batched, ws,
+                                                   -1, pinn::KernelPath::automatic);
+  EXPECT_EQ(ws.batched.block_points, 256);
+  EXPECT_EQ(ws.batched.n_blocks, 10);
+  EXPECT_NEAR(l_batched, l_general, 1e-12 * std::abs(l_general));
+  const auto a = to_host(g_general), b = to_host(g_batched);
+  double scale = 0.0;
+  for (const double v : a) scale = std::max(scale, std::abs(v));
+  for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
+}
+
+TEST(BatchedGradientDispatch, AutomaticTakesItForExactPiecewiseLinearNetworks) {
+  const auto layout_of = [](const BatchedCase& c) { return make_network(c, 1).layout(); };
+  using pinn::JetOrder;
+  using pinn::KernelPath;
+  using pinn::detail::use_batched_path;
+  const pinn::MlpLayout leaky = layout_of({"", pinn::Activation::leaky_relu, {64, 64, 64}, 2});
+  EXPECT_TRUE(use_batched_path(leaky, JetOrder::gradient, KernelPath::automatic));
+  EXPECT_TRUE(use_batched_path(leaky, JetOrder::value, KernelPath::automatic));
+  EXPECT_TRUE(use_batched_path(layout_of({"", pinn::Activation::prelu, {32, 32}, 1}), JetOrder::gradient,
+                               KernelPath::automatic));
+  EXPECT_FALSE(use_batched_path(leaky, JetOrder::gradient, KernelPath::fused));
+  EXPECT_FALSE(use_batched_path(leaky, JetOrder::gradient, KernelPath::general));
+  EXPECT_FALSE(use_batched_path(leaky, JetOrder::laplacian, KernelPath::automatic));
+  EXPECT_FALSE(use_batched_path(layout_of({"", pinn::Activation::tanh, {64, 64}, 2}), JetOrder::gradient,
+                                KernelPath::automatic));
+  pinn::Mlp smoothed = make_network({"", pinn::Activation::leaky_relu, {64, 64}, 2}, 1);
+  smoothed.set_smoothing(0.1);
+  EXPECT_FALSE(use_batched_path(smoothed.layout(), JetOrder::gradient, KernelPath::automatic));
+}
+
+TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
+  pinn::Mlp smoothed = make_network({"", pinn::Activation::leaky_relu, {16, 16}, 1}, 1);
+  smoothed.set_smoothing(0.1);
+  pinn::Mlp smooth = make_network({"", pinn::Activation::tanh, {16, 16}, 1}, 1);
+  for (pinn::Mlp* net : {&smoothed, &smooth}) {
+    try {
+      pinn::detail::use_batched_path(net->layout(), pinn::JetOrder::gradient, pinn::KernelPath::batched);
+      ADD_FAILURE() << "no error for " << net->describe();
+    } catch (const pinn::ApiError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("KernelPath::batched"), std::string::npos) << what;
+      EXPECT_NE(what.find("exact ReLU/LeakyReLU/PReLU"), std::string::npos) << what;
+      EXPECT_NE(what.find("KernelPath::automatic"), std::string::npos) << what;
+    }
+  }
+}
+
+}  // namespace
