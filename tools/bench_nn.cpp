@@ -17,8 +17,11 @@
 ///
 /// Output, one whitespace-separated record per line (tools/bench parses it):
 ///   backend  NAME THREADS
-///   dgemm    N GFLOPS                      (Eigen C = A B, 2 N³ flops, best of 5)
-///   row      ACT D HIDDEN WIDTH N_PARAMS FLOP_PER_POINT POINTS_PER_S GFLOPS ORDER HIDDEN_LIST
+///   dgemm    N GFLOPS                      (Eigen C = A B, 2 N³ flops, best of 5; the
+///                                           instruction set the per-point kernels are built for)
+///   blas_dgemm N GFLOPS                    (the same through the system BLAS, OpenBLAS:
+///                                           this machine's DGEMM peak, threads as OMP_NUM_THREADS)
+///   row      ACT D HIDDEN WIDTH N_PARAMS FLOP_PER_POINT POINTS_PER_S GFLOPS ORDER HIDDEN_LIST PATH
 ///   checksum ACT D HIDDEN_LIST ORDER HASH
 ///
 /// FLOP count per point (d inputs, C = 1 + d components for ORDER gradient,
@@ -34,6 +37,9 @@
 /// so about 6 C Σ n_l n_{l+1} for wide layers (C = 1 + d gives the figures of
 /// BENCHMARKS.md §3). The per-chunk gradient rows (zeroing, final sum:
 /// n_params/32 per point) are memory traffic and not counted.
+/// PATH batched (nn/batched_gradient.hpp) does four products per layer
+/// whatever d is: 8 n_l n_{l+1} per linear layer (the first one 8 d n_1, the
+/// output layer 4 n_H) plus 6 n_l elementwise, and GFLOPS counts those.
 #include "nn/nn.hpp"
 
 #include <Eigen/Dense>
@@ -146,6 +152,15 @@ BenchConfig parse_config(const std::string& item) {
   return c;
 }
 
+double batched_flops_per_point(int d, const std::vector<int>& hidden) {
+  double f = 8.0 * d * hidden[0] + 4.0 * hidden.back();
+  for (std::size_t l = 0; l < hidden.size(); ++l) {
+    if (l + 1 < hidden.size()) f += 8.0 * hidden[l] * hidden[l + 1];
+    f += 6.0 * hidden[l];
+  }
+  return f;
+}
+
 double flops_per_point(int d, const std::vector<int>& hidden, pinn::JetOrder order) {
   std::vector<double> n{static_cast<double>(d)};
   for (const int w : hidden) n.push_back(w);
@@ -174,6 +189,24 @@ double dgemm_gflops(int n) {
   if (C(0, 0) == 12345.678) std::printf("#\n");  // keep the product alive
   return 2.0 * n * n * static_cast<double>(n) / best * 1e-9;
 }
+
+#ifdef PINN_BENCH_HAS_BATCHED_PATH
+double blas_dgemm_gflops(int n) {
+  std::vector<double> A(static_cast<std::size_t>(n) * n), B(A.size()), C(A.size(), 0.0);
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  for (std::size_t i = 0; i < A.size(); ++i) A[i] = uniform(rng), B[i] = uniform(rng);
+  pinn::blas::gemm(false, false, n, n, n, 1.0, A.data(), n, B.data(), n, 0.0, C.data(), n);  // warm-up
+  double best = 1e300;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto start = Clock::now();
+    pinn::blas::gemm(false, false, n, n, n, 1.0, A.data(), n, B.data(), n, 0.0, C.data(), n);
+    best = std::min(best, seconds_since(start));
+  }
+  if (C[0] == 12345.678) std::printf("#\n");
+  return 2.0 * n * n * static_cast<double>(n) / best * 1e-9;
+}
+#endif
 
 pinn::Mlp make_net(const BenchConfig& c) {
   pinn::MlpConfig config;
@@ -244,11 +277,23 @@ void bench_row(const BenchConfig& c, int n_points, double min_seconds, const Ker
     best_rate = std::max(best_rate, static_cast<double>(n_points) * iterations / elapsed);
   }
   if (sink == 12345.678) std::printf("#\n");
-  const double flops = flops_per_point(c.d, c.hidden, c.order);
+  std::string path = kernel.name == "general" ? "general" : "fused";
+#ifdef PINN_BENCH_HAS_BATCHED_PATH
+  const bool batched = kernel.name == "batched" ||
+                       (kernel.name == "automatic" &&
+                        pinn::detail::use_batched_path(net.layout(), c.order, pinn::KernelPath::automatic));
+  if (batched) path = "batched";
+#else
+  const bool batched = false;
+#endif
+#ifdef PINN_BENCH_HAS_KERNEL_PATH
+  if (path == "fused" && pinn::detail::fused_width(net.layout()) == 0) path = "general";
+#endif
+  const double flops = batched ? batched_flops_per_point(c.d, c.hidden) : flops_per_point(c.d, c.hidden, c.order);
   const bool uniform = std::all_of(c.hidden.begin(), c.hidden.end(), [&](int w) { return w == c.hidden[0]; });
-  std::printf("row %s %d %d %d %d %.0f %.6e %.4f %s %s\n", pinn::to_string(c.activation).c_str(), c.d,
+  std::printf("row %s %d %d %d %d %.0f %.6e %.4f %s %s %s\n", pinn::to_string(c.activation).c_str(), c.d,
               static_cast<int>(c.hidden.size()), uniform ? c.hidden[0] : 0, net.n_params(), flops, best_rate,
-              best_rate * flops * 1e-9, order_name(c.order), hidden_list(c.hidden).c_str());
+              best_rate * flops * 1e-9, order_name(c.order), hidden_list(c.hidden).c_str(), path.c_str());
   std::fflush(stdout);
 }
 
@@ -349,6 +394,9 @@ int main(int argc, char** argv) {
     }
     std::printf("backend %s %d\n", pinn::backend_name().c_str(), pinn::backend_concurrency());
     if (dgemm) std::printf("dgemm 1024 %.3f\n", dgemm_gflops(1024));
+#ifdef PINN_BENCH_HAS_BATCHED_PATH
+    if (dgemm) std::printf("blas_dgemm 1024 %.3f\n", blas_dgemm_gflops(1024));
+#endif
     std::fflush(stdout);
     if (configs.empty()) {
       const std::vector<int> widths = quick ? std::vector<int>{16, 64} : std::vector<int>{16, 32, 64, 128};
