@@ -210,17 +210,17 @@ void batched_parameter_gradient(const MlpLayout& layout, const double* params, c
   gradient[layout.b_offset[hidden]] = s_sum;
 }
 
-double batched_reduce(const BatchedWorkspace& ws, int n_params, const Vector& gradient) {
-  const double* partial = ws.partial_gradient.data();
-  const int n_blocks = ws.n_blocks;
+double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
+                  int n_params, const Vector& gradient) {
+  const double* partial = partial_gradient.data();
   Kokkos::parallel_for(
-      "pinn::nn::batched_reduce", Kokkos::RangePolicy<HostExecSpace>(0, n_params), [=](const int k) {
+      "pinn::nn::batched_sum_blocks", Kokkos::RangePolicy<HostExecSpace>(0, n_params), [=](const int k) {
         double sum = 0.0;
         for (int b = 0; b < n_blocks; ++b) sum += partial[static_cast<std::size_t>(b) * n_params + k];
         gradient(k) = sum;
       });
   double loss = 0.0;
-  for (int b = 0; b < n_blocks; ++b) loss += ws.partial_loss[b];
+  for (int b = 0; b < n_blocks; ++b) loss += partial_loss[b];
   return loss;
 }
 

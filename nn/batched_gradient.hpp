@@ -80,8 +80,10 @@ void batched_forward(const MlpLayout& layout, const double* params, const Matrix
 void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
                                 BatchedWorkspace& ws, int begin, int end, double* gradient);
 
-/// Adds the blocks' partial gradients in block order into `gradient`; returns the summed loss.
-double batched_reduce(const BatchedWorkspace& ws, int n_params, const Vector& gradient);
+/// Adds the blocks' partial gradients (n_blocks rows of n_params) in block
+/// order into `gradient`; returns the blocks' losses summed in order.
+double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
+                  int n_params, const Vector& gradient);
 
 }  // namespace detail
 
@@ -119,7 +121,7 @@ double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const Poi
         detail::batched_parameter_gradient(layout, params, points, *w, begin, end,
                                            w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
       });
-  return detail::batched_reduce(ws, n_params, gradient);
+  return detail::sum_blocks(ws.partial_loss, ws.partial_gradient, ws.n_blocks, n_params, gradient);
 }
 
 }  // namespace pinn

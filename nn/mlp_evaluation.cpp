@@ -102,15 +102,28 @@ int select_fused_width(const MlpLayout& layout, KernelPath path) {
   return width;
 }
 
-bool use_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path) {
-  const bool supported = batched_path_supports(layout, order);
-  PINN_REQUIRE(supported || path != KernelPath::batched,
+BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path) {
+  const bool piecewise_linear = batched_path_supports(layout, order);
+  const bool jets = batched_jet_path_supports(layout);
+  PINN_REQUIRE(piecewise_linear || path != KernelPath::batched,
                "KernelPath::batched was requested for a "
                    << to_string(layout.activation) << " network with " << layout.n_outputs()
                    << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
                    << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
-                   << "output, jets up to the gradient, on host memory; use KernelPath::automatic for the others");
-  return supported && (path == KernelPath::batched || path == KernelPath::automatic);
+                   << "output, jets up to the gradient, on host memory; use KernelPath::batched_jets or "
+                   << "KernelPath::automatic for the others");
+  PINN_REQUIRE(jets || path != KernelPath::batched_jets,
+               "KernelPath::batched_jets was requested for a network with "
+                   << layout.n_layers - 1 << " hidden layers; it needs at least one, on host memory; use "
+                   << "KernelPath::automatic");
+  if (path == KernelPath::batched) return BatchedPath::piecewise_linear;
+  if (path == KernelPath::batched_jets) return BatchedPath::jets;
+  if (path != KernelPath::automatic) return BatchedPath::none;
+  if (piecewise_linear) return BatchedPath::piecewise_linear;
+  if (!jets) return BatchedPath::none;
+  for (int l = 1; l < layout.n_layers; ++l)
+    if (layout.width[l] < kBatchedJetMinWidth) return BatchedPath::none;
+  return BatchedPath::jets;
 }
 
 void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Vector& params, const Vector& weights_t) {

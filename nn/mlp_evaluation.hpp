@@ -21,6 +21,7 @@
 #pragma once
 
 #include "nn/batched_gradient.hpp"
+#include "nn/batched_jet_gradient.hpp"
 #include "nn/detail/fused_jet_kernel.hpp"
 #include "nn/detail/jet_kernel.hpp"
 #include "nn/error.hpp"
@@ -38,10 +39,14 @@ enum class KernelPath {
   automatic,  ///< the fused kernel where the shape has one (see fused_width), else the general one
   general,    ///< always the general kernel (any widths)
   fused,      ///< the fused kernel; pinn::ApiError naming the supported widths if the shape has none
-  /// loss_and_gradient only: the batched matrix-product path (batched_gradient.hpp);
-  /// pinn::ApiError for a network or jet order it does not support. automatic
-  /// takes it wherever it is supported (use_batched_path).
+  /// loss_and_gradient only: the batched matrix-product path of exact
+  /// piecewise-linear networks (batched_gradient.hpp); pinn::ApiError for a
+  /// network or jet order it does not support.
   batched,
+  /// loss_and_gradient only: the batched forward-mode jets (batched_jet_gradient.hpp),
+  /// any network with a hidden layer. automatic picks between the paths
+  /// (detail::select_batched_path).
+  batched_jets,
 };
 
 /// Jets of every point. n_laplacian_dims < 0 means all inputs.
@@ -58,7 +63,8 @@ class GradientWorkspace {
   Matrix partial_gradient;    ///< (n_chunks, n_params)
   Vector partial_loss;        ///< (n_chunks)
   Vector transposed_weights;  ///< (n_params): every W_l transposed at its offset (detail::transpose_weights)
-  BatchedWorkspace batched;   ///< the batched path's matrices
+  BatchedWorkspace batched;         ///< the piecewise-linear batched path's matrices
+  BatchedJetWorkspace batched_jets;  ///< the batched jet path's matrices
 };
 
 namespace detail {
@@ -68,11 +74,16 @@ namespace detail {
 /// shape without a fused kernel, naming the widths found and the supported ones.
 int select_fused_width(const MlpLayout& layout, KernelPath path);
 
-/// Whether loss_and_gradient takes the batched path: for KernelPath::batched
-/// (pinn::ApiError if batched_path_supports is false) and for automatic
-/// wherever it is supported (it is 2–4× faster than the fused per-point
-/// kernels from 1→16→16→1 on 256 points to 2→64³→1 on 4096, BENCHMARKS.md §4).
-bool use_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path);
+enum class BatchedPath { none, piecewise_linear, jets };
+
+/// Which batched path loss_and_gradient takes, if any: the one requested by
+/// KernelPath::batched / batched_jets (pinn::ApiError where it does not
+/// apply); for automatic the piecewise-linear one wherever it applies, else
+/// the jet one for networks whose hidden layers are all at least
+/// kBatchedJetMinWidth wide (narrower ones run faster in the fused per-point
+/// kernels; BENCHMARKS.md §4); none for general and fused.
+BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path);
+inline constexpr int kBatchedJetMinWidth = 16;
 
 /// One chunk of points per call: forward jet, point loss, reverse pass.
 /// Kernel is MlpJetKernel or a FusedJetKernel.
@@ -123,9 +134,12 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   PINN_REQUIRE(static_cast<int>(gradient.extent(0)) == net.n_params(), "gradient has the wrong size");
   const int n_points = static_cast<int>(points.extent(0));
-  if (detail::use_batched_path(net.layout(), order, path)) {
+  const detail::BatchedPath batched = detail::select_batched_path(net.layout(), order, path);
+  if (batched != detail::BatchedPath::none) {
     space.fence();
-    return batched_loss_and_gradient(net, points, loss, gradient, ws.batched);
+    if (batched == detail::BatchedPath::piecewise_linear)
+      return batched_loss_and_gradient(net, points, loss, gradient, ws.batched);
+    return batched_jet_loss_and_gradient(net, points, loss, order, gradient, ws.batched_jets, n_laplacian_dims);
   }
   const int width = detail::select_fused_width(net.layout(), path);
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;

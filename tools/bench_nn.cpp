@@ -4,13 +4,14 @@
 /// count per run (tools/bench runs it at several and prints the table).
 ///
 /// Usage: bench_nn [--quick] [--seconds=S] [--points=N] [--configs=LIST]
-///                 [--kernel=automatic|general|fused|batched] [--no-dgemm] [--checksum]
+///                 [--kernel=automatic|general|fused|batched|batched_jets] [--no-dgemm] [--checksum]
 ///   --configs=LIST  comma-separated ACT:D:HIDDEN[:ORDER] items, e.g.
 ///                   leaky_relu:1:32x32,tanh:2:64x64x64:laplacian (default: the
 ///                   tanh/prelu × d ∈ {1,2} × depth 2..4 × width 16..128 grid,
 ///                   ORDER gradient)
 ///   --kernel=K      which kernel loss_and_gradient uses (default automatic; batched:
-///                   the matrix-product path of piecewise-linear networks)
+///                   the matrix-product path of piecewise-linear networks;
+///                   batched_jets: the matrix-product forward-mode jets)
 ///   --checksum      instead of timing, print one FNV-1a hash of the loss and
 ///                   gradient bytes per configuration (for bitwise comparisons
 ///                   between builds)
@@ -247,6 +248,7 @@ double run_once(const pinn::Mlp& net, const pinn::Matrix& points, const Loss& lo
   if (kernel.name == "fused") path = pinn::KernelPath::fused;
 #ifdef PINN_BENCH_HAS_BATCHED_PATH
   if (kernel.name == "batched") path = pinn::KernelPath::batched;
+  if (kernel.name == "batched_jets") path = pinn::KernelPath::batched_jets;
 #endif
   return pinn::loss_and_gradient(space, net, points, loss, order, grad, ws, -1, path);
 #else
@@ -279,10 +281,14 @@ void bench_row(const BenchConfig& c, int n_points, double min_seconds, const Ker
   if (sink == 12345.678) std::printf("#\n");
   std::string path = kernel.name == "general" ? "general" : "fused";
 #ifdef PINN_BENCH_HAS_BATCHED_PATH
-  const bool batched = kernel.name == "batched" ||
-                       (kernel.name == "automatic" &&
-                        pinn::detail::use_batched_path(net.layout(), c.order, pinn::KernelPath::automatic));
+  const auto chosen = kernel.name == "batched"        ? pinn::detail::BatchedPath::piecewise_linear
+                      : kernel.name == "batched_jets" ? pinn::detail::BatchedPath::jets
+                      : kernel.name == "automatic"
+                          ? pinn::detail::select_batched_path(net.layout(), c.order, pinn::KernelPath::automatic)
+                          : pinn::detail::BatchedPath::none;
+  const bool batched = chosen == pinn::detail::BatchedPath::piecewise_linear;
   if (batched) path = "batched";
+  if (chosen == pinn::detail::BatchedPath::jets) path = "batched_jets";
 #else
   const bool batched = false;
 #endif
@@ -375,8 +381,9 @@ int main(int argc, char** argv) {
       } else if (arg.rfind("--kernel=", 0) == 0) {
         kernel.name = arg.substr(9);
         if (kernel.name != "automatic" && kernel.name != "general" && kernel.name != "fused" &&
-            kernel.name != "batched")
-          throw std::runtime_error("bench_nn: --kernel=" + kernel.name + "; allowed automatic|general|fused|batched");
+            kernel.name != "batched" && kernel.name != "batched_jets")
+          throw std::runtime_error("bench_nn: --kernel=" + kernel.name +
+                                   "; allowed automatic|general|fused|batched|batched_jets");
       } else if (arg.rfind("--configs=", 0) == 0) {
         std::stringstream in(arg.substr(10));
         for (std::string item; std::getline(in, item, ',');) configs.push_back(parse_config(item));

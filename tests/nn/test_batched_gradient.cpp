@@ -95,24 +95,33 @@ TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
   for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
 }
 
-TEST(BatchedGradientDispatch, AutomaticTakesItForExactPiecewiseLinearNetworks) {
+TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
   const auto layout_of = [](const BatchedCase& c) { return make_network(c, 1).layout(); };
   using pinn::JetOrder;
   using pinn::KernelPath;
-  using pinn::detail::use_batched_path;
+  using pinn::detail::BatchedPath;
+  using pinn::detail::select_batched_path;
   const pinn::MlpLayout leaky = layout_of({"", pinn::Activation::leaky_relu, {64, 64, 64}, 2});
-  EXPECT_TRUE(use_batched_path(leaky, JetOrder::gradient, KernelPath::automatic));
-  EXPECT_TRUE(use_batched_path(leaky, JetOrder::value, KernelPath::automatic));
-  EXPECT_TRUE(use_batched_path(layout_of({"", pinn::Activation::prelu, {32, 32}, 1}), JetOrder::gradient,
-                               KernelPath::automatic));
-  EXPECT_FALSE(use_batched_path(leaky, JetOrder::gradient, KernelPath::fused));
-  EXPECT_FALSE(use_batched_path(leaky, JetOrder::gradient, KernelPath::general));
-  EXPECT_FALSE(use_batched_path(leaky, JetOrder::laplacian, KernelPath::automatic));
-  EXPECT_FALSE(use_batched_path(layout_of({"", pinn::Activation::tanh, {64, 64}, 2}), JetOrder::gradient,
-                                KernelPath::automatic));
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::gradient, KernelPath::automatic), BatchedPath::piecewise_linear);
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::value, KernelPath::automatic), BatchedPath::piecewise_linear);
+  EXPECT_EQ(select_batched_path(layout_of({"", pinn::Activation::prelu, {16, 16}, 1}), JetOrder::gradient,
+                                KernelPath::automatic),
+            BatchedPath::piecewise_linear);
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::gradient, KernelPath::fused), BatchedPath::none);
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::gradient, KernelPath::general), BatchedPath::none);
+  // The Laplacian, smooth and smoothed activations: the jet path where the layers are wide enough.
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::laplacian, KernelPath::automatic), BatchedPath::jets);
+  const pinn::MlpLayout tanh64 = layout_of({"", pinn::Activation::tanh, {64, 64}, 2});
+  EXPECT_EQ(select_batched_path(tanh64, JetOrder::laplacian, KernelPath::automatic), BatchedPath::jets);
+  EXPECT_EQ(select_batched_path(layout_of({"", pinn::Activation::tanh, {8, 8}, 2}), JetOrder::laplacian,
+                                KernelPath::automatic),
+            BatchedPath::none);
+  EXPECT_EQ(select_batched_path(layout_of({"", pinn::Activation::tanh, {8, 8}, 2}), JetOrder::laplacian,
+                                KernelPath::batched_jets),
+            BatchedPath::jets);
   pinn::Mlp smoothed = make_network({"", pinn::Activation::leaky_relu, {64, 64}, 2}, 1);
   smoothed.set_smoothing(0.1);
-  EXPECT_FALSE(use_batched_path(smoothed.layout(), JetOrder::gradient, KernelPath::automatic));
+  EXPECT_EQ(select_batched_path(smoothed.layout(), JetOrder::gradient, KernelPath::automatic), BatchedPath::jets);
 }
 
 TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
@@ -121,15 +130,78 @@ TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
   pinn::Mlp smooth = make_network({"", pinn::Activation::tanh, {16, 16}, 1}, 1);
   for (pinn::Mlp* net : {&smoothed, &smooth}) {
     try {
-      pinn::detail::use_batched_path(net->layout(), pinn::JetOrder::gradient, pinn::KernelPath::batched);
+      pinn::detail::select_batched_path(net->layout(), pinn::JetOrder::gradient, pinn::KernelPath::batched);
       ADD_FAILURE() << "no error for " << net->describe();
     } catch (const pinn::ApiError& e) {
       const std::string what = e.what();
       EXPECT_NE(what.find("KernelPath::batched"), std::string::npos) << what;
       EXPECT_NE(what.find("exact ReLU/LeakyReLU/PReLU"), std::string::npos) << what;
-      EXPECT_NE(what.find("KernelPath::automatic"), std::string::npos) << what;
+      EXPECT_NE(what.find("KernelPath::batched_jets"), std::string::npos) << what;
     }
   }
 }
+
+/// The batched jet path against the general kernel: smooth, smoothed and
+/// learnable-slope activations, the gradient and Laplacian jets (also over the
+/// first inputs only), several outputs, several blocks.
+struct JetCase {
+  std::string name;
+  pinn::Activation activation;
+  std::vector<int> hidden;
+  int inputs, outputs;
+  pinn::JetOrder order;
+  int laplacian_dims = -1;
+  double smoothing = 0.0;
+  pinn::AlphaMode alpha_mode = pinn::AlphaMode::layer;
+  int points = 301;
+};
+
+class BatchedJetGradient : public ::testing::TestWithParam<JetCase> {};
+
+TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
+  const JetCase& c = GetParam();
+  pinn::MlpConfig config;
+  config.n_inputs = c.inputs;
+  config.n_outputs = c.outputs;
+  config.hidden = c.hidden;
+  config.activation = c.activation;
+  config.alpha = 0.2;
+  config.alpha_mode = c.alpha_mode;
+  pinn::Mlp net(config);
+  net.initialize(21);
+  if (c.smoothing > 0.0) net.set_smoothing(c.smoothing);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 8);
+  const MixedJetLoss loss{c.outputs, c.inputs};
+  pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
+  pinn::GradientWorkspace ws_general, ws_batched;
+  const pinn::ExecSpace space;
+  const double l_general = pinn::loss_and_gradient(space, net, points, loss, c.order, g_general, ws_general,
+                                                   c.laplacian_dims, pinn::KernelPath::general);
+  for (int call = 0; call < 2; ++call) {
+    const double l_batched = pinn::loss_and_gradient(space, net, points, loss, c.order, g_batched, ws_batched,
+                                                     c.laplacian_dims, pinn::KernelPath::batched_jets);
+    EXPECT_NEAR(l_batched, l_general, 1e-12 * std::abs(l_general));
+    const auto a = to_host(g_general), b = to_host(g_batched);
+    double scale = 0.0;
+    for (const double v : a) scale = std::max(scale, std::abs(v));
+    for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Networks, BatchedJetGradient,
+    ::testing::Values(
+        JetCase{"tanh_2d_laplacian", pinn::Activation::tanh, {24, 40, 8}, 2, 1, pinn::JetOrder::laplacian},
+        JetCase{"tanh_1d_gradient", pinn::Activation::tanh, {32, 32}, 1, 1, pinn::JetOrder::gradient},
+        JetCase{"sin_3d_value", pinn::Activation::sin, {12, 12}, 3, 1, pinn::JetOrder::value},
+        JetCase{"softplus_2d_two_outputs", pinn::Activation::softplus, {16, 16}, 2, 2, pinn::JetOrder::laplacian},
+        JetCase{"tanh_space_time", pinn::Activation::tanh, {16, 16}, 3, 1, pinn::JetOrder::laplacian, 2},
+        JetCase{"smoothed_prelu_channel", pinn::Activation::prelu, {20, 12}, 2, 1, pinn::JetOrder::laplacian, -1,
+                0.1, pinn::AlphaMode::channel},
+        JetCase{"smoothed_leaky_gradient", pinn::Activation::leaky_relu, {16, 16}, 2, 1, pinn::JetOrder::gradient,
+                -1, 0.2},
+        JetCase{"tanh_large_batch", pinn::Activation::tanh, {16, 16}, 2, 1, pinn::JetOrder::laplacian, -1, 0.0,
+                pinn::AlphaMode::layer, 2500}),
+    [](const ::testing::TestParamInfo<JetCase>& param) { return param.param.name; });
 
 }  // namespace
