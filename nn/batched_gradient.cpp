@@ -41,36 +41,46 @@ bool batched_path_supports(const MlpLayout& layout, JetOrder order) {
          Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
 }
 
-void BatchedWorkspace::prepare(const MlpLayout& layout, const double* params, int points) {
-  const int hidden = n_hidden(layout), d = layout.n_inputs();
-  const bool learnable = layout.alpha_offset[0] >= 0;
-  const auto fit = [](std::vector<double>& v, std::size_t size) {
-    if (v.size() != size) v.assign(size, 0.0);
-  };
-  for (auto* set : {&slopes, &z, &a, &adjoint, &delta, &tangent}) set->resize(hidden);
+namespace detail {
+
+void fit_buffer(std::vector<double>& buffer, std::size_t size) {
+  if (buffer.size() != size) buffer.assign(size, 0.0);
+}
+
+}  // namespace detail
+
+void BatchedBlocks::prepare_blocks(const MlpLayout& layout, const double* params, int points) {
+  const int hidden = n_hidden(layout);
+  slopes.resize(hidden);
   for (int h = 0; h < hidden; ++h) {
     const int width = layout.width[h + 1];
-    const std::size_t size = static_cast<std::size_t>(width) * points;
-    fit(z[h], size);
-    fit(a[h], size);
-    fit(delta[h], size);
-    fit(tangent[h], size);
-    fit(adjoint[h], learnable ? size : 0);
     slopes[h].assign(width, layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha);
     if (layout.alpha_offset[h] >= 0)
       for (int j = 0; j < width; ++j)
         slopes[h][j] = layout.alpha_from_parameter(params[layout.alpha_offset[h] + layout.alpha_stride[h] * j]);
   }
-  fit(u, points);
-  fit(seed_value, points);
-  fit(grad_u, static_cast<std::size_t>(d) * points);
-  fit(seed_grad, static_cast<std::size_t>(d) * points);
-  fit(input_mix, static_cast<std::size_t>(d) * points);
   n_points = points;
   block_points = batched_block_points(points);
   n_blocks = (points + block_points - 1) / block_points;
-  fit(partial_loss, n_blocks);
-  fit(partial_gradient, static_cast<std::size_t>(n_blocks) * layout.n_params);
+  detail::fit_buffer(partial_loss, n_blocks);
+  detail::fit_buffer(partial_gradient, static_cast<std::size_t>(n_blocks) * layout.n_params);
+}
+
+void BatchedWorkspace::prepare(const MlpLayout& layout, const double* params, int points) {
+  prepare_blocks(layout, params, points);
+  const int hidden = n_hidden(layout), d = layout.n_inputs();
+  const bool learnable = layout.alpha_offset[0] >= 0;
+  for (auto* set : {&z, &a, &adjoint, &delta, &tangent}) set->resize(hidden);
+  for (int h = 0; h < hidden; ++h) {
+    const std::size_t size = static_cast<std::size_t>(layout.width[h + 1]) * points;
+    detail::fit_buffer(z[h], size);
+    detail::fit_buffer(a[h], size);
+    detail::fit_buffer(delta[h], size);
+    detail::fit_buffer(tangent[h], size);
+    detail::fit_buffer(adjoint[h], learnable ? size : 0);
+  }
+  for (auto* buffer : {&u, &seed_value}) detail::fit_buffer(*buffer, points);
+  for (auto* buffer : {&grad_u, &seed_grad, &input_mix}) detail::fit_buffer(*buffer, static_cast<std::size_t>(d) * points);
 }
 
 namespace detail {

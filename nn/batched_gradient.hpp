@@ -47,15 +47,31 @@ bool batched_path_supports(const MlpLayout& layout, JetOrder order);
 /// batches keep both cores busy; larger ones amortise the products' set-up.
 inline int batched_block_points(int n_points) { return n_points >= 2048 ? 256 : 128; }
 
+/// What both batched paths keep between calls: the blocks of points, the
+/// slopes of every hidden layer, the per-block partial sums.
+struct BatchedBlocks {
+  /// Sizes the blocks and partial sums for n_points points and caches the slopes.
+  void prepare_blocks(const MlpLayout& layout, const double* params, int n_points);
+
+  int n_points = 0, n_blocks = 0, block_points = 0;
+  std::vector<std::vector<double>> slopes;  ///< α_j per hidden layer (ReLU 0, LeakyReLU its slope)
+  std::vector<double> partial_loss;         ///< per block
+  std::vector<double> partial_gradient;     ///< per block, n_params each
+};
+
+namespace detail {
+/// Resizes `buffer` to `size` (zeroed) only when its size differs, so that
+/// the training loop does not allocate.
+void fit_buffer(std::vector<double>& buffer, std::size_t size);
+}  // namespace detail
+
 /// Column-major (width × points) matrices per hidden layer, kept between
 /// calls so that the training loop does not allocate.
-struct BatchedWorkspace {
+struct BatchedWorkspace : BatchedBlocks {
   /// Makes sure the buffers fit (reallocating only when a size changes) and
   /// caches the slopes of every hidden layer.
   void prepare(const MlpLayout& layout, const double* params, int n_points);
 
-  int n_points = 0, n_blocks = 0, block_points = 0;
-  std::vector<std::vector<double>> slopes;   ///< α_j per hidden layer (ReLU 0, LeakyReLU its slope)
   std::vector<std::vector<double>> z;        ///< pre-activations z_l
   std::vector<std::vector<double>> a;        ///< activations a_l, then s·a_l + t_l
   std::vector<std::vector<double>> adjoint;  ///< W_{l+1}ᵀ δ_{l+1} (learnable slopes only)
@@ -64,8 +80,6 @@ struct BatchedWorkspace {
   std::vector<double> u, grad_u;             ///< network output and its input gradient (d × points)
   std::vector<double> seed_value, seed_grad;  ///< s and c (d × points)
   std::vector<double> input_mix;             ///< s·x + c (d × points), the first layer's "a + t"
-  std::vector<double> partial_loss;          ///< per block
-  std::vector<double> partial_gradient;      ///< per block, n_params each
 };
 
 namespace detail {

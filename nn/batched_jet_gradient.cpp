@@ -120,35 +120,22 @@ bool batched_jet_path_supports(const MlpLayout& layout) {
 
 void BatchedJetWorkspace::prepare(const MlpLayout& layout, const double* params, int points, JetOrder order,
                                   int n_lap) {
+  prepare_blocks(layout, params, points);
   const int hidden = n_hidden(layout);
   n_tangents = order == JetOrder::value ? 0 : layout.n_inputs();
   track_laplacian = order == JetOrder::laplacian;
   n_laplacian_dims = n_lap < 0 ? layout.n_inputs() : std::min(n_lap, layout.n_inputs());
   n_components = 1 + n_tangents + (track_laplacian ? 1 : 0);
-  const auto fit = [](std::vector<double>& v, std::size_t size) {
-    if (v.size() != size) v.assign(size, 0.0);
-  };
   const std::size_t columns = static_cast<std::size_t>(n_components) * points;
-  for (auto* set : {&slopes, &z, &a, &cache}) set->resize(hidden);
+  for (auto* set : {&z, &a, &cache}) set->resize(hidden);
   for (int h = 0; h < hidden; ++h) {
-    const int width = layout.width[h + 1];
-    fit(z[h], width * columns);
-    fit(a[h], width * columns);
-    fit(cache[h], static_cast<std::size_t>(detail::n_cached) * width * points);
-    slopes[h].assign(width, layout.fixed_alpha);
-    if (layout.alpha_offset[h] >= 0)
-      for (int j = 0; j < width; ++j)
-        slopes[h][j] = layout.alpha_from_parameter(params[layout.alpha_offset[h] + layout.alpha_stride[h] * j]);
+    const std::size_t width = layout.width[h + 1];
+    detail::fit_buffer(z[h], width * columns);
+    detail::fit_buffer(a[h], width * columns);
+    detail::fit_buffer(cache[h], detail::n_cached * width * points);
   }
-  fit(output, layout.n_outputs() * columns);
-  fit(output_adjoint, layout.n_outputs() * columns);
-  fit(adjoint, layout.max_width * columns);
-  fit(adjoint_in, layout.max_width * columns);
-  n_points = points;
-  block_points = batched_block_points(points);
-  n_blocks = (points + block_points - 1) / block_points;
-  fit(partial_loss, n_blocks);
-  fit(partial_gradient, static_cast<std::size_t>(n_blocks) * layout.n_params);
+  for (auto* buffer : {&output, &output_adjoint}) detail::fit_buffer(*buffer, layout.n_outputs() * columns);
+  for (auto* buffer : {&adjoint, &adjoint_in}) detail::fit_buffer(*buffer, layout.max_width * columns);
 }
 
 namespace detail {

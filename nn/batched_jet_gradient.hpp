@@ -31,22 +31,18 @@ namespace pinn {
 bool batched_jet_path_supports(const MlpLayout& layout);
 
 /// Buffers of the batched jet path, kept between calls.
-struct BatchedJetWorkspace {
+struct BatchedJetWorkspace : BatchedBlocks {
   /// Makes sure the buffers fit (reallocating only when a size changes) and
   /// caches the slopes and the jet shape.
   void prepare(const MlpLayout& layout, const double* params, int n_points, JetOrder order, int n_laplacian_dims);
 
-  int n_points = 0, n_blocks = 0, block_points = 0;
   int n_tangents = 0, n_laplacian_dims = 0, n_components = 1;
   bool track_laplacian = false;
-  std::vector<std::vector<double>> slopes;  ///< α_j per hidden layer
   std::vector<std::vector<double>> z, a;    ///< z-jets and a-jets, (width × C·points) per hidden layer
   std::vector<std::vector<double>> cache;   ///< activation derivatives, (n_cached × width) per point
   std::vector<double> output;               ///< output jets, (n_outputs × C·points)
   std::vector<double> output_adjoint;       ///< their seeds
   std::vector<double> adjoint, adjoint_in;  ///< per-layer adjoints (max width × C·points), ping-pong
-  std::vector<double> partial_loss;         ///< per block
-  std::vector<double> partial_gradient;     ///< per block, n_params each
 
   /// Column of component c of point p (within its block's columns).
   int column(int p, int c) const {

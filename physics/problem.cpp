@@ -45,13 +45,13 @@ LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x) {
   return jet;
 }
 
-double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x) {
+double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step) {
   const int dim = domain.dim();
   double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
   const double centre = f(y);
   double laplacian = 0.0;
   for (int k = 0; k < dim; ++k) {
-    const double h = 1e-3 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
+    const double h = step > 0.0 ? step : 1e-3 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
     const double saved = y[k];
     y[k] = saved + h;
     const double plus = f(y);

@@ -44,7 +44,8 @@ LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x);
 
 /// Δf at x by central differences of step 1e-3·max(1, edge length) per
 /// coordinate (f is only known as a black box; the step keeps the rounding
-/// error near 1e-10·|f| while resolving smooth fields to about 1e-7).
-double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x);
+/// error near 1e-10·|f| while resolving smooth fields to about 1e-7), or of
+/// the given step where step > 0.
+double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step = 0.0);
 
 }  // namespace pinn

@@ -233,12 +233,22 @@ ContactSample ObstacleSolver::contact_sample() {
     c.mass_weights.push_back(data(i).obstacle_weight);
   }
   // In the energy form the multipliers are the contact force, whose density on
-  // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass").
+  // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass") where ψ is
+  // smooth. An obstacle with jumps or kinks (step41's stairs) also carries
+  // concentrated forces on its edges, which no density accounts for: where
+  // Δψ over the point's cell (step 0.6 × the point spacing) differs from Δψ
+  // at the point, the density is marked unknown (NaN), and the metrics fall
+  // back to the active points if such a point is active.
   const ObstacleProblem& problem = config_.problem;
   if (config_.loss.form == LossForm::energy && problem.has_lower()) {
     for (int i = 0; i < training_.n_interior; ++i) {
       const double* x = &c.points[i * c.dim];
-      c.contact_density.push_back(-central_laplacian(problem.lower_obstacle, problem.domain, x) - problem.source(x));
+      const double f = problem.source(x);
+      const double at_point = central_laplacian(problem.lower_obstacle, problem.domain, x);
+      const double cell = 0.6 * std::pow(c.mass_weights[i], 1.0 / c.dim);
+      const double over_cell = central_laplacian(problem.lower_obstacle, problem.domain, x, cell);
+      const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
+      c.contact_density.push_back(smooth ? -at_point - f : std::nan(""));
     }
   }
   return c;

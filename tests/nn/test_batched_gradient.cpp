@@ -40,28 +40,37 @@ pinn::Mlp make_network(const BatchedCase& c, std::uint64_t seed) {
   return net;
 }
 
-class BatchedGradient : public ::testing::TestWithParam<BatchedCase> {};
-
-TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
-  const BatchedCase& c = GetParam();
-  const pinn::Mlp net = make_network(c, 11);
-  const pinn::Matrix points = random_points(301, c.inputs, 5);  // not a multiple of the chunk size
-  const MixedJetLoss loss{1, c.inputs};
+/// Runs `path` twice (the second call on the kept workspace) and requires its
+/// loss and gradient to equal the general kernel's to 1e-12 (relative to the
+/// largest gradient component). Returns the workspace for further checks.
+pinn::GradientWorkspace expect_equal_to_general(const pinn::Mlp& net, const pinn::Matrix& points,
+                                                const MixedJetLoss& loss, pinn::JetOrder order, int laplacian_dims,
+                                                pinn::KernelPath path) {
   pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
   pinn::GradientWorkspace ws_general, ws_batched;
   const pinn::ExecSpace space;
-  const double loss_general = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_general,
-                                                      ws_general, -1, pinn::KernelPath::general);
-  // Twice, so the second call runs on the kept workspace.
+  const double l_general = pinn::loss_and_gradient(space, net, points, loss, order, g_general, ws_general,
+                                                   laplacian_dims, pinn::KernelPath::general);
   for (int call = 0; call < 2; ++call) {
-    const double loss_batched = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_batched,
-                                                        ws_batched, -1, pinn::KernelPath::batched);
-    EXPECT_NEAR(loss_batched, loss_general, 1e-12 * std::abs(loss_general));
+    const double l_batched =
+        pinn::loss_and_gradient(space, net, points, loss, order, g_batched, ws_batched, laplacian_dims, path);
+    EXPECT_NEAR(l_batched, l_general, 1e-12 * std::abs(l_general));
     const auto a = to_host(g_general), b = to_host(g_batched);
     double scale = 0.0;
     for (const double v : a) scale = std::max(scale, std::abs(v));
     for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
   }
+  return ws_batched;
+}
+
+class BatchedGradient : public ::testing::TestWithParam<BatchedCase> {};
+
+TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
+  const BatchedCase& c = GetParam();
+  const pinn::Mlp net = make_network(c, 11);
+  const pinn::Matrix points = random_points(301, c.inputs, 5);  // three blocks, the last one partial
+  expect_equal_to_general(net, points, MixedJetLoss{1, c.inputs}, pinn::JetOrder::gradient, -1,
+                          pinn::KernelPath::batched);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -78,21 +87,10 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
   const pinn::Mlp net = make_network({"", pinn::Activation::prelu, {16, 16}, 2, pinn::AlphaMode::channel}, 3);
   const pinn::Matrix points = random_points(2500, 2, 9);  // ≥ 2048: blocks of 256, a partial last one
-  const MixedJetLoss loss{1, 2};
-  pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
-  pinn::GradientWorkspace ws;
-  const pinn::ExecSpace space;
-  const double l_general = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_general, ws,
-                                                   -1, pinn::KernelPath::general);
-  const double l_batched = pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, g_batched, ws,
-                                                   -1, pinn::KernelPath::automatic);
+  const pinn::GradientWorkspace ws = expect_equal_to_general(net, points, MixedJetLoss{1, 2}, pinn::JetOrder::gradient,
+                                                             -1, pinn::KernelPath::automatic);
   EXPECT_EQ(ws.batched.block_points, 256);
   EXPECT_EQ(ws.batched.n_blocks, 10);
-  EXPECT_NEAR(l_batched, l_general, 1e-12 * std::abs(l_general));
-  const auto a = to_host(g_general), b = to_host(g_batched);
-  double scale = 0.0;
-  for (const double v : a) scale = std::max(scale, std::abs(v));
-  for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
 }
 
 TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
@@ -171,21 +169,8 @@ TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
   net.initialize(21);
   if (c.smoothing > 0.0) net.set_smoothing(c.smoothing);
   const pinn::Matrix points = random_points(c.points, c.inputs, 8);
-  const MixedJetLoss loss{c.outputs, c.inputs};
-  pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
-  pinn::GradientWorkspace ws_general, ws_batched;
-  const pinn::ExecSpace space;
-  const double l_general = pinn::loss_and_gradient(space, net, points, loss, c.order, g_general, ws_general,
-                                                   c.laplacian_dims, pinn::KernelPath::general);
-  for (int call = 0; call < 2; ++call) {
-    const double l_batched = pinn::loss_and_gradient(space, net, points, loss, c.order, g_batched, ws_batched,
-                                                     c.laplacian_dims, pinn::KernelPath::batched_jets);
-    EXPECT_NEAR(l_batched, l_general, 1e-12 * std::abs(l_general));
-    const auto a = to_host(g_general), b = to_host(g_batched);
-    double scale = 0.0;
-    for (const double v : a) scale = std::max(scale, std::abs(v));
-    for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-12 * scale) << "parameter " << p;
-  }
+  expect_equal_to_general(net, points, MixedJetLoss{c.outputs, c.inputs}, c.order, c.laplacian_dims,
+                          pinn::KernelPath::batched_jets);
 }
 
 INSTANTIATE_TEST_SUITE_P(

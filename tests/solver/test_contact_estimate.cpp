@@ -153,4 +153,13 @@ TEST(ContactEstimate, CentralLaplacianOfTheHemisphereObstacle) {
   }
 }
 
+TEST(ContactEstimate, CentralLaplacianOverACellSeesAStepThePointsStencilMisses) {
+  // step41-like stairs: flat at a point 0.0078 from a jump, not over its cell.
+  const pinn::Domain domain = pinn::Domain::rectangle({-1.0, -1.0}, {1.0, 1.0});
+  const pinn::ScalarFunction stairs = [](const double* x) { return x[0] <= 0.0 ? -0.4 : -0.6; };
+  const double x[2] = {0.0078125, 0.3};
+  EXPECT_EQ(pinn::central_laplacian(stairs, domain, x), 0.0);
+  EXPECT_GT(std::abs(pinn::central_laplacian(stairs, domain, x, 0.6 * 2.0 / 128)), 100.0);
+}
+
 }  // namespace
