@@ -171,10 +171,7 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     for (int i = 0; i < n_contact; ++i) {
       const bool exact = reference->in_contact(&contact.points[i * dim]);
       if (exact) m.exact_contact_measure += contact.weights[i];
-      // With the multiplier mass, the L1 distance of the contact indicators
-      // (θ clamped to [0, 1] is point i's share in contact).
-      const double share = theta.empty() ? (contact.lambda[i] > 0.0 ? 1.0 : 0.0) : std::min(1.0, theta[i]);
-      mismatch += contact.weights[i] * std::abs(share - (exact ? 1.0 : 0.0));
+      if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
     }
     m.contact_set_error = mismatch;
     if (dim == 2) m.exact_contact_radius = std::sqrt(m.exact_contact_measure / pi);

@@ -12,8 +12,10 @@ namespace pinn {
 struct Metrics {
   std::string reference = "none";  ///< "exact", "fd" or "none"
   double rel_l2 = -1, max_abs = -1, rel_h1 = -1;  ///< −1: no reference
-  /// 1D: max endpoint error; 2D/3D: measure of the symmetric difference with
-  /// the reference's contact set (with the multiplier mass: Σ w_i |min(θ_i, 1) − χ_i|).
+  /// 1D: max endpoint error of contact_interval; 2D/3D: measure of the
+  /// symmetric difference of the active points' set (λ > 0) and the
+  /// reference's contact set (pointwise θ is too noisy for a set: only its
+  /// sum, the measure, is read from the multiplier mass).
   double contact_set_error = -1;
   double max_violation = 0;        ///< max(ψ − u, u − ψ_hi, 0) on the evaluation points
   double complementarity = 0;      ///< max_i λ_i |u_i − ψ_i| over the training points
