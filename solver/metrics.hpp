@@ -59,7 +59,8 @@ struct ContactSample {
 /// - "multiplier_mass" (energy forms, when −Δψ − f > 0 at every active point
 ///   and ψ is smooth over its cell — an obstacle with jumps carries
 ///   concentrated forces on its edges, which the density misses; the solver
-///   marks such points NaN):
+///   marks such points NaN — and not for piecewise-linear networks, whose
+///   −Δu is a sum of point masses on their kinks):
 ///   on the contact set the multiplier is the contact force density −Δψ − f,
 ///   and the discrete multipliers are a quadrature of that measure, so point i
 ///   covers the fraction θ_i = λ_i / (−Δψ_i − f_i) of its weight. The contact

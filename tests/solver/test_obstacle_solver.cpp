@@ -182,6 +182,19 @@ TEST(ObstacleSolver, ResultsAreReproducibleFromTheSeed) {
   EXPECT_NE(a, c);
 }
 
+TEST(ObstacleSolver, PiecewiseLinearNetworksReadTheContactSetFromTheActivePoints) {
+  // Their −Δu is a sum of point masses on the kinks: no contact-force density.
+  pinn::CaseConfig config = short_case(3);
+  config.network.activation = pinn::Activation::prelu;
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  const pinn::RunResult result = solver.run();
+  EXPECT_EQ(result.metrics.contact_estimate, "active_points");
+  EXPECT_EQ(result.metrics.contact_interval, result.metrics.active_contact_interval);
+}
+
 TEST(ObstacleSolver, InterruptStopsCleanlyAndStillReports) {
   std::atomic<bool> stop{true};
   pinn::RunOptions options;
