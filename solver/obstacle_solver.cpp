@@ -232,6 +232,10 @@ ContactSample ObstacleSolver::contact_sample() {
     c.lambda.push_back(loss_params_.has_lower ? updated_lower_multiplier(loss_params_.settings, data(i), u) : 0.0);
     c.mass_weights.push_back(data(i).obstacle_weight);
   }
+  return c;
+}
+
+void ObstacleSolver::add_contact_densities(ContactSample& contact) const {
   // In the energy form the multipliers are the contact force, whose density on
   // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass") where ψ is
   // smooth. An obstacle with jumps or kinks (step41's stairs) also carries
@@ -247,16 +251,15 @@ ContactSample ObstacleSolver::contact_sample() {
   if (config_.loss.form == LossForm::energy && problem.has_lower() &&
       !is_piecewise_linear(config_.network.activation)) {
     for (int i = 0; i < training_.n_interior; ++i) {
-      const double* x = &c.points[i * c.dim];
+      const double* x = &contact.points[i * contact.dim];
       const double f = problem.source(x);
       const double at_point = central_laplacian(problem.lower_obstacle, problem.domain, x);
-      const double cell = 0.6 * std::pow(c.mass_weights[i], 1.0 / c.dim);
+      const double cell = 0.6 * std::pow(contact.mass_weights[i], 1.0 / contact.dim);
       const double over_cell = central_laplacian(problem.lower_obstacle, problem.domain, x, cell);
       const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
-      c.contact_density.push_back(smooth ? -at_point - f : std::nan(""));
+      contact.contact_density.push_back(smooth ? -at_point - f : std::nan(""));
     }
   }
-  return c;
 }
 
 Metrics ObstacleSolver::compute_current_metrics() {
@@ -267,7 +270,9 @@ Metrics ObstacleSolver::compute_current_metrics() {
                                                                monitor_points_per_dimension(config_.problem.domain.dim()));
   const SolutionFields fields =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, monitor.points, reference_.get());
-  return compute_metrics(fields, contact_sample(), config_.problem, reference_.get());
+  ContactSample contact = contact_sample();
+  add_contact_densities(contact);
+  return compute_metrics(fields, contact, config_.problem, reference_.get());
 }
 
 void ObstacleSolver::log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds) {

@@ -136,6 +136,9 @@ class ObstacleSolver {
   void update_multipliers();
   LossTerms evaluate_loss_terms();
   ContactSample contact_sample();
+  /// Fills contact.contact_density (−Δψ − f where it is the contact-force
+  /// density); only the metrics need it, so the other users of the sample skip it.
+  void add_contact_densities(ContactSample& contact) const;
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
   void write_output(const std::string& stage_name);
