@@ -135,7 +135,7 @@ TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
   interrupted.stop_after = 30;
   pinn::ObstacleSolver(resumable_case(dir, {}), interrupted).run();
   pinn::CaseConfig wider = resumable_case(dir, {});
-  wider.network.hidden = {16, 16};
+  wider.network.hidden = {24, 24};
   pinn::RunOptions resume;
   resume.quiet = true;
   resume.resume_from = (dir / "checkpoint.bin").string();
