@@ -51,6 +51,10 @@ struct StageConfig {
   /// neurons (z ≤ 0 at every training point) get their kink moved onto the
   /// points with the largest complementarity gap (nn/neuron_revival.hpp).
   bool revive_neurons = false;
+  /// Ceres stages: the stage ends on the mean of the parameters reached at
+  /// the ends of its last N multiplier rounds (iterate averaging), which damps
+  /// the round-to-round swings of a moving training grid; 0 = the last iterate.
+  int average_last_rounds = 0;
 
   /// ε for multiplier round `round` (0-based) of `rounds`.
   double smoothing_at_round(int round, int rounds) const {

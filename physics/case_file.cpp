@@ -558,7 +558,8 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                             << type << " stage has no learning rate (its steps come from a "
                                             << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
                                             << "); allowed keys: type|iterations|multiplier_updates|"
-                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons"
+                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
+                                               "average_last_rounds"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
         const toml::node* n = s.node("output_solve_every");
@@ -568,6 +569,11 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                              "adam and sgd stages");
       } else {
         stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
+        const toml::node* average = s.node("average_last_rounds");
+        PINN_USER_REQUIRE(!average, s.where(*average) << ": " << s.key_name("average_last_rounds") << ": found "
+                                                      << describe_node(*average) << "; an " << type
+                                                      << " stage ends on its last iterate; average_last_rounds "
+                                                         "belongs to ceres_lm and ceres_lbfgs stages");
       }
       // The least-squares form samples u' at the points; it is not the exactly integrated energy.
       const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
@@ -600,6 +606,14 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
+      if (ceres_stage) {
+        stage.average_last_rounds = static_cast<int>(s.get_int("average_last_rounds", 0, 0, 100'000));
+        const int rounds = stage.multiplier_updates + 1;
+        PINN_USER_REQUIRE(stage.average_last_rounds <= rounds,
+                          s.where(*s.node("average_last_rounds"))
+                              << ": " << s.key_name("average_last_rounds") << ": found " << stage.average_last_rounds
+                              << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
+      }
       parse_stage_smoothing(s, c, stage);
       if (const toml::node* n = s.node("revive_neurons")) {
         stage.revive_neurons = s.get_bool("revive_neurons", false);

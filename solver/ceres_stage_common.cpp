@@ -63,12 +63,35 @@ void ObstacleSolver::end_ceres_round(StageSummary& summary, ceres::TerminationTy
                   << "); keeping its best parameters\n";
 }
 
+void ObstacleSolver::add_to_round_average(const StageConfig& stage, int round, int rounds,
+                                          const std::vector<double>& parameters) {
+  if (round < rounds - stage.average_last_rounds) return;
+  round_average_sum_.resize(parameters.size(), 0.0);
+  for (std::size_t i = 0; i < parameters.size(); ++i) round_average_sum_[i] += parameters[i];
+  ++rounds_averaged_;
+}
+
 void ObstacleSolver::finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done,
                                         bool interrupted, std::chrono::steady_clock::time_point stage_start) {
   if (interrupted) {
     summary.termination = "interrupted";
     result_.status = "interrupted";
+  } else if (rounds_averaged_ > 0) {
+    // The stage ends on the mean of its last rounds' parameters (Polyak
+    // averaging): each round of a moving grid ends somewhere else around
+    // the minimiser, and their mean is closer to it than any one of them.
+    std::vector<double> mean(round_average_sum_);
+    for (double& v : mean) v /= rounds_averaged_;
+    load_parameters(mean.data());
+    if (!options_.quiet)
+      *options_.log << "\nstage " << summary.name << ": parameters averaged over its last " << rounds_averaged_
+                    << " multiplier rounds\n";
+    // A history row at this iteration shows the last iterate, not the result.
+    if (!history_.empty() && history_.back().iteration == done && history_.back().stage_index == stage_index)
+      history_.pop_back();
   }
+  round_average_sum_.clear();
+  rounds_averaged_ = 0;
   summary.iterations = done;
   summary.loss_end = evaluate_loss_terms().total();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();

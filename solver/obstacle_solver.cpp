@@ -320,6 +320,8 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
   arrays["grid_shifts"] = {static_cast<double>(grid_shifts_)};
+  arrays["rounds_averaged"] = {static_cast<double>(rounds_averaged_)};
+  arrays["round_average_sum"] = round_average_sum_;
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -359,6 +361,11 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
   grid_shifts_ = static_cast<int>(require("grid_shifts", 1)[0]);
+  // Absent from checkpoints written before stage.average_last_rounds existed.
+  if (arrays.count("rounds_averaged")) rounds_averaged_ = static_cast<int>(require("rounds_averaged", 1)[0]);
+  if (arrays.count("round_average_sum")) round_average_sum_ = require("round_average_sum", 0);
+  PINN_USER_REQUIRE(round_average_sum_.empty() || round_average_sum_.size() == static_cast<std::size_t>(net_->n_params()),
+                    options_.resume_from << ": not a checkpoint of this case (entry 'round_average_sum' of the wrong size)");
   if (!adaptive_points_.empty() || grid_shifts_ > 0) rebuild_training_points(0);
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));

@@ -131,6 +131,8 @@ class ObstacleSolver {
                           const double* parameters, std::chrono::steady_clock::time_point stage_start);
   void end_ceres_round(StageSummary& summary, ceres::TerminationType termination, const std::string& brief_report,
                        const std::string& message);
+  /// stage.average_last_rounds: adds the parameters that ended round `round` to the average.
+  void add_to_round_average(const StageConfig& stage, int round, int rounds, const std::vector<double>& parameters);
   void finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done, bool interrupted,
                           std::chrono::steady_clock::time_point stage_start);
   void update_multipliers();
@@ -171,6 +173,10 @@ class ObstacleSolver {
   double current_stage_loss_start_ = 0.0;
   int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
   double lm_trust_region_radius_ = 1e4;        ///< LM damping carried from one multiplier round to the next
+  /// stage.average_last_rounds: the sum of the parameters at the ends of the
+  /// averaged rounds so far, and how many rounds it holds (checkpointed).
+  std::vector<double> round_average_sum_;
+  int rounds_averaged_ = 0;
   OutputLayerSolver output_layer_solver_;       ///< keeps its buffers between the solves of a stage
   std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy
   int snapshot_every_ = 0;

@@ -231,7 +231,7 @@ def main():
         seconds = time.perf_counter() - start
         result.update(iterations=it, seconds=seconds, iterations_per_second=it / seconds, history=history,
                       final_rel_l2=history[-1][2] if history else None)
-        for threshold in (1e-1, 1e-2, 1e-3):
+        for threshold in (1e-1, 1e-2, 1e-3, 1e-4):
             hit = next((h for h in history if h[2] <= threshold), None)
             result[f"time_to_{threshold:g}"] = hit[1] if hit else None
             result[f"iterations_to_{threshold:g}"] = hit[0] if hit else None

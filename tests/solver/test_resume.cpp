@@ -93,15 +93,18 @@ TEST(Resume, WithASmoothingHomotopyEqualsUninterrupted) {
                                     "stage.1.smoothing=0.05"});
 }
 
-TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
-  const fs::path base = fs::temp_directory_path() / ("pinn_resume_ceres_" + std::to_string(::getpid()));
+/// A run interrupted `into` iterations into a Ceres stage of 4 rounds × 3
+/// iterations, resumed, ends bitwise where the uninterrupted run ends.
+/// `stage_keys` are added to the Ceres stage.
+void expect_ceres_resume_matches(const std::string& tag, int into, const std::string& stage_keys) {
+  const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + tag + std::to_string(::getpid()));
   fs::remove_all(base);
   for (const std::string ceres : {"ceres_lm", "ceres_lbfgs"}) {
     auto make = [&](const fs::path& out) {
       pinn::CaseConfig c = pinn::load_case_file(
           std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
           {"stage.0.iterations=60", "sampling.interior=64", "stage.0.multiplier_updates=1", "output.log_every=4",
-           "stage.1={type = \"" + ceres + "\", iterations = 12, multiplier_updates = 3}"});
+           "stage.1={type = \"" + ceres + "\", iterations = 12, multiplier_updates = 3" + stage_keys + "}"});
       c.output.directory = out.string();
       return c;
     };
@@ -113,7 +116,7 @@ TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
 
     const fs::path dir = base / (ceres + "_resumed");
     pinn::RunOptions interrupted = quiet;
-    interrupted.stop_after = 60 + 5;  // inside the second multiplier round of the Ceres stage
+    interrupted.stop_after = 60 + into;
     pinn::ObstacleSolver first(make(dir), interrupted);
     ASSERT_EQ(first.run().status, "interrupted");
     Resumer resumer;
@@ -125,6 +128,15 @@ TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
     EXPECT_EQ(resumed.stages.back().iterations, reference.stages.back().iterations) << ceres;
   }
   fs::remove_all(base);
+}
+
+TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
+  expect_ceres_resume_matches("ceres_", 5, "");  // inside the second multiplier round
+}
+
+TEST(Resume, InsideAnAveragedCeresStageKeepsTheRoundsAveragedSoFar) {
+  // Stopped in the third round: the checkpoint at its start holds the sum of the second round's parameters.
+  expect_ceres_resume_matches("average_", 7, ", average_last_rounds = 3");
 }
 
 TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
