@@ -51,10 +51,11 @@ struct StageConfig {
   /// neurons (z ≤ 0 at every training point) get their kink moved onto the
   /// points with the largest complementarity gap (nn/neuron_revival.hpp).
   bool revive_neurons = false;
-  /// Ceres stages: the stage ends on the mean of the parameters reached at
-  /// the ends of its last N multiplier rounds (iterate averaging), which damps
-  /// the round-to-round swings of a moving training grid; 0 = the last iterate.
-  int average_last_rounds = 0;
+  /// Ceres stages: of the networks that end the stage's last N multiplier
+  /// rounds, the stage keeps the one with the lowest validation loss (the
+  /// energy and obstacle penalty of the exact network on a fixed grid twice
+  /// as fine as the training grid; solver/validation.hpp); 0 = the last iterate.
+  int select_last_rounds = 0;
 
   /// ε for multiplier round `round` (0-based) of `rounds`.
   double smoothing_at_round(int round, int rounds) const {

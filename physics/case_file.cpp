@@ -559,7 +559,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                             << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
                                             << "); allowed keys: type|iterations|multiplier_updates|"
                                                "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
-                                               "average_last_rounds"
+                                               "select_last_rounds"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
         const toml::node* n = s.node("output_solve_every");
@@ -569,11 +569,11 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                              "adam and sgd stages");
       } else {
         stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
-        const toml::node* average = s.node("average_last_rounds");
-        PINN_USER_REQUIRE(!average, s.where(*average) << ": " << s.key_name("average_last_rounds") << ": found "
-                                                      << describe_node(*average) << "; an " << type
-                                                      << " stage ends on its last iterate; average_last_rounds "
-                                                         "belongs to ceres_lm and ceres_lbfgs stages");
+        const toml::node* select = s.node("select_last_rounds");
+        PINN_USER_REQUIRE(!select, s.where(*select) << ": " << s.key_name("select_last_rounds") << ": found "
+                                                    << describe_node(*select) << "; an " << type
+                                                    << " stage ends on its last iterate; select_last_rounds "
+                                                       "belongs to ceres_lm and ceres_lbfgs stages");
       }
       // The least-squares form samples u' at the points; it is not the exactly integrated energy.
       const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
@@ -607,11 +607,11 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
       if (ceres_stage) {
-        stage.average_last_rounds = static_cast<int>(s.get_int("average_last_rounds", 0, 0, 100'000));
+        stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
         const int rounds = stage.multiplier_updates + 1;
-        PINN_USER_REQUIRE(stage.average_last_rounds <= rounds,
-                          s.where(*s.node("average_last_rounds"))
-                              << ": " << s.key_name("average_last_rounds") << ": found " << stage.average_last_rounds
+        PINN_USER_REQUIRE(stage.select_last_rounds <= rounds,
+                          s.where(*s.node("select_last_rounds"))
+                              << ": " << s.key_name("select_last_rounds") << ": found " << stage.select_last_rounds
                               << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
       }
       parse_stage_smoothing(s, c, stage);

@@ -4,6 +4,7 @@
 #include "solver/detail/ceres_common.hpp"
 #include "solver/obstacle_solver.hpp"
 
+#include <cmath>
 #include <iostream>
 
 namespace pinn {
@@ -63,12 +64,14 @@ void ObstacleSolver::end_ceres_round(StageSummary& summary, ceres::TerminationTy
                   << "); keeping its best parameters\n";
 }
 
-void ObstacleSolver::add_to_round_average(const StageConfig& stage, int round, int rounds,
-                                          const std::vector<double>& parameters) {
-  if (round < rounds - stage.average_last_rounds) return;
-  round_average_sum_.resize(parameters.size(), 0.0);
-  for (std::size_t i = 0; i < parameters.size(); ++i) round_average_sum_[i] += parameters[i];
-  ++rounds_averaged_;
+void ObstacleSolver::consider_round_for_selection(const StageConfig& stage, int round, int rounds,
+                                                  const std::vector<double>& parameters) {
+  if (round < rounds - stage.select_last_rounds) return;
+  const double loss = validation_loss();
+  if (!std::isfinite(loss) || (best_round_ >= 0 && loss >= best_round_loss_)) return;
+  best_round_ = round;
+  best_round_loss_ = loss;
+  best_round_parameters_ = parameters;
 }
 
 void ObstacleSolver::finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done,
@@ -76,22 +79,25 @@ void ObstacleSolver::finish_ceres_stage(StageSummary& summary, const StageConfig
   if (interrupted) {
     summary.termination = "interrupted";
     result_.status = "interrupted";
-  } else if (rounds_averaged_ > 0) {
-    // The stage ends on the mean of its last rounds' parameters (Polyak
-    // averaging): each round of a moving grid ends somewhere else around
-    // the minimiser, and their mean is closer to it than any one of them.
-    std::vector<double> mean(round_average_sum_);
-    for (double& v : mean) v /= rounds_averaged_;
-    load_parameters(mean.data());
+  } else if (best_round_ >= 0) {
+    // Each round of a moving grid ends somewhere else around the minimiser,
+    // and a long stage can bend the network where no training point looks
+    // (its training energy then falls below the true one). The energy of
+    // an admissible u exceeds the minimum by at least ½‖u − u*‖², so the
+    // lowest energy on points the training never saw picks the closest round.
+    load_parameters(best_round_parameters_.data());
+    summary.selected_round = best_round_;
+    summary.selected_validation_loss = best_round_loss_;
     if (!options_.quiet)
-      *options_.log << "\nstage " << summary.name << ": parameters averaged over its last " << rounds_averaged_
-                    << " multiplier rounds\n";
+      *options_.log << "\nstage " << summary.name << ": kept the network of multiplier round " << best_round_ + 1
+                    << " of " << stage.multiplier_updates + 1 << " (lowest validation loss, " << best_round_loss_
+                    << ", among the last " << stage.select_last_rounds << " rounds)\n";
     // A history row at this iteration shows the last iterate, not the result.
     if (!history_.empty() && history_.back().iteration == done && history_.back().stage_index == stage_index)
       history_.pop_back();
   }
-  round_average_sum_.clear();
-  rounds_averaged_ = 0;
+  best_round_parameters_.clear();
+  best_round_ = -1;
   summary.iterations = done;
   summary.loss_end = evaluate_loss_terms().total();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();

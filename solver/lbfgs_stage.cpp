@@ -88,7 +88,7 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
     ceres::GradientProblemSolver::Summary ceres_summary;
     ceres::Solve(options, problem, x.data(), &ceres_summary);
     load_parameters(x.data());  // Ceres leaves the best accepted iterate in x
-    if (!interrupted) add_to_round_average(stage, round, rounds, x);
+    if (!interrupted) consider_round_for_selection(stage, round, rounds, x);
     end_ceres_round(summary, ceres_summary.termination_type, ceres_summary.BriefReport(), ceres_summary.message);
     if (ceres_summary.termination_type == ceres::CONVERGENCE && round + 1 == rounds) break;
     if (round + 1 < rounds && !interrupted) next_multiplier_round(stage);

@@ -165,7 +165,7 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
     ceres::Solver::Summary ceres_summary;
     ceres::Solve(options, &problem, &ceres_summary);
     load_parameters(x.data());  // Ceres leaves the best accepted iterate in x
-    if (!interrupted) add_to_round_average(stage, round, rounds, x);
+    if (!interrupted) consider_round_for_selection(stage, round, rounds, x);
     if (callback.trust_region_radius() > 0) lm_trust_region_radius_ = callback.trust_region_radius();
     done = std::max(done, done_before + static_cast<int>(ceres_summary.iterations.size()) - 1);
     end_ceres_round(summary, ceres_summary.termination_type, ceres_summary.BriefReport(), ceres_summary.message);

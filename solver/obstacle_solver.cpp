@@ -137,6 +137,29 @@ void ObstacleSolver::sample_points() {
   }
   rebuild_training_points(0);
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
+  validation_ = TrainingPoints{};
+}
+
+double ObstacleSolver::validation_loss() {
+  if (validation_.size() == 0) {
+    // Twice as fine per direction as the training grid, and fixed: no point
+    // of it coincides with a (shifted) training point, so a network that bends
+    // where the training points do not look is seen bending.
+    const Domain& domain = config_.problem.domain;
+    const int dim = domain.dim();
+    const int n = static_cast<int>(base_interior_.size()) / dim * (1 << dim);
+    validation_ = make_training_points(config_.problem, domain.sample_interior(n, SamplingMethod::grid, 0),
+                                       base_boundary_);
+  }
+  Mlp exact = *net_;  // shares the parameters
+  exact.set_smoothing(0.0);
+  // The case's own μ: a continuation (penalty_growth) must not change how
+  // the rounds of one stage compare.
+  const ObstacleLossParams training_params = loss_params_;
+  loss_params_.settings.penalty = config_.loss.penalty;
+  const double loss = loss_terms_at(exact, validation_).total();
+  loss_params_ = training_params;
+  return loss;
 }
 
 double ObstacleSolver::adaptive_pde_weight() const {
@@ -169,14 +192,17 @@ void ObstacleSolver::build_network() {
   net_->initialize(config_.seed);
 }
 
-LossTerms ObstacleSolver::evaluate_loss_terms() {
-  const auto jets = evaluate_jets(space_, *net_, training_.coordinates, jet_order_for(config_.loss.form));
-  const auto data = training_.data;
+LossTerms ObstacleSolver::evaluate_loss_terms() { return loss_terms_at(*net_, training_); }
+
+// With loss.energy_integration = "exact" the 1D Dirichlet energy is the solver's network's.
+LossTerms ObstacleSolver::loss_terms_at(const Mlp& net, const TrainingPoints& points) {
+  const auto jets = evaluate_jets(space_, net, points.coordinates, jet_order_for(config_.loss.form));
+  const auto data = points.data;
   const ObstacleLossParams params = loss_params_;
   LossTerms sum;
   double pde = 0, obstacle = 0, boundary = 0;
   Kokkos::parallel_reduce(
-      "pinn::solver::ObstacleSolver::loss_terms", Kokkos::RangePolicy<ExecSpace>(space_, 0, training_.size()),
+      "pinn::solver::ObstacleSolver::loss_terms", Kokkos::RangePolicy<ExecSpace>(space_, 0, points.size()),
       KOKKOS_LAMBDA(const int i, double& a, double& b, double& c) {
         PointJet seed;
         seed.zero();
@@ -320,8 +346,8 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
   arrays["grid_shifts"] = {static_cast<double>(grid_shifts_)};
-  arrays["rounds_averaged"] = {static_cast<double>(rounds_averaged_)};
-  arrays["round_average_sum"] = round_average_sum_;
+  arrays["best_round"] = {static_cast<double>(best_round_), best_round_loss_};
+  arrays["best_round_parameters"] = best_round_parameters_;
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
@@ -361,11 +387,16 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
   grid_shifts_ = static_cast<int>(require("grid_shifts", 1)[0]);
-  // Absent from checkpoints written before stage.average_last_rounds existed.
-  if (arrays.count("rounds_averaged")) rounds_averaged_ = static_cast<int>(require("rounds_averaged", 1)[0]);
-  if (arrays.count("round_average_sum")) round_average_sum_ = require("round_average_sum", 0);
-  PINN_USER_REQUIRE(round_average_sum_.empty() || round_average_sum_.size() == static_cast<std::size_t>(net_->n_params()),
-                    options_.resume_from << ": not a checkpoint of this case (entry 'round_average_sum' of the wrong size)");
+  // Absent from checkpoints written before stage.select_last_rounds existed.
+  if (arrays.count("best_round")) {
+    const auto& best = require("best_round", 2);
+    best_round_ = static_cast<int>(best[0]);
+    best_round_loss_ = best[1];
+    best_round_parameters_ = require("best_round_parameters", 0);
+    PINN_USER_REQUIRE(best_round_ < 0 || best_round_parameters_.size() == static_cast<std::size_t>(net_->n_params()),
+                      options_.resume_from
+                          << ": not a checkpoint of this case (entry 'best_round_parameters' of the wrong size)");
+  }
   if (!adaptive_points_.empty() || grid_shifts_ > 0) rebuild_training_points(0);
   const auto& lower = require("lambda_lower", static_cast<std::size_t>(training_.size()));
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));

@@ -49,6 +49,10 @@ struct StageSummary {
   double loss_start = 0, loss_end = 0;
   std::string termination;  ///< "completed", "converged", "time_limit", "interrupted", "diverged", "failed"
   std::string solver_report;  ///< Ceres' BriefReport() of the last solve (Ceres stages)
+  /// stage.select_last_rounds: the multiplier round whose network the stage
+  /// kept (0-based), and its validation loss; −1 when the stage ends on its last iterate.
+  int selected_round = -1;
+  double selected_validation_loss = 0.0;
 };
 
 struct RunResult {
@@ -131,12 +135,19 @@ class ObstacleSolver {
                           const double* parameters, std::chrono::steady_clock::time_point stage_start);
   void end_ceres_round(StageSummary& summary, ceres::TerminationType termination, const std::string& brief_report,
                        const std::string& message);
-  /// stage.average_last_rounds: adds the parameters that ended round `round` to the average.
-  void add_to_round_average(const StageConfig& stage, int round, int rounds, const std::vector<double>& parameters);
+  /// stage.select_last_rounds: keeps the parameters that ended round `round`
+  /// if their validation loss is the lowest of the stage's last rounds so far.
+  void consider_round_for_selection(const StageConfig& stage, int round, int rounds,
+                                    const std::vector<double>& parameters);
+  /// Loss of the exact (unsmoothed) network on the validation points, with
+  /// zero multipliers: energy (or residuals) plus the obstacle and boundary penalties.
+  double validation_loss();
   void finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done, bool interrupted,
                           std::chrono::steady_clock::time_point stage_start);
   void update_multipliers();
   LossTerms evaluate_loss_terms();
+  /// The loss terms of `net` at `points` with the current loss parameters.
+  LossTerms loss_terms_at(const Mlp& net, const TrainingPoints& points);
   ContactSample contact_sample();
   /// Fills contact.contact_density (−Δψ − f where it is the contact-force
   /// density); only the metrics need it, so the other users of the sample skip it.
@@ -173,10 +184,13 @@ class ObstacleSolver {
   double current_stage_loss_start_ = 0.0;
   int ceres_round_ = 0;  ///< multiplier round of the running Ceres stage (for checkpoints)
   double lm_trust_region_radius_ = 1e4;        ///< LM damping carried from one multiplier round to the next
-  /// stage.average_last_rounds: the sum of the parameters at the ends of the
-  /// averaged rounds so far, and how many rounds it holds (checkpointed).
-  std::vector<double> round_average_sum_;
-  int rounds_averaged_ = 0;
+  /// stage.select_last_rounds: a midpoint grid twice as fine as the training
+  /// grid per direction (built at first use), and the best round of the
+  /// running stage so far: its parameters, validation loss and index (checkpointed).
+  TrainingPoints validation_;
+  std::vector<double> best_round_parameters_;
+  double best_round_loss_ = 0.0;
+  int best_round_ = -1;
   OutputLayerSolver output_layer_solver_;       ///< keeps its buffers between the solves of a stage
   std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy
   int snapshot_every_ = 0;

@@ -42,6 +42,10 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},
                   {"loss_start", s.loss_start}, {"loss_end", s.loss_end},   {"termination", s.termination}};
     if (!s.solver_report.empty()) stage["ceres"] = s.solver_report;
+    if (s.selected_round >= 0) {
+      stage["selected_round"] = s.selected_round + 1;  // 1-based, as the log says
+      stage["selected_validation_loss"] = s.selected_validation_loss;
+    }
     j["stages"].push_back(stage);
   }
   j["timing"] = {{"total_s", result.total_seconds}};

@@ -630,26 +630,26 @@ TEST(CaseFile, LbfgsStageIsAccepted) {
   EXPECT_EQ(config.stages[1].multiplier_updates, 3);
 }
 
-TEST(CaseFile, RoundAveragingBelongsToCeresStages) {
+TEST(CaseFile, RoundSelectionBelongsToCeresStages) {
   CaseText c;
-  const int n = c.insert("stage", "average_last_rounds = 2");
-  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.average_last_rounds", "the integer 2",
+  const int n = c.insert("stage", "select_last_rounds = 2");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.select_last_rounds", "the integer 2",
                       "ceres_lm and ceres_lbfgs stages"});
 }
 
-TEST(CaseFile, RoundAveragingCoversAtMostTheStagesRounds) {
+TEST(CaseFile, RoundSelectionCoversAtMostTheStagesRounds) {
   CaseText c;
   c.append("[[stage]]");
   c.append("type = \"ceres_lbfgs\"");
   c.append("multiplier_updates = 2");
-  const int n = c.append("average_last_rounds = 4");
-  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.average_last_rounds", "found 4", "3 multiplier rounds"});
+  const int n = c.append("select_last_rounds = 4");
+  expect_rejected(c, {at(n, c.value_column(n)), "stage.1.select_last_rounds", "found 4", "3 multiplier rounds"});
   CaseText d;
   d.append("[[stage]]");
   d.append("type = \"ceres_lm\"");
   d.append("multiplier_updates = 2");
-  d.append("average_last_rounds = 3");
-  EXPECT_EQ(pinn::parse_case(d.str(), "case.toml").stages[1].average_last_rounds, 3);
+  d.append("select_last_rounds = 3");
+  EXPECT_EQ(pinn::parse_case(d.str(), "case.toml").stages[1].select_last_rounds, 3);
 }
 
 TEST(CaseFile, UnknownSchedule) {

@@ -134,9 +134,9 @@ TEST(Resume, InsideACeresStageRepeatsTheInterruptedRound) {
   expect_ceres_resume_matches("ceres_", 5, "");  // inside the second multiplier round
 }
 
-TEST(Resume, InsideAnAveragedCeresStageKeepsTheRoundsAveragedSoFar) {
-  // Stopped in the third round: the checkpoint at its start holds the sum of the second round's parameters.
-  expect_ceres_resume_matches("average_", 7, ", average_last_rounds = 3");
+TEST(Resume, InsideASelectingCeresStageKeepsTheBestRoundSoFar) {
+  // Stopped in the third round: the checkpoint at its start holds the second round's network and validation loss.
+  expect_ceres_resume_matches("select_", 7, ", select_last_rounds = 3");
 }
 
 TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {

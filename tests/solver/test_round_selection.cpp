@@ -1,0 +1,78 @@
+/// @file tests/solver/test_round_selection.cpp
+/// @brief stage.select_last_rounds: a Ceres stage ends on the network of the
+/// round (among its last ones) with the lowest validation loss, and says so.
+#include "physics/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<double> parameters_of(const pinn::ObstacleSolver& solver) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
+  return std::vector<double>(host.data(), host.data() + host.extent(0));
+}
+
+struct StageRun {
+  std::vector<double> parameters;
+  pinn::RunResult result;
+  std::vector<pinn::HistoryRow> history;
+};
+
+/// obstacle1d, a short Adam start, then a Ceres stage of `iterations` split
+/// into updates + 1 rounds, selecting among the last `select` rounds.
+StageRun run_stage(const std::string& type, int iterations, int updates, int select) {
+  std::string stage = "stage.1={type = \"" + type + "\", iterations = " + std::to_string(iterations) +
+                      ", multiplier_updates = " + std::to_string(updates);
+  if (select > 0) stage += ", select_last_rounds = " + std::to_string(select);
+  stage += "}";
+  pinn::CaseConfig config = pinn::load_case_file(
+      std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+      {"stage.0.iterations=300", "stage.0.multiplier_updates=1", "sampling.interior=64", "output.log_every=5", stage});
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  StageRun run;
+  run.result = solver.run();
+  run.parameters = parameters_of(solver);
+  run.history = solver.history();
+  return run;
+}
+
+TEST(RoundSelection, KeepsTheRoundWithTheLowestValidationLoss) {
+  for (const std::string type : {"ceres_lbfgs", "ceres_lm"}) {
+    // The first round of the two-round stage is the one-round stage of half its length;
+    // selecting among one round gives that round's validation loss.
+    const StageRun first = run_stage(type, 15, 0, 1);
+    const StageRun last = run_stage(type, 30, 1, 1);
+    const StageRun selected = run_stage(type, 30, 1, 2);
+    ASSERT_EQ(selected.result.status, "ok") << type;
+    const double loss_first = first.result.stages[1].selected_validation_loss;
+    const double loss_last = last.result.stages[1].selected_validation_loss;
+    EXPECT_EQ(first.result.stages[1].selected_round, 0) << type;
+    EXPECT_EQ(last.result.stages[1].selected_round, 1) << type;
+    ASSERT_NE(loss_first, loss_last) << type << ": the second round changed the network";
+    const int expected = loss_first < loss_last ? 0 : 1;
+    EXPECT_EQ(selected.result.stages[1].selected_round, expected) << type;
+    EXPECT_EQ(selected.result.stages[1].selected_validation_loss, std::min(loss_first, loss_last)) << type;
+    EXPECT_EQ(selected.parameters, expected == 0 ? first.parameters : last.parameters) << type;
+    // The last history row and the metrics are those of the kept network.
+    EXPECT_EQ(selected.history.back().rel_l2, selected.result.metrics.rel_l2) << type;
+    EXPECT_EQ(selected.history.back().iteration, last.history.back().iteration) << type;
+  }
+}
+
+TEST(RoundSelection, OneRoundIsTheLastIterate) {
+  const StageRun plain = run_stage("ceres_lbfgs", 30, 1, 0);
+  const StageRun one = run_stage("ceres_lbfgs", 30, 1, 1);
+  EXPECT_EQ(one.parameters, plain.parameters);
+  EXPECT_EQ(one.result.metrics.rel_l2, plain.result.metrics.rel_l2);
+  EXPECT_EQ(plain.result.stages[1].selected_round, -1);
+  EXPECT_EQ(one.result.stages[1].selected_round, 1);
+}
+
+}  // namespace
