@@ -54,7 +54,7 @@ struct StageConfig {
   /// Ceres stages: of the networks that end the stage's last N multiplier
   /// rounds, the stage keeps the one with the lowest validation loss (the
   /// energy and obstacle penalty of the exact network on a fixed grid twice
-  /// as fine as the training grid; solver/validation.hpp); 0 = the last iterate.
+  /// as fine as the training grid; ObstacleSolver::validation_loss); 0 = the last iterate.
   int select_last_rounds = 0;
 
   /// ε for multiplier round `round` (0-based) of `rounds`.
