@@ -3,8 +3,10 @@
 /// round (among its last ones) with the lowest validation loss, and says so.
 #include "physics/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/report.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@ struct StageRun {
   std::vector<double> parameters;
   pinn::RunResult result;
   std::vector<pinn::HistoryRow> history;
+  nlohmann::json summary;  ///< summary.json
 };
 
 /// obstacle1d, a short Adam start, then a Ceres stage of `iterations` split
@@ -40,6 +43,7 @@ StageRun run_stage(const std::string& type, int iterations, int updates, int sel
   run.result = solver.run();
   run.parameters = parameters_of(solver);
   run.history = solver.history();
+  run.summary = nlohmann::json::parse(pinn::summary_json(solver.config(), solver.network(), run.result));
   return run;
 }
 
@@ -63,6 +67,10 @@ TEST(RoundSelection, KeepsTheRoundWithTheLowestValidationLoss) {
     // The last history row and the metrics are those of the kept network.
     EXPECT_EQ(selected.history.back().rel_l2, selected.result.metrics.rel_l2) << type;
     EXPECT_EQ(selected.history.back().iteration, last.history.back().iteration) << type;
+    // summary.json names the kept round 1-based, as the log does.
+    const nlohmann::json& stage = selected.summary["stages"][1];
+    EXPECT_EQ(stage["selected_round"], expected + 1) << type;
+    EXPECT_EQ(stage["selected_validation_loss"].get<double>(), std::min(loss_first, loss_last)) << type;
   }
 }
 
@@ -72,6 +80,7 @@ TEST(RoundSelection, OneRoundIsTheLastIterate) {
   EXPECT_EQ(one.parameters, plain.parameters);
   EXPECT_EQ(one.result.metrics.rel_l2, plain.result.metrics.rel_l2);
   EXPECT_EQ(plain.result.stages[1].selected_round, -1);
+  EXPECT_FALSE(plain.summary["stages"][1].contains("selected_round")) << "no selection, no key";
   EXPECT_EQ(one.result.stages[1].selected_round, 1);
 }
 
