@@ -155,11 +155,9 @@ double ObstacleSolver::validation_loss() {
   exact.set_smoothing(0.0);
   // The case's own μ: a continuation (penalty_growth) must not change how
   // the rounds of one stage compare.
-  const ObstacleLossParams training_params = loss_params_;
-  loss_params_.settings.penalty = config_.loss.penalty;
-  const double loss = loss_terms_at(exact, validation_).total();
-  loss_params_ = training_params;
-  return loss;
+  ObstacleLossParams params = loss_params_;
+  params.settings.penalty = config_.loss.penalty;
+  return loss_terms_at(exact, validation_, params).total();
 }
 
 double ObstacleSolver::adaptive_pde_weight() const {
@@ -192,13 +190,14 @@ void ObstacleSolver::build_network() {
   net_->initialize(config_.seed);
 }
 
-LossTerms ObstacleSolver::evaluate_loss_terms() { return loss_terms_at(*net_, training_); }
+LossTerms ObstacleSolver::evaluate_loss_terms() { return loss_terms_at(*net_, training_, loss_params_); }
 
 // With loss.energy_integration = "exact" the 1D Dirichlet energy is the solver's network's.
-LossTerms ObstacleSolver::loss_terms_at(const Mlp& net, const TrainingPoints& points) {
+LossTerms ObstacleSolver::loss_terms_at(const Mlp& net, const TrainingPoints& points,
+                                        const ObstacleLossParams& loss_params) {
   const auto jets = evaluate_jets(space_, net, points.coordinates, jet_order_for(config_.loss.form));
   const auto data = points.data;
-  const ObstacleLossParams params = loss_params_;
+  const ObstacleLossParams params = loss_params;
   LossTerms sum;
   double pde = 0, obstacle = 0, boundary = 0;
   Kokkos::parallel_reduce(

@@ -146,8 +146,8 @@ class ObstacleSolver {
                           std::chrono::steady_clock::time_point stage_start);
   void update_multipliers();
   LossTerms evaluate_loss_terms();
-  /// The loss terms of `net` at `points` with the current loss parameters.
-  LossTerms loss_terms_at(const Mlp& net, const TrainingPoints& points);
+  /// The loss terms of `net` at `points` with loss parameters `params`.
+  LossTerms loss_terms_at(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params);
   ContactSample contact_sample();
   /// Fills contact.contact_density (−Δψ − f where it is the contact-force
   /// density); only the metrics need it, so the other users of the sample skip it.
