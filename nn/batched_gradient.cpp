@@ -6,6 +6,10 @@
 #include "nn/batched_gradient.hpp"
 
 #include "nn/blas.hpp"
+#include "nn/error.hpp"
+
+#include <algorithm>
+#include <mutex>
 
 namespace pinn {
 
@@ -44,7 +48,14 @@ bool batched_path_supports(const MlpLayout& layout, JetOrder order) {
 namespace detail {
 
 void fit_buffer(std::vector<double>& buffer, std::size_t size) {
-  if (buffer.size() != size) buffer.assign(size, 0.0);
+  if (buffer.size() != size) buffer.resize(size);
+}
+
+void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {
+  static std::mutex mutex;
+  static EvaluationWorkspaces workspaces;
+  const std::lock_guard<std::mutex> lock(mutex);
+  f(workspaces);
 }
 
 }  // namespace detail
@@ -220,6 +231,32 @@ void batched_parameter_gradient(const MlpLayout& layout, const double* params, c
   gradient[layout.b_offset[hidden]] = s_sum;
 }
 
+void batched_forward_blocks(const Mlp& net, const Matrix& points, EvaluationWorkspaces& workspaces,
+                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit) {
+  const MlpLayout& layout = net.layout();
+  const double* params = net.params().data();
+  const int n = static_cast<int>(points.extent(0)), d = layout.n_inputs();
+  const int block_points = batched_block_points(n), n_blocks = (n + block_points - 1) / block_points;
+  const int n_threads = std::max(1, std::min(HostExecSpace().concurrency(), n_blocks));
+  if (static_cast<int>(workspaces.size()) < n_threads) workspaces.resize(n_threads);
+  for (int t = 0; t < n_threads; ++t) workspaces[t].prepare(layout, params, block_points);
+  EvaluationWorkspaces* w = &workspaces;
+  const blas::SingleThreadedScope one_thread_per_block;
+  // Thread t takes blocks t, t + T, …: each block is independent, so the
+  // assignment does not change any result.
+  Kokkos::parallel_for("pinn::nn::batched_forward_blocks", Kokkos::RangePolicy<HostExecSpace>(0, n_threads),
+                       [=](const int t) {
+                         BatchedWorkspace& ws = (*w)[t];
+                         for (int block = t; block < n_blocks; block += n_threads) {
+                           const int begin = block * block_points, end = std::min(begin + block_points, n);
+                           // The block's points as a matrix of their own (rows are contiguous).
+                           const Matrix block_x(const_cast<double*>(&points(begin, 0)), end - begin, d);
+                           batched_forward(layout, params, block_x, ws, 0, end - begin);
+                           visit(t, ws, begin, end);
+                         }
+                       });
+}
+
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
                   int n_params, const Vector& gradient) {
   const double* partial = partial_gradient.data();
@@ -235,5 +272,23 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 }
 
 }  // namespace detail
+
+void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, detail::EvaluationWorkspaces& ws,
+                           const PointJetView& jets) {
+  PINN_REQUIRE(batched_path_supports(net.layout(), order),
+               "batched_evaluate_jets: the network or jet order is not supported");
+  const int d = net.layout().n_inputs();
+  const bool gradient = order != JetOrder::value;
+  detail::batched_forward_blocks(net, points, ws, [&](int, const BatchedWorkspace& block, int begin, int end) {
+    for (int i = begin; i < end; ++i) {
+      PointJet jet;
+      jet.zero();
+      jet.value[0] = block.u[i - begin];
+      if (gradient)
+        for (int k = 0; k < d; ++k) jet.grad[0][k] = block.grad_u[static_cast<std::size_t>(i - begin) * d + k];
+      jets(i) = jet;
+    }
+  });
+}
 
 }  // namespace pinn

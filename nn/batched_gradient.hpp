@@ -31,6 +31,7 @@
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
 
+#include <functional>
 #include <vector>
 
 namespace pinn {
@@ -60,8 +61,9 @@ struct BatchedBlocks {
 };
 
 namespace detail {
-/// Resizes `buffer` to `size` (zeroed) only when its size differs, so that
-/// the training loop does not allocate.
+/// Resizes `buffer` to `size` only when its size differs (elements kept,
+/// new ones zero; every pass writes its buffers before reading them), so that
+/// the training loop does not allocate and alternating sizes cost no refill.
 void fit_buffer(std::vector<double>& buffer, std::size_t size);
 }  // namespace detail
 
@@ -89,6 +91,23 @@ namespace detail {
 void batched_forward(const MlpLayout& layout, const double* params, const Matrix& points, BatchedWorkspace& ws,
                      int begin, int end);
 
+/// One workspace per host thread, each sized to one block of points, for
+/// evaluations outside the training loop (evaluate_jets, the activation
+/// signs): their memory does not grow with the number of points.
+using EvaluationWorkspaces = std::vector<BatchedWorkspace>;
+
+/// Calls f with the evaluation workspaces kept for the whole program, under a
+/// lock: such evaluations run at every history row, and allocating their
+/// matrices afresh each time cost more than the products (page faults).
+void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f);
+
+/// The forward pass (batched_forward) over every block of `points`, each host
+/// thread on its own workspace; after each block calls
+/// visit(thread, ws, begin, end), with z, a, u and grad_u of points
+/// [begin, end) in ws's columns 0 … end − begin − 1.
+void batched_forward_blocks(const Mlp& net, const Matrix& points, EvaluationWorkspaces& workspaces,
+                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit);
+
 /// From the seeds s, c of points [begin, end): their forward tangent and their
 /// part of the parameter gradient, written to `gradient` (n_params, overwritten).
 void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
@@ -100,6 +119,13 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
                   int n_params, const Vector& gradient);
 
 }  // namespace detail
+
+/// u and ∇u of every point by the batched forward pass, as jets (no
+/// Laplacian; ∇u zero for JetOrder::value); batched_path_supports(layout,
+/// order) must hold. evaluate_jets takes this path where it applies; the
+/// values are within rounding (1e-12) of the per-point kernels'.
+void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, detail::EvaluationWorkspaces& ws,
+                           const PointJetView& jets);
 
 /// Σ_i loss_i and its parameter gradient (overwritten) by the batched path;
 /// the same contract as loss_and_gradient (mlp_evaluation.hpp), which calls it

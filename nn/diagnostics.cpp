@@ -52,6 +52,105 @@ double lipschitz_upper_bound(const Mlp& net) {
   return bound;
 }
 
+double ActivationSigns::negative_fraction(int l) const {
+  const double pairs = static_cast<double>(n_points) * static_cast<double>(negative[l].size());
+  if (pairs == 0.0) return 0.0;
+  double sum = 0.0;
+  for (const int count : negative[l]) sum += count;
+  return sum / pairs;
+}
+
+std::vector<int> ActivationSigns::dead_neurons(int l) const {
+  std::vector<int> dead;
+  if (n_points == 0) return dead;
+  for (std::size_t j = 0; j < positive[l].size(); ++j)
+    if (positive[l][j] == 0) dead.push_back(static_cast<int>(j));
+  return dead;
+}
+
+ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points) {
+  const MlpLayout& layout = net.layout();
+  PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
+               "points have " << points.extent(1) << " columns, the network " << layout.n_inputs() << " inputs");
+  const int n_points = static_cast<int>(points.extent(0));
+  const int n_hidden_layers = layout.n_layers - 1;
+  ActivationSigns signs;
+  signs.n_points = n_points;
+  for (int l = 0; l < n_hidden_layers; ++l) {
+    signs.negative.emplace_back(layout.width[l + 1], 0);
+    signs.positive.emplace_back(layout.width[l + 1], 0);
+  }
+  if (batched_path_supports(layout, JetOrder::value)) {
+    // Matrix products for the pre-activations, then the counts on the host.
+    space.fence();
+    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& workspaces) {
+      // Counts per thread, added afterwards (integers: the order does not matter).
+      std::vector<ActivationSigns> per_thread(std::max(1, HostExecSpace().concurrency()), signs);
+      detail::batched_forward_blocks(net, points, workspaces,
+                                     [&](int t, const BatchedWorkspace& ws, int begin, int end) {
+                                       for (int l = 0; l < n_hidden_layers; ++l) {
+                                         const int w = layout.width[l + 1];
+                                         for (int p = 0; p < end - begin; ++p)
+                                           for (int j = 0; j < w; ++j) {
+                                             const double z = ws.z[l][static_cast<std::size_t>(p) * w + j];
+                                             per_thread[t].negative[l][j] += z < 0.0;
+                                             per_thread[t].positive[l][j] += z > 0.0;
+                                           }
+                                       }
+                                     });
+      for (const ActivationSigns& part : per_thread)
+        for (int l = 0; l < n_hidden_layers; ++l)
+          for (int j = 0; j < layout.width[l + 1]; ++j) {
+            signs.negative[l][j] += part.negative[l][j];
+            signs.positive[l][j] += part.positive[l][j];
+          }
+    });
+    return signs;
+  }
+  const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
+  int n_hidden_neurons = 0;
+  for (int l = 0; l < n_hidden_layers; ++l) n_hidden_neurons += layout.width[l + 1];
+  const detail::MlpJetKernel kernel(layout, net.params(), JetOrder::value, -1);
+  const int ws_size = kernel.workspace_size();
+  // Per chunk: one workspace row and 2 counts (z < 0, z > 0) per hidden neuron,
+  // added in chunk order below.
+  const Matrix workspace(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::activation_signs::ws"),
+                         n_chunks, ws_size);
+  const Matrix counts(Kokkos::view_alloc(space, "pinn::nn::activation_signs::counts"), n_chunks, 2 * n_hidden_neurons);
+  Kokkos::parallel_for(
+      "pinn::nn::compute_activation_signs", Kokkos::RangePolicy<ExecSpace>(space, 0, n_chunks),
+      KOKKOS_LAMBDA(const int chunk) {
+        double* ws = &workspace(chunk, 0);
+        double* row = &counts(chunk, 0);
+        const int end = (chunk + 1) * kPointsPerChunk < n_points ? (chunk + 1) * kPointsPerChunk : n_points;
+        double x[kMaxInputs];
+        for (int i = chunk * kPointsPerChunk; i < end; ++i) {
+          for (int k = 0; k < kernel.layout.width[0]; ++k) x[k] = points(i, k);
+          PointJet jet;
+          jet.zero();
+          kernel.forward(x, ws, jet);
+          int neuron = 0;
+          for (int l = 0; l < n_hidden_layers; ++l) {
+            const double* z = kernel.z_block(ws, l);  // value component first
+            for (int j = 0; j < kernel.layout.width[l + 1]; ++j, ++neuron) {
+              if (z[j] < 0.0) row[2 * neuron] += 1.0;
+              if (z[j] > 0.0) row[2 * neuron + 1] += 1.0;
+            }
+          }
+        }
+      });
+  const auto host_counts = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts);
+  int neuron = 0;
+  for (int l = 0; l < n_hidden_layers; ++l) {
+    for (int j = 0; j < layout.width[l + 1]; ++j, ++neuron)
+      for (int c = 0; c < n_chunks; ++c) {
+        signs.negative[l][j] += static_cast<int>(host_counts(c, 2 * neuron));
+        signs.positive[l][j] += static_cast<int>(host_counts(c, 2 * neuron + 1));
+      }
+  }
+  return signs;
+}
+
 KinkCount count_kinks_1d(const Mlp& net, double a, double b) {
   const MlpLayout& layout = net.layout();
   const std::vector<Breakpoint1d> breaks = find_breakpoints_1d(net, a, b);

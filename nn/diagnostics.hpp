@@ -94,6 +94,22 @@ struct KinkCount {
 /// input or a smooth activation.
 KinkCount count_kinks_1d(const Mlp& net, double a, double b);
 
+/// Signs of every hidden neuron's pre-activation z on a batch: how many points
+/// see z < 0 and z > 0. The part of the diagnostics that needs no reverse pass
+/// (one value-only forward per point), cheap enough for every history row;
+/// the counts agree with compute_diagnostics' negative_fraction and dead
+/// neurons.
+struct ActivationSigns {
+  int n_points = 0;
+  std::vector<std::vector<int>> negative;  ///< [hidden layer][neuron]: points with z < 0
+  std::vector<std::vector<int>> positive;  ///< [hidden layer][neuron]: points with z > 0
+  /// p̂₋ of hidden layer l: the fraction of its (point, neuron) pairs with z < 0.
+  double negative_fraction(int l) const;
+  /// Neurons of hidden layer l with z ≤ 0 at every point (none for an empty batch).
+  std::vector<int> dead_neurons(int l) const;
+};
+ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points);
+
 namespace detail {
 
 /// Statistics kept per hidden neuron and chunk.

@@ -39,11 +39,19 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
                            int n_laplacian_dims, KernelPath path) {
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == net.layout().n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
-  const int width = detail::select_fused_width(net.layout(), path);
   const int n_points = static_cast<int>(points.extent(0));
+  PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
+  if (path == KernelPath::automatic && batched_path_supports(net.layout(), order)) {
+    // Matrix products: several times faster than the per-point kernels for
+    // wide layers (the history rows and metrics evaluate the network often).
+    space.fence();
+    detail::with_evaluation_workspaces(
+        [&](detail::EvaluationWorkspaces& ws) { batched_evaluate_jets(net, points, order, ws, jets); });
+    return jets;
+  }
+  const int width = detail::select_fused_width(net.layout(), path);
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
   detail::MlpJetKernel jet_kernel(net.layout(), net.params(), order, n_laplacian_dims);
-  PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
   Matrix workspace(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::workspace"),
                    n_chunks, jet_kernel.workspace_size());
   Vector weights_t(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::weights_t"),

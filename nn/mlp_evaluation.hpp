@@ -36,7 +36,11 @@ inline constexpr int kPointsPerChunk = 32;
 
 /// Which per-point kernel evaluates a network.
 enum class KernelPath {
-  automatic,  ///< the fused kernel where the shape has one (see fused_width), else the general one
+  /// the fused kernel where the shape has one (see fused_width), else the
+  /// general one; loss_and_gradient and evaluate_jets take a batched path
+  /// where one applies (see select_batched_path; evaluate_jets: the
+  /// piecewise-linear one only)
+  automatic,
   general,    ///< always the general kernel (any widths)
   fused,      ///< the fused kernel; pinn::ApiError naming the supported widths if the shape has none
   /// loss_and_gradient only: the batched matrix-product path of exact

@@ -538,14 +538,15 @@ const HistoryRow& ObstacleSolver::record_history(const std::string& stage_name, 
   row.max_violation = m.max_violation;
   row.penalty = loss_params_.settings.penalty;
   row.learning_rate = learning_rate;
-  const ObstaclePointLoss point_loss{training_.data, loss_params_};
-  const NetworkDiagnostics d =
-      compute_diagnostics(space_, *net_, training_.coordinates, point_loss, jet_order_for(config_.loss.form));
-  for (const LayerDiagnostics& layer : d.layers) {
-    row.negative_fraction += layer.negative_fraction / static_cast<double>(d.layers.size());
-    row.dead_neurons += layer.n_dead;
+  // Only the sign statistics: the full diagnostics' reverse pass would cost
+  // about ten training iterations per row.
+  const ActivationSigns signs = compute_activation_signs(space_, *net_, training_.coordinates);
+  const int n_hidden_layers = static_cast<int>(signs.negative.size());
+  for (int l = 0; l < n_hidden_layers; ++l) {
+    row.negative_fraction += signs.negative_fraction(l) / static_cast<double>(n_hidden_layers);
+    row.dead_neurons += static_cast<int>(signs.dead_neurons(l).size());
   }
-  row.lipschitz_bound = d.lipschitz_bound;
+  row.lipschitz_bound = lipschitz_upper_bound(*net_);
   row.seconds = seconds_since_start();
   history_.push_back(row);
   return history_.back();

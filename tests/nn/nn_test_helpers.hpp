@@ -42,9 +42,14 @@ inline Matrix points_from(const std::vector<std::vector<double>>& rows) {
   return points;
 }
 
-inline std::vector<PointJet> jets_of(const Mlp& net, const Matrix& points, JetOrder order) {
-  auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), evaluate_jets(ExecSpace(), net, points, order));
+inline std::vector<PointJet> jets_of_path(const Mlp& net, const Matrix& points, JetOrder order, KernelPath path) {
+  auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                  evaluate_jets(ExecSpace(), net, points, order, -1, path));
   return std::vector<PointJet>(jets.data(), jets.data() + jets.extent(0));
+}
+
+inline std::vector<PointJet> jets_of(const Mlp& net, const Matrix& points, JetOrder order) {
+  return jets_of_path(net, points, order, KernelPath::automatic);
 }
 
 /// A loss touching every part of the jet with point-dependent weights, so that

@@ -73,6 +73,25 @@ TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
                           pinn::KernelPath::batched);
 }
 
+// evaluate_jets takes the batched forward pass automatically for these networks.
+TEST_P(BatchedGradient, JetsEqualTheGeneralKernel) {
+  const BatchedCase& c = GetParam();
+  const pinn::Mlp net = make_network(c, 11);
+  const pinn::Matrix points = random_points(301, c.inputs, 5);
+  for (const pinn::JetOrder order : {pinn::JetOrder::value, pinn::JetOrder::gradient}) {
+    const auto general = pinn::test::jets_of_path(net, points, order, pinn::KernelPath::general);
+    const auto batched = pinn::test::jets_of_path(net, points, order, pinn::KernelPath::automatic);
+    ASSERT_EQ(batched.size(), general.size());
+    for (std::size_t i = 0; i < general.size(); ++i) {
+      EXPECT_NEAR(batched[i].value[0], general[i].value[0], 1e-12 * (1.0 + std::abs(general[i].value[0])));
+      for (int k = 0; k < pinn::kMaxInputs; ++k)
+        EXPECT_NEAR(batched[i].grad[0][k], general[i].grad[0][k], 1e-12 * (1.0 + std::abs(general[i].grad[0][k])))
+            << "point " << i << ", input " << k;
+      EXPECT_EQ(batched[i].lap[0], 0.0);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Networks, BatchedGradient,
     ::testing::Values(BatchedCase{"relu_1d", pinn::Activation::relu, {16, 16}, 1},

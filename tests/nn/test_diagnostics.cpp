@@ -90,6 +90,47 @@ TEST(Diagnostics, HandBuiltNetworkHasItsKnownDeadNeuronsAndSignFractions) {
   EXPECT_NEAR(d.lipschitz_bound, 2.0 * std::sqrt(15.0), 1e-13);
 }
 
+TEST(Diagnostics, ActivationSignsOfTheHandBuiltNetworkAreItsKnownCounts) {
+  const pinn::Mlp net = hand_built_shallow();
+  const auto signs = pinn::compute_activation_signs(pinn::ExecSpace(), net, grid_points(100, 0.0, 1.0));
+  EXPECT_EQ(signs.n_points, 100);
+  ASSERT_EQ(signs.negative.size(), 1u);
+  // Kinks at 0.2, 0.5, none, 5, 0.7 on the midpoints of [0, 1]; neuron 2 is z = −1.
+  EXPECT_EQ(signs.negative[0], (std::vector<int>{20, 50, 100, 100, 70}));
+  EXPECT_EQ(signs.positive[0], (std::vector<int>{80, 50, 0, 0, 30}));
+  EXPECT_DOUBLE_EQ(signs.negative_fraction(0), 340.0 / 500.0);
+  EXPECT_EQ(signs.dead_neurons(0), (std::vector<int>{2, 3}));
+}
+
+// The history rows log these counts instead of the full diagnostics: both must agree.
+TEST(Diagnostics, ActivationSignsAgreeWithTheFullDiagnostics) {
+  struct Case {
+    int n_inputs;
+    std::vector<int> hidden;
+    Activation activation;
+    AlphaMode mode;
+  };
+  for (const Case& c : {Case{1, {7}, Activation::relu, AlphaMode::layer},
+                        Case{2, {8, 6}, Activation::prelu, AlphaMode::channel},
+                        Case{2, {16, 16, 16}, Activation::leaky_relu, AlphaMode::layer},
+                        Case{3, {5, 9}, Activation::tanh, AlphaMode::layer}}) {
+    pinn::Mlp net = make_net(c.n_inputs, c.hidden, c.activation, 0.2, c.mode);
+    net.initialize(11);
+    const auto points = pinn::test::random_points(77, c.n_inputs, 3);  // not a multiple of the chunk size
+    const auto d = pinn::compute_diagnostics(pinn::ExecSpace(), net, points, HalfSquare{}, JetOrder::value);
+    const auto signs = pinn::compute_activation_signs(pinn::ExecSpace(), net, points);
+    ASSERT_EQ(signs.negative.size(), d.layers.size());
+    for (std::size_t l = 0; l < d.layers.size(); ++l) {
+      EXPECT_DOUBLE_EQ(signs.negative_fraction(static_cast<int>(l)), d.layers[l].negative_fraction);
+      EXPECT_EQ(signs.dead_neurons(static_cast<int>(l)), d.layers[l].dead_neurons);
+    }
+  }
+  const pinn::Mlp net = hand_built_shallow();
+  const auto none = pinn::compute_activation_signs(pinn::ExecSpace(), net, pinn::Matrix("empty", 0, 1));
+  EXPECT_EQ(none.negative_fraction(0), 0.0);
+  EXPECT_TRUE(none.dead_neurons(0).empty());
+}
+
 TEST(Diagnostics, LossAndGradientNormAgreeWithLossAndGradient) {
   pinn::Mlp net = make_net(2, {8, 6}, Activation::prelu, 0.2, AlphaMode::channel);
   net.initialize(5);
