@@ -137,6 +137,7 @@ void ObstacleSolver::sample_points() {
   }
   rebuild_training_points(0);
   grid_ = make_evaluation_grid(domain, config_.output.evaluation_points);
+  monitor_.reset();
   validation_ = TrainingPoints{};
 }
 
@@ -169,6 +170,7 @@ double ObstacleSolver::adaptive_pde_weight() const {
 
 void ObstacleSolver::compute_reference() {
   reference_ = ReferenceSolution::for_problem(config_.problem, config_.reference_cells);
+  monitor_.reset();
   if (reference_ && reference_->fd() && !options_.quiet) {
     const FdReferenceSolution& fd = *reference_->fd();
     *options_.log << "finite-difference reference: " << fd.n_nodes[0] - 1 << " cells per dimension, "
@@ -260,7 +262,7 @@ ContactSample ObstacleSolver::contact_sample() {
   return c;
 }
 
-void ObstacleSolver::add_contact_densities(ContactSample& contact) const {
+void ObstacleSolver::add_contact_densities(ContactSample& contact) {
   // In the energy form the multipliers are the contact force, whose density on
   // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass") where ψ is
   // smooth. An obstacle with jumps or kinks (step41's stairs) also carries
@@ -273,8 +275,11 @@ void ObstacleSolver::add_contact_densities(ContactSample& contact) const {
   // 2% too much mass, endpoints 1.9e-3 off against 4e-4 from the active
   // points), so such networks keep the active points too.
   const ObstacleProblem& problem = config_.problem;
-  if (config_.loss.form == LossForm::energy && problem.has_lower() &&
-      !is_piecewise_linear(config_.network.activation)) {
+  if (config_.loss.form != LossForm::energy || !problem.has_lower() ||
+      is_piecewise_linear(config_.network.activation))
+    return;
+  // The densities depend on the points only: computed once per training set.
+  if (contact_density_.empty()) {
     for (int i = 0; i < training_.n_interior; ++i) {
       const double* x = &contact.points[i * contact.dim];
       const double f = problem.source(x);
@@ -282,19 +287,22 @@ void ObstacleSolver::add_contact_densities(ContactSample& contact) const {
       const double cell = 0.6 * std::pow(contact.mass_weights[i], 1.0 / contact.dim);
       const double over_cell = central_laplacian(problem.lower_obstacle, problem.domain, x, cell);
       const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
-      contact.contact_density.push_back(smooth ? -at_point - f : std::nan(""));
+      contact_density_.push_back(smooth ? -at_point - f : std::nan(""));
     }
   }
+  contact.contact_density = contact_density_;
 }
 
 Metrics ObstacleSolver::compute_current_metrics() {
   const ExactActivationScope exact(*net_);
-  const EvaluationGrid monitor =
-      config_.problem.domain.dim() == 1 ? grid_
-                                        : make_evaluation_grid(config_.problem.domain,
-                                                               monitor_points_per_dimension(config_.problem.domain.dim()));
-  const SolutionFields fields =
-      evaluate_solution(space_, *net_, config_.problem, config_.loss, monitor.points, reference_.get());
+  if (!monitor_) {
+    const EvaluationGrid monitor =
+        config_.problem.domain.dim() == 1
+            ? grid_
+            : make_evaluation_grid(config_.problem.domain, monitor_points_per_dimension(config_.problem.domain.dim()));
+    monitor_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, monitor.points, reference_.get()));
+  }
+  const SolutionFields fields = evaluate_solution(space_, *net_, config_.loss, *monitor_, SolutionDerivatives::gradient);
   ContactSample contact = contact_sample();
   add_contact_densities(contact);
   return compute_metrics(fields, contact, config_.problem, reference_.get());

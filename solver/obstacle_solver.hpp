@@ -17,6 +17,7 @@
 #include "solver/metrics.hpp"
 #include "solver/output_layer_solve.hpp"
 #include "solver/reference_solution.hpp"
+#include "solver/solution_fields.hpp"
 
 #include <ceres/types.h>
 
@@ -151,7 +152,7 @@ class ObstacleSolver {
   ContactSample contact_sample();
   /// Fills contact.contact_density (−Δψ − f where it is the contact-force
   /// density); only the metrics need it, so the other users of the sample skip it.
-  void add_contact_densities(ContactSample& contact) const;
+  void add_contact_densities(ContactSample& contact);
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
   void write_output(const std::string& stage_name);
@@ -178,6 +179,12 @@ class ObstacleSolver {
   GradientWorkspace workspace_;
   EvaluationGrid grid_;
   std::unique_ptr<ReferenceSolution> reference_;
+  /// The history rows' monitor points with their data and reference, sampled
+  /// at first use (reset with the grid and the reference).
+  std::unique_ptr<SampledProblem> monitor_;
+  /// −Δψ − f at the training points' contact sample (add_contact_densities),
+  /// computed once per training set (cleared when the points change).
+  std::vector<double> contact_density_;
   std::vector<HistoryRow> history_;
   RunResult result_;
   int total_iterations_ = 0;

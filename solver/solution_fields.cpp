@@ -6,32 +6,23 @@
 #include "physics/obstacle_loss.hpp"
 #include "physics/point_data.hpp"
 
+#include <algorithm>
+
 namespace pinn {
 
-SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
-                                 const LossSettings& loss, const std::vector<double>& points,
-                                 const ReferenceSolution* reference) {
-  SolutionFields s;
+SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<double>& points,
+                              const ReferenceSolution* reference) {
+  SampledProblem sampled;
+  SolutionFields& s = sampled.fields;
   s.dim = problem.domain.dim();
   s.n = static_cast<int>(points.size()) / s.dim;
   s.points = points;
-  const TrainingPoints data = make_training_points(problem, points, {});
-  const JetOrder order = is_piecewise_linear(net.layout().activation) ? JetOrder::gradient : JetOrder::laplacian;
-  const auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                        evaluate_jets(space, net, data.coordinates, order));
-  const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data.data);
-  const bool hard = loss.boundary == BoundaryMode::hard;
-  s.u.resize(s.n);
-  s.laplacian.resize(s.n);
-  s.grad.resize(static_cast<std::size_t>(s.n) * s.dim);
+  sampled.data = make_training_points(problem, points, {});
+  const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   s.psi.resize(s.n);
   s.psi_upper.resize(s.n);
   s.f.resize(s.n);
   for (int i = 0; i < s.n; ++i) {
-    const SolutionJet jet = solution_jet(host_data(i), jets(i), s.dim, hard);
-    s.u[i] = jet.u;
-    s.laplacian[i] = jet.lap;
-    for (int k = 0; k < s.dim; ++k) s.grad[i * s.dim + k] = jet.grad[k];
     s.psi[i] = host_data(i).psi_lower;
     s.psi_upper[i] = host_data(i).psi_upper;
     s.f[i] = host_data(i).f;
@@ -58,7 +49,37 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const O
       }
     }
   }
+  return sampled;
+}
+
+SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const LossSettings& loss,
+                                 const SampledProblem& sampled, SolutionDerivatives derivatives) {
+  SolutionFields s = sampled.fields;
+  const bool laplacian = derivatives == SolutionDerivatives::gradient_and_laplacian;
+  // A piecewise-linear N has ΔN = 0 a.e.: its gradient jets suffice (u's Δ
+  // keeps the lift's and distance's terms).
+  const JetOrder order =
+      laplacian && !is_piecewise_linear(net.layout().activation) ? JetOrder::laplacian : JetOrder::gradient;
+  const auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                        evaluate_jets(space, net, sampled.data.coordinates, order));
+  const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
+  const bool hard = loss.boundary == BoundaryMode::hard;
+  s.u.resize(s.n);
+  s.laplacian.assign(s.n, 0.0);
+  s.grad.resize(static_cast<std::size_t>(s.n) * s.dim);
+  for (int i = 0; i < s.n; ++i) {
+    const SolutionJet jet = solution_jet(host_data(i), jets(i), s.dim, hard);
+    s.u[i] = jet.u;
+    if (laplacian) s.laplacian[i] = jet.lap;
+    for (int k = 0; k < s.dim; ++k) s.grad[i * s.dim + k] = jet.grad[k];
+  }
   return s;
+}
+
+SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
+                                 const LossSettings& loss, const std::vector<double>& points,
+                                 const ReferenceSolution* reference) {
+  return evaluate_solution(space, net, loss, sample_problem(problem, points, reference));
 }
 
 }  // namespace pinn

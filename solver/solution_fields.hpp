@@ -4,6 +4,7 @@
 
 #include "nn/mlp.hpp"
 #include "physics/loss_settings.hpp"
+#include "physics/point_data.hpp"
 #include "physics/problem.hpp"
 #include "solver/reference_solution.hpp"
 
@@ -20,10 +21,31 @@ struct SolutionFields {
   std::vector<double> exact, exact_grad;  ///< the reference and its gradient; empty without one
 };
 
-/// Evaluates network, data and (if given) the reference at `points`
-/// (row-major). The Laplacian is filled only for smooth activations (zero a.e.
-/// otherwise). The reference gradient is taken by central differences, since
-/// the reference is only known pointwise.
+/// The problem data and (if given) the reference at fixed points: everything
+/// of SolutionFields but the network's fields. Sampled once and reused where
+/// the same points are evaluated again and again (the history rows' monitor
+/// grid): the data come from the case's expressions, the reference gradient
+/// from central differences, both far dearer than the network.
+struct SampledProblem {
+  SolutionFields fields;  ///< points, psi, psi_upper, f, exact, exact_grad
+  TrainingPoints data;    ///< what u = G + d·N needs at each point
+};
+SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<double>& points,
+                              const ReferenceSolution* reference = nullptr);
+
+/// Which derivatives of u evaluate_solution fills (the Laplacian costs extra
+/// for smooth activations and only the solution files show it).
+enum class SolutionDerivatives { gradient, gradient_and_laplacian };
+
+/// The network's u = G + d·N (or N), ∇u and, if asked for, Δu at the sampled
+/// points, with the sampled data (Δu left zero unless asked for; a
+/// piecewise-linear N contributes ΔN = 0 a.e. to it).
+SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const LossSettings& loss,
+                                 const SampledProblem& sampled,
+                                 SolutionDerivatives derivatives = SolutionDerivatives::gradient_and_laplacian);
+
+/// Both steps at once: network, data and (if given) the reference at
+/// `points` (row-major).
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
                                  const LossSettings& loss, const std::vector<double>& points,
                                  const ReferenceSolution* reference = nullptr);
