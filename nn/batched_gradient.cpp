@@ -16,23 +16,34 @@ namespace pinn {
 namespace {
 
 // σ'(z) follows the subgradient convention of activation.hpp (the left branch
-// at z = 0). The elementwise passes below work on one point's column of w neurons with
-// restrict pointers and selects, so that the compiler vectorises them.
+// at z = 0). The elementwise passes below work on one point's column of w
+// neurons with restrict pointers, and every load happens on both sides of a
+// select (a load under a condition keeps GCC from if-converting, hence from
+// vectorising, the loop); σ(z) = slope · z, with slope 1 or α: the same
+// bits as z or α·z.
+
+/// a = σ(z) for one column.
+inline void activate(int w, const double* __restrict alpha, const double* __restrict z, double* __restrict a) {
+  for (int j = 0; j < w; ++j) {
+    const double zj = z[j], aj = alpha[j];
+    a[j] = (zj > 0.0 ? 1.0 : aj) * zj;
+  }
+}
 
 /// z ← z + b, a = σ(z) for one column.
 inline void add_bias_and_activate(int w, const double* __restrict b, const double* __restrict alpha,
                                   double* __restrict z, double* __restrict a) {
-  for (int j = 0; j < w; ++j) {
-    const double zj = z[j] + b[j];
-    z[j] = zj;
-    a[j] = zj > 0.0 ? zj : alpha[j] * zj;
-  }
+  for (int j = 0; j < w; ++j) z[j] += b[j];
+  activate(w, alpha, z, a);
 }
 
 /// out = σ'(z) ⊙ in for one column (in and out may be the same column).
 inline void scale_by_slopes(int w, const double* __restrict z, const double* __restrict alpha, const double* in,
                             double* out) {
-  for (int j = 0; j < w; ++j) out[j] = (z[j] > 0.0 ? 1.0 : alpha[j]) * in[j];
+  for (int j = 0; j < w; ++j) {
+    const double zj = z[j], aj = alpha[j], xj = in[j];
+    out[j] = (zj > 0.0 ? 1.0 : aj) * xj;
+  }
 }
 
 int n_hidden(const MlpLayout& layout) { return layout.n_layers - 1; }
@@ -121,12 +132,16 @@ void batched_forward(const MlpLayout& layout, const double* params, const Matrix
     const int w_in = layout.width[h], w = layout.width[h + 1];
     double* z = ws.z[h].data() + static_cast<std::size_t>(begin) * w;
     double* a = ws.a[h].data() + static_cast<std::size_t>(begin) * w;
-    // W_h is row-major (w × w_in), i.e. column-major (w_in × w): z = (W_h)ᵀ-as-stored · a.
-    blas::gemm(true, false, w, n, w_in, 1.0, params + layout.w_offset[h], w_in,
-               ws.a[h - 1].data() + static_cast<std::size_t>(begin) * w_in, w_in, 0.0, z, w);
+    // z starts as the bias and the product is added to it (β = 1): a β = 0
+    // product would clear z in a pass of its own first.
     const double* b = params + layout.b_offset[h];
+    for (int q = 0; q < n * w; q += w)
+      for (int j = 0; j < w; ++j) z[q + j] = b[j];
+    // W_h is row-major (w × w_in), i.e. column-major (w_in × w): z += (W_h)ᵀ-as-stored · a.
+    blas::gemm(true, false, w, n, w_in, 1.0, params + layout.w_offset[h], w_in,
+               ws.a[h - 1].data() + static_cast<std::size_t>(begin) * w_in, w_in, 1.0, z, w);
     const double* alpha = ws.slopes[h].data();
-    for (int q = 0; q < n * w; q += w) add_bias_and_activate(w, b, alpha, z + q, a + q);
+    for (int q = 0; q < n * w; q += w) activate(w, alpha, z + q, a + q);
   }
   // u = w_Lᵀ a + b_L.
   const int last = hidden - 1, w_last = layout.width[hidden];
