@@ -9,7 +9,6 @@
 #include "nn/error.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 namespace pinn {
 
@@ -60,13 +59,6 @@ namespace detail {
 
 void fit_buffer(std::vector<double>& buffer, std::size_t size) {
   if (buffer.size() != size) buffer.resize(size);
-}
-
-void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {
-  static std::mutex mutex;
-  static EvaluationWorkspaces workspaces;
-  const std::lock_guard<std::mutex> lock(mutex);
-  f(workspaces);
 }
 
 }  // namespace detail
@@ -246,30 +238,32 @@ void batched_parameter_gradient(const MlpLayout& layout, const double* params, c
   gradient[layout.b_offset[hidden]] = s_sum;
 }
 
-void batched_forward_blocks(const Mlp& net, const Matrix& points, EvaluationWorkspaces& workspaces,
+int evaluation_threads() { return std::max(1, HostExecSpace().concurrency()); }
+
+void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f) {
+  const int block_points = batched_block_points(n), n_blocks = (n + block_points - 1) / block_points;
+  const int n_threads = evaluation_threads();
+  const blas::SingleThreadedScope one_thread_per_block;
+  Kokkos::parallel_for("pinn::nn::for_each_block_per_thread", Kokkos::RangePolicy<HostExecSpace>(0, n_threads),
+                       [=](const int t) {
+                         for (int block = t; block < n_blocks; block += n_threads) {
+                           const int begin = block * block_points;
+                           f(t, begin, std::min(begin + block_points, n));
+                         }
+                       });
+}
+
+void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<BatchedWorkspace>& workspaces,
                             const std::function<void(int, const BatchedWorkspace&, int, int)>& visit) {
   const MlpLayout& layout = net.layout();
   const double* params = net.params().data();
-  const int n = static_cast<int>(points.extent(0)), d = layout.n_inputs();
-  const int block_points = batched_block_points(n), n_blocks = (n + block_points - 1) / block_points;
-  const int n_threads = std::max(1, std::min(HostExecSpace().concurrency(), n_blocks));
-  if (static_cast<int>(workspaces.size()) < n_threads) workspaces.resize(n_threads);
-  for (int t = 0; t < n_threads; ++t) workspaces[t].prepare(layout, params, block_points);
-  EvaluationWorkspaces* w = &workspaces;
-  const blas::SingleThreadedScope one_thread_per_block;
-  // Thread t takes blocks t, t + T, …: each block is independent, so the
-  // assignment does not change any result.
-  Kokkos::parallel_for("pinn::nn::batched_forward_blocks", Kokkos::RangePolicy<HostExecSpace>(0, n_threads),
-                       [=](const int t) {
-                         BatchedWorkspace& ws = (*w)[t];
-                         for (int block = t; block < n_blocks; block += n_threads) {
-                           const int begin = block * block_points, end = std::min(begin + block_points, n);
-                           // The block's points as a matrix of their own (rows are contiguous).
-                           const Matrix block_x(const_cast<double*>(&points(begin, 0)), end - begin, d);
-                           batched_forward(layout, params, block_x, ws, 0, end - begin);
-                           visit(t, ws, begin, end);
-                         }
-                       });
+  workspaces.resize(evaluation_threads());
+  for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
+    BatchedWorkspace& ws = workspaces[t];
+    ws.prepare(layout, params, end - begin);
+    batched_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
+    visit(t, ws, begin, end);
+  });
 }
 
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
@@ -288,13 +282,13 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 
 }  // namespace detail
 
-void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, detail::EvaluationWorkspaces& ws,
-                           const PointJetView& jets) {
+void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
+                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets) {
   PINN_REQUIRE(batched_path_supports(net.layout(), order),
                "batched_evaluate_jets: the network or jet order is not supported");
   const int d = net.layout().n_inputs();
   const bool gradient = order != JetOrder::value;
-  detail::batched_forward_blocks(net, points, ws, [&](int, const BatchedWorkspace& block, int begin, int end) {
+  detail::batched_forward_blocks(net, points, workspaces, [&](int, const BatchedWorkspace& block, int begin, int end) {
     for (int i = begin; i < end; ++i) {
       PointJet jet;
       jet.zero();

@@ -91,21 +91,29 @@ namespace detail {
 void batched_forward(const MlpLayout& layout, const double* params, const Matrix& points, BatchedWorkspace& ws,
                      int begin, int end);
 
-/// One workspace per host thread, each sized to one block of points, for
-/// evaluations outside the training loop (evaluate_jets, the activation
-/// signs): their memory does not grow with the number of points.
-using EvaluationWorkspaces = std::vector<BatchedWorkspace>;
+/// Evaluations outside the training loop (evaluate_jets, the activation
+/// signs) run at every history row: they cut the points into blocks
+/// (batched_block_points) and give each host thread one workspace of one
+/// block, kept between calls, so that their memory does not grow with the
+/// number of points and no call allocates afresh (that cost more than the
+/// products: page faults).
+///
+/// Runs f(thread, begin, end) for every block of n points, thread t taking
+/// blocks t, t + T, … (T = evaluation_threads(); blocks are independent, so
+/// the assignment changes no result), with single-threaded BLAS.
+void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f);
+int evaluation_threads();
 
-/// Calls f with the evaluation workspaces kept for the whole program, under a
-/// lock: such evaluations run at every history row, and allocating their
-/// matrices afresh each time cost more than the products (page faults).
-void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f);
+/// Rows [begin, end) of `points` as a matrix of their own (they are contiguous).
+inline Matrix block_rows(const Matrix& points, int begin, int end) {
+  return Matrix(const_cast<double*>(&points(begin, 0)), end - begin, points.extent(1));
+}
 
-/// The forward pass (batched_forward) over every block of `points`, each host
-/// thread on its own workspace; after each block calls
+/// The forward pass (batched_forward) over every block of `points`, thread t
+/// on workspaces[t] (resized to evaluation_threads()); after each block calls
 /// visit(thread, ws, begin, end), with z, a, u and grad_u of points
 /// [begin, end) in ws's columns 0 … end − begin − 1.
-void batched_forward_blocks(const Mlp& net, const Matrix& points, EvaluationWorkspaces& workspaces,
+void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<BatchedWorkspace>& workspaces,
                             const std::function<void(int, const BatchedWorkspace&, int, int)>& visit);
 
 /// From the seeds s, c of points [begin, end): their forward tangent and their
@@ -124,8 +132,8 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 /// Laplacian; ∇u zero for JetOrder::value); batched_path_supports(layout,
 /// order) must hold. evaluate_jets takes this path where it applies; the
 /// values are within rounding (1e-12) of the per-point kernels'.
-void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, detail::EvaluationWorkspaces& ws,
-                           const PointJetView& jets);
+void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
+                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets);
 
 /// Σ_i loss_i and its parameter gradient (overwritten) by the batched path;
 /// the same contract as loss_and_gradient (mlp_evaluation.hpp), which calls it

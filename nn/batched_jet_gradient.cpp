@@ -7,8 +7,10 @@
 
 #include "nn/blas.hpp"
 #include "nn/detail/jet_kernel.hpp"
+#include "nn/error.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 namespace pinn {
 
@@ -228,6 +230,44 @@ void batched_jet_backward(const MlpLayout& layout, const double* params, const M
     blas::gemm(false, false, w_in, N, w, 1.0, params + layout.w_offset[h], w_in, adj, w, 0.0, adj_in, w_in);
     std::swap(adj, adj_in);
   }
+}
+
+}  // namespace detail
+
+void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
+                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets) {
+  const MlpLayout& layout = net.layout();
+  PINN_REQUIRE(batched_jet_path_supports(layout), "batched_jet_evaluate_jets: the network has no hidden layer");
+  const double* params = net.params().data();
+  const int n_out = layout.n_outputs();
+  workspaces.resize(detail::evaluation_threads());
+  detail::for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
+    BatchedJetWorkspace& ws = workspaces[t];
+    const int nb = end - begin;
+    ws.prepare(layout, params, nb, order, n_laplacian_dims);
+    detail::batched_jet_forward(layout, params, detail::block_rows(points, begin, end), ws, 0, nb);
+    // Component c of point q sits in column c·nb + q of the block's output.
+    const auto out = [&](int c, int q, int o) { return ws.output[static_cast<std::size_t>(c * nb + q) * n_out + o]; };
+    for (int q = 0; q < nb; ++q) {
+      PointJet jet;
+      jet.zero();
+      for (int o = 0; o < n_out; ++o) {
+        jet.value[o] = out(0, q, o);
+        for (int k = 0; k < ws.n_tangents; ++k) jet.grad[o][k] = out(1 + k, q, o);
+        if (ws.track_laplacian) jet.lap[o] = out(ws.n_components - 1, q, o);
+      }
+      jets(begin + q) = jet;
+    }
+  });
+}
+
+namespace detail {
+
+void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {
+  static std::mutex mutex;
+  static EvaluationWorkspaces workspaces;
+  const std::lock_guard<std::mutex> lock(mutex);
+  f(workspaces);
 }
 
 }  // namespace detail

@@ -65,6 +65,25 @@ void batched_jet_backward(const MlpLayout& layout, const double* params, const M
 
 }  // namespace detail
 
+/// The jets of every point (value, ∇u and the Laplacian as `order` asks) by
+/// the batched jet forward pass, one block workspace per host thread
+/// (detail::for_each_block_per_thread); evaluate_jets takes this path where
+/// loss_and_gradient would take the jet path. Within rounding of the
+/// per-point kernels.
+void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
+                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets);
+
+namespace detail {
+/// The block workspaces of both batched paths for evaluations outside the
+/// training loop (see for_each_block_per_thread).
+struct EvaluationWorkspaces {
+  std::vector<BatchedWorkspace> piecewise_linear;
+  std::vector<BatchedJetWorkspace> jets;
+};
+/// Calls f with the evaluation workspaces kept for the whole program, under a lock.
+void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f);
+}  // namespace detail
+
 /// Σ_i loss_i and its parameter gradient (overwritten) by the batched jet
 /// path; the contract of loss_and_gradient (mlp_evaluation.hpp).
 template <class PointLoss>

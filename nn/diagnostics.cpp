@@ -80,31 +80,47 @@ ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net,
     signs.negative.emplace_back(layout.width[l + 1], 0);
     signs.positive.emplace_back(layout.width[l + 1], 0);
   }
-  if (batched_path_supports(layout, JetOrder::value)) {
-    // Matrix products for the pre-activations, then the counts on the host.
+  const detail::BatchedPath batched = detail::select_batched_path(layout, JetOrder::value, KernelPath::automatic);
+  if (batched != detail::BatchedPath::none && n_points > 0) {
+    // Matrix products for the pre-activations, then the counts on the host,
+    // per thread (integers: the order of the sums does not matter).
     space.fence();
-    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& workspaces) {
-      // Counts per thread, added afterwards (integers: the order does not matter).
-      std::vector<ActivationSigns> per_thread(std::max(1, HostExecSpace().concurrency()), signs);
-      detail::batched_forward_blocks(net, points, workspaces,
-                                     [&](int t, const BatchedWorkspace& ws, int begin, int end) {
-                                       for (int l = 0; l < n_hidden_layers; ++l) {
-                                         const int w = layout.width[l + 1];
-                                         for (int p = 0; p < end - begin; ++p)
-                                           for (int j = 0; j < w; ++j) {
-                                             const double z = ws.z[l][static_cast<std::size_t>(p) * w + j];
-                                             per_thread[t].negative[l][j] += z < 0.0;
-                                             per_thread[t].positive[l][j] += z > 0.0;
-                                           }
-                                       }
-                                     });
-      for (const ActivationSigns& part : per_thread)
-        for (int l = 0; l < n_hidden_layers; ++l)
-          for (int j = 0; j < layout.width[l + 1]; ++j) {
-            signs.negative[l][j] += part.negative[l][j];
-            signs.positive[l][j] += part.positive[l][j];
+    std::vector<ActivationSigns> per_thread(detail::evaluation_threads(), signs);
+    // Both paths keep a block's z values (layer l) point after point, w apart.
+    const auto count = [&](int t, const std::vector<std::vector<double>>& z, int nb) {
+      for (int l = 0; l < n_hidden_layers; ++l) {
+        const int w = layout.width[l + 1];
+        for (int p = 0; p < nb; ++p)
+          for (int j = 0; j < w; ++j) {
+            const double value = z[l][static_cast<std::size_t>(p) * w + j];
+            per_thread[t].negative[l][j] += value < 0.0;
+            per_thread[t].positive[l][j] += value > 0.0;
           }
+      }
+    };
+    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& workspaces) {
+      if (batched == detail::BatchedPath::piecewise_linear) {
+        detail::batched_forward_blocks(net, points, workspaces.piecewise_linear,
+                                       [&](int t, const BatchedWorkspace& ws, int begin, int end) {
+                                         count(t, ws.z, end - begin);
+                                       });
+        return;
+      }
+      const double* params = net.params().data();
+      workspaces.jets.resize(detail::evaluation_threads());
+      detail::for_each_block_per_thread(n_points, [&](int t, int begin, int end) {
+        BatchedJetWorkspace& ws = workspaces.jets[t];
+        ws.prepare(layout, params, end - begin, JetOrder::value, -1);
+        detail::batched_jet_forward(layout, params, detail::block_rows(points, begin, end), ws, 0, end - begin);
+        count(t, ws.z, end - begin);
+      });
     });
+    for (const ActivationSigns& part : per_thread)
+      for (int l = 0; l < n_hidden_layers; ++l)
+        for (int j = 0; j < layout.width[l + 1]; ++j) {
+          signs.negative[l][j] += part.negative[l][j];
+          signs.positive[l][j] += part.positive[l][j];
+        }
     return signs;
   }
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;

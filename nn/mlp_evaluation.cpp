@@ -41,12 +41,18 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   const int n_points = static_cast<int>(points.extent(0));
   PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
-  if (path == KernelPath::automatic && batched_path_supports(net.layout(), order)) {
-    // Matrix products: several times faster than the per-point kernels for
-    // wide layers (the history rows and metrics evaluate the network often).
+  // Matrix products: several times faster than the per-point kernels for
+  // wide layers (the history rows and metrics evaluate the network often).
+  const detail::BatchedPath batched =
+      path == KernelPath::automatic ? detail::select_batched_path(net.layout(), order, path) : detail::BatchedPath::none;
+  if (batched != detail::BatchedPath::none && n_points > 0) {
     space.fence();
-    detail::with_evaluation_workspaces(
-        [&](detail::EvaluationWorkspaces& ws) { batched_evaluate_jets(net, points, order, ws, jets); });
+    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& ws) {
+      if (batched == detail::BatchedPath::piecewise_linear)
+        batched_evaluate_jets(net, points, order, ws.piecewise_linear, jets);
+      else
+        batched_jet_evaluate_jets(net, points, order, n_laplacian_dims, ws.jets, jets);
+    });
     return jets;
   }
   const int width = detail::select_fused_width(net.layout(), path);

@@ -42,9 +42,10 @@ inline Matrix points_from(const std::vector<std::vector<double>>& rows) {
   return points;
 }
 
-inline std::vector<PointJet> jets_of_path(const Mlp& net, const Matrix& points, JetOrder order, KernelPath path) {
-  auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                  evaluate_jets(ExecSpace(), net, points, order, -1, path));
+inline std::vector<PointJet> jets_of_path(const Mlp& net, const Matrix& points, JetOrder order, KernelPath path,
+                                          int n_laplacian_dims = -1) {
+  auto jets = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(), evaluate_jets(ExecSpace(), net, points, order, n_laplacian_dims, path));
   return std::vector<PointJet>(jets.data(), jets.data() + jets.extent(0));
 }
 

@@ -192,6 +192,37 @@ TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
                           pinn::KernelPath::batched_jets);
 }
 
+// The same forward pass evaluates jets (evaluate_jets takes it for wide layers).
+TEST_P(BatchedJetGradient, JetsEqualTheGeneralKernel) {
+  const JetCase& c = GetParam();
+  pinn::MlpConfig config;
+  config.n_inputs = c.inputs;
+  config.n_outputs = c.outputs;
+  config.hidden = c.hidden;
+  config.activation = c.activation;
+  config.alpha = 0.2;
+  config.alpha_mode = c.alpha_mode;
+  pinn::Mlp net(config);
+  net.initialize(21);
+  if (c.smoothing > 0.0) net.set_smoothing(c.smoothing);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 8);
+  const auto general = pinn::test::jets_of_path(net, points, c.order, pinn::KernelPath::general, c.laplacian_dims);
+  pinn::PointJetView view("jets", c.points);
+  std::vector<pinn::BatchedJetWorkspace> workspaces;
+  for (int call = 0; call < 2; ++call) {  // the second call on the kept workspaces
+    pinn::batched_jet_evaluate_jets(net, points, c.order, c.laplacian_dims, workspaces, view);
+    const auto batched = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
+    const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * (1.0 + std::abs(b)); };
+    for (int i = 0; i < c.points; ++i)
+      for (int o = 0; o < c.outputs; ++o) {
+        EXPECT_TRUE(near(batched(i).value[o], general[i].value[o])) << "point " << i << " output " << o;
+        EXPECT_TRUE(near(batched(i).lap[o], general[i].lap[o])) << "point " << i << " output " << o;
+        for (int k = 0; k < pinn::kMaxInputs; ++k)
+          EXPECT_TRUE(near(batched(i).grad[o][k], general[i].grad[o][k])) << "point " << i << " input " << k;
+      }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Networks, BatchedJetGradient,
     ::testing::Values(

@@ -112,8 +112,9 @@ TEST(Diagnostics, ActivationSignsAgreeWithTheFullDiagnostics) {
   };
   for (const Case& c : {Case{1, {7}, Activation::relu, AlphaMode::layer},
                         Case{2, {8, 6}, Activation::prelu, AlphaMode::channel},
-                        Case{2, {16, 16, 16}, Activation::leaky_relu, AlphaMode::layer},
-                        Case{3, {5, 9}, Activation::tanh, AlphaMode::layer}}) {
+                        Case{2, {16, 16, 16}, Activation::leaky_relu, AlphaMode::layer},  // batched path
+                        Case{3, {5, 9}, Activation::tanh, AlphaMode::layer},            // per-point kernel
+                        Case{2, {16, 24}, Activation::tanh, AlphaMode::layer}}) {       // batched jet path
     pinn::Mlp net = make_net(c.n_inputs, c.hidden, c.activation, 0.2, c.mode);
     net.initialize(11);
     const auto points = pinn::test::random_points(77, c.n_inputs, 3);  // not a multiple of the chunk size
