@@ -173,10 +173,7 @@ struct JetCase {
   int points = 301;
 };
 
-class BatchedJetGradient : public ::testing::TestWithParam<JetCase> {};
-
-TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
-  const JetCase& c = GetParam();
+pinn::Mlp make_jet_network(const JetCase& c) {
   pinn::MlpConfig config;
   config.n_inputs = c.inputs;
   config.n_outputs = c.outputs;
@@ -187,6 +184,14 @@ TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
   pinn::Mlp net(config);
   net.initialize(21);
   if (c.smoothing > 0.0) net.set_smoothing(c.smoothing);
+  return net;
+}
+
+class BatchedJetGradient : public ::testing::TestWithParam<JetCase> {};
+
+TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
+  const JetCase& c = GetParam();
+  const pinn::Mlp net = make_jet_network(c);
   const pinn::Matrix points = random_points(c.points, c.inputs, 8);
   expect_equal_to_general(net, points, MixedJetLoss{c.outputs, c.inputs}, c.order, c.laplacian_dims,
                           pinn::KernelPath::batched_jets);
@@ -195,16 +200,7 @@ TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
 // The same forward pass evaluates jets (evaluate_jets takes it for wide layers).
 TEST_P(BatchedJetGradient, JetsEqualTheGeneralKernel) {
   const JetCase& c = GetParam();
-  pinn::MlpConfig config;
-  config.n_inputs = c.inputs;
-  config.n_outputs = c.outputs;
-  config.hidden = c.hidden;
-  config.activation = c.activation;
-  config.alpha = 0.2;
-  config.alpha_mode = c.alpha_mode;
-  pinn::Mlp net(config);
-  net.initialize(21);
-  if (c.smoothing > 0.0) net.set_smoothing(c.smoothing);
+  const pinn::Mlp net = make_jet_network(c);
   const pinn::Matrix points = random_points(c.points, c.inputs, 8);
   const auto general = pinn::test::jets_of_path(net, points, c.order, pinn::KernelPath::general, c.laplacian_dims);
   pinn::PointJetView view("jets", c.points);
