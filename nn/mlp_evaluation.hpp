@@ -38,8 +38,8 @@ inline constexpr int kPointsPerChunk = 32;
 enum class KernelPath {
   /// the fused kernel where the shape has one (see fused_width), else the
   /// general one; loss_and_gradient and evaluate_jets take a batched path
-  /// where one applies (see select_batched_path; evaluate_jets: the
-  /// piecewise-linear one only)
+  /// where one applies (see select_batched_path; evaluate_jets then runs its
+  /// forward pass only)
   automatic,
   general,    ///< always the general kernel (any widths)
   fused,      ///< the fused kernel; pinn::ApiError naming the supported widths if the shape has none
