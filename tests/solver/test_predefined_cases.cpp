@@ -60,6 +60,7 @@ INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                                            PredefinedCase{"radial2d", "exact", 256},
                                            PredefinedCase{"radial2d_leaky", "exact", 256},
                                            PredefinedCase{"step41", "fd", 256},
+                                           PredefinedCase{"step41_leaky", "fd", 256},
                                            PredefinedCase{"box3d", "fd", 512}),
                          case_name);
 
@@ -67,7 +68,7 @@ TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(PINN_SOURCE_DIR) + "/cases"))
     count += entry.path().extension() == ".toml";
-  EXPECT_EQ(count, 8) << "add the new case to the list above";
+  EXPECT_EQ(count, 9) << "add the new case to the list above";
 }
 
 }  // namespace
