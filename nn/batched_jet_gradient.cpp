@@ -236,32 +236,40 @@ void batched_jet_backward(const MlpLayout& layout, const double* params, const M
 
 void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
                                std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets) {
-  const MlpLayout& layout = net.layout();
-  PINN_REQUIRE(batched_jet_path_supports(layout), "batched_jet_evaluate_jets: the network has no hidden layer");
-  const double* params = net.params().data();
-  const int n_out = layout.n_outputs();
-  workspaces.resize(detail::evaluation_threads());
-  detail::for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
-    BatchedJetWorkspace& ws = workspaces[t];
-    const int nb = end - begin;
-    ws.prepare(layout, params, nb, order, n_laplacian_dims);
-    detail::batched_jet_forward(layout, params, detail::block_rows(points, begin, end), ws, 0, nb);
-    // Component c of point q sits in column c·nb + q of the block's output.
-    const auto out = [&](int c, int q, int o) { return ws.output[static_cast<std::size_t>(c * nb + q) * n_out + o]; };
-    for (int q = 0; q < nb; ++q) {
-      PointJet jet;
-      jet.zero();
-      for (int o = 0; o < n_out; ++o) {
-        jet.value[o] = out(0, q, o);
-        for (int k = 0; k < ws.n_tangents; ++k) jet.grad[o][k] = out(1 + k, q, o);
-        if (ws.track_laplacian) jet.lap[o] = out(ws.n_components - 1, q, o);
-      }
-      jets(begin + q) = jet;
-    }
-  });
+  const int n_out = net.layout().n_outputs();
+  detail::batched_jet_forward_blocks(
+      net, points, order, n_laplacian_dims, workspaces, [&](int, const BatchedJetWorkspace& ws, int begin, int end) {
+        const int nb = end - begin;
+        const auto out = [&](int c, int q, int o) { return ws.output[static_cast<std::size_t>(c * nb + q) * n_out + o]; };
+        for (int q = 0; q < nb; ++q) {
+          PointJet jet;
+          jet.zero();
+          for (int o = 0; o < n_out; ++o) {
+            jet.value[o] = out(0, q, o);
+            for (int k = 0; k < ws.n_tangents; ++k) jet.grad[o][k] = out(1 + k, q, o);
+            if (ws.track_laplacian) jet.lap[o] = out(ws.n_components - 1, q, o);
+          }
+          jets(begin + q) = jet;
+        }
+      });
 }
 
 namespace detail {
+
+void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
+                                std::vector<BatchedJetWorkspace>& workspaces,
+                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit) {
+  const MlpLayout& layout = net.layout();
+  PINN_REQUIRE(batched_jet_path_supports(layout), "batched jet path: the network has no hidden layer");
+  const double* params = net.params().data();
+  workspaces.resize(evaluation_threads());
+  for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
+    BatchedJetWorkspace& ws = workspaces[t];
+    ws.prepare(layout, params, end - begin, order, n_laplacian_dims);
+    batched_jet_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
+    visit(t, ws, begin, end);
+  });
+}
 
 void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {
   static std::mutex mutex;

@@ -74,6 +74,14 @@ void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder or
                                std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets);
 
 namespace detail {
+/// The jet forward pass (batched_jet_forward) over every block of `points`,
+/// thread t on workspaces[t] (resized to evaluation_threads()); after each
+/// block calls visit(thread, ws, begin, end), with the block's z-, a- and
+/// output jets in ws's columns (component c of point q at column c·nb + q).
+void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
+                                std::vector<BatchedJetWorkspace>& workspaces,
+                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit);
+
 /// The block workspaces of both batched paths for evaluations outside the
 /// training loop (see for_each_block_per_thread).
 struct EvaluationWorkspaces {

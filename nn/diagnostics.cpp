@@ -106,14 +106,10 @@ ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net,
                                        });
         return;
       }
-      const double* params = net.params().data();
-      workspaces.jets.resize(detail::evaluation_threads());
-      detail::for_each_block_per_thread(n_points, [&](int t, int begin, int end) {
-        BatchedJetWorkspace& ws = workspaces.jets[t];
-        ws.prepare(layout, params, end - begin, JetOrder::value, -1);
-        detail::batched_jet_forward(layout, params, detail::block_rows(points, begin, end), ws, 0, end - begin);
-        count(t, ws.z, end - begin);
-      });
+      detail::batched_jet_forward_blocks(net, points, JetOrder::value, -1, workspaces.jets,
+                                         [&](int t, const BatchedJetWorkspace& ws, int begin, int end) {
+                                           count(t, ws.z, end - begin);
+                                         });
     });
     for (const ActivationSigns& part : per_thread)
       for (int l = 0; l < n_hidden_layers; ++l)
