@@ -10,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 #include <unistd.h>
 
 namespace pinn {
@@ -153,7 +154,22 @@ void save_checkpoint(const std::string& path, const Mlp& net, const Adam* adam, 
   }
 }
 
-CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) {
+namespace {
+
+/// Everything a checkpoint file holds, validated (header, version, byte
+/// order, checksum, lengths) but not yet compared with any network.
+struct StoredCheckpoint {
+  std::vector<int> widths;
+  std::string activation, alpha_mode, alpha_constraint;
+  double fixed_alpha = 0.0;
+  std::vector<double> params;
+  bool has_optimizer = false;
+  std::int64_t iteration = 0;
+  std::vector<double> m, v;
+  CheckpointArrays arrays;
+};
+
+StoredCheckpoint read_checkpoint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   PINN_USER_REQUIRE(in, "checkpoint " << path << " cannot be opened");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -178,30 +194,46 @@ CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) 
   r.get<std::uint64_t>("header");  // magic
   r.get<std::uint32_t>("version");
   r.get<std::uint32_t>("byte-order mark");
+  StoredCheckpoint c;
   const int n_layers = r.get<std::int32_t>("layer count");
   PINN_USER_REQUIRE(n_layers >= 1 && n_layers <= 1000, "checkpoint " << path << " has an impossible layer count " << n_layers);
-  std::vector<int> widths(n_layers + 1);
-  for (int& width : widths) width = r.get<std::int32_t>("layer widths");
-  const std::string activation = r.get_string("activation");
-  const std::string alpha_mode = r.get_string("alpha mode");
-  const std::string alpha_constraint = r.get_string("alpha constraint");
-  const double fixed_alpha = r.get<double>("LeakyReLU slope");
-  std::vector<double> params = r.get_doubles("parameters");
-  const bool has_optimizer = r.get<std::uint8_t>("optimiser flag") != 0;
-  std::int64_t iteration = 0;
-  std::vector<double> m, v;
-  if (has_optimizer) {
-    iteration = r.get<std::int64_t>("optimiser iteration");
-    m = r.get_doubles("first moment");
-    v = r.get_doubles("second moment");
+  c.widths.resize(n_layers + 1);
+  for (int& width : c.widths) width = r.get<std::int32_t>("layer widths");
+  c.activation = r.get_string("activation");
+  c.alpha_mode = r.get_string("alpha mode");
+  c.alpha_constraint = r.get_string("alpha constraint");
+  c.fixed_alpha = r.get<double>("LeakyReLU slope");
+  c.params = r.get_doubles("parameters");
+  c.has_optimizer = r.get<std::uint8_t>("optimiser flag") != 0;
+  if (c.has_optimizer) {
+    c.iteration = r.get<std::int64_t>("optimiser iteration");
+    c.m = r.get_doubles("first moment");
+    c.v = r.get_doubles("second moment");
   }
-  CheckpointArrays arrays;
   const auto n_arrays = r.get<std::uint32_t>("array count");
   for (std::uint32_t a = 0; a < n_arrays; ++a) {
     std::string name = r.get_string("array name");
-    arrays[name] = r.get_doubles("array values");
+    c.arrays[name] = r.get_doubles("array values");
   }
   PINN_USER_REQUIRE(r.at_end(), "checkpoint " << path << " has unexpected bytes after its last section");
+  return c;
+}
+
+}  // namespace
+
+std::vector<int> checkpoint_layer_widths(const std::string& path) { return read_checkpoint(path).widths; }
+
+CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) {
+  StoredCheckpoint stored = read_checkpoint(path);
+  const std::vector<int>& widths = stored.widths;
+  const std::string& activation = stored.activation;
+  const std::string& alpha_mode = stored.alpha_mode;
+  const std::string& alpha_constraint = stored.alpha_constraint;
+  const double fixed_alpha = stored.fixed_alpha;
+  const std::vector<double>& params = stored.params;
+  const bool has_optimizer = stored.has_optimizer;
+  const std::vector<double>& m = stored.m;
+  const std::vector<double>& v = stored.v;
 
   // Shape check: list every difference, not just the first.
   const MlpLayout& layout = net.layout();
@@ -234,9 +266,9 @@ CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) 
   if (adam) {
     from_host_vector(m, adam->first_moment());
     from_host_vector(v, adam->second_moment());
-    adam->set_iteration(static_cast<int>(iteration));
+    adam->set_iteration(static_cast<int>(stored.iteration));
   }
-  return arrays;
+  return std::move(stored.arrays);
 }
 
 }  // namespace pinn

@@ -47,4 +47,10 @@ void save_checkpoint(const std::string& path, const Mlp& net, const Adam* adam =
 /// Nothing is modified unless the whole file is valid.
 CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam = nullptr);
 
+/// The layer widths (inputs, hidden layers, outputs) of the network a valid
+/// checkpoint was written for, so that a caller whose network grows during
+/// training (neuron insertion) can build one of the stored shape before
+/// loading. Throws pinn::UserError as load_checkpoint does for invalid files.
+std::vector<int> checkpoint_layer_widths(const std::string& path);
+
 }  // namespace pinn

@@ -3,6 +3,7 @@
 #include "nn/neuron_revival.hpp"
 
 #include "nn/activation.hpp"
+#include "nn/detail/host_forward.hpp"
 #include "nn/error.hpp"
 #include "nn/piecewise_linear_1d.hpp"
 
@@ -18,21 +19,7 @@ using HostPoints = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace
 /// Pre-activations z[l][j] of every hidden layer at one point, on the host.
 std::vector<std::vector<double>> hidden_preactivations(const MlpLayout& layout, const HostVector& params,
                                                        const double* x) {
-  std::vector<std::vector<double>> z(layout.n_layers - 1);
-  std::vector<double> a(x, x + layout.n_inputs());
-  for (int l = 0; l + 1 < layout.n_layers; ++l) {
-    const int n_in = layout.width[l], n_out = layout.width[l + 1];
-    z[l].assign(n_out, 0.0);
-    std::vector<double> next(n_out);
-    for (int j = 0; j < n_out; ++j) {
-      double v = params(layout.b_offset[l] + j);
-      for (int i = 0; i < n_in; ++i) v += params(layout.w_offset[l] + j * n_in + i) * a[i];
-      z[l][j] = v;
-      next[j] = activation_values(layout.activation, v, detail::host_alpha(layout, params, l, j)).f;
-    }
-    a = std::move(next);
-  }
-  return z;
+  return detail::host_hidden_forward(layout, params, x).z;
 }
 
 struct SignCount {

@@ -11,6 +11,7 @@
 #include "nn/learning_rate.hpp"
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
+#include "nn/neuron_insertion.hpp"
 #include "nn/neuron_revival.hpp"
 #include "nn/parameter_jacobian.hpp"
 #include "nn/piecewise_linear_1d.hpp"

@@ -51,6 +51,12 @@ struct StageConfig {
   /// neurons (z ≤ 0 at every training point) get their kink moved onto the
   /// points with the largest complementarity gap (nn/neuron_revival.hpp).
   bool revive_neurons = false;
+  /// Adaptive neuron insertion: at the start of the stage, hidden layer
+  /// `insert_layer` (0-based) grows by `insert_neurons` neurons, chosen
+  /// greedily among candidates whose kinks pass through the points with the
+  /// largest complementarity gap (nn/neuron_insertion.hpp); 0 = off.
+  int insert_neurons = 0;
+  int insert_layer = 0;
   /// Ceres stages: of the networks that end the stage's last N multiplier
   /// rounds, the stage keeps the one with the lowest validation loss (the
   /// energy and obstacle penalty of the exact network on a fixed grid twice

@@ -367,6 +367,30 @@ void check_obstacle_below_boundary(const CaseConfig& c, const std::string& lower
   }
 }
 
+/// stage.insert_neurons / insert_layer: a hidden layer that exists, and
+/// widths that stay within what a network allows after every insertion.
+void parse_stage_insertion(Section& s, const CaseConfig& c, StageConfig& stage) {
+  const toml::node* count_node = s.node("insert_neurons");
+  const toml::node* layer_node = s.node("insert_layer");
+  stage.insert_neurons = static_cast<int>(s.get_int("insert_neurons", 0, 0, 4096));
+  const int n_hidden = static_cast<int>(c.network.hidden.size());
+  stage.insert_layer = static_cast<int>(s.get_int("insert_layer", 0, 0, std::max(0, n_hidden - 1)));
+  if (layer_node)
+    PINN_USER_REQUIRE(stage.insert_neurons > 0, s.where(*layer_node)
+                                                    << ": " << s.key_name("insert_layer") << " is set but "
+                                                    << s.name() << ".insert_neurons is "
+                                                    << (count_node ? "0" : "not")
+                                                    << "; set how many neurons to insert (insert_neurons >= 1)");
+  if (stage.insert_neurons == 0) return;
+  int width = c.network.hidden.at(static_cast<std::size_t>(stage.insert_layer));
+  for (const StageConfig& earlier : c.stages)
+    if (earlier.insert_layer == stage.insert_layer) width += earlier.insert_neurons;
+  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096,
+                    s.where(*count_node) << ": " << s.key_name("insert_neurons") << ": found " << stage.insert_neurons
+                                         << "; hidden layer " << stage.insert_layer << " has " << width
+                                         << " neurons by then, and a layer allows at most 4096");
+}
+
 /// stage.smoothing / smoothing_end: only for piecewise-linear networks whose
 /// energy is integrated at the points, and decreasing (it is a homotopy
 /// towards the exact activation).
@@ -559,7 +583,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                             << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
                                             << "); allowed keys: type|iterations|multiplier_updates|"
                                                "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
-                                               "select_last_rounds"
+                                               "insert_neurons|insert_layer|select_last_rounds"
                                             << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
         }
         const toml::node* n = s.node("output_solve_every");
@@ -623,6 +647,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                          "found network.activation = \""
                                       << to_string(c.network.activation) << "\", which has none. Remove the key");
       }
+      parse_stage_insertion(s, c, stage);
       s.finish();
       c.stages.push_back(stage);
     }

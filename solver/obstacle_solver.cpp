@@ -4,6 +4,7 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
+#include "nn/neuron_insertion.hpp"
 #include "nn/neuron_revival.hpp"
 #include "nn/piecewise_linear_1d.hpp"
 #include "solver/atomic_file.hpp"
@@ -77,6 +78,7 @@ RunResult ObstacleSolver::run() {
   sample_points();
   compute_reference();
   total_iterations_ = 0;
+  insertions_done_ = 0;
   snapshots_.clear();
   int planned = 0;
   for (const StageConfig& stage : config_.stages) planned += stage.iterations;
@@ -94,6 +96,7 @@ RunResult ObstacleSolver::run() {
     const int first_iteration = resumed_here ? start.second : 0;
     // A Ceres stage resumes at the start of the multiplier round it was in.
     const int first_round = resumed_here ? ceres_round_ : 0;
+    if (stage.insert_neurons > 0 && insertions_done_ <= static_cast<int>(s)) insert_neurons(stage, static_cast<int>(s));
     if (stage.type == StageType::ceres_lbfgs) {
       refine_with_lbfgs(stage, static_cast<int>(s), first_iteration, first_round);
     } else if (stage.type == StageType::ceres_lm) {
@@ -353,6 +356,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["ceres_round"] = {static_cast<double>(ceres_round_)};
   arrays["lm_trust_region_radius"] = {lm_trust_region_radius_};
   arrays["grid_shifts"] = {static_cast<double>(grid_shifts_)};
+  arrays["neuron_insertions"] = {static_cast<double>(insertions_done_)};
   arrays["best_round"] = {static_cast<double>(best_round_), best_round_loss_};
   arrays["best_round_parameters"] = best_round_parameters_;
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
@@ -379,6 +383,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
 }
 
 std::pair<int, int> ObstacleSolver::restore_checkpoint() {
+  adopt_inserted_neurons(checkpoint_layer_widths(options_.resume_from));
   CheckpointArrays arrays = load_checkpoint(options_.resume_from, *net_, nullptr);
   auto require = [&](const char* name, std::size_t size) -> const std::vector<double>& {
     const auto it = arrays.find(name);
@@ -394,6 +399,8 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   ceres_round_ = static_cast<int>(require("ceres_round", 1)[0]);
   lm_trust_region_radius_ = require("lm_trust_region_radius", 1)[0];
   grid_shifts_ = static_cast<int>(require("grid_shifts", 1)[0]);
+  // Absent from checkpoints written before stage.insert_neurons existed.
+  if (arrays.count("neuron_insertions")) insertions_done_ = static_cast<int>(require("neuron_insertions", 1)[0]);
   // Absent from checkpoints written before stage.select_last_rounds existed.
   if (arrays.count("best_round")) {
     const auto& best = require("best_round", 2);
@@ -567,7 +574,7 @@ void ObstacleSolver::next_multiplier_round(const StageConfig& stage) {
   loss_params_.settings.penalty = std::min(stage.max_penalty, loss_params_.settings.penalty * stage.penalty_growth);
 }
 
-void ObstacleSolver::revive_neurons() {
+std::vector<int> ObstacleSolver::points_by_complementarity_gap() {
   const ContactSample c = contact_sample();
   const int n = static_cast<int>(c.u.size());
   // Complementarity gap |λ̃(u − ψ)|: large where the contact set is uncertain.
@@ -582,9 +589,58 @@ void ObstacleSolver::revive_neurons() {
     if (gap[a] != gap[b]) return gap[a] > gap[b];
     return scramble(a) != scramble(b) ? scramble(a) < scramble(b) : a < b;
   });
-  const RevivalReport report = revive_dead_neurons(*net_, training_.coordinates, order);
+  return order;
+}
+
+void ObstacleSolver::revive_neurons() {
+  const RevivalReport report = revive_dead_neurons(*net_, training_.coordinates, points_by_complementarity_gap());
   if (!options_.quiet && !report.revived.empty())
     *options_.log << "\nrevived dead neurons: " << report.revived.size() << "\n";
+}
+
+void ObstacleSolver::insert_neurons(const StageConfig& stage, int stage_index) {
+  const int layer = stage.insert_layer;
+  const int old_width = net_->layout().width[layer + 1];
+  // Candidates through the points the complementarity gap ranks first; the
+  // loss gradient on their (zero) outgoing weights then says which of them
+  // would lower the loss fastest — the greedy choice.
+  constexpr int kCandidatesPerNeuron = 4;
+  std::vector<int> targets = points_by_complementarity_gap();
+  targets.resize(std::min(targets.size(), static_cast<std::size_t>(kCandidatesPerNeuron * stage.insert_neurons)));
+  const std::uint64_t seed = config_.seed + 0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(stage_index + 1);
+  const std::vector<NewNeuron> candidates = kink_candidates(*net_, layer, training_.coordinates, targets, seed);
+  auto trial = std::make_unique<Mlp>(add_hidden_neurons(*net_, layer, candidates));
+  trial->set_smoothing(stage.smoothing_at_round(0, stage.multiplier_updates + 1));
+  Vector gradient("pinn::solver::insertion_gradient", trial->n_params());
+  std::swap(net_, trial);  // current_loss evaluates the solver's network
+  current_loss(gradient);
+  std::swap(net_, trial);
+  const std::vector<double> scores = outgoing_gradient_norms(*trial, layer, old_width, gradient);
+  std::vector<int> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+  std::vector<NewNeuron> chosen;
+  for (int k = 0; k < stage.insert_neurons && k < static_cast<int>(order.size()); ++k)
+    chosen.push_back(candidates[order[k]]);
+  net_ = std::make_unique<Mlp>(add_hidden_neurons(*net_, layer, chosen));
+  insertions_done_ = stage_index + 1;
+  if (!options_.quiet)
+    *options_.log << "inserted " << chosen.size() << " neurons into hidden layer " << layer << " (width " << old_width
+                  << " -> " << net_->layout().width[layer + 1] << "): " << net_->describe() << "\n";
+}
+
+void ObstacleSolver::adopt_inserted_neurons(const std::vector<int>& stored_widths) {
+  const MlpLayout& layout = net_->layout();
+  const std::vector<int> widths(layout.width, layout.width + layout.n_layers + 1);
+  if (stored_widths == widths || stored_widths.size() != widths.size()) return;  // load_checkpoint judges
+  bool grown = stored_widths.front() == widths.front() && stored_widths.back() == widths.back();
+  for (std::size_t l = 1; l + 1 < widths.size(); ++l) grown = grown && stored_widths[l] >= widths[l];
+  bool inserts = false;
+  for (const StageConfig& stage : config_.stages) inserts = inserts || stage.insert_neurons > 0;
+  if (!grown || !inserts) return;  // not a network this case grows into: load_checkpoint lists the differences
+  MlpConfig grown_config = net_->config();
+  grown_config.hidden.assign(stored_widths.begin() + 1, stored_widths.end() - 1);
+  net_ = std::make_unique<Mlp>(grown_config);
 }
 
 double ObstacleSolver::current_loss(const Vector& gradient) {

@@ -125,6 +125,16 @@ class ObstacleSolver {
   /// stage.revive_neurons: dead hidden neurons get their kinks moved onto
   /// the training points with the largest complementarity gap.
   void revive_neurons();
+  /// Training points ordered by the complementarity gap |λ̃(u − ψ)|, largest
+  /// first: where revival and insertion put new kinks.
+  std::vector<int> points_by_complementarity_gap();
+  /// stage.insert_neurons: widens hidden layer stage.insert_layer by the
+  /// candidates (kinks through the points with the largest gap) whose
+  /// outgoing weights have the largest loss gradient; the function is unchanged.
+  void insert_neurons(const StageConfig& stage, int stage_index);
+  /// Resuming: rebuilds the network with the hidden widths a checkpoint was
+  /// written for, when they are what this case's insertions grow it into.
+  void adopt_inserted_neurons(const std::vector<int>& stored_widths);
   void after_iteration(const std::string& stage_name);
   // Shared by the Ceres stages (solver/ceres_stage_common.cpp).
   void load_parameters(const double* parameters);
@@ -174,6 +184,8 @@ class ObstacleSolver {
   /// the current offset follows from it and the seed (grid_shift()).
   int grid_shifts_ = 0;
   int adaptive_rounds_done_ = 0;
+  /// Stages (counted from the first) whose neuron insertion has run (checkpointed).
+  int insertions_done_ = 0;
   std::unique_ptr<Mlp> net_;
   ObstacleLossParams loss_params_;
   GradientWorkspace workspace_;

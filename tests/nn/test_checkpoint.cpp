@@ -177,6 +177,17 @@ TEST(Checkpoint, DifferentShapeIsRejectedSayingWhatDiffers) {
   EXPECT_NE(slope.find("alpha (LeakyReLU slope): checkpoint 0.2, network 0.3"), std::string::npos) << slope;
 }
 
+TEST(Checkpoint, LayerWidthsAreReadWithoutANetwork) {
+  // A network that grew by neuron insertion is rebuilt from these before loading.
+  const TempFile file("widths");
+  pinn::Mlp net(config_2d({12, 8}));
+  net.initialize(1);
+  pinn::save_checkpoint(file.path(), net);
+  EXPECT_EQ(pinn::checkpoint_layer_widths(file.path()), (std::vector<int>{2, 12, 8, 1}));
+  write_bytes(file.path(), read_bytes(file.path()).substr(0, 40));
+  EXPECT_THROW(pinn::checkpoint_layer_widths(file.path()), pinn::UserError) << "the same checks as loading";
+}
+
 TEST(Checkpoint, CorruptTruncatedForeignAndMissingFilesAreRejected) {
   const TempFile file("corrupt");
   pinn::Mlp net(config_2d());

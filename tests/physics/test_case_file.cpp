@@ -596,6 +596,38 @@ TEST(CaseFile, ReviveNeuronsNeedsAPiecewiseLinearNetwork) {
   expect_rejected(d, {at(m, d.value_column(m)), "stage.0.revive_neurons", "true | false"});
 }
 
+TEST(CaseFile, NeuronInsertionNeedsAHiddenLayerAndRoomInIt) {
+  CaseText ok;
+  ok.insert("stage", "insert_neurons = 8");
+  ok.insert("stage", "insert_layer = 1");
+  const pinn::StageConfig stage = pinn::parse_case(ok.str(), "case.toml").stages.at(0);
+  EXPECT_EQ(stage.insert_neurons, 8);
+  EXPECT_EQ(stage.insert_layer, 1);
+  EXPECT_EQ(pinn::StageConfig{}.insert_neurons, 0) << "off by default";
+
+  CaseText layer;  // the default network has two hidden layers: 0 and 1
+  layer.insert("stage", "insert_neurons = 8");
+  const int n = layer.insert("stage", "insert_layer = 2");
+  expect_rejected(layer, {at(n, layer.value_column(n)), "stage.0.insert_layer", "found 2", "[0, 1]"});
+
+  CaseText alone;
+  const int m = alone.insert("stage", "insert_layer = 0");
+  expect_rejected(alone, {at(m, alone.value_column(m)), "stage.0.insert_layer", "insert_neurons is not"});
+
+  CaseText negative;
+  const int k = negative.insert("stage", "insert_neurons = -3");
+  expect_rejected(negative, {at(k, negative.value_column(k)), "stage.0.insert_neurons", "found -3", "[0, 4096]"});
+
+  CaseText full;  // 4000 + 90 fit a layer, another 90 do not
+  full.replace("network", "hidden", "hidden = [4000, 8]");
+  full.insert("stage", "insert_neurons = 90");
+  full.append("[[stage]]");
+  full.append("type = \"adam\"");
+  const int f = full.append("insert_neurons = 90");
+  expect_rejected(full, {at(f, full.value_column(f)), "stage.1.insert_neurons", "found 90",
+                         "hidden layer 0 has 4090 neurons by then", "at most 4096"});
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");

@@ -139,6 +139,17 @@ TEST(Resume, InsideASelectingCeresStageKeepsTheBestRoundSoFar) {
   expect_ceres_resume_matches("select_", 7, ", select_last_rounds = 3");
 }
 
+TEST(Resume, BeforeANeuronInsertionEqualsUninterrupted) {
+  // Stopped in the first stage (and at its end): the resumed run inserts at the second stage's start.
+  expect_resume_matches("insert_", {"stage.1.insert_neurons=3"});
+}
+
+TEST(Resume, AfterANeuronInsertionRebuildsTheGrownNetwork) {
+  // Stopped inside the inserting Ceres stage: the checkpoint holds the wider
+  // network, which the resumed run rebuilds, and the insertion is not repeated.
+  expect_ceres_resume_matches("insert_ceres_", 5, ", insert_neurons = 2, insert_layer = 1");
+}
+
 TEST(Resume, ACheckpointOfAnotherNetworkIsRefused) {
   const fs::path dir = fs::temp_directory_path() / ("pinn_resume_other_" + std::to_string(::getpid()));
   fs::remove_all(dir);
