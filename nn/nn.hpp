@@ -7,6 +7,7 @@
 #include "nn/checkpoint.hpp"
 #include "nn/diagnostics.hpp"
 #include "nn/error.hpp"
+#include "nn/kink_placement.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/learning_rate.hpp"
 #include "nn/mlp.hpp"

@@ -102,11 +102,19 @@ struct ProblemTexts {
   std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
 };
 
+/// Where the first hidden layer's kinks start (network.kink_placement).
+enum class KinkPlacement {
+  domain,    ///< through random points of the domain's box (the default)
+  origin,    ///< zero biases: every kink through the origin, as a plain He/Glorot initialisation
+  obstacle,  ///< half of them where the obstacle bends or jumps, perpendicular to ∇ψ; the rest as `domain`
+};
+
 struct CaseConfig {
   std::string path;  ///< the case file ("" for cases built in C++)
   ObstacleProblem problem;
   ProblemTexts texts;
   MlpConfig network;
+  KinkPlacement kink_placement = KinkPlacement::domain;
   LossSettings loss;
   SamplingConfig sampling;
   std::vector<StageConfig> stages;

@@ -480,9 +480,20 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                     network.where_key("alpha") << ": network.alpha = " << c.network.alpha
                                                << " with alpha_constraint = \"unit_interval\"; allowed: alpha in (0, 1]");
   c.network.alpha_l1 = network.get_double("alpha_l1", 0.0, 0.0, 1e6);
-  for (int k = 0; k < dim; ++k) {
-    c.network.input_lower.push_back(c.problem.domain.lower()[k]);
-    c.network.input_upper.push_back(c.problem.domain.upper()[k]);
+  const std::string placement = network.get_choice("kink_placement", "domain", {"domain", "origin", "obstacle"});
+  c.kink_placement = placement == "origin"     ? KinkPlacement::origin
+                     : placement == "obstacle" ? KinkPlacement::obstacle
+                                               : KinkPlacement::domain;
+  PINN_USER_REQUIRE(c.kink_placement != KinkPlacement::obstacle || c.problem.has_lower() || c.problem.has_upper(),
+                    network.where_key("kink_placement")
+                        << ": network.kink_placement = \"obstacle\" places kinks where the obstacle bends, and this "
+                           "problem has none; use \"domain\" or \"origin\"");
+  // Without an input box the initialisation leaves the biases at zero (kinks through the origin).
+  if (c.kink_placement != KinkPlacement::origin) {
+    for (int k = 0; k < dim; ++k) {
+      c.network.input_lower.push_back(c.problem.domain.lower()[k]);
+      c.network.input_upper.push_back(c.problem.domain.upper()[k]);
+    }
   }
   network.finish();
 

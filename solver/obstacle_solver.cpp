@@ -4,6 +4,7 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
+#include "nn/kink_placement.hpp"
 #include "nn/neuron_insertion.hpp"
 #include "nn/neuron_revival.hpp"
 #include "nn/piecewise_linear_1d.hpp"
@@ -20,6 +21,7 @@
 #include <iostream>
 #include <iterator>
 #include <numeric>
+#include <random>
 #include <sstream>
 
 #include <unistd.h>
@@ -77,6 +79,7 @@ RunResult ObstacleSolver::run() {
   result_.output_directory = config_.output.directory;
   sample_points();
   compute_reference();
+  if (config_.kink_placement == KinkPlacement::obstacle && options_.resume_from.empty()) place_kinks_at_obstacle();
   total_iterations_ = 0;
   insertions_done_ = 0;
   snapshots_.clear();
@@ -188,6 +191,55 @@ void ObstacleSolver::compute_network_diagnostics() {
   const Domain& domain = config_.problem.domain;
   if (domain.dim() == 1 && is_piecewise_linear(config_.network.activation))
     result_.n_kinks = count_kinks_1d(*net_, domain.lower()[0], domain.upper()[0]).n_kinks();
+}
+
+void ObstacleSolver::place_kinks_at_obstacle() {
+  const ObstacleProblem& problem = config_.problem;
+  const ScalarFunction& psi = problem.has_lower() ? problem.lower_obstacle : problem.upper_obstacle;
+  const Domain& domain = problem.domain;
+  const int dim = domain.dim();
+  const int n = static_cast<int>(base_interior_.size()) / dim;
+  // Differences over one spacing of the training points: a point next to a
+  // jump of ψ sees it, so steps count as (very) curved.
+  const double step = std::pow(domain.measure() / n, 1.0 / dim);
+  std::vector<double> weight(n);
+  for (int i = 0; i < n; ++i) {
+    const double w = std::abs(central_laplacian(psi, domain, &base_interior_[static_cast<std::size_t>(i) * dim], step));
+    weight[i] = std::isfinite(w) ? w : 0.0;
+  }
+  // Half of the first layer, drawn without replacement with probability ∝ |Δψ|.
+  const int count = net_->layout().width[1] / 2;
+  std::mt19937_64 rng(config_.seed ^ 0x6b696e6b73ull);
+  std::vector<KinkTarget> targets;
+  double total = std::accumulate(weight.begin(), weight.end(), 0.0);
+  while (static_cast<int>(targets.size()) < count && total > 0.0) {
+    double pick = std::uniform_real_distribution<double>(0.0, total)(rng);
+    int i = 0;
+    while (i + 1 < n && (weight[i] == 0.0 || pick >= weight[i])) pick -= weight[i++];
+    if (weight[i] == 0.0) break;  // rounding left nothing to pick
+    KinkTarget target;
+    target.centre.assign(&base_interior_[static_cast<std::size_t>(i) * dim],
+                         &base_interior_[static_cast<std::size_t>(i) * dim] + dim);
+    // Perpendicular to ∇ψ (central differences), so the kink runs along ψ's level lines.
+    std::vector<double> y = target.centre, gradient(dim);
+    double length = 0.0;
+    for (int k = 0; k < dim; ++k) {
+      y[k] = target.centre[k] + step;
+      const double plus = psi(y.data());
+      y[k] = target.centre[k] - step;
+      gradient[k] = (plus - psi(y.data())) / (2.0 * step);
+      y[k] = target.centre[k];
+      length += gradient[k] * gradient[k];
+    }
+    if (length > 0.0 && std::isfinite(length)) target.normal = gradient;
+    targets.push_back(std::move(target));
+    total -= weight[i];
+    weight[i] = 0.0;
+  }
+  place_first_layer_kinks(*net_, targets);
+  if (!options_.quiet)
+    *options_.log << "kink placement: " << targets.size() << " of " << net_->layout().width[1]
+                  << " first-layer kinks where the obstacle bends\n";
 }
 
 void ObstacleSolver::build_network() {

@@ -98,6 +98,10 @@ class ObstacleSolver {
   /// for the energy (its quadrature stays the base set's), the base weight for collocation forms.
   double adaptive_pde_weight() const;
   void build_network();
+  /// network.kink_placement = "obstacle": half of the first layer's kinks
+  /// moved through training points drawn with probability ∝ |Δψ| (central
+  /// differences over one point spacing, so jumps of ψ count), perpendicular to ∇ψ.
+  void place_kinks_at_obstacle();
   void compute_reference();
   void compute_network_diagnostics();
   /// Adds sampling.adaptive_points training points where the complementarity

@@ -628,6 +628,18 @@ TEST(CaseFile, NeuronInsertionNeedsAHiddenLayerAndRoomInIt) {
                          "hidden layer 0 has 4090 neurons by then", "at most 4096"});
 }
 
+TEST(CaseFile, KinkPlacementChoices) {
+  CaseText c;
+  EXPECT_EQ(pinn::parse_case(c.str(), "case.toml").kink_placement, pinn::KinkPlacement::domain);
+  EXPECT_FALSE(pinn::parse_case(c.str(), "case.toml").network.input_lower.empty());
+  const pinn::CaseConfig origin = pinn::parse_case(c.str(), "case.toml", {"network.kink_placement=\"origin\""});
+  EXPECT_EQ(origin.kink_placement, pinn::KinkPlacement::origin);
+  EXPECT_TRUE(origin.network.input_lower.empty()) << "no box: zero biases";
+  const int n = c.insert("network", "kink_placement = \"obstacles\"");
+  expect_rejected(c, {at(n, c.value_column(n)), "network.kink_placement", "\"obstacles\"",
+                      "allowed: domain|origin|obstacle"});
+}
+
 TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   CaseText c;
   const int n = c.insert("stage", "linear_solver = \"dense_qr\"");
