@@ -488,13 +488,6 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                     network.where_key("kink_placement")
                         << ": network.kink_placement = \"obstacle\" places kinks where the obstacle bends, and this "
                            "problem has none; use \"domain\" or \"origin\"");
-  // Without an input box the initialisation leaves the biases at zero (kinks through the origin).
-  if (c.kink_placement != KinkPlacement::origin) {
-    for (int k = 0; k < dim; ++k) {
-      c.network.input_lower.push_back(c.problem.domain.lower()[k]);
-      c.network.input_upper.push_back(c.problem.domain.upper()[k]);
-    }
-  }
   network.finish();
 
   // [loss]

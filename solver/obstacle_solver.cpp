@@ -190,7 +190,17 @@ void ObstacleSolver::compute_network_diagnostics() {
 }
 
 void ObstacleSolver::build_network() {
-  net_ = std::make_unique<Mlp>(config_.network);
+  // The kink placement decides the initialisation's input box: the domain's
+  // (kinks through random points of it), or none (zero biases, "origin").
+  MlpConfig network = config_.network;
+  network.input_lower.clear();
+  network.input_upper.clear();
+  const Domain& domain = config_.problem.domain;
+  if (config_.kink_placement != KinkPlacement::origin) {
+    network.input_lower.assign(domain.lower().begin(), domain.lower().begin() + domain.dim());
+    network.input_upper.assign(domain.upper().begin(), domain.upper().begin() + domain.dim());
+  }
+  net_ = std::make_unique<Mlp>(network);
   net_->initialize(config_.seed);
 }
 

@@ -631,10 +631,8 @@ TEST(CaseFile, NeuronInsertionNeedsAHiddenLayerAndRoomInIt) {
 TEST(CaseFile, KinkPlacementChoices) {
   CaseText c;
   EXPECT_EQ(pinn::parse_case(c.str(), "case.toml").kink_placement, pinn::KinkPlacement::domain);
-  EXPECT_FALSE(pinn::parse_case(c.str(), "case.toml").network.input_lower.empty());
   const pinn::CaseConfig origin = pinn::parse_case(c.str(), "case.toml", {"network.kink_placement=\"origin\""});
   EXPECT_EQ(origin.kink_placement, pinn::KinkPlacement::origin);
-  EXPECT_TRUE(origin.network.input_lower.empty()) << "no box: zero biases";
   const int n = c.insert("network", "kink_placement = \"obstacles\"");
   expect_rejected(c, {at(n, c.value_column(n)), "network.kink_placement", "\"obstacles\"",
                       "allowed: domain|origin|obstacle"});
