@@ -225,47 +225,38 @@ std::vector<int> checkpoint_layer_widths(const std::string& path) { return read_
 
 CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) {
   StoredCheckpoint stored = read_checkpoint(path);
-  const std::vector<int>& widths = stored.widths;
-  const std::string& activation = stored.activation;
-  const std::string& alpha_mode = stored.alpha_mode;
-  const std::string& alpha_constraint = stored.alpha_constraint;
-  const double fixed_alpha = stored.fixed_alpha;
-  const std::vector<double>& params = stored.params;
-  const bool has_optimizer = stored.has_optimizer;
-  const std::vector<double>& m = stored.m;
-  const std::vector<double>& v = stored.v;
 
   // Shape check: list every difference, not just the first.
   const MlpLayout& layout = net.layout();
   std::vector<int> net_widths(layout.width, layout.width + layout.n_layers + 1);
   std::ostringstream diff;
-  if (widths != net_widths)
-    diff << "\n  layer widths: checkpoint " << widths_text(widths) << ", network " << widths_text(net_widths);
-  if (activation != to_string(layout.activation))
-    diff << "\n  activation: checkpoint " << activation << ", network " << to_string(layout.activation);
+  if (stored.widths != net_widths)
+    diff << "\n  layer widths: checkpoint " << widths_text(stored.widths) << ", network " << widths_text(net_widths);
+  if (stored.activation != to_string(layout.activation))
+    diff << "\n  activation: checkpoint " << stored.activation << ", network " << to_string(layout.activation);
   const bool prelu = layout.activation == Activation::prelu;
-  if (prelu && alpha_mode != mode_name(net.config().alpha_mode))
-    diff << "\n  alpha_mode: checkpoint " << alpha_mode << ", network " << mode_name(net.config().alpha_mode);
-  if (prelu && alpha_constraint != to_string(layout.alpha_constraint))
-    diff << "\n  alpha_constraint: checkpoint " << alpha_constraint << ", network "
+  if (prelu && stored.alpha_mode != mode_name(net.config().alpha_mode))
+    diff << "\n  alpha_mode: checkpoint " << stored.alpha_mode << ", network " << mode_name(net.config().alpha_mode);
+  if (prelu && stored.alpha_constraint != to_string(layout.alpha_constraint))
+    diff << "\n  alpha_constraint: checkpoint " << stored.alpha_constraint << ", network "
          << to_string(layout.alpha_constraint);
-  if (layout.activation == Activation::leaky_relu && fixed_alpha != layout.fixed_alpha)
-    diff << "\n  alpha (LeakyReLU slope): checkpoint " << fixed_alpha << ", network " << layout.fixed_alpha;
-  if (diff.str().empty() && static_cast<int>(params.size()) != net.n_params())
-    diff << "\n  parameter count: checkpoint " << params.size() << ", network " << net.n_params();
+  if (layout.activation == Activation::leaky_relu && stored.fixed_alpha != layout.fixed_alpha)
+    diff << "\n  alpha (LeakyReLU slope): checkpoint " << stored.fixed_alpha << ", network " << layout.fixed_alpha;
+  if (diff.str().empty() && static_cast<int>(stored.params.size()) != net.n_params())
+    diff << "\n  parameter count: checkpoint " << stored.params.size() << ", network " << net.n_params();
   PINN_USER_REQUIRE(diff.str().empty(), "checkpoint " << path << " does not match the network:" << diff.str());
   if (adam) {
-    PINN_USER_REQUIRE(has_optimizer, "checkpoint " << path << " holds no optimiser state to resume Adam from");
-    PINN_USER_REQUIRE(static_cast<int>(m.size()) == net.n_params() && m.size() == v.size() &&
+    PINN_USER_REQUIRE(stored.has_optimizer, "checkpoint " << path << " holds no optimiser state to resume Adam from");
+    PINN_USER_REQUIRE(static_cast<int>(stored.m.size()) == net.n_params() && stored.m.size() == stored.v.size() &&
                           static_cast<int>(adam->first_moment().extent(0)) == net.n_params(),
-                      "checkpoint " << path << ": optimiser state has " << m.size() << " entries, the network "
+                      "checkpoint " << path << ": optimiser state has " << stored.m.size() << " entries, the network "
                                     << net.n_params() << " parameters");
   }
 
-  from_host_vector(params, net.params());
+  from_host_vector(stored.params, net.params());
   if (adam) {
-    from_host_vector(m, adam->first_moment());
-    from_host_vector(v, adam->second_moment());
+    from_host_vector(stored.m, adam->first_moment());
+    from_host_vector(stored.v, adam->second_moment());
     adam->set_iteration(static_cast<int>(stored.iteration));
   }
   return std::move(stored.arrays);
