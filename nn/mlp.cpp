@@ -90,18 +90,11 @@ void Mlp::initialize(std::uint64_t seed) {
   std::normal_distribution<double> normal(0.0, 1.0);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   auto host = Kokkos::create_mirror_view(params_);
-  const bool piecewise_linear = is_piecewise_linear(layout_.activation);
-  const double alpha = layout_.activation == Activation::relu ? 0.0 : config_.alpha;
 
   for (int l = 0; l < layout_.n_layers; ++l) {
     const int n_in = layout_.width[l], n_out = layout_.width[l + 1];
     const bool output_layer = l + 1 == layout_.n_layers;
-    double stddev;
-    if (piecewise_linear && !output_layer) {
-      stddev = he_gain(alpha) / std::sqrt(static_cast<double>(n_in));
-    } else {
-      stddev = std::sqrt(2.0 / static_cast<double>(n_in + n_out));
-    }
+    const double stddev = initial_weight_stddev(l);
     for (int i = 0; i < n_in * n_out; ++i) host(layout_.w_offset[l] + i) = stddev * normal(rng);
     const bool place_kinks = l == 0 && !output_layer && static_cast<int>(config_.input_lower.size()) == n_in;
     for (int j = 0; j < n_out; ++j) {
@@ -124,6 +117,15 @@ void Mlp::initialize(std::uint64_t seed) {
     }
   }
   Kokkos::deep_copy(params_, host);
+}
+
+double Mlp::initial_weight_stddev(int layer) const {
+  const int n_in = layout_.width[layer], n_out = layout_.width[layer + 1];
+  if (is_piecewise_linear(layout_.activation) && layer + 1 < layout_.n_layers) {
+    const double alpha = layout_.activation == Activation::relu ? 0.0 : config_.alpha;
+    return he_gain(alpha) / std::sqrt(static_cast<double>(n_in));
+  }
+  return std::sqrt(2.0 / static_cast<double>(n_in + n_out));
 }
 
 void Mlp::project_parameters(const ExecSpace& space) {

@@ -121,6 +121,11 @@ class Mlp {
   /// Deterministic for a given seed on every backend.
   void initialize(std::uint64_t seed);
 
+  /// Standard deviation of the initial weights of linear layer `layer`:
+  /// He (g*(α)/√fan_in) for hidden layers of piecewise-linear networks,
+  /// Glorot (√(2/(fan_in + fan_out))) otherwise.
+  double initial_weight_stddev(int layer) const;
+
   /// Keeps learnable slopes in their allowed range (AlphaConstraint::monotone;
   /// unit_interval needs nothing, the reparametrisation keeps α in range).
   void project_parameters(const ExecSpace& space);

@@ -73,11 +73,8 @@ std::vector<NewNeuron> kink_candidates(const Mlp& net, int hidden_layer, const M
   const int n_points = static_cast<int>(points.extent(0));
   const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
-  // The spread the initialisation gives this layer's weights (Mlp::initialize).
-  const int n_in = layout.width[hidden_layer], n_out = layout.width[hidden_layer + 1];
-  const double alpha = layout.activation == Activation::relu ? 0.0 : net.config().alpha;
-  const double stddev = is_piecewise_linear(layout.activation) ? he_gain(alpha) / std::sqrt(static_cast<double>(n_in))
-                                                               : std::sqrt(2.0 / static_cast<double>(n_in + n_out));
+  const int n_in = layout.width[hidden_layer];
+  const double stddev = net.initial_weight_stddev(hidden_layer);
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> normal(0.0, 1.0);
   std::vector<NewNeuron> candidates;
