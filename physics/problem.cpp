@@ -30,19 +30,24 @@ LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x) {
   }
   const ScalarFunction& G = problem.lift ? problem.lift : problem.boundary;
   jet.value = G(x);
-  double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
-  for (int k = 0; k < dim; ++k) {
-    const double h = 1e-5 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
-    const double saved = y[k];
-    y[k] = saved + h;
-    const double gp = G(y);
-    y[k] = saved - h;
-    const double gm = G(y);
-    y[k] = saved;
-    jet.grad[k] = (gp - gm) / (2.0 * h);
-  }
+  central_gradient(G, domain, x, jet.grad);
   jet.laplacian = central_laplacian(G, domain, x);
   return jet;
+}
+
+void central_gradient(const ScalarFunction& f, const Domain& domain, const double* x, double* gradient, double step) {
+  const int dim = domain.dim();
+  double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
+  for (int k = 0; k < dim; ++k) {
+    const double h = step > 0.0 ? step : 1e-5 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
+    const double saved = y[k];
+    y[k] = saved + h;
+    const double plus = f(y);
+    y[k] = saved - h;
+    const double minus = f(y);
+    y[k] = saved;
+    gradient[k] = (plus - minus) / (2.0 * h);
+  }
 }
 
 double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step) {

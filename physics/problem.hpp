@@ -42,6 +42,11 @@ struct LiftJet {
 };
 LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x);
 
+/// ∇f at x (dim entries written to `gradient`) by central differences of step
+/// 1e-5·max(1, edge length) per coordinate, or of the given step where step > 0.
+void central_gradient(const ScalarFunction& f, const Domain& domain, const double* x, double* gradient,
+                      double step = 0.0);
+
 /// Δf at x by central differences of step 1e-3·max(1, edge length) per
 /// coordinate (f is only known as a black box; the step keeps the rounding
 /// error near 1e-10·|f| while resolving smooth fields to about 1e-7), or of

@@ -46,16 +46,10 @@ void ObstacleSolver::place_kinks_at_obstacle() {
     target.centre.assign(&base_interior_[static_cast<std::size_t>(i) * dim],
                          &base_interior_[static_cast<std::size_t>(i) * dim] + dim);
     // Perpendicular to ∇ψ (central differences), so the kink runs along ψ's level lines.
-    std::vector<double> y = target.centre, gradient(dim);
+    std::vector<double> gradient(dim);
+    central_gradient(psi, domain, target.centre.data(), gradient.data(), step);
     double length = 0.0;
-    for (int k = 0; k < dim; ++k) {
-      y[k] = target.centre[k] + step;
-      const double plus = psi(y.data());
-      y[k] = target.centre[k] - step;
-      gradient[k] = (plus - psi(y.data())) / (2.0 * step);
-      y[k] = target.centre[k];
-      length += gradient[k] * gradient[k];
-    }
+    for (const double g : gradient) length += g * g;
     if (length > 0.0 && std::isfinite(length)) target.normal = gradient;
     targets.push_back(std::move(target));
     total -= weight[i];
