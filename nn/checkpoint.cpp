@@ -2,6 +2,7 @@
 /// @brief Writing and reading network + optimiser checkpoints.
 #include "nn/checkpoint.hpp"
 
+#include "nn/atomic_file.hpp"
 #include "nn/error.hpp"
 
 #include <cstdio>
@@ -138,20 +139,7 @@ void save_checkpoint(const std::string& path, const Mlp& net, const Adam* adam, 
   }
   w.put(fnv1a(w.bytes()));
 
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw RunError("save_checkpoint: cannot write " + temporary);
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw RunError("save_checkpoint: cannot rename " + temporary + " to " + path);
-  }
+  write_file_atomically(path, w.bytes());
 }
 
 namespace {

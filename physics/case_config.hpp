@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,11 @@ struct CaseConfig {
   int threads = 0;  ///< 0: Kokkos default
   std::string effective_json;  ///< the configuration after --set, as JSON (summary.json)
   std::string effective_toml;  ///< the same as TOML (case.toml of a run, read back by `resume`)
+  /// Where each given key came from, by its dotted name ("problem.obstacle",
+  /// "stage.0.iterations"): "case.toml:7:12", or "--set 'key=value'" for a
+  /// command-line override. Empty for cases built in C++. Checks made after
+  /// parsing (solver/case_checks.hpp) blame keys with it.
+  std::map<std::string, std::string> locations;
 };
 
 }  // namespace pinn

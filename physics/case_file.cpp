@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -71,8 +73,9 @@ std::string describe_node(const toml::node& node) {
 /// allowed, and finish() which rejects every key nobody asked for.
 class Section {
  public:
-  Section(const toml::table* table, std::string name, std::string file, toml::source_region where)
-      : table_(table), name_(std::move(name)), file_(std::move(file)), where_(where) {}
+  Section(const toml::table* table, std::string name, std::string file, toml::source_region where,
+          std::map<std::string, std::string>* locations)
+      : table_(table), name_(std::move(name)), file_(std::move(file)), where_(where), locations_(locations) {}
 
   bool present() const { return table_ != nullptr; }
   const std::string& name() const { return name_; }
@@ -80,7 +83,9 @@ class Section {
 
   const toml::node* node(const std::string& key) {
     if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end()) allowed_.push_back(key);
-    return table_ ? table_->get(key) : nullptr;
+    const toml::node* found = table_ ? table_->get(key) : nullptr;
+    if (found && locations_) (*locations_)[key_name(key)] = where(*found);
+    return found;
   }
   std::string where(const toml::node& n) const { return location(n.source(), file_); }
   /// Location of `key` if given, else of this table.
@@ -191,10 +196,10 @@ class Section {
   /// A sub-table given inline ({ ... }) or as [section.key].
   Section table(const std::string& key) {
     const toml::node* n = node(key);
-    if (!n) return Section(nullptr, key_name(key), file_, where_);
+    if (!n) return Section(nullptr, key_name(key), file_, where_, locations_);
     PINN_USER_REQUIRE(n->is_table(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                << "; allowed: a table");
-    return Section(n->as_table(), key_name(key), file_, n->source());
+    return Section(n->as_table(), key_name(key), file_, n->source(), locations_);
   }
 
   void finish() const {
@@ -223,6 +228,7 @@ class Section {
   const toml::table* table_;
   std::string name_, file_;
   toml::source_region where_;
+  std::map<std::string, std::string>* locations_;
   std::vector<std::string> allowed_;
 };
 
@@ -251,7 +257,13 @@ void apply_override(toml::table& root, const std::string& text) {
   PINN_USER_REQUIRE(parts.size() >= 2 && std::none_of(parts.begin(), parts.end(), [](auto& p) { return p.empty(); }),
                     "--set " << text << ": expected section.key=value (at least two names joined by '.')");
   toml::table parsed;
-  const std::string source = "--set " + path;
+  // Every node made here carries this source, so that messages about it say
+  // that it came from the command line, quoting it (location()).
+  const std::string source = "--set '" + text + "'";
+  const auto new_table = [&source]() {
+    toml::table holder = toml::parse("v = {}", source);
+    return std::move(*holder.get("v")->as_table());
+  };
   try {
     parsed = toml::parse("v = " + value_text, source);
   } catch (const toml::parse_error&) {
@@ -270,13 +282,13 @@ void apply_override(toml::table& root, const std::string& text) {
     if (auto* table = container->as_table()) {
       toml::node* next = table->get(part);
       if (!next) {
-        table->insert(part, toml::table{});
+        table->insert(part, new_table());
         next = table->get(part);
       }
       container = next;
     } else if (auto* array = container->as_array()) {
       const std::size_t index = array_index(*array, part, text, true);
-      if (index == array->size()) array->push_back(toml::table{});  // "stage.N.key=..." appends a stage
+      if (index == array->size()) array->push_back(new_table());  // "stage.N.key=..." appends a stage
       container = array->get(index);
     } else {
       PINN_USER_REQUIRE(false, "--set " << text << ": '" << part << "' is a value, not a section");
@@ -337,7 +349,15 @@ Domain parse_domain(Section& problem) {
       domain = Domain::disk({center[0], center[1]}, radius);
     }
   } catch (const UserError& e) {
-    throw UserError(d.here() + ": problem.domain: " + e.what());
+    // Blame a key of the table: one given by --set if any (that is what changed), else the last one.
+    std::string at = d.here();
+    for (const char* key : {"radius", "center", "max", "min"}) {
+      if (const toml::node* n = d.node(key)) {
+        const std::string here = d.where(*n);
+        if (at == d.here() || here.rfind("--set", 0) == 0) at = here;
+      }
+    }
+    throw UserError(at + ": problem.domain: " + e.what());
   }
   d.finish();
   return domain;
@@ -428,11 +448,12 @@ void parse_stage_smoothing(Section& s, const CaseConfig& c, StageConfig& stage) 
 CaseConfig build_config(const toml::table& root, const std::string& file) {
   CaseConfig c;
   c.path = file;
-  Section top(&root, "", file, root.source());
+  Section top(&root, "", file, root.source(), &c.locations);
 
   // [problem]
   Section problem = top.table("problem");
-  PINN_USER_REQUIRE(problem.present(), file << ": the [problem] section is missing");
+  PINN_USER_REQUIRE(problem.present(), file << ":1:1: the [problem] section is missing; a case file needs at least "
+                                               "[problem] with name and domain (cases/README.md)");
   c.problem.name = problem.get_string("name", "", true);
   PINN_USER_REQUIRE(!c.problem.name.empty() && c.problem.name.find('/') == std::string::npos,
                     problem.where_key("name") << ": problem.name: found \"" << c.problem.name
@@ -570,7 +591,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                                         << "; allowed: [[stage]] tables");
     int index = 0;
     for (const toml::node& entry : *stages->as_array()) {
-      Section s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source());
+      Section s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source(), &c.locations);
       StageConfig stage;
       const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
       stage.type = type == "adam"   ? StageType::adam
@@ -705,10 +726,20 @@ CaseConfig parse_case(const std::string& text, const std::string& name, const st
 }
 
 CaseConfig load_case_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  PINN_USER_REQUIRE(in.good(), path << ": cannot open the case file (does it exist and is it readable?)");
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  PINN_USER_REQUIRE(fs::exists(status), path << ": no such file; allowed: a TOML case file (e.g. cases/obstacle1d.toml)");
+  PINN_USER_REQUIRE(!fs::is_directory(status),
+                    path << ": is a folder; allowed: a TOML case file (e.g. cases/obstacle1d.toml)");
+  PINN_USER_REQUIRE(fs::is_regular_file(status), path << ": is not a regular file (a device, pipe or socket); "
+                                                         "allowed: a TOML case file (e.g. cases/obstacle1d.toml)");
+  std::ifstream in(path, std::ios::binary);
+  PINN_USER_REQUIRE(in.good(), path << ": cannot open the case file (is it readable?)");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  PINN_USER_REQUIRE(!buffer.str().empty(), path << ":1:1: the file is empty; a case file needs at least a [problem] "
+                                                   "section with name and domain (cases/README.md)");
   return parse_case(buffer.str(), path, overrides);
 }
 

@@ -4,15 +4,40 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
 
 namespace pinn {
 
+namespace {
+
+/// Extents the engine can compute with: coordinates whose squares and
+/// products stay finite, widths whose squares stay normal numbers, and widths
+/// that are not lost next to the coordinates in double precision.
+constexpr double kMaxCoordinate = 1e100;
+constexpr double kMinWidth = 1e-100;
+constexpr double kMinRelativeWidth = 1e-9;
+
+std::string allowed_extent() {
+  std::ostringstream out;
+  out << "need finite min < max with |min|, |max| <= " << kMaxCoordinate << ", max - min >= " << kMinWidth
+      << " and max - min >= " << kMinRelativeWidth << " * max(|min|, |max|)";
+  return out.str();
+}
+
+bool usable_extent(double min, double max) {
+  const double scale = std::max(std::abs(min), std::abs(max));
+  return std::isfinite(min) && std::isfinite(max) && scale <= kMaxCoordinate && max - min >= kMinWidth &&
+         max - min >= kMinRelativeWidth * scale;
+}
+
+}  // namespace
+
 Domain Domain::interval(double min, double max) {
-  PINN_USER_REQUIRE(std::isfinite(min) && std::isfinite(max) && min < max,
-                    "interval domain: found min = " << min << ", max = " << max << "; need finite min < max");
+  PINN_USER_REQUIRE(usable_extent(min, max),
+                    "interval domain: found min = " << min << ", max = " << max << "; " << allowed_extent());
   Domain d;
   d.kind_ = DomainKind::interval;
   d.dim_ = 1;
@@ -23,9 +48,9 @@ Domain Domain::interval(double min, double max) {
 
 Domain Domain::rectangle(std::array<double, 2> min, std::array<double, 2> max) {
   for (int k = 0; k < 2; ++k)
-    PINN_USER_REQUIRE(std::isfinite(min[k]) && std::isfinite(max[k]) && min[k] < max[k],
-                      "rectangle domain: coordinate " << k << " has min = " << min[k] << ", max = " << max[k]
-                                                      << "; need finite min < max");
+    PINN_USER_REQUIRE(usable_extent(min[k], max[k]), "rectangle domain: coordinate "
+                                                         << k << " has min = " << min[k] << ", max = " << max[k]
+                                                         << "; " << allowed_extent());
   Domain d;
   d.kind_ = DomainKind::rectangle;
   d.dim_ = 2;
@@ -36,9 +61,9 @@ Domain Domain::rectangle(std::array<double, 2> min, std::array<double, 2> max) {
 
 Domain Domain::box(std::array<double, 3> min, std::array<double, 3> max) {
   for (int k = 0; k < 3; ++k)
-    PINN_USER_REQUIRE(std::isfinite(min[k]) && std::isfinite(max[k]) && min[k] < max[k],
-                      "box domain: coordinate " << k << " has min = " << min[k] << ", max = " << max[k]
-                                                << "; need finite min < max");
+    PINN_USER_REQUIRE(usable_extent(min[k], max[k]), "box domain: coordinate "
+                                                         << k << " has min = " << min[k] << ", max = " << max[k]
+                                                         << "; " << allowed_extent());
   Domain d;
   d.kind_ = DomainKind::box;
   d.dim_ = 3;
@@ -50,6 +75,11 @@ Domain Domain::box(std::array<double, 3> min, std::array<double, 3> max) {
 Domain Domain::disk(std::array<double, 2> center, double radius) {
   PINN_USER_REQUIRE(std::isfinite(radius) && radius > 0.0, "disk domain: found radius " << radius
                                                                                         << "; need radius > 0");
+  for (int k = 0; k < 2; ++k)
+    PINN_USER_REQUIRE(usable_extent(center[k] - radius, center[k] + radius),
+                      "disk domain: found center = (" << center[0] << ", " << center[1] << "), radius = " << radius
+                                                      << "; for the disk's bounding box (center -+ radius), "
+                                                      << allowed_extent());
   Domain d;
   d.kind_ = DomainKind::disk;
   d.dim_ = 2;

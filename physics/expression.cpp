@@ -6,6 +6,7 @@
 
 #include <muParser.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace pinn {
@@ -25,6 +26,37 @@ struct Expression::Impl {
 };
 
 namespace {
+
+/// Expressions are evaluated at every point of every set a run uses, on one
+/// host thread: their size bounds the set-up time (a 2000-level nesting took
+/// tens of seconds before the first iteration).
+constexpr std::size_t kMaxLength = 2000;
+constexpr int kMaxNesting = 50;
+
+void check_size(const std::string& text, const std::string& where) {
+  PINN_USER_REQUIRE(text.size() <= kMaxLength, where << ": expression of " << text.size()
+                                                     << " characters; allowed: at most " << kMaxLength);
+  int depth = 0, deepest = 0;
+  for (const char c : text) {
+    depth += c == '(' ? 1 : (c == ')' ? -1 : 0);
+    deepest = std::max(deepest, depth);
+  }
+  PINN_USER_REQUIRE(deepest <= kMaxNesting, where << ": expression nested " << deepest
+                                                  << " parentheses deep; allowed: at most " << kMaxNesting);
+}
+
+/// muParser accepts "x = y" (assignment to a variable); a problem's data is a
+/// value, never an assignment.
+void check_no_assignment(const std::string& text, const std::string& where) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '=') continue;
+    const char before = i > 0 ? text[i - 1] : ' ', after = i + 1 < text.size() ? text[i + 1] : ' ';
+    const bool comparison = before == '<' || before == '>' || before == '!' || before == '=' || after == '=';
+    PINN_USER_REQUIRE(comparison, where << ": expression \"" << text << "\" assigns with '=' (at character " << i + 1
+                                        << "); allowed: a value, compared with == != < > <= >=, not an assignment");
+  }
+}
+
 const char* kAllowed =
     "allowed: numbers, variables x y z t, constants pi _e, operators + - * / ^ < > <= >= == != && || and "
     "?:, functions sin cos tan asin acos atan sinh cosh tanh exp ln log log10 sqrt abs sign rint min max sum avg";
@@ -33,13 +65,21 @@ const char* kAllowed =
 Expression::Expression(const std::string& text, const std::string& where)
     : text_(text), where_(where), impl_(std::make_unique<Impl>()) {
   PINN_USER_REQUIRE(!text.empty(), where << ": empty expression; " << kAllowed);
+  check_size(text, where);
+  check_no_assignment(text, where);
   try {
     impl_->setup(text);
     impl_->parser.Eval();  // forces parsing so syntax errors surface now
   } catch (const mu::Parser::exception_type& e) {
-    PINN_USER_REQUIRE(false, where << ": cannot parse expression \"" << text << "\": " << e.GetMsg()
-                                   << " (at character " << e.GetPos() + 1 << "); " << kAllowed);
+    // muParser reports some malformed input (e.g. "x++") as an internal error.
+    const std::string found = e.GetCode() == mu::ecINTERNAL_ERROR ? "a malformed or incomplete expression" : e.GetMsg();
+    PINN_USER_REQUIRE(false, where << ": cannot parse expression \"" << text << "\": " << found << " (at character "
+                                   << e.GetPos() + 1 << "); " << kAllowed);
   }
+  const int results = impl_->parser.GetNumResults();
+  PINN_USER_REQUIRE(results == 1, where << ": expression \"" << text << "\" gives " << results
+                                        << " comma-separated results; allowed: one expression with one value "
+                                           "(commas only between the arguments of a function such as min(x, y))");
 }
 
 Expression::Expression(const Expression& other) : Expression(other.text_, other.where_) {}

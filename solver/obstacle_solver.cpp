@@ -2,10 +2,11 @@
 /// @brief The training driver.
 #include "solver/obstacle_solver.hpp"
 
+#include "nn/atomic_file.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/error.hpp"
 #include "nn/piecewise_linear_1d.hpp"
-#include "solver/atomic_file.hpp"
+#include "solver/case_checks.hpp"
 #include "solver/report.hpp"
 #include "solver/solution_fields.hpp"
 #include "solver/vtk_writer.hpp"
@@ -55,7 +56,7 @@ ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
   if (!options_.log) options_.log = &std::cout;
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
-  config_.problem.validate();
+  check_case(config_);
   loss_params_.settings = config_.loss;
   loss_params_.dim = config_.problem.domain.dim();
   loss_params_.has_lower = config_.problem.has_lower();
@@ -85,8 +86,12 @@ RunResult ObstacleSolver::run() {
   std::pair<int, int> start{0, 0};
   if (!options_.resume_from.empty()) {
     start = restore_checkpoint();
+    if (options_.write_files) folder().recover_snapshots(static_cast<int>(snapshots_.size()));
   } else if (options_.write_files) {
-    write_file_atomically(config_.output.directory + "/case.toml", config_.effective_toml);
+    // The run is accepted: only now may the output folder change.
+    folder().check_writable();
+    folder().discard_partial_snapshots();
+    write_file_atomically(folder().file("case.toml"), config_.effective_toml);
     if (snapshot_every_ > 0) write_snapshot("initial");
   }
   for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == "ok"; ++s) {
@@ -388,7 +393,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   arrays["stage_loss_start"] = {current_stage_loss_start_};
   std::vector<double>& snapshots = arrays["snapshots"];
   for (const auto& entry : snapshots_) snapshots.push_back(entry.first);
-  save_checkpoint(config_.output.directory + "/checkpoint.bin", *net_, adam, arrays);
+  save_checkpoint(folder().file("checkpoint.bin"), *net_, adam, arrays);
 }
 
 std::pair<int, int> ObstacleSolver::restore_checkpoint() {
@@ -612,8 +617,7 @@ void ObstacleSolver::after_iteration(const std::string& stage_name) {
     write_snapshot(stage_name);
 }
 
-void ObstacleSolver::write_solution_file(const std::string& path, const std::string& stage_name,
-                                         const std::string& rectilinear_path, const std::string& points_path) {
+ObstacleSolver::SolutionFiles ObstacleSolver::encode_solution_files(const std::string& stage_name, bool all) {
   const ExactActivationScope exact(*net_);
   const SolutionFields fields =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, grid_.points, reference_.get());
@@ -646,37 +650,43 @@ void ObstacleSolver::write_solution_file(const std::string& path, const std::str
   field_data.numbers["seconds"] = seconds_since_start();
   field_data.numbers["iteration"] = total_iterations_;
   const bool smooth = !is_piecewise_linear(config_.network.activation);
-  write_solution_vtu(path, grid_, fields, lambda, in_contact, config_.problem.has_upper(), smooth, field_data);
-  if (!rectilinear_path.empty())
-    write_solution_vtr(rectilinear_path, grid_, fields, lambda, in_contact, config_.problem.has_upper(), smooth,
-                       field_data);
-  if (!points_path.empty()) {
-    // The training points themselves, with the multipliers where they live.
-    SolutionFields at_points =
-        evaluate_solution(space_, *net_, config_.problem, config_.loss, contact.points, reference_.get());
-    std::vector<int> point_contact(contact.lambda.size());
-    for (std::size_t i = 0; i < point_contact.size(); ++i) point_contact[i] = contact.lambda[i] > 0.0 ? 1 : 0;
-    write_points_vtu(points_path, at_points, contact.lambda, point_contact, config_.problem.has_upper(), field_data);
-  }
+  const bool upper = config_.problem.has_upper();
+  SolutionFiles files;
+  files.solution_vtu = encode_solution_vtu(grid_, fields, lambda, in_contact, upper, smooth, field_data);
+  if (!all) return files;
+  files.solution_vtr = encode_solution_vtr(grid_, fields, lambda, in_contact, upper, smooth, field_data);
+  // The training points themselves, with the multipliers where they live.
+  SolutionFields at_points =
+      evaluate_solution(space_, *net_, config_.problem, config_.loss, contact.points, reference_.get());
+  std::vector<int> point_contact(contact.lambda.size());
+  for (std::size_t i = 0; i < point_contact.size(); ++i) point_contact[i] = contact.lambda[i] > 0.0 ? 1 : 0;
+  files.points_vtu = encode_points_vtu(at_points, contact.lambda, point_contact, upper, field_data);
+  return files;
 }
 
 void ObstacleSolver::write_snapshot(const std::string& stage_name) {
-  const std::string name = "snapshots/solution_" + std::to_string(snapshots_.size()) + ".vtu";
-  write_solution_file(config_.output.directory + "/" + name, stage_name);
+  const int index = static_cast<int>(snapshots_.size());
+  const std::string name = folder().write_snapshot(index, encode_solution_files(stage_name, false).solution_vtu);
   snapshots_.push_back({total_iterations_, name});
-  std::ostringstream pvd;
-  pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
-  for (const auto& [iteration, file] : snapshots_)
-    pvd << "    <DataSet timestep=\"" << iteration << "\" part=\"0\" file=\"" << file << "\"/>\n";
-  pvd << "  </Collection>\n</VTKFile>\n";
-  write_file_atomically(config_.output.directory + "/training.pvd", pvd.str());
 }
 
 void ObstacleSolver::write_output(const std::string& stage_name) {
-  const std::string dir = config_.output.directory;
-  write_solution_file(dir + "/solution.vtu", stage_name, dir + "/solution.vtr", dir + "/points.vtu");
-  write_file_atomically(dir + "/history.csv", history_csv(history_));
-  write_file_atomically(dir + "/summary.json", summary_json(config_, *net_, result_));
+  SolutionFiles solution = encode_solution_files(stage_name, true);
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("solution.vtu", std::move(solution.solution_vtu));
+  if (solution.solution_vtr) files.emplace_back("solution.vtr", std::move(*solution.solution_vtr));
+  files.emplace_back("points.vtu", std::move(solution.points_vtu));
+  if (!snapshots_.empty()) {
+    std::ostringstream pvd;
+    pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
+    for (const auto& [iteration, file] : snapshots_)
+      pvd << "    <DataSet timestep=\"" << iteration << "\" part=\"0\" file=\"" << file << "\"/>\n";
+    pvd << "  </Collection>\n</VTKFile>\n";
+    files.emplace_back("training.pvd", pvd.str());
+  }
+  files.emplace_back("history.csv", history_csv(history_));
+  files.emplace_back("summary.json", summary_json(config_, *net_, result_));
+  folder().replace_results(files, !snapshots_.empty());
 }
 
 }  // namespace pinn

@@ -17,6 +17,7 @@
 #include "solver/metrics.hpp"
 #include "solver/output_layer_solve.hpp"
 #include "solver/reference_solution.hpp"
+#include "solver/result_folder.hpp"
 #include "solver/solution_fields.hpp"
 
 #include <ceres/types.h>
@@ -25,6 +26,7 @@
 #include <chrono>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -169,13 +171,18 @@ class ObstacleSolver {
   void add_contact_densities(ContactSample& contact);
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
+  /// Replaces the results in the output folder, all together (ResultFolder).
   void write_output(const std::string& stage_name);
-  /// solution.vtu at `path`; also solution.vtr (grid domains) and points.vtu
-  /// (the training points) where those paths are not empty.
-  void write_solution_file(const std::string& path, const std::string& stage_name,
-                           const std::string& rectilinear_path = {}, const std::string& points_path = {});
+  struct SolutionFiles {
+    std::string solution_vtu;
+    std::optional<std::string> solution_vtr;  ///< grid domains only
+    std::string points_vtu;
+  };
+  /// The bytes of solution.vtu; with `all` also solution.vtr and points.vtu (the training points).
+  SolutionFiles encode_solution_files(const std::string& stage_name, bool all);
   /// A solution snapshot for ParaView's time slider, listed in training.pvd.
   void write_snapshot(const std::string& stage_name);
+  ResultFolder folder() const { return ResultFolder(config_.output.directory); }
   double seconds_since_start() const;
 
   CaseConfig config_;

@@ -2,6 +2,7 @@
 /// @brief The reference solver as a command.
 #include "solver/reference_run.hpp"
 
+#include "nn/atomic_file.hpp"
 #include "nn/error.hpp"
 #include "solver/evaluation_grid.hpp"
 #include "solver/reference_solution.hpp"
@@ -78,7 +79,8 @@ ReferenceRunResult run_reference(const CaseConfig& config, int cells, const std:
   field_data.numbers["cells"] = r.cells;
   field_data.numbers["pdas_iterations"] = fd.iterations;
   r.output_file = directory + "/reference.vtu";
-  write_solution_vtu(r.output_file, grid, fields, lambda, contact, problem.has_upper(), false, field_data);
+  write_file_atomically(r.output_file,
+                        encode_solution_vtu(grid, fields, lambda, contact, problem.has_upper(), false, field_data));
   return r;
 }
 

@@ -3,7 +3,6 @@
 #include "solver/vtk_writer.hpp"
 
 #include "nn/error.hpp"
-#include "solver/atomic_file.hpp"
 
 #include <vtkCellArray.h>
 #include <vtkCellType.h>
@@ -11,6 +10,7 @@
 #include <vtkFieldData.h>
 #include <vtkIntArray.h>
 #include <vtkNew.h>
+#include <vtkObject.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkRectilinearGrid.h>
@@ -106,16 +106,24 @@ void attach_fields(vtkDataSet* mesh, const SolutionFields& fields, const std::ve
   }
 }
 
+/// The file's bytes, encoded in memory: the caller writes them with checked
+/// writes (nn/atomic_file.hpp). VTK's own file writing reports success on a
+/// full disk and prints its errors to standard output.
 template <class Writer>
-void write_dataset(const std::string& path, vtkDataSet* mesh) {
-  write_atomically_with(path, [&](const std::string& temporary) {
-    vtkNew<Writer> writer;
-    writer->SetFileName(temporary.c_str());
-    writer->SetInputData(mesh);
-    writer->SetDataModeToAppended();
-    writer->EncodeAppendedDataOff();
-    if (writer->Write() != 1) throw RunError("VTK could not write " + temporary);
-  });
+std::string encode_dataset(vtkDataSet* mesh) {
+  vtkNew<Writer> writer;
+  writer->WriteToOutputStringOn();
+  writer->SetInputData(mesh);
+  writer->SetDataModeToAppended();
+  writer->EncodeAppendedDataOff();
+  const int warnings = vtkObject::GetGlobalWarningDisplay();
+  vtkObject::GlobalWarningDisplayOff();
+  const int written = writer->Write();
+  vtkObject::SetGlobalWarningDisplay(warnings);
+  if (written != 1 || writer->GetErrorCode() != 0)
+    throw RunError("VTK could not encode a " + std::string(mesh->GetClassName()) + " (error code " +
+                   std::to_string(writer->GetErrorCode()) + ")");
+  return writer->GetOutputString();
 }
 
 vtkNew<vtkPoints> make_points(const SolutionFields& fields) {
@@ -131,24 +139,24 @@ vtkNew<vtkPoints> make_points(const SolutionFields& fields) {
 
 }  // namespace
 
-void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
-                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
-                        bool with_residual, const VtkFieldData& field_data) {
+std::string encode_solution_vtu(const EvaluationGrid& grid, const SolutionFields& fields,
+                                const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                                bool with_residual, const VtkFieldData& field_data) {
   PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
   vtkNew<vtkUnstructuredGrid> mesh;
   mesh->SetPoints(make_points(fields));
   add_cells(mesh, grid);
   attach_fields(mesh, fields, lambda, contact, with_upper, with_residual, field_data);
-  write_dataset<vtkXMLUnstructuredGridWriter>(path, mesh);
+  return encode_dataset<vtkXMLUnstructuredGridWriter>(mesh);
 }
 
-bool write_solution_vtr(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
-                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
-                        bool with_residual, const VtkFieldData& field_data) {
+std::optional<std::string> encode_solution_vtr(const EvaluationGrid& grid, const SolutionFields& fields,
+                                               const std::vector<double>& lambda, const std::vector<int>& contact,
+                                               bool with_upper, bool with_residual, const VtkFieldData& field_data) {
   PINN_REQUIRE(fields.n == grid.size(), "fields and grid differ in size");
   std::size_t nodes = 1;
   for (int k = 0; k < grid.dim; ++k) nodes *= static_cast<std::size_t>(grid.n_nodes[k]);
-  if (static_cast<std::size_t>(grid.size()) != nodes) return false;  // not every node inside: no rectilinear grid
+  if (static_cast<std::size_t>(grid.size()) != nodes) return std::nullopt;  // not every node inside: no rectilinear grid
   vtkNew<vtkRectilinearGrid> mesh;
   mesh->SetDimensions(grid.n_nodes[0], grid.dim > 1 ? grid.n_nodes[1] : 1, grid.dim > 2 ? grid.n_nodes[2] : 1);
   const int stride[3] = {1, grid.n_nodes[0], grid.n_nodes[0] * (grid.dim > 1 ? grid.n_nodes[1] : 1)};
@@ -161,17 +169,16 @@ bool write_solution_vtr(const std::string& path, const EvaluationGrid& grid, con
     if (k == 2) mesh->SetZCoordinates(coordinates);
   }
   attach_fields(mesh, fields, lambda, contact, with_upper, with_residual, field_data);
-  write_dataset<vtkXMLRectilinearGridWriter>(path, mesh);
-  return true;
+  return encode_dataset<vtkXMLRectilinearGridWriter>(mesh);
 }
 
-void write_points_vtu(const std::string& path, const SolutionFields& fields, const std::vector<double>& lambda,
-                      const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data) {
+std::string encode_points_vtu(const SolutionFields& fields, const std::vector<double>& lambda,
+                              const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data) {
   vtkNew<vtkUnstructuredGrid> mesh;
   mesh->SetPoints(make_points(fields));
   for (vtkIdType i = 0; i < fields.n; ++i) mesh->InsertNextCell(VTK_VERTEX, 1, &i);
   attach_fields(mesh, fields, lambda, contact, with_upper, false, field_data);
-  write_dataset<vtkXMLUnstructuredGridWriter>(path, mesh);
+  return encode_dataset<vtkXMLUnstructuredGridWriter>(mesh);
 }
 
 }  // namespace pinn

@@ -8,6 +8,7 @@
 #include "solver/solution_fields.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,21 +19,23 @@ struct VtkFieldData {
   std::map<std::string, double> numbers;  ///< e.g. rel_l2, seconds
 };
 
-/// Writes the fields on `grid` to `path` atomically (VTK XML, binary-appended).
-/// `lambda` and `contact` are per grid point; `with_residual` adds
-/// −Δu − f (meaningful only for smooth activations).
-void write_solution_vtu(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
-                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
-                        bool with_residual, const VtkFieldData& field_data);
+/// The bytes of a .vtu file (VTK XML, binary-appended) with the fields on
+/// `grid`, encoded in memory; written by the caller with checked writes
+/// (nn/atomic_file.hpp). `lambda` and `contact` are per grid point;
+/// `with_residual` adds −Δu − f (meaningful only for smooth activations).
+/// Throws pinn::RunError if VTK fails.
+std::string encode_solution_vtu(const EvaluationGrid& grid, const SolutionFields& fields,
+                                const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
+                                bool with_residual, const VtkFieldData& field_data);
 
-/// The same on a rectilinear grid (solution.vtr). Returns false, writing
-/// nothing, when some grid nodes lie outside the domain (disk).
-bool write_solution_vtr(const std::string& path, const EvaluationGrid& grid, const SolutionFields& fields,
-                        const std::vector<double>& lambda, const std::vector<int>& contact, bool with_upper,
-                        bool with_residual, const VtkFieldData& field_data);
+/// The same on a rectilinear grid (a .vtr file); nothing when some grid nodes
+/// lie outside the domain (disk).
+std::optional<std::string> encode_solution_vtr(const EvaluationGrid& grid, const SolutionFields& fields,
+                                               const std::vector<double>& lambda, const std::vector<int>& contact,
+                                               bool with_upper, bool with_residual, const VtkFieldData& field_data);
 
 /// Sampled points (points.vtu: the training points as vertices) with the same point data.
-void write_points_vtu(const std::string& path, const SolutionFields& fields, const std::vector<double>& lambda,
-                      const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data);
+std::string encode_points_vtu(const SolutionFields& fields, const std::vector<double>& lambda,
+                              const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data);
 
 }  // namespace pinn

@@ -3,6 +3,7 @@
 #include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
 #include "physics/case_file.hpp"
+#include "solver/case_checks.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
 
@@ -10,8 +11,10 @@
 #include <Kokkos_Core.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <filesystem>
+#include <limits>
 #include <iomanip>
 #include <iostream>
 
@@ -116,25 +119,65 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
   return fd.converged ? 0 : 1;
 }
 
+constexpr const char* kVerbs = "run|validate|reference|resume|list";
+
+bool is_verb(const std::string& word) {
+  for (const char* verb : {"run", "validate", "reference", "resume", "list"})
+    if (word == verb) return true;
+  return false;
+}
+
+/// A whole decimal integer in [min, max] from a command-line option, or a
+/// UserError saying which option, what was found and what is allowed.
+long long parse_integer_option(const std::string& option, const std::string& text, long long min, long long max) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  const bool whole = !text.empty() && error == std::errc() && stop == end;
+  PINN_USER_REQUIRE(whole && value >= min && value <= max,
+                    option << ": found '" << text << "'"
+                           << (error == std::errc::result_out_of_range ? " (out of range)" : "")
+                           << "; allowed: an integer in [" << min << ", " << max << "]");
+  return value;
+}
+
+/// `resume DIR`: the two files a resume needs, or which one is missing and why.
+void require_resumable(const std::string& dir, const std::string& case_file, const std::string& checkpoint) {
+  namespace fs = std::filesystem;
+  PINN_USER_REQUIRE(fs::is_directory(dir), "resume " << dir << ": no such folder; resume takes the results folder of "
+                                                            "an interrupted run (e.g. results/obstacle1d)");
+  PINN_USER_REQUIRE(fs::exists(case_file), "resume " << dir << ": case.toml is missing, so this is not the results "
+                                                              "folder of a run (a run writes case.toml when it starts)");
+  PINN_USER_REQUIRE(fs::exists(checkpoint),
+                    "resume " << dir << ": checkpoint.bin is missing: the run stopped before its first checkpoint "
+                                        "(written every output.log_every iterations), so there is nothing to continue. "
+                                        "Start it again: obstacle-pinn run "
+                              << case_file << " --out " << dir);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && argv[1][0] != '-' && !is_verb(argv[1])) {
+    std::cerr << "error: unknown command '" << argv[1] << "'; allowed: " << kVerbs
+              << " (obstacle-pinn --help describes them)\n";
+    return 2;
+  }
   CLI::App app{"obstacle-pinn: physics-informed neural networks for obstacle problems"};
   app.require_subcommand(1);
 
   std::string case_file;
   std::string out_dir;
   std::vector<std::string> overrides;
-  long long seed = -1;
-  int threads = 0;
+  std::string seed_text, threads_text;
   bool quiet = false;
 
   auto* run = app.add_subcommand("run", "train a network on a case and write summary.json, history.csv, solution.vtu");
   run->add_option("case", case_file, "case file (TOML)")->required();
   run->add_option("--out", out_dir, "output folder (default results/<case name>)");
   run->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
-  run->add_option("--seed", seed, "random seed (overrides [run] seed)");
-  run->add_option("--threads", threads, "number of threads (default: all cores)");
+  run->add_option("--seed", seed_text, "random seed (overrides [run] seed)");
+  run->add_option("--threads", threads_text, "number of threads (default: all cores)");
   run->add_flag("--quiet", quiet, "no progress output");
 
   auto* validate = app.add_subcommand("validate", "parse and check a case file without training");
@@ -152,40 +195,53 @@ int main(int argc, char** argv) {
   std::string resume_dir;
   auto* resume = app.add_subcommand("resume", "continue an interrupted run from RESULTS_DIR/checkpoint.bin");
   resume->add_option("results", resume_dir, "the results folder of the interrupted run")->required();
-  resume->add_option("--threads", threads, "number of threads (default: all cores)");
+  resume->add_option("--threads", threads_text, "number of threads (default: all cores)");
   resume->add_flag("--quiet", quiet, "no progress output");
 
   app.add_subcommand("list", "list the predefined cases");
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    std::cerr << "error: " << e.what() << " (obstacle-pinn --help; commands: " << kVerbs << ")\n";
+    return 2;
   }
 
   try {
     if (app.got_subcommand("list")) return list_cases();
+    for (CLI::App* command : {run, reference}) {
+      const CLI::Option* out = command->get_option("--out");
+      PINN_USER_REQUIRE(out->count() == 0 || !out_dir.empty(),
+                        "--out: found an empty path; allowed: a folder for the results (created if missing)");
+    }
     // --seed and --threads become overrides, so the run's case.toml records them.
-    if (seed >= 0) overrides.push_back("run.seed=" + std::to_string(seed));
-    if (threads > 0) overrides.push_back("run.threads=" + std::to_string(threads));
+    if (!seed_text.empty())
+      overrides.push_back("run.seed=" + std::to_string(parse_integer_option(
+                                            "--seed", seed_text, 0, std::numeric_limits<std::int64_t>::max())));
+    if (!threads_text.empty())
+      overrides.push_back("run.threads=" +
+                          std::to_string(parse_integer_option("--threads", threads_text, 1, pinn::max_threads())));
     std::string resume_from;
     if (app.got_subcommand("resume")) {
       namespace fs = std::filesystem;
       case_file = (fs::path(resume_dir) / "case.toml").string();
       resume_from = (fs::path(resume_dir) / "checkpoint.bin").string();
-      PINN_USER_REQUIRE(fs::exists(case_file) && fs::exists(resume_from),
-                        resume_dir << ": no case.toml and checkpoint.bin here; resume takes the results folder of "
-                                      "an interrupted run (e.g. results/obstacle1d)");
+      require_resumable(resume_dir, case_file, resume_from);
       out_dir = resume_dir;
     }
     pinn::CaseConfig config = pinn::load_case_file(case_file, overrides);
+    pinn::check_case(config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";
       return 0;
     }
-    if (app.got_subcommand("reference")) return run_reference_command(config, cells, out_dir);
+    if (app.got_subcommand("reference")) {
+      if (cells > 0) pinn::check_reference_cells(config, cells, "--cells");
+      return run_reference_command(config, cells, out_dir);
+    }
     initialize_kokkos(config.threads);
     int code = 0;
     {

@@ -1,0 +1,142 @@
+/// @file solver/case_checks.cpp
+/// @brief The checks of a case before a run is accepted.
+#include "solver/case_checks.hpp"
+
+#include "nn/error.hpp"
+#include "solver/evaluation_grid.hpp"
+#include "solver/reference_solution.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace pinn {
+
+namespace {
+
+/// Where `key` was given, or the problem's name for a case built in C++.
+std::string where(const CaseConfig& config, const std::string& key) {
+  const auto it = config.locations.find(key);
+  if (it != config.locations.end()) return it->second + ": " + key;
+  return "problem '" + config.problem.name + "': " + key;
+}
+
+std::string point_text(const double* x, int dim) {
+  std::ostringstream out;
+  out << "(";
+  for (int k = 0; k < dim; ++k) out << (k ? ", " : "") << x[k];
+  out << ")";
+  return out.str();
+}
+
+/// The points where a run evaluates the problem data before and after
+/// training: the training points, the boundary points and the output grid.
+std::vector<double> points_a_run_evaluates(const CaseConfig& config) {
+  const Domain& domain = config.problem.domain;
+  const int dim = domain.dim();
+  std::vector<double> points = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
+  const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 400);
+  points.insert(points.end(), boundary.begin(), boundary.end());
+  const EvaluationGrid grid = make_evaluation_grid(domain, config.output.evaluation_points);
+  points.insert(points.end(), grid.points.begin(), grid.points.end());
+  return points;
+}
+
+void check_data(const CaseConfig& config) {
+  const ObstacleProblem& p = config.problem;
+  const int dim = p.domain.dim();
+  struct Field {
+    const ScalarFunction* function;
+    const char* key;
+  };
+  std::vector<Field> fields = {{&p.source, "problem.source"}, {&p.boundary, "problem.boundary.value"}};
+  if (p.has_lower()) fields.push_back({&p.lower_obstacle, "problem.obstacle"});
+  if (p.has_upper()) fields.push_back({&p.upper_obstacle, "problem.upper_obstacle"});
+  if (p.has_exact()) fields.push_back({&p.exact, "problem.exact"});
+  if (p.lift) fields.push_back({&p.lift, "problem.lift"});
+  const std::vector<double> points = points_a_run_evaluates(config);
+  const std::size_t n = points.size() / static_cast<std::size_t>(dim);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* x = &points[i * dim];
+    // An expression reports a non-finite value itself, with its location;
+    // a C++ function is checked here.
+    for (const Field& field : fields) {
+      const double value = (*field.function)(x);
+      PINN_USER_REQUIRE(std::isfinite(value), where(config, field.key)
+                                                  << " is " << value << " at " << point_text(x, dim)
+                                                  << "; the problem data must be finite everywhere in the closed domain");
+    }
+    if (p.has_lower() && p.has_upper()) {
+      const double lower = p.lower_obstacle(x), upper = p.upper_obstacle(x);
+      PINN_USER_REQUIRE(lower <= upper, where(config, "problem.upper_obstacle")
+                                            << " is below problem.obstacle at " << point_text(x, dim)
+                                            << ": upper_obstacle = " << upper << " < obstacle = " << lower
+                                            << "; no function lies between them. Allowed: obstacle <= "
+                                               "upper_obstacle everywhere in the domain");
+    }
+  }
+}
+
+std::string megabytes(double bytes) {
+  std::ostringstream out;
+  out.precision(3);
+  out << bytes / 1e6 << " MB";
+  return out.str();
+}
+
+/// n^dim, saturating instead of overflowing.
+long long points_of(long long per_dimension, int dim) {
+  long long total = 1;
+  for (int k = 0; k < dim; ++k) total = total > (1LL << 40) / per_dimension ? (1LL << 40) : total * per_dimension;
+  return total;
+}
+
+void check_sizes(const CaseConfig& config) {
+  const int dim = config.problem.domain.dim();
+  const int per_dimension = config.output.evaluation_points;
+  if (per_dimension > 0) {
+    const long long total = points_of(per_dimension, dim);
+    // About 60 doubles per point: the fields, their VTK arrays and the encoded file.
+    PINN_USER_REQUIRE(total <= kMaxEvaluationPoints,
+                      where(config, "output.evaluation_points")
+                          << ": found " << per_dimension << " per dimension, " << total << " points in " << dim
+                          << "D (about " << megabytes(480.0 * static_cast<double>(total))
+                          << " for the output); allowed: at most " << kMaxEvaluationPoints
+                          << " points in all, i.e. up to "
+                          << static_cast<long long>(std::floor(std::pow(kMaxEvaluationPoints, 1.0 / dim) + 1e-9))
+                          << " per dimension in " << dim << "D");
+  }
+  if (config.reference_cells > 0)
+    check_reference_cells(config, config.reference_cells, where(config, "reference.cells"));
+}
+
+}  // namespace
+
+int max_threads() {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::max(8u, 4u * cores));
+}
+
+void check_reference_cells(const CaseConfig& config, int cells, const std::string& at) {
+  const int dim = config.problem.domain.dim();
+  const long long nodes = points_of(static_cast<long long>(cells) + 1, dim);
+  PINN_USER_REQUIRE(nodes <= kMaxReferenceNodes,
+                    at << ": found " << cells << " cells per dimension, " << nodes << " nodes in " << dim
+                       << "D; allowed: at most " << kMaxReferenceNodes << " nodes, i.e. up to "
+                       << static_cast<long long>(std::floor(std::pow(kMaxReferenceNodes, 1.0 / dim) + 1e-9)) - 1
+                       << " cells per dimension in " << dim << "D");
+}
+
+void check_case(const CaseConfig& config) {
+  config.problem.validate();
+  PINN_USER_REQUIRE(config.threads <= max_threads(),
+                    where(config, "run.threads") << ": found " << config.threads << "; allowed: 0 (all cores) or 1 to "
+                                                 << max_threads() << " (4 per core of this machine, which has "
+                                                 << std::max(1u, std::thread::hardware_concurrency()) << ")");
+  check_sizes(config);
+  check_data(config);
+}
+
+}  // namespace pinn
