@@ -103,7 +103,8 @@ double Expression::operator()(const double* x, int dim) const {
     std::ostringstream at;
     for (int k = 0; k < dim; ++k) at << (k ? ", " : "") << x[k];
     PINN_USER_REQUIRE(false, where_ << ": \"" << text_ << "\" is " << value << " at (" << at.str()
-                                    << "); the expression must be finite everywhere in the domain");
+                                    << "); the expression must be finite wherever it is evaluated "
+                                       "(cases/README.md, \"Where the data must be finite\")");
   }
   return value;
 }

@@ -34,7 +34,7 @@ double flux_along_x(const ObstacleProblem& problem, const double* x) {
 
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& base_interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive,
-                                    double adaptive_pde_weight) {
+                                    double adaptive_pde_weight, FluxAt flux) {
   problem.validate();
   const Domain& domain = problem.domain;
   const int dim = domain.dim();
@@ -70,7 +70,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     const LiftJet lift = evaluate_lift(problem, x);
     p.lift = lift.value;
     p.lift_lap = lift.laplacian;
-    const double flux_x = flux_along_x(problem, x);
+    const double flux_x = flux == FluxAt::points ? flux_along_x(problem, x) : 0.0;
     const DistanceJet dist = domain.distance(x);
     if (on_boundary) {
       // The distance function grows inwards: n = −∇D/|∇D| (0 at corners, where ∇D = 0).

@@ -52,8 +52,12 @@ struct TrainingPoints {
 /// rule); boundary weights |∂Ω|/n_boundary. Multipliers start at zero.
 /// `adaptive` points (placed after the interior ones) get obstacle weight
 /// |Ω|/n_interior and PDE weight `adaptive_pde_weight`.
+/// The flux F = −∫f dx of the first-order and least-squares forms costs 64
+/// evaluations of f per point; `FluxAt::none` leaves it zero, for points
+/// where only the solution is evaluated (output and monitor grids).
+enum class FluxAt { points, none };
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive = {},
-                                    double adaptive_pde_weight = 0.0);
+                                    double adaptive_pde_weight = 0.0, FluxAt flux = FluxAt::points);
 
 }  // namespace pinn

@@ -31,51 +31,72 @@ std::string point_text(const double* x, int dim) {
   return out.str();
 }
 
-/// The points where a run evaluates the problem data before and after
-/// training: the training points, the boundary points and the output grid.
-std::vector<double> points_a_run_evaluates(const CaseConfig& config) {
+/// Where a run evaluates the problem data: the interior training points, the
+/// boundary points and the output grid (whose nodes include the boundary's).
+struct CheckPoints {
+  std::vector<double> everywhere, boundary;
+};
+
+CheckPoints points_a_run_evaluates(const CaseConfig& config) {
   const Domain& domain = config.problem.domain;
-  const int dim = domain.dim();
-  std::vector<double> points = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
-  const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 400);
-  points.insert(points.end(), boundary.begin(), boundary.end());
+  CheckPoints points;
+  points.boundary = domain.sample_boundary(domain.dim() == 1 ? 2 : 400);
+  points.everywhere = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
   const EvaluationGrid grid = make_evaluation_grid(domain, config.output.evaluation_points);
-  points.insert(points.end(), grid.points.begin(), grid.points.end());
+  points.everywhere.insert(points.everywhere.end(), grid.points.begin(), grid.points.end());
+  points.everywhere.insert(points.everywhere.end(), points.boundary.begin(), points.boundary.end());
   return points;
 }
 
-void check_data(const CaseConfig& config) {
-  const ObstacleProblem& p = config.problem;
-  const int dim = p.domain.dim();
-  struct Field {
-    const ScalarFunction* function;
-    const char* key;
-  };
-  std::vector<Field> fields = {{&p.source, "problem.source"}, {&p.boundary, "problem.boundary.value"}};
-  if (p.has_lower()) fields.push_back({&p.lower_obstacle, "problem.obstacle"});
-  if (p.has_upper()) fields.push_back({&p.upper_obstacle, "problem.upper_obstacle"});
-  if (p.has_exact()) fields.push_back({&p.exact, "problem.exact"});
-  if (p.lift) fields.push_back({&p.lift, "problem.lift"});
-  const std::vector<double> points = points_a_run_evaluates(config);
-  const std::size_t n = points.size() / static_cast<std::size_t>(dim);
-  for (std::size_t i = 0; i < n; ++i) {
+struct Field {
+  const ScalarFunction* function;
+  const char* key;
+};
+
+void check_finite(const CaseConfig& config, const std::vector<Field>& fields, const std::vector<double>& points,
+                  const char* where_needed) {
+  const int dim = config.problem.domain.dim();
+  for (std::size_t i = 0; i < points.size() / static_cast<std::size_t>(dim); ++i) {
     const double* x = &points[i * dim];
     // An expression reports a non-finite value itself, with its location;
     // a C++ function is checked here.
     for (const Field& field : fields) {
       const double value = (*field.function)(x);
-      PINN_USER_REQUIRE(std::isfinite(value), where(config, field.key)
-                                                  << " is " << value << " at " << point_text(x, dim)
-                                                  << "; the problem data must be finite everywhere in the closed domain");
+      PINN_USER_REQUIRE(std::isfinite(value), where(config, field.key) << " is " << value << " at "
+                                                                       << point_text(x, dim) << "; it must be finite "
+                                                                       << where_needed);
     }
-    if (p.has_lower() && p.has_upper()) {
-      const double lower = p.lower_obstacle(x), upper = p.upper_obstacle(x);
-      PINN_USER_REQUIRE(lower <= upper, where(config, "problem.upper_obstacle")
-                                            << " is below problem.obstacle at " << point_text(x, dim)
-                                            << ": upper_obstacle = " << upper << " < obstacle = " << lower
-                                            << "; no function lies between them. Allowed: obstacle <= "
-                                               "upper_obstacle everywhere in the domain");
-    }
+  }
+}
+
+void check_data(const CaseConfig& config) {
+  const ObstacleProblem& p = config.problem;
+  const int dim = p.domain.dim();
+  // g is needed on the boundary only (radial2d's is singular at the centre),
+  // unless hard boundary conditions use it as the lift G inside (no lift given, 2D/3D).
+  const bool g_is_lift = !p.lift && dim > 1 && config.loss.boundary == BoundaryMode::hard;
+  std::vector<Field> everywhere = {{&p.source, "problem.source"}};
+  if (p.has_lower()) everywhere.push_back({&p.lower_obstacle, "problem.obstacle"});
+  if (p.has_upper()) everywhere.push_back({&p.upper_obstacle, "problem.upper_obstacle"});
+  if (p.has_exact()) everywhere.push_back({&p.exact, "problem.exact"});
+  if (p.lift) everywhere.push_back({&p.lift, "problem.lift"});
+  const std::vector<Field> on_boundary = {{&p.boundary, "problem.boundary.value"}};
+  const CheckPoints points = points_a_run_evaluates(config);
+  check_finite(config, on_boundary, points.boundary, "on the boundary");
+  if (g_is_lift)
+    check_finite(config, on_boundary, points.everywhere,
+                 "everywhere in the closed domain: with hard boundary conditions and no problem.lift, g is also "
+                 "the lift inside the domain (give a lift, or loss.boundary = \"penalty\")");
+  check_finite(config, everywhere, points.everywhere, "everywhere in the closed domain");
+  if (!(p.has_lower() && p.has_upper())) return;
+  for (std::size_t i = 0; i < points.everywhere.size() / static_cast<std::size_t>(dim); ++i) {
+    const double* x = &points.everywhere[i * dim];
+    const double lower = p.lower_obstacle(x), upper = p.upper_obstacle(x);
+    PINN_USER_REQUIRE(lower <= upper, where(config, "problem.upper_obstacle")
+                                          << " is below problem.obstacle at " << point_text(x, dim)
+                                          << ": upper_obstacle = " << upper << " < obstacle = " << lower
+                                          << "; no function lies between them. Allowed: obstacle <= "
+                                             "upper_obstacle everywhere in the domain");
   }
 }
 
@@ -115,8 +136,13 @@ void check_sizes(const CaseConfig& config) {
 }  // namespace
 
 int max_threads() {
+  // More threads than cores only slow a run down; a few per core are allowed
+  // (tests, shared machines). Kokkos' OpenMP back end keeps its thread pool in
+  // a fixed array (OpenMPExec::MAX_THREAD_COUNT = 512 in the Kokkos releases
+  // we build) and crashes beyond it.
+  constexpr int limit = 512;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return static_cast<int>(std::max(8u, 4u * cores));
+  return std::min(limit, static_cast<int>(std::max(8u, 4u * cores)));
 }
 
 void check_reference_cells(const CaseConfig& config, int cells, const std::string& at) {

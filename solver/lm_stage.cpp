@@ -103,8 +103,8 @@ ceres::LinearSolverType linear_solver_for(LmLinearSolver choice) {
 
 }  // namespace
 
-void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round) {
-  const auto stage_start = std::chrono::steady_clock::now();
+void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round,
+                                   std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
   summary.termination = "completed";

@@ -94,6 +94,10 @@ RunResult ObstacleSolver::run() {
     write_file_atomically(folder().file("case.toml"), config_.effective_toml);
     if (snapshot_every_ > 0) write_snapshot("initial");
   }
+  // A stage's time limit counts from the end of the stage before it, the
+  // first stage's from the start of the run: set-up (sampling, the reference
+  // solution, neuron insertion) counts against the limits too.
+  auto stage_start = start_;
   for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == "ok"; ++s) {
     const StageConfig& stage = config_.stages[s];
     const bool resumed_here = !options_.resume_from.empty() && static_cast<int>(s) == start.first;
@@ -102,15 +106,16 @@ RunResult ObstacleSolver::run() {
     const int first_round = resumed_here ? ceres_round_ : 0;
     if (stage.insert_neurons > 0 && insertions_done_ <= static_cast<int>(s)) insert_neurons(stage, static_cast<int>(s));
     if (stage.type == StageType::ceres_lbfgs) {
-      refine_with_lbfgs(stage, static_cast<int>(s), first_iteration, first_round);
+      refine_with_lbfgs(stage, static_cast<int>(s), first_iteration, first_round, stage_start);
     } else if (stage.type == StageType::ceres_lm) {
-      refine_with_lm(stage, static_cast<int>(s), first_iteration, first_round);
+      refine_with_lm(stage, static_cast<int>(s), first_iteration, first_round, stage_start);
     } else {
-      train_first_order(stage, static_cast<int>(s), first_iteration);
+      train_first_order(stage, static_cast<int>(s), first_iteration, stage_start);
     }
     ceres_round_ = 0;
     net_->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
     if (options_.write_files && result_.status == "ok" && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
+    stage_start = std::chrono::steady_clock::now();
   }
   result_.metrics = compute_current_metrics();
   compute_network_diagnostics();
@@ -469,8 +474,8 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   return {stage_index, static_cast<int>(position[1])};
 }
 
-void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index, int start_iteration) {
-  const auto stage_start = std::chrono::steady_clock::now();
+void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index, int start_iteration,
+                                       std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
   summary.termination = "completed";

@@ -109,7 +109,9 @@ class ObstacleSolver {
   /// Adds sampling.adaptive_points training points where the complementarity
   /// gap λ̃·(u − ψ) (plus, for smooth networks, |min(−Δu − f, u − ψ)|) is largest.
   void refine_near_free_boundary();
-  void train_first_order(const StageConfig& stage, int stage_index, int start_iteration);
+  /// The stages take the time their time_limit counts from (see run()).
+  void train_first_order(const StageConfig& stage, int stage_index, int start_iteration,
+                         std::chrono::steady_clock::time_point stage_start);
   /// Sets the output layer to its least-squares optimum for the current hidden layers (variable projection).
   void solve_output_layer();
   /// checkpoint.bin: parameters, optimiser state, multipliers, penalty, history and position.
@@ -118,9 +120,11 @@ class ObstacleSolver {
   std::pair<int, int> restore_checkpoint();
   bool stop_now() const;
   /// Ceres LBFGS (ceres::GradientProblem) on the loss, inside the augmented-Lagrangian loop.
-  void refine_with_lbfgs(const StageConfig& stage, int stage_index, int start_iteration, int start_round);
+  void refine_with_lbfgs(const StageConfig& stage, int stage_index, int start_iteration, int start_round,
+                         std::chrono::steady_clock::time_point stage_start);
   /// Ceres Levenberg–Marquardt on the residual form of the loss (physics/least_squares_residuals.hpp).
-  void refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round);
+  void refine_with_lm(const StageConfig& stage, int stage_index, int start_iteration, int start_round,
+                      std::chrono::steady_clock::time_point stage_start);
   /// The loss at the current parameters, its gradient written into `gradient`.
   double current_loss(const Vector& gradient);
   /// ½∫u'² integrated exactly between the kinks (loss.energy_integration =

@@ -17,7 +17,7 @@ SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<
   s.dim = problem.domain.dim();
   s.n = static_cast<int>(points.size()) / s.dim;
   s.points = points;
-  sampled.data = make_training_points(problem, points, {});
+  sampled.data = make_training_points(problem, points, {}, {}, 0.0, FluxAt::none);
   const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   s.psi.resize(s.n);
   s.psi_upper.resize(s.n);
