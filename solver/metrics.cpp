@@ -9,6 +9,128 @@ namespace pinn {
 
 namespace {
 
+/// 1D components shorter than this fraction of the domain's length are points
+/// of contact, not pieces of the contact set. A lone point carries no measure,
+/// yet the exact contact test's round-off tolerance (reference_solution.hpp)
+/// gives it a width: about 1e-14/|(u* − ψ)'| where u* leaves ψ at an angle (a
+/// boundary point where ψ = g), √(1e-14/c) where it leaves tangentially
+/// (u* − ψ ≈ c·d²). Real components this short are below what any reported
+/// error resolves.
+constexpr double kNegligibleLengthFraction = 1e-6;
+
+/// Which obstacle a training point is active on.
+enum class ActiveSide { none, lower, upper };
+
+/// Per point: the obstacle whose multiplier is positive there (the lower one
+/// if both are), counting only the obstacles the problem has.
+std::vector<ActiveSide> active_sides(const ContactSample& contact, const ObstacleProblem& problem) {
+  const std::size_t n = contact.u.size();
+  const bool lower = problem.has_lower() && contact.lambda.size() == n;
+  const bool upper = problem.has_upper() && contact.lambda_upper.size() == n;
+  std::vector<ActiveSide> sides(n, ActiveSide::none);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lower && contact.lambda[i] > 0.0)
+      sides[i] = ActiveSide::lower;
+    else if (upper && contact.lambda_upper[i] > 0.0)
+      sides[i] = ActiveSide::upper;
+  }
+  return sides;
+}
+
+/// θ_i, the fraction of point i's weight in contact: λ_i / (−Δψ_i − f_i) on
+/// the lower obstacle, λ_hi,i / (Δψ_hi,i + f_i) on the upper one; empty when
+/// the multipliers are not a contact density here (no densities given for an
+/// obstacle of the problem, or a non-positive or non-finite density at an
+/// active point).
+std::vector<double> contact_fractions(const ContactSample& contact, const ObstacleProblem& problem,
+                                      const std::vector<ActiveSide>& sides) {
+  const std::size_t n = sides.size();
+  if (contact.mass_weights.size() != n) return {};
+  if (problem.has_lower() && contact.contact_density.size() != n) return {};
+  if (problem.has_upper() && contact.upper_contact_density.size() != n) return {};
+  std::vector<double> theta(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (sides[i] == ActiveSide::none) continue;
+    const bool lower = sides[i] == ActiveSide::lower;
+    const double density = lower ? contact.contact_density[i] : contact.upper_contact_density[i];
+    if (!(density > 0.0) || !std::isfinite(density)) return {};
+    theta[i] = (lower ? contact.lambda[i] : contact.lambda_upper[i]) / density;
+  }
+  return theta;
+}
+
+/// 1D: indices of the n values of `x` in increasing order.
+std::vector<int> sorted_by_x(const std::vector<double>& x, int n) {
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return x[a] < x[b]; });
+  return order;
+}
+
+/// 1D: the runs of consecutive active points (in x) on the same obstacle, as
+/// lists of point indices.
+std::vector<std::vector<int>> active_runs_1d(const ContactSample& contact, const std::vector<ActiveSide>& sides) {
+  std::vector<std::vector<int>> runs;
+  ActiveSide previous = ActiveSide::none;
+  for (const int i : sorted_by_x(contact.points, static_cast<int>(sides.size()))) {
+    if (sides[i] != ActiveSide::none) {
+      if (sides[i] != previous) runs.emplace_back();
+      runs.back().push_back(i);
+    }
+    previous = sides[i];
+  }
+  return runs;
+}
+
+/// The set covered by `pieces`: sorted, overlapping or touching pieces merged,
+/// and components no longer than `negligible` dropped (they carry no measure).
+std::vector<ContactComponent> as_set(std::vector<ContactComponent> pieces, double negligible) {
+  std::sort(pieces.begin(), pieces.end());
+  std::vector<ContactComponent> merged;
+  for (const ContactComponent& piece : pieces) {
+    if (!merged.empty() && piece[0] <= merged.back()[1])
+      merged.back()[1] = std::max(merged.back()[1], piece[1]);
+    else
+      merged.push_back(piece);
+  }
+  std::vector<ContactComponent> components;
+  for (const ContactComponent& c : merged)
+    if (c[1] - c[0] > negligible) components.push_back(c);
+  return components;
+}
+
+/// [first a, last b] of sorted components, empty if there are none.
+std::vector<double> hull(const std::vector<ContactComponent>& components) {
+  if (components.empty()) return {};
+  return {components.front()[0], components.back()[1]};
+}
+
+/// 1D: each run of active points spans [first, last] point.
+std::vector<ContactComponent> active_pieces_1d(const ContactSample& contact,
+                                               const std::vector<std::vector<int>>& runs) {
+  std::vector<ContactComponent> pieces;
+  for (const std::vector<int>& run : runs) pieces.push_back({contact.points[run.front()], contact.points[run.back()]});
+  return pieces;
+}
+
+/// 1D: each run of active points is an interval of length L = Σ w θ centred
+/// at its centroid Σ w θ x / L (runs with L = 0 give none).
+std::vector<ContactComponent> mass_pieces_1d(const ContactSample& contact, const std::vector<double>& theta,
+                                             const std::vector<std::vector<int>>& runs) {
+  std::vector<ContactComponent> pieces;
+  for (const std::vector<int>& run : runs) {
+    double length = 0.0, moment = 0.0;
+    for (const int i : run) {
+      length += contact.mass_weights[i] * theta[i];
+      moment += contact.mass_weights[i] * theta[i] * contact.points[i];
+    }
+    if (length <= 0.0) continue;
+    const double centre = moment / length;
+    pieces.push_back({centre - 0.5 * length, centre + 0.5 * length});
+  }
+  return pieces;
+}
+
 /// Bisection for the switch of the reference's contact test between a and b.
 double locate_switch(const ReferenceSolution& reference, double a, double b) {
   const bool left = reference.in_contact(&a);
@@ -19,85 +141,48 @@ double locate_switch(const ReferenceSolution& reference, double a, double b) {
   return 0.5 * (a + b);
 }
 
-std::vector<double> exact_contact_interval_1d(const SolutionFields& fields, const ReferenceSolution& reference) {
-  int first = -1, last = -1;
-  for (int i = 0; i < fields.n; ++i) {
-    if (reference.in_contact(&fields.points[i])) {
-      if (first < 0) first = i;
-      last = i;
-    }
+/// 1D: each run of evaluation points in the reference's contact set is a
+/// piece whose ends lie between the run's end points and their outside
+/// neighbours (or at the run's end point at the end of the grid).
+std::vector<ContactComponent> reference_pieces_1d(const SolutionFields& fields, const ReferenceSolution& reference) {
+  const std::vector<int> order = sorted_by_x(fields.points, fields.n);
+  std::vector<ContactComponent> pieces;
+  int run_start = -1;  // position in `order` of the current run's first point
+  for (int k = 0; k <= fields.n; ++k) {
+    const bool in_contact = k < fields.n && reference.in_contact(&fields.points[order[k]]);
+    if (in_contact && run_start < 0) run_start = k;
+    if (in_contact || run_start < 0) continue;
+    const int first = run_start, last = k - 1;
+    const double x_first = fields.points[order[first]], x_last = fields.points[order[last]];
+    const double a = first > 0 ? locate_switch(reference, fields.points[order[first - 1]], x_first) : x_first;
+    const double b = last + 1 < fields.n ? locate_switch(reference, x_last, fields.points[order[last + 1]]) : x_last;
+    pieces.push_back({a, b});
+    run_start = -1;
   }
-  if (first < 0) return {};
-  const double a = first > 0 ? locate_switch(reference, fields.points[first - 1], fields.points[first])
-                             : fields.points[first];
-  const double b = last + 1 < fields.n ? locate_switch(reference, fields.points[last], fields.points[last + 1])
-                                       : fields.points[last];
-  return {a, b};
+  return pieces;
 }
 
-
-/// θ_i = λ_i / (−Δψ_i − f_i), the fraction of point i's weight in contact, or
-/// empty when the multipliers are not a contact density here (no densities
-/// given, or a non-positive or non-finite density at an active point).
-std::vector<double> contact_fractions(const ContactSample& contact) {
-  const int n = static_cast<int>(contact.lambda.size());
-  if (static_cast<int>(contact.contact_density.size()) != n || static_cast<int>(contact.mass_weights.size()) != n)
-    return {};
-  std::vector<double> theta(n, 0.0);
-  for (int i = 0; i < n; ++i) {
-    if (contact.lambda[i] <= 0.0) continue;
-    const double density = contact.contact_density[i];
-    if (!(density > 0.0) || !std::isfinite(density)) return {};
-    theta[i] = contact.lambda[i] / density;
-  }
-  return theta;
+double total_length(const std::vector<ContactComponent>& set) {
+  double length = 0.0;
+  for (const ContactComponent& c : set) length += c[1] - c[0];
+  return length;
 }
 
-/// 1D: point indices in increasing x.
-std::vector<int> sorted_by_x(const ContactSample& contact) {
-  std::vector<int> order(contact.lambda.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return contact.points[a] < contact.points[b]; });
-  return order;
+/// Length of the symmetric difference of two sets of disjoint components:
+/// |A| + |B| − 2|A ∩ B|.
+double symmetric_difference_length(const std::vector<ContactComponent>& a, const std::vector<ContactComponent>& b) {
+  double common = 0.0;
+  for (const ContactComponent& p : a)
+    for (const ContactComponent& q : b) common += std::max(0.0, std::min(p[1], q[1]) - std::max(p[0], q[0]));
+  return total_length(a) + total_length(b) - 2.0 * common;
 }
 
-/// 1D: [first, last] active point, empty if none is active.
-std::vector<double> active_hull_1d(const ContactSample& contact) {
-  std::vector<double> hull;
-  for (std::size_t i = 0; i < contact.lambda.size(); ++i) {
-    if (contact.lambda[i] <= 0.0) continue;
-    const double x = contact.points[i];
-    if (hull.empty()) hull = {x, x};
-    hull[0] = std::min(hull[0], x);
-    hull[1] = std::max(hull[1], x);
-  }
-  return hull;
-}
-
-/// 1D: each run of consecutive active points (in x) is an interval of length
-/// L = Σ w θ centred at its centroid Σ w θ x / L; returns the hull of the
-/// first and last run's intervals, empty if no point is active.
-std::vector<double> mass_interval_1d(const ContactSample& contact, const std::vector<double>& theta) {
-  std::vector<double> hull;
-  double length = 0.0, moment = 0.0;
-  const auto close_run = [&]() {
-    if (length <= 0.0) return;
-    const double centre = moment / length;
-    if (hull.empty()) hull = {centre - 0.5 * length, centre + 0.5 * length};
-    hull[1] = centre + 0.5 * length;
-    length = moment = 0.0;
-  };
-  for (const int i : sorted_by_x(contact)) {
-    if (contact.lambda[i] <= 0.0) {
-      close_run();
-      continue;
-    }
-    length += contact.mass_weights[i] * theta[i];
-    moment += contact.mass_weights[i] * theta[i] * contact.points[i];
-  }
-  close_run();
-  return hull;
+/// See Metrics::contact_set_error (1D).
+double contact_set_error_1d(const std::vector<ContactComponent>& estimate,
+                            const std::vector<ContactComponent>& reference) {
+  if (estimate.size() == 1 && reference.size() == 1)
+    return std::max(std::abs(estimate[0][0] - reference[0][0]), std::abs(estimate[0][1] - reference[0][1]));
+  return symmetric_difference_length(estimate, reference);
 }
 
 }  // namespace
@@ -129,33 +214,40 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     if (problem.has_upper()) m.max_violation = std::max(m.max_violation, fields.u[i] - fields.psi_upper[i]);
   }
   const int n_contact = static_cast<int>(contact.u.size());
-  for (int i = 0; i < n_contact; ++i)
-    m.complementarity = std::max(m.complementarity, std::abs(contact.lambda[i] * (contact.u[i] - contact.psi[i])));
+  const bool lower_multipliers = static_cast<int>(contact.lambda.size()) == n_contact;
+  const bool upper_multipliers = problem.has_upper() && static_cast<int>(contact.lambda_upper.size()) == n_contact &&
+                                 static_cast<int>(contact.psi_upper.size()) == n_contact;
+  for (int i = 0; i < n_contact; ++i) {
+    if (lower_multipliers)
+      m.complementarity = std::max(m.complementarity, std::abs(contact.lambda[i] * (contact.u[i] - contact.psi[i])));
+    if (upper_multipliers)
+      m.complementarity =
+          std::max(m.complementarity, std::abs(contact.lambda_upper[i] * (contact.psi_upper[i] - contact.u[i])));
+  }
 
-  if (!problem.has_lower()) return m;
-  const std::vector<double> theta = contact_fractions(contact);
+  if (!problem.has_lower() && !problem.has_upper()) return m;
+  const std::vector<ActiveSide> sides = active_sides(contact, problem);
+  const std::vector<double> theta = contact_fractions(contact, problem, sides);
   if (!theta.empty()) m.contact_estimate = "multiplier_mass";
   if (dim == 1) {
-    m.active_contact_interval = active_hull_1d(contact);
-    m.contact_interval = theta.empty() ? m.active_contact_interval : mass_interval_1d(contact, theta);
+    const double negligible = kNegligibleLengthFraction * problem.domain.measure();
+    const std::vector<std::vector<int>> runs = active_runs_1d(contact, sides);
+    m.active_contact_intervals = as_set(active_pieces_1d(contact, runs), negligible);
+    m.contact_intervals =
+        theta.empty() ? m.active_contact_intervals : as_set(mass_pieces_1d(contact, theta, runs), negligible);
+    m.active_contact_interval = hull(m.active_contact_intervals);
+    m.contact_interval = hull(m.contact_intervals);
     if (reference) {
-      m.exact_contact_interval = exact_contact_interval_1d(fields, *reference);
-      const auto& e = m.exact_contact_interval;
-      const auto& c = m.contact_interval;
-      if (!e.empty() && !c.empty()) {
-        m.contact_set_error = std::max(std::abs(c[0] - e[0]), std::abs(c[1] - e[1]));
-      } else if (!e.empty()) {
-        m.contact_set_error = e[1] - e[0];
-      } else {
-        m.contact_set_error = c.empty() ? 0.0 : c[1] - c[0];
-      }
+      m.exact_contact_intervals = as_set(reference_pieces_1d(fields, *reference), negligible);
+      m.exact_contact_interval = hull(m.exact_contact_intervals);
+      m.contact_set_error = contact_set_error_1d(m.contact_intervals, m.exact_contact_intervals);
     }
     return m;
   }
   const double pi = 3.141592653589793;
   m.active_contact_measure = 0.0;
   for (int i = 0; i < n_contact; ++i)
-    if (contact.lambda[i] > 0.0) m.active_contact_measure += contact.weights[i];
+    if (sides[i] != ActiveSide::none) m.active_contact_measure += contact.weights[i];
   m.contact_measure = m.active_contact_measure;
   if (!theta.empty()) {
     m.contact_measure = 0.0;
@@ -171,7 +263,7 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     for (int i = 0; i < n_contact; ++i) {
       const bool exact = reference->in_contact(&contact.points[i * dim]);
       if (exact) m.exact_contact_measure += contact.weights[i];
-      if (exact != (contact.lambda[i] > 0.0)) mismatch += contact.weights[i];
+      if (exact != (sides[i] != ActiveSide::none)) mismatch += contact.weights[i];
     }
     m.contact_set_error = mismatch;
     if (dim == 2) m.exact_contact_radius = std::sqrt(m.exact_contact_measure / pi);

@@ -49,6 +49,17 @@ class ExactActivationScope {
   double smoothing_;
 };
 
+/// The contact force −Δu − f at training point i: λ_lo − λ_hi, negative on the
+/// upper obstacle (the sign the FD reference's output uses).
+double contact_force(const ContactSample& contact, int i) {
+  return contact.lambda[i] - (contact.lambda_upper.empty() ? 0.0 : contact.lambda_upper[i]);
+}
+
+/// Whether training point i is active on either obstacle.
+bool is_active(const ContactSample& contact, int i) {
+  return contact.lambda[i] > 0.0 || (!contact.lambda_upper.empty() && contact.lambda_upper[i] > 0.0);
+}
+
 }  // namespace
 
 ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
@@ -279,6 +290,10 @@ ContactSample ObstacleSolver::contact_sample() {
     c.u.push_back(u);
     c.psi.push_back(data(i).psi_lower);
     c.lambda.push_back(loss_params_.has_lower ? updated_lower_multiplier(loss_params_.settings, data(i), u) : 0.0);
+    if (loss_params_.has_upper) {
+      c.psi_upper.push_back(data(i).psi_upper);
+      c.lambda_upper.push_back(updated_upper_multiplier(loss_params_.settings, data(i), u));
+    }
     c.mass_weights.push_back(data(i).obstacle_weight);
   }
   return c;
@@ -286,33 +301,43 @@ ContactSample ObstacleSolver::contact_sample() {
 
 void ObstacleSolver::add_contact_densities(ContactSample& contact) {
   // In the energy form the multipliers are the contact force, whose density on
-  // the contact set is −Δψ − f (metrics.hpp, "multiplier_mass") where ψ is
-  // smooth. An obstacle with jumps or kinks (step41's stairs) also carries
-  // concentrated forces on its edges, which no density accounts for: where
-  // Δψ over the point's cell (step 0.6 × the point spacing) differs from Δψ
-  // at the point, the density is marked unknown (NaN), and the metrics fall
-  // back to the active points if such a point is active. A piecewise-linear
-  // network's −Δu is a sum of point masses on its kinks, and the multipliers
-  // (clipped at 0) then over-count near the free boundary (obstacle1d_prelu:
-  // 2% too much mass, endpoints 1.9e-3 off against 4e-4 from the active
-  // points), so such networks keep the active points too.
+  // the contact set is −Δψ − f on the lower obstacle and Δψ_hi + f on the
+  // upper one (metrics.hpp, "multiplier_mass") where the obstacle is smooth.
+  // An obstacle with jumps or kinks (step41's stairs, the ridges of a distance
+  // function) also carries concentrated forces on its edges, which no density
+  // accounts for: where the obstacle's Laplacian over the point's cell (step
+  // 0.6 × the point spacing) differs from its Laplacian at the point, the
+  // density is marked unknown (NaN), and the metrics fall back to the active
+  // points if such a point is active. A piecewise-linear network's −Δu is a
+  // sum of point masses on its kinks, and the multipliers (clipped at 0) then
+  // over-count near the free boundary (obstacle1d_prelu: 2% too much mass,
+  // endpoints 1.9e-3 off against 4e-4 from the active points), so such
+  // networks keep the active points too.
   const ObstacleProblem& problem = config_.problem;
-  if (config_.loss.form != LossForm::energy || !problem.has_lower() ||
+  if (config_.loss.form != LossForm::energy || (!problem.has_lower() && !problem.has_upper()) ||
       is_piecewise_linear(config_.network.activation))
     return;
+  // Δψ at x, or NaN where ψ is not smooth over the point's cell.
+  const auto smooth_laplacian = [&](const ScalarFunction& obstacle, const double* x, double f, double cell) {
+    const double at_point = central_laplacian(obstacle, problem.domain, x);
+    const double over_cell = central_laplacian(obstacle, problem.domain, x, cell);
+    const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
+    return smooth ? at_point : std::nan("");
+  };
   // The densities depend on the points only: computed once per training set.
-  if (contact_density_.empty()) {
+  if (contact_density_.empty() && upper_contact_density_.empty()) {
     for (int i = 0; i < training_.n_interior; ++i) {
       const double* x = &contact.points[i * contact.dim];
       const double f = problem.source(x);
-      const double at_point = central_laplacian(problem.lower_obstacle, problem.domain, x);
       const double cell = 0.6 * std::pow(contact.mass_weights[i], 1.0 / contact.dim);
-      const double over_cell = central_laplacian(problem.lower_obstacle, problem.domain, x, cell);
-      const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
-      contact_density_.push_back(smooth ? -at_point - f : std::nan(""));
+      if (problem.has_lower())
+        contact_density_.push_back(-smooth_laplacian(problem.lower_obstacle, x, f, cell) - f);
+      if (problem.has_upper())
+        upper_contact_density_.push_back(smooth_laplacian(problem.upper_obstacle, x, f, cell) + f);
     }
   }
   contact.contact_density = contact_density_;
+  contact.upper_contact_density = upper_contact_density_;
 }
 
 Metrics ObstacleSolver::compute_current_metrics() {
@@ -644,8 +669,8 @@ ObstacleSolver::SolutionFiles ObstacleSolver::encode_solution_files(const std::s
       if (d2 < best) best = d2, nearest = j;
     }
     if (nearest >= 0) {
-      lambda[i] = contact.lambda[nearest];
-      in_contact[i] = contact.lambda[nearest] > 0.0 ? 1 : 0;
+      lambda[i] = contact_force(contact, nearest);
+      in_contact[i] = is_active(contact, nearest) ? 1 : 0;
     }
   }
   VtkFieldData field_data;
@@ -663,9 +688,13 @@ ObstacleSolver::SolutionFiles ObstacleSolver::encode_solution_files(const std::s
   // The training points themselves, with the multipliers where they live.
   SolutionFields at_points =
       evaluate_solution(space_, *net_, config_.problem, config_.loss, contact.points, reference_.get());
+  std::vector<double> point_lambda(contact.lambda.size());
   std::vector<int> point_contact(contact.lambda.size());
-  for (std::size_t i = 0; i < point_contact.size(); ++i) point_contact[i] = contact.lambda[i] > 0.0 ? 1 : 0;
-  files.points_vtu = encode_points_vtu(at_points, contact.lambda, point_contact, upper, field_data);
+  for (std::size_t i = 0; i < point_contact.size(); ++i) {
+    point_lambda[i] = contact_force(contact, static_cast<int>(i));
+    point_contact[i] = is_active(contact, static_cast<int>(i)) ? 1 : 0;
+  }
+  files.points_vtu = encode_points_vtu(at_points, point_lambda, point_contact, upper, field_data);
   return files;
 }
 

@@ -170,8 +170,9 @@ class ObstacleSolver {
   /// The loss terms of `net` at `points` with loss parameters `params`.
   LossTerms loss_terms_at(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params);
   ContactSample contact_sample();
-  /// Fills contact.contact_density (−Δψ − f where it is the contact-force
-  /// density); only the metrics need it, so the other users of the sample skip it.
+  /// Fills contact.contact_density and upper_contact_density (−Δψ − f and
+  /// Δψ_hi + f where they are the contact-force densities); only the metrics
+  /// need them, so the other users of the sample skip it.
   void add_contact_densities(ContactSample& contact);
   Metrics compute_current_metrics();
   void log_progress(const HistoryRow& row, const StageConfig& stage, double stage_seconds);
@@ -209,9 +210,10 @@ class ObstacleSolver {
   /// The history rows' monitor points with their data and reference, sampled
   /// at first use (reset with the grid and the reference).
   std::unique_ptr<SampledProblem> monitor_;
-  /// −Δψ − f at the training points' contact sample (add_contact_densities),
-  /// computed once per training set (cleared when the points change).
-  std::vector<double> contact_density_;
+  /// −Δψ − f and Δψ_hi + f at the training points' contact sample
+  /// (add_contact_densities), computed once per training set (cleared when
+  /// the points change).
+  std::vector<double> contact_density_, upper_contact_density_;
   std::vector<HistoryRow> history_;
   RunResult result_;
   int total_iterations_ = 0;

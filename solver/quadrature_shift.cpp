@@ -53,6 +53,7 @@ void ObstacleSolver::rebuild_training_points(int keep) {
   training_ = make_training_points(config_.problem, interior_points(), base_boundary_, adaptive_points_,
                                    adaptive_pde_weight());
   contact_density_.clear();
+  upper_contact_density_.clear();
   if (keep == 0) return;
   PINN_REQUIRE(training_.size() == old_size, "the rebuilt training set has " << training_.size() << " points, "
                                                                              << old_size << " before");

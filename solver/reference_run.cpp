@@ -48,17 +48,19 @@ ReferenceRunResult run_reference(const CaseConfig& config, int cells, const std:
   double cell = 1.0;
   for (int k = 0; k < dim; ++k) cell *= fd.spacing[k];
   double err2 = 0, ref2 = 0, max_abs = 0;
-  int first = -1, last = -1;
   for (int i = 0; i < n; ++i) {
     const double* x = &grid.points[static_cast<std::size_t>(i) * dim];
     if (problem.has_lower()) fields.psi[i] = problem.lower_obstacle(x);
     if (problem.has_upper()) fields.psi_upper[i] = problem.upper_obstacle(x);
-    contact[i] = fd.contact_lower[i] ? 1 : 0;
+    contact[i] = fd.contact_lower[i] || fd.contact_upper[i] ? 1 : 0;
     lambda[i] = fd.lambda_lower[i] - fd.lambda_upper[i];
     if (contact[i]) {
       r.contact_measure += cell;
-      if (first < 0) first = i;
-      last = i;
+      // 1D nodes are in increasing x: a node next to the previous run's last extends it.
+      if (dim == 1 && !r.contact_intervals.empty() && contact[i - 1])
+        r.contact_intervals.back()[1] = x[0];
+      else if (dim == 1)
+        r.contact_intervals.push_back({x[0], x[0]});
     }
     if (problem.has_exact()) {
       const double e = problem.exact(x);
@@ -68,7 +70,8 @@ ReferenceRunResult run_reference(const CaseConfig& config, int cells, const std:
       max_abs = std::max(max_abs, std::abs(fd.u[i] - e));
     }
   }
-  if (dim == 1 && first >= 0) r.contact_interval = {grid.points[first], grid.points[last]};
+  if (!r.contact_intervals.empty())
+    r.contact_interval = {r.contact_intervals.front()[0], r.contact_intervals.back()[1]};
   if (problem.has_exact()) {
     r.rel_l2_vs_exact = ref2 > 0 ? std::sqrt(err2 / ref2) : std::sqrt(err2 / n);
     r.max_abs_vs_exact = max_abs;

@@ -6,6 +6,7 @@
 #include "physics/case_config.hpp"
 #include "physics/fd_reference_solver.hpp"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,12 @@ struct ReferenceRunResult {
   FdReferenceSolution solution;
   int cells = 0;
   double rel_l2_vs_exact = -1, max_abs_vs_exact = -1;  ///< −1 without an exact solution
-  double contact_measure = 0;             ///< length / area / volume of the active set (node count × cell size)
-  std::vector<double> contact_interval;   ///< 1D: first and last active node
+  /// Length / area / volume of the active sets of both obstacles (node count × cell size).
+  double contact_measure = 0;
+  /// 1D: each run of consecutive active nodes as [first, last] node, and the
+  /// hull [first, last] of all active nodes.
+  std::vector<std::array<double, 2>> contact_intervals;
+  std::vector<double> contact_interval;
   std::string output_file;
 };
 

@@ -63,9 +63,12 @@ double ReferenceSolution::value(const double* x) const { return fd_ ? fd_->inter
 
 bool ReferenceSolution::in_contact(const double* x) const {
   if (!fd_) {
-    if (!problem_->has_lower()) return false;
-    const double psi = problem_->lower_obstacle(x);
-    return std::abs(problem_->exact(x) - psi) <= 1e-14 * (1.0 + std::abs(psi));
+    const auto on = [&](const ScalarFunction& obstacle) {
+      const double psi = obstacle(x);
+      return std::abs(problem_->exact(x) - psi) <= 1e-14 * (1.0 + std::abs(psi));
+    };
+    return (problem_->has_lower() && on(problem_->lower_obstacle)) ||
+           (problem_->has_upper() && on(problem_->upper_obstacle));
   }
   std::size_t index = 0, stride = 1;
   for (int k = 0; k < fd_->dim; ++k) {
@@ -74,7 +77,7 @@ bool ReferenceSolution::in_contact(const double* x) const {
     index += static_cast<std::size_t>(clamped) * stride;
     stride *= static_cast<std::size_t>(fd_->n_nodes[k]);
   }
-  return fd_->contact_lower[index] != 0;
+  return fd_->contact_lower[index] != 0 || fd_->contact_upper[index] != 0;
 }
 
 }  // namespace pinn

@@ -13,11 +13,12 @@ namespace pinn {
 
 class ReferenceSolution {
  public:
-  /// The case's exact solution; contact where u* = ψ to round-off (the
-  /// tolerance is tiny because the contact is tangential: u* − ψ ~ c·dist²).
+  /// The case's exact solution; contact where u* = ψ or u* = ψ_hi to
+  /// round-off (the tolerance is tiny because the contact is tangential:
+  /// u* − ψ ~ c·dist²).
   static std::unique_ptr<ReferenceSolution> from_exact(const ObstacleProblem& problem);
   /// Solves the FD/PDAS reference on the domain's box with `cells` cells per
-  /// dimension; contact from its active set at the nearest node. Throws
+  /// dimension; contact from its active sets (either obstacle) at the nearest node. Throws
   /// pinn::UserError for domains that are not boxes.
   static std::unique_ptr<ReferenceSolution> from_fd(const ObstacleProblem& problem, int cells);
   /// The exact solution if the problem has one, else the FD reference when the
@@ -26,6 +27,7 @@ class ReferenceSolution {
 
   const std::string& kind() const { return kind_; }  ///< "exact" or "fd"
   double value(const double* x) const;
+  /// Whether x lies in the contact set, on either obstacle.
   bool in_contact(const double* x) const;
   /// The FD solution (nullptr for an exact reference).
   const FdReferenceSolution* fd() const { return fd_ ? &*fd_ : nullptr; }

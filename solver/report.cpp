@@ -27,14 +27,24 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
                   {"max_violation", m.max_violation},
                   {"complementarity", m.complementarity},
                   {"reference", m.reference}};
-  if (!m.contact_interval.empty()) j["metrics"]["contact_interval"] = m.contact_interval;
-  if (!m.exact_contact_interval.empty()) j["metrics"]["exact_contact_interval"] = m.exact_contact_interval;
+  // 1D contact sets: the hull [a, b] and the components as a list of [a, b] pairs.
+  if (!m.contact_interval.empty()) {
+    j["metrics"]["contact_interval"] = m.contact_interval;
+    j["metrics"]["contact_intervals"] = m.contact_intervals;
+  }
+  if (!m.exact_contact_interval.empty()) {
+    j["metrics"]["exact_contact_interval"] = m.exact_contact_interval;
+    j["metrics"]["exact_contact_intervals"] = m.exact_contact_intervals;
+  }
   if (m.contact_measure >= 0) j["metrics"]["contact_measure"] = m.contact_measure;
   if (m.exact_contact_measure >= 0) j["metrics"]["exact_contact_measure"] = m.exact_contact_measure;
   if (m.contact_radius >= 0) j["metrics"]["contact_radius"] = m.contact_radius;
   if (m.exact_contact_radius >= 0) j["metrics"]["exact_contact_radius"] = m.exact_contact_radius;
   if (!m.contact_interval.empty() || m.contact_measure >= 0) j["metrics"]["contact_estimate"] = m.contact_estimate;
-  if (!m.active_contact_interval.empty()) j["metrics"]["active_contact_interval"] = m.active_contact_interval;
+  if (!m.active_contact_interval.empty()) {
+    j["metrics"]["active_contact_interval"] = m.active_contact_interval;
+    j["metrics"]["active_contact_intervals"] = m.active_contact_intervals;
+  }
   if (m.active_contact_measure >= 0) j["metrics"]["active_contact_measure"] = m.active_contact_measure;
   if (m.active_contact_radius >= 0) j["metrics"]["active_contact_radius"] = m.active_contact_radius;
   j["stages"] = json::array();

@@ -17,6 +17,7 @@
 #include <limits>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace {
 
@@ -64,6 +65,16 @@ int list_cases() {
   return 0;
 }
 
+/// A 1D contact set as its components, "[a, b]" or "[a, b] and [c, d] ...",
+/// with `digits` decimals.
+std::string format_components(const std::vector<pinn::ContactComponent>& components, int digits = 4) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(digits);
+  for (std::size_t k = 0; k < components.size(); ++k)
+    text << (k ? " and " : "") << "[" << components[k][0] << ", " << components[k][1] << "]";
+  return text.str();
+}
+
 void print_metrics(const pinn::RunResult& result) {
   const pinn::Metrics& m = result.metrics;
   std::cout << "status: " << result.status << "   total " << std::fixed << std::setprecision(2)
@@ -74,14 +85,13 @@ void print_metrics(const pinn::RunResult& result) {
               << m.max_abs << ", relative H1 " << m.rel_h1 << "\n";
   }
   const std::string estimate = m.contact_estimate == "multiplier_mass" ? "multiplier mass" : "active points";
-  if (!m.contact_interval.empty()) {
-    std::cout << std::fixed << std::setprecision(4) << "contact set (" << estimate << "): [" << m.contact_interval[0]
-              << ", " << m.contact_interval[1] << "]";
-    if (m.contact_estimate == "multiplier_mass" && !m.active_contact_interval.empty())
-      std::cout << "   active points: [" << m.active_contact_interval[0] << ", " << m.active_contact_interval[1] << "]";
-    if (!m.exact_contact_interval.empty())
-      std::cout << "   exact: [" << m.exact_contact_interval[0] << ", " << m.exact_contact_interval[1] << "]";
-    std::cout << "\n" << std::scientific << std::setprecision(3);
+  if (!m.contact_intervals.empty()) {
+    std::cout << "contact set (" << estimate << "): " << format_components(m.contact_intervals);
+    if (m.contact_estimate == "multiplier_mass" && !m.active_contact_intervals.empty())
+      std::cout << "   active points: " << format_components(m.active_contact_intervals);
+    if (!m.exact_contact_intervals.empty())
+      std::cout << "   exact: " << format_components(m.exact_contact_intervals);
+    std::cout << "\n";
   }
   if (m.contact_measure >= 0) {
     std::cout << "contact set (" << estimate << "): " << (m.contact_radius >= 0 ? "area " : "volume ")
@@ -110,7 +120,9 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
             << "active-set iterations: " << fd.iterations << (fd.converged ? " (converged: active set unchanged)" : " (NOT converged)")
             << ", " << std::fixed << std::setprecision(3) << fd.seconds << " s\n";
   std::cout << std::setprecision(6) << "contact set measure: " << r.contact_measure;
-  if (!r.contact_interval.empty()) std::cout << "   interval [" << r.contact_interval[0] << ", " << r.contact_interval[1] << "]";
+  if (!r.contact_intervals.empty())
+    std::cout << "   " << (r.contact_intervals.size() == 1 ? "interval " : "intervals ")
+              << format_components(r.contact_intervals, 6);
   std::cout << "\n" << std::scientific << std::setprecision(3);
   if (r.rel_l2_vs_exact >= 0)
     std::cout << "error against the exact solution on the nodes: relative L2 " << r.rel_l2_vs_exact << ", max "

@@ -731,7 +731,7 @@ TEST(CaseFile, EmptyExpression) {
 TEST(CaseFile, ExpressionNotFiniteOnTheBoundary) {
   CaseText c;
   const int n = c.replace("problem", "boundary", "boundary = { type = \"dirichlet\", value = \"ln(x)\" }");
-  expect_rejected(c, {at(n), "problem.boundary.value", "\"ln(x)\"", "must be finite everywhere"});
+  expect_rejected(c, {at(n), "problem.boundary.value", "\"ln(x)\"", "must be finite wherever it is evaluated"});
 }
 
 // ---------------------------------------------------------------- refused combinations

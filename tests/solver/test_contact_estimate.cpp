@@ -82,14 +82,21 @@ TEST(ContactEstimate, MultiplierMassIsRobustToMultipliersSmearedOverNeighbouring
 }
 
 TEST(ContactEstimate, SeparateRunsKeepTheirOwnCentroids) {
-  // Two contact intervals: the reported hull runs from the first's left end to the second's right end.
+  // Two contact intervals: two components, and their hull runs from the
+  // first's left end to the second's right end.
   pinn::ContactSample c = interval_sample(400, 0.1, 0.2, 3.0);
   const pinn::ContactSample second = interval_sample(400, 0.7, 0.85, 3.0);
   for (std::size_t i = 0; i < c.lambda.size(); ++i) c.lambda[i] += second.lambda[i];
   const pinn::Metrics m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
+  ASSERT_EQ(m.contact_intervals.size(), 2u);
+  EXPECT_NEAR(m.contact_intervals[0][0], 0.1, 1e-12);
+  EXPECT_NEAR(m.contact_intervals[0][1], 0.2, 1e-12);
+  EXPECT_NEAR(m.contact_intervals[1][0], 0.7, 1e-12);
+  EXPECT_NEAR(m.contact_intervals[1][1], 0.85, 1e-12);
   ASSERT_EQ(m.contact_interval.size(), 2u);
   EXPECT_NEAR(m.contact_interval[0], 0.1, 1e-12);
   EXPECT_NEAR(m.contact_interval[1], 0.85, 1e-12);
+  EXPECT_EQ(m.active_contact_intervals.size(), 2u);
 }
 
 TEST(ContactEstimate, FallsBackToTheActivePointsWithoutAPositiveDensity) {

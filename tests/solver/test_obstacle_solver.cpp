@@ -71,6 +71,13 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   // The energy form's multipliers are the contact force: the contact set comes from their mass.
   EXPECT_EQ(summary["metrics"]["contact_estimate"], "multiplier_mass");
   EXPECT_EQ(summary["metrics"]["active_contact_interval"].size(), 2u);
+  // The components as [a, b] pairs, contact_interval their hull.
+  const auto& components = summary["metrics"]["contact_intervals"];
+  ASSERT_GE(components.size(), 1u);
+  EXPECT_EQ(components.front()[0], summary["metrics"]["contact_interval"][0]);
+  EXPECT_EQ(components.back()[1], summary["metrics"]["contact_interval"][1]);
+  ASSERT_EQ(summary["metrics"]["exact_contact_intervals"].size(), 1u);
+  EXPECT_EQ(summary["metrics"]["exact_contact_intervals"][0], summary["metrics"]["exact_contact_interval"]);
   ASSERT_EQ(summary["stages"].size(), 1u);
   EXPECT_EQ(summary["stages"][0]["name"], "adam");
   EXPECT_EQ(summary["stages"][0]["iterations"], 4000);
@@ -193,6 +200,35 @@ TEST(ObstacleSolver, PiecewiseLinearNetworksReadTheContactSetFromTheActivePoints
   const pinn::RunResult result = solver.run();
   EXPECT_EQ(result.metrics.contact_estimate, "active_points");
   EXPECT_EQ(result.metrics.contact_interval, result.metrics.active_contact_interval);
+}
+
+TEST(ObstacleSolver, UpperObstacleContactIsReadFromItsMultipliers) {
+  // obstacle1d mirrored: u ≤ ψ_hi = −ψ, no lower obstacle, u* = −(obstacle1d's
+  // solution); the contact set [a, 1 − a], a = √3/4, lies on the upper
+  // obstacle, whose multipliers' density is Δψ_hi + f = 16.
+  pinn::CaseConfig config = pinn::load_case_file(
+      case_path("obstacle1d"),
+      {"stage.0.iterations=4000", "sampling.interior=128", "stage.0.multiplier_updates=10", "output.log_every=1000",
+       "problem.obstacle=\"\"", "problem.upper_obstacle=\"-(0.5 - 8*(x - 0.5)^2)\"",
+       "problem.exact=\"-(x < sqrt(3)/4 ? 4*(2 - sqrt(3))*x : (x > 1 - sqrt(3)/4 ? 4*(2 - sqrt(3))*(1 - x) : "
+       "0.5 - 8*(x - 0.5)^2))\""});
+  config.stages.resize(1);
+  ASSERT_FALSE(config.problem.has_lower());
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  const pinn::RunResult result = solver.run();
+  const double a = std::sqrt(3.0) / 4.0;
+  EXPECT_LE(result.metrics.rel_l2, 5e-2);
+  EXPECT_EQ(result.metrics.contact_estimate, "multiplier_mass");
+  ASSERT_EQ(result.metrics.exact_contact_interval.size(), 2u);
+  EXPECT_NEAR(result.metrics.exact_contact_interval[0], a, 1e-7);
+  ASSERT_EQ(result.metrics.contact_interval.size(), 2u);
+  EXPECT_NEAR(result.metrics.contact_interval[0], a, 0.05);
+  EXPECT_NEAR(result.metrics.contact_interval[1], 1.0 - a, 0.05);
+  EXPECT_LT(result.metrics.contact_set_error, 0.05);
+  EXPECT_GT(result.metrics.complementarity, 0.0) << "λ_hi·(ψ_hi − u) counts";
 }
 
 TEST(ObstacleSolver, InterruptStopsCleanlyAndStillReports) {
