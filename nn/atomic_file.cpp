@@ -78,6 +78,8 @@ void rename_or_throw(const std::string& temporary, const std::string& path) {
 void create_directories_or_throw(const std::string& directory) {
   if (directory.empty()) return;
   std::error_code error;
+  if (fs::exists(directory, error) && !fs::is_directory(directory, error))
+    throw RunError("cannot use " + directory + " as a folder: it exists and is not a folder");
   fs::create_directories(directory, error);
   if (error) throw RunError("cannot create the folder " + directory + ": " + error.message());
   if (!fs::is_directory(directory, error))

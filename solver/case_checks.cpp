@@ -107,23 +107,19 @@ std::string megabytes(double bytes) {
   return out.str();
 }
 
-/// n^dim, saturating instead of overflowing.
-long long points_of(long long per_dimension, int dim) {
-  long long total = 1;
-  for (int k = 0; k < dim; ++k) total = total > (1LL << 40) / per_dimension ? (1LL << 40) : total * per_dimension;
-  return total;
-}
+/// n^dim (as a double: exact up to 2^53, and never overflowing).
+double points_of(double per_dimension, int dim) { return std::pow(per_dimension, dim); }
 
 void check_sizes(const CaseConfig& config) {
   const int dim = config.problem.domain.dim();
   const int per_dimension = config.output.evaluation_points;
   if (per_dimension > 0) {
-    const long long total = points_of(per_dimension, dim);
+    const double total = points_of(per_dimension, dim);
     // About 60 doubles per point: the fields, their VTK arrays and the encoded file.
-    PINN_USER_REQUIRE(total <= kMaxEvaluationPoints,
+    PINN_USER_REQUIRE(total <= static_cast<double>(kMaxEvaluationPoints),
                       where(config, "output.evaluation_points")
                           << ": found " << per_dimension << " per dimension, " << total << " points in " << dim
-                          << "D (about " << megabytes(480.0 * static_cast<double>(total))
+                          << "D (about " << megabytes(480.0 * total)
                           << " for the output); allowed: at most " << kMaxEvaluationPoints
                           << " points in all, i.e. up to "
                           << static_cast<long long>(std::floor(std::pow(kMaxEvaluationPoints, 1.0 / dim) + 1e-9))
@@ -147,8 +143,8 @@ int max_threads() {
 
 void check_reference_cells(const CaseConfig& config, int cells, const std::string& at) {
   const int dim = config.problem.domain.dim();
-  const long long nodes = points_of(static_cast<long long>(cells) + 1, dim);
-  PINN_USER_REQUIRE(nodes <= kMaxReferenceNodes,
+  const double nodes = points_of(static_cast<double>(cells) + 1.0, dim);
+  PINN_USER_REQUIRE(nodes <= static_cast<double>(kMaxReferenceNodes),
                     at << ": found " << cells << " cells per dimension, " << nodes << " nodes in " << dim
                        << "D; allowed: at most " << kMaxReferenceNodes << " nodes, i.e. up to "
                        << static_cast<long long>(std::floor(std::pow(kMaxReferenceNodes, 1.0 / dim) + 1e-9)) - 1

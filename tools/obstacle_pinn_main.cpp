@@ -6,6 +6,7 @@
 #include "solver/case_checks.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
+#include "solver/result_folder.hpp"
 
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
@@ -113,6 +114,7 @@ void print_metrics(const pinn::RunResult& result) {
 
 int run_reference_command(const pinn::CaseConfig& config, int cells, const std::string& out_dir) {
   const std::string dir = out_dir.empty() ? config.output.directory : out_dir;
+  pinn::ResultFolder(dir).check_writable();
   const pinn::ReferenceRunResult r = pinn::run_reference(config, cells, dir);
   const auto& fd = r.solution;
   std::cout << "finite-difference/PDAS reference for " << config.problem.name << ": " << r.cells
