@@ -257,6 +257,9 @@ long resident_bytes() {
 /// A training loop (gradient, Adam step, jets for monitoring) reuses its
 /// buffers: the resident memory after 3000 more iterations stays within 1 MiB.
 TEST(FusedKernelMemory, TrainingLoopDoesNotGrowTheResidentSet) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer keeps freed memory in quarantine: the resident set grows by design";
+#endif
   FusedCase c{Activation::leaky_relu, 32, 2, 1, 1, JetOrder::gradient};
   pinn::Mlp net = make_net(c);
   const auto points = pinn::test::random_points(256, 1, 9, 0.0, 1.0);
