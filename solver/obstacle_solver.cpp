@@ -67,6 +67,7 @@ ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
   if (!options_.log) options_.log = &std::cout;
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
+  config_.finalize();
   check_case(config_);
   loss_params_.settings = config_.loss;
   loss_params_.dim = config_.problem.domain.dim();

@@ -9,7 +9,7 @@
 #include "nn/diagnostics.hpp"
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 #include "physics/obstacle_loss.hpp"
 #include "physics/point_data.hpp"
 #include "solver/evaluation_grid.hpp"

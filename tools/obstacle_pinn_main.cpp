@@ -2,7 +2,7 @@
 /// @brief The obstacle-pinn command line: run | list | validate.
 #include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"

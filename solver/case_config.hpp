@@ -1,6 +1,8 @@
-/// @file physics/case_config.hpp
+/// @file solver/case_config.hpp
 /// @brief Everything a case file says, as plain data (every key and its
-/// default is documented in cases/README.md).
+/// default is documented in cases/README.md): the problem and loss
+/// (read by physics/problem_section.hpp) and the training settings, which are the
+/// solver's — physics/ knows nothing of Adam or Ceres.
 #pragma once
 
 #include "nn/learning_rate.hpp"
@@ -98,11 +100,6 @@ struct OutputConfig {
   int evaluation_points = 0; ///< per dimension; 0: 1001 in 1D, 201 in 2D, 41 in 3D
 };
 
-/// The source texts of the problem data, for reports.
-struct ProblemTexts {
-  std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
-};
-
 /// Where the first hidden layer's kinks start (network.kink_placement).
 enum class KinkPlacement {
   domain,    ///< through random points of the domain's box (the default)
@@ -130,6 +127,15 @@ struct CaseConfig {
   /// command-line override. Empty for cases built in C++. Checks made after
   /// parsing (solver/case_checks.hpp) blame keys with it.
   std::map<std::string, std::string> locations;
+
+  /// Sets the fields that follow from the others, so that a CaseConfig built
+  /// in C++ means what the same case file means: the network's inputs (the
+  /// domain's dimension) and outputs (1 + dim for the first_order form, which
+  /// also predicts σ = ∇u; 1 otherwise), each stage's learning-rate schedule
+  /// length (its iterations), and one default Adam stage when there is none.
+  /// The case-file reader and ObstacleSolver both call it; calling it twice
+  /// changes nothing.
+  void finalize();
 };
 
 }  // namespace pinn
