@@ -107,11 +107,10 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem) 
   LossSettings& s = section.settings;
   TomlSection loss = top.table("loss");
   const toml::node* form_node = loss.node("form");
-  s.form = loss_form_from_string(loss.get_choice("form", "energy", {"energy", "first_order", "strong", "proximal"}));
-  s.barrier = barrier_from_string(loss.get_choice("barrier", "relu2", {"relu2", "leaky2", "softplus"}));
-  s.complementarity =
-      complementarity_from_string(loss.get_choice("complementarity", "min", {"min", "fischer_burmeister"}));
-  s.boundary = boundary_mode_from_string(loss.get_choice("boundary", "hard", {"hard", "penalty"}));
+  s.form = loss.get_enum("form", LossForm::energy, kLossFormNames);
+  s.barrier = loss.get_enum("barrier", Barrier::relu2, kBarrierNames);
+  s.complementarity = loss.get_enum("complementarity", Complementarity::min, kComplementarityNames);
+  s.boundary = loss.get_enum("boundary", BoundaryMode::hard, kBoundaryModeNames);
   s.penalty = loss.get_double("penalty", 1e3, 0.0, 1e15);
   s.boundary_weight = loss.get_double("boundary_weight", 1e3, 0.0, 1e15, true);
   s.leaky_beta = loss.get_double("leaky_beta", 0.01, 0.0, 1.0, true);

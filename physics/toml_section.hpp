@@ -6,6 +6,7 @@
 /// and the reader of the training settings (solver/case_file).
 #pragma once
 
+#include "nn/enum_names.hpp"
 #include "nn/error.hpp"
 #include "nn/mlp.hpp"
 
@@ -81,6 +82,16 @@ class TomlSection {
     PINN_USER_REQUIRE(std::find(choices.begin(), choices.end(), value) != choices.end(),
                       at << ": " << key_name(key) << ": found \"" << value << "\"; allowed: " << join(choices));
     return value;
+  }
+
+  /// A choice among the names of an enum's table (nn/enum_names.hpp);
+  /// `fallback` when the key is absent.
+  template <class Enum, std::size_t N>
+  Enum get_enum(const std::string& key, Enum fallback, const NameTable<Enum, N>& table) {
+    const std::string name = get_choice(key, name_in(table, fallback), names_in(table));
+    for (const auto& [value, entry] : table)
+      if (name == entry) return value;
+    return fallback;
   }
 
   bool get_bool(const std::string& key, bool fallback) {

@@ -6,24 +6,8 @@
 
 namespace pinn {
 
-std::string to_string(LmLinearSolver solver) {
-  switch (solver) {
-    case LmLinearSolver::dense_normal_cholesky: return "dense_normal_cholesky";
-    case LmLinearSolver::dense_qr: return "dense_qr";
-    case LmLinearSolver::cgnr: return "cgnr";
-  }
-  return "?";
-}
-
-std::string to_string(StageType type) {
-  switch (type) {
-    case StageType::adam: return "adam";
-    case StageType::sgd: return "sgd";
-    case StageType::ceres_lm: return "ceres_lm";
-    case StageType::ceres_lbfgs: return "ceres_lbfgs";
-  }
-  return "?";
-}
+std::string to_string(LmLinearSolver solver) { return name_in(kLmLinearSolverNames, solver); }
+std::string to_string(StageType type) { return name_in(kStageTypeNames, type); }
 
 void CaseConfig::finalize() {
   const int dim = problem.domain.dim();

@@ -94,25 +94,15 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   // [network]
   TomlSection network = top.table("network");
   c.network.hidden = network.get_widths("hidden", {32, 32});
-  c.network.activation = activation_from_string(
-      network.get_choice("activation", "tanh", {"relu", "leaky_relu", "prelu", "tanh", "softplus", "sin"}));
+  c.network.activation = network.get_enum("activation", Activation::tanh, kActivationNames);
   c.network.alpha = network.get_double("alpha", 0.1, 0.0, 1.0);
-  c.network.alpha_mode = network.get_choice("alpha_mode", "layer", {"layer", "channel"}) == "channel"
-                             ? AlphaMode::channel
-                             : AlphaMode::layer;
-  const std::string constraint =
-      network.get_choice("alpha_constraint", "none", {"none", "monotone", "unit_interval"});
-  c.network.alpha_constraint = constraint == "monotone"        ? AlphaConstraint::monotone
-                               : constraint == "unit_interval" ? AlphaConstraint::unit_interval
-                                                               : AlphaConstraint::none;
+  c.network.alpha_mode = network.get_enum("alpha_mode", AlphaMode::layer, kAlphaModeNames);
+  c.network.alpha_constraint = network.get_enum("alpha_constraint", AlphaConstraint::none, kAlphaConstraintNames);
   PINN_USER_REQUIRE(!(c.network.alpha_constraint == AlphaConstraint::unit_interval && c.network.alpha <= 0.0),
                     network.where_key("alpha") << ": network.alpha = " << c.network.alpha
                                                << " with alpha_constraint = \"unit_interval\"; allowed: alpha in (0, 1]");
   c.network.alpha_l1 = network.get_double("alpha_l1", 0.0, 0.0, 1e6);
-  const std::string placement = network.get_choice("kink_placement", "domain", {"domain", "origin", "obstacle"});
-  c.kink_placement = placement == "origin"     ? KinkPlacement::origin
-                     : placement == "obstacle" ? KinkPlacement::obstacle
-                                               : KinkPlacement::domain;
+  c.kink_placement = network.get_enum("kink_placement", KinkPlacement::domain, kKinkPlacementNames);
   PINN_USER_REQUIRE(c.kink_placement != KinkPlacement::obstacle || c.problem.has_lower() || c.problem.has_upper(),
                     network.where_key("kink_placement")
                         << ": network.kink_placement = \"obstacle\" places kinks where the obstacle bends, and this "
@@ -142,7 +132,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   TomlSection sampling = top.table("sampling");
   c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
   c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
-  c.sampling.method = sampling_from_string(sampling.get_choice("method", "grid", {"grid", "nodes", "random", "halton", "sobol"}));
+  c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
   c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
   c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
@@ -176,11 +166,8 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
     for (const toml::node& entry : *stages->as_array()) {
       TomlSection s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source(), &c.locations);
       StageConfig stage;
-      const std::string type = s.get_choice("type", "adam", {"adam", "sgd", "ceres_lm", "ceres_lbfgs"});
-      stage.type = type == "adam"   ? StageType::adam
-                   : type == "sgd"  ? StageType::sgd
-                   : type == "ceres_lm" ? StageType::ceres_lm
-                                    : StageType::ceres_lbfgs;
+      stage.type = s.get_enum("type", StageType::adam, kStageTypeNames);
+      const std::string type = to_string(stage.type);
       const bool ceres_stage = stage.type == StageType::ceres_lm || stage.type == StageType::ceres_lbfgs;
       if (ceres_stage) {
         // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
@@ -217,11 +204,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                "integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs stage, "
                                "or energy_integration = \"points\"");
       if (stage.type == StageType::ceres_lm) {
-        const std::string solver =
-            s.get_choice("linear_solver", "dense_normal_cholesky", {"dense_normal_cholesky", "dense_qr", "cgnr"});
-        stage.linear_solver = solver == "dense_qr" ? LmLinearSolver::dense_qr
-                              : solver == "cgnr"   ? LmLinearSolver::cgnr
-                                                   : LmLinearSolver::dense_normal_cholesky;
+        stage.linear_solver = s.get_enum("linear_solver", LmLinearSolver::dense_normal_cholesky, kLmLinearSolverNames);
       } else {
         const toml::node* n = s.node("linear_solver");
         PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("linear_solver") << ": found " << describe_node(*n)
@@ -229,7 +212,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       }
       stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
       stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
-      stage.schedule.kind = schedule_from_string(s.get_choice("schedule", "constant", {"constant", "step", "cosine", "exponential"}));
+      stage.schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);
       stage.schedule.minimum = s.get_double("min_learning_rate", 0.0, 0.0, stage.schedule.initial);
       stage.schedule.gamma = s.get_double("lr_gamma", 0.5, 0.0, 1.0, true);
       stage.schedule.step_size = static_cast<int>(s.get_int("lr_step", 1000, 1, 100'000'000));
