@@ -40,7 +40,7 @@ struct LossSettings {
   /// conditions: ½∫u'² is integrated exactly between the kinks
   /// (nn/piecewise_linear_1d.hpp) instead of at the points, which then carry
   /// only −f u and the obstacle and boundary terms.
-  bool exact_dirichlet_1d = false;
+  bool exact_energy_integration = false;
 };
 
 std::string to_string(LossForm v);

@@ -117,9 +117,9 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem) 
   s.softplus_sharpness = loss.get_double("softplus_sharpness", 50.0, 0.0, 1e8, true);
   s.proximal_step = loss.get_double("proximal_step", 0.1, 0.0, 1e3, true);
   const toml::node* integration_node = loss.node("energy_integration");
-  s.exact_dirichlet_1d = loss.get_choice("energy_integration", "points", {"points", "exact"}) == "exact";
+  s.exact_energy_integration = loss.get_choice("energy_integration", "points", {"points", "exact"}) == "exact";
   loss.finish();
-  if (s.exact_dirichlet_1d) {
+  if (s.exact_energy_integration) {
     const std::string at = loss.where(*integration_node) + ": loss.energy_integration = \"exact\"";
     PINN_USER_REQUIRE(dim == 1, at << " integrates between the kinks of a 1D network; this problem has " << dim
                                    << " dimensions. Use \"points\"");

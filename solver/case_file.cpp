@@ -65,7 +65,7 @@ void parse_stage_smoothing(TomlSection& s, const CaseConfig& c, StageConfig& sta
   PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
                     at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
                        << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
-  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_dirichlet_1d,
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_energy_integration,
                     at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
                           "piecewise-linear network between its kinks. Use one or the other");
   // smoothing = 0 switches the homotopy off (smoothing_end = 0 with it, so that
@@ -112,7 +112,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   // [loss]
   const LossSection loss = read_loss_section(top, c.problem);
   c.loss = loss.settings;
-  PINN_USER_REQUIRE(!c.loss.exact_dirichlet_1d || is_piecewise_linear(c.network.activation),
+  PINN_USER_REQUIRE(!c.loss.exact_energy_integration || is_piecewise_linear(c.network.activation),
                     loss.integration_at << ": loss.energy_integration = \"exact\" needs a piecewise-linear network "
                                            "(relu, leaky_relu, prelu); found network.activation = \""
                                         << to_string(c.network.activation)
@@ -196,7 +196,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       }
       // The least-squares form samples u' at the points; it is not the exactly integrated energy.
       const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
-      PINN_USER_REQUIRE(!(least_squares && c.loss.exact_dirichlet_1d),
+      PINN_USER_REQUIRE(!(least_squares && c.loss.exact_energy_integration),
                         s.where_key(stage.type == StageType::ceres_lm ? "type" : "output_solve_every")
                             << ": " << s.name()
                             << (stage.type == StageType::ceres_lm ? ".type = \"ceres_lm\"" : ".output_solve_every")
