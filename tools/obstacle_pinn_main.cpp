@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdlib>
 #include <csignal>
 #include <filesystem>
 #include <limits>
@@ -255,6 +256,11 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("reference")) {
       if (cells > 0) pinn::check_reference_cells(config, cells, "--cells");
       return run_reference_command(config, cells, out_dir);
+    }
+    if (config.threads == 0) {
+      // Kokkos takes its default thread count from OpenMP's environment.
+      if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && *omp)
+        parse_integer_option("OMP_NUM_THREADS (the default for --threads)", omp, 1, pinn::max_threads());
     }
     initialize_kokkos(config.threads);
     int code = 0;
