@@ -259,8 +259,11 @@ int main(int argc, char** argv) {
     }
     if (config.threads == 0) {
       // Kokkos takes its default thread count from OpenMP's environment.
-      if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && *omp)
-        parse_integer_option("OMP_NUM_THREADS (the default for --threads)", omp, 1, pinn::max_threads());
+      // The first entry of a list ("4,2") is the outer level's.
+      if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && *omp) {
+        const std::string outer = std::string(omp).substr(0, std::string(omp).find(','));
+        parse_integer_option("OMP_NUM_THREADS (the default for --threads)", outer, 1, pinn::max_threads());
+      }
     }
     initialize_kokkos(config.threads);
     int code = 0;
