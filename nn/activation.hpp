@@ -14,6 +14,8 @@
 /// consistent (both from the branch z ≤ 0).
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include "nn/math.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -23,6 +25,8 @@
 namespace pinn {
 
 enum class Activation { relu, leaky_relu, prelu, tanh, softplus, sin };
+/// The names of Activation in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<Activation, 6> kActivationNames{{{Activation::relu, "relu"}, {Activation::leaky_relu, "leaky_relu"}, {Activation::prelu, "prelu"}, {Activation::tanh, "tanh"}, {Activation::softplus, "softplus"}, {Activation::sin, "sin"}}};
 
 /// f, its z-derivatives f', f'', f''' and the α-derivatives of f, f', f''.
 struct ActivationValues {

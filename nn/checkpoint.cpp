@@ -90,7 +90,6 @@ class Reader {
   std::string path_;
 };
 
-std::string mode_name(AlphaMode mode) { return mode == AlphaMode::channel ? "channel" : "layer"; }
 
 std::vector<double> to_host_vector(const Vector& v) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
@@ -120,7 +119,7 @@ void save_checkpoint(const std::string& path, const Mlp& net, const Adam* adam, 
   w.put(static_cast<std::int32_t>(layout.n_layers));
   for (int l = 0; l <= layout.n_layers; ++l) w.put(static_cast<std::int32_t>(layout.width[l]));
   w.put_string(to_string(layout.activation));
-  w.put_string(mode_name(net.config().alpha_mode));
+  w.put_string(to_string(net.config().alpha_mode));
   w.put_string(to_string(layout.alpha_constraint));
   w.put(layout.fixed_alpha);
   const std::vector<double> params = to_host_vector(net.params());
@@ -223,8 +222,8 @@ CheckpointArrays load_checkpoint(const std::string& path, Mlp& net, Adam* adam) 
   if (stored.activation != to_string(layout.activation))
     diff << "\n  activation: checkpoint " << stored.activation << ", network " << to_string(layout.activation);
   const bool prelu = layout.activation == Activation::prelu;
-  if (prelu && stored.alpha_mode != mode_name(net.config().alpha_mode))
-    diff << "\n  alpha_mode: checkpoint " << stored.alpha_mode << ", network " << mode_name(net.config().alpha_mode);
+  if (prelu && stored.alpha_mode != to_string(net.config().alpha_mode))
+    diff << "\n  alpha_mode: checkpoint " << stored.alpha_mode << ", network " << to_string(net.config().alpha_mode);
   if (prelu && stored.alpha_constraint != to_string(layout.alpha_constraint))
     diff << "\n  alpha_constraint: checkpoint " << stored.alpha_constraint << ", network "
          << to_string(layout.alpha_constraint);

@@ -30,21 +30,10 @@ std::string LearningRateSchedule::validate() const {
   return {};
 }
 
-std::string to_string(ScheduleKind kind) {
-  switch (kind) {
-    case ScheduleKind::constant: return "constant";
-    case ScheduleKind::step: return "step";
-    case ScheduleKind::cosine: return "cosine";
-    case ScheduleKind::exponential: return "exponential";
-  }
-  return "unknown";
-}
+std::string to_string(ScheduleKind kind) { return name_in(kScheduleNames, kind); }
 
 ScheduleKind schedule_from_string(const std::string& name) {
-  for (ScheduleKind k : {ScheduleKind::constant, ScheduleKind::step, ScheduleKind::cosine, ScheduleKind::exponential})
-    if (to_string(k) == name) return k;
-  PINN_USER_REQUIRE(false, "unknown learning-rate schedule \"" << name
-                                                               << "\"; allowed: constant|step|cosine|exponential");
+  return value_in(kScheduleNames, name, "learning-rate schedule");
 }
 
 }  // namespace pinn

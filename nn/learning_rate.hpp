@@ -2,11 +2,15 @@
 /// @brief Learning-rate schedules for the first-order optimisers.
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include <string>
 
 namespace pinn {
 
 enum class ScheduleKind { constant, step, cosine, exponential };
+/// The names of ScheduleKind in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<ScheduleKind, 4> kScheduleNames{{{ScheduleKind::constant, "constant"}, {ScheduleKind::step, "step"}, {ScheduleKind::cosine, "cosine"}, {ScheduleKind::exponential, "exponential"}}};
 
 /// lr(t) for iteration t = 0, 1, ...:
 ///   constant:    lr0

@@ -11,14 +11,8 @@
 
 namespace pinn {
 
-std::string to_string(AlphaConstraint constraint) {
-  switch (constraint) {
-    case AlphaConstraint::none: return "none";
-    case AlphaConstraint::monotone: return "monotone";
-    case AlphaConstraint::unit_interval: return "unit_interval";
-  }
-  return "unknown";
-}
+std::string to_string(AlphaConstraint constraint) { return name_in(kAlphaConstraintNames, constraint); }
+std::string to_string(AlphaMode mode) { return name_in(kAlphaModeNames, mode); }
 
 double alpha_to_parameter(AlphaConstraint constraint, double alpha) {
   if (constraint != AlphaConstraint::unit_interval) return alpha;

@@ -10,6 +10,8 @@
 /// output layer is linear.
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include "nn/activation.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/math.hpp"
@@ -25,6 +27,8 @@ inline constexpr int kMaxInputs = 4;         ///< x, y, z, t
 inline constexpr int kMaxOutputs = 4;        ///< u and up to three flux components
 
 enum class AlphaMode { layer, channel };
+/// The names of AlphaMode in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<AlphaMode, 2> kAlphaModeNames{{{AlphaMode::layer, "layer"}, {AlphaMode::channel, "channel"}}};
 
 /// How a learnable PReLU slope is kept in range.
 enum class AlphaConstraint {
@@ -33,8 +37,10 @@ enum class AlphaConstraint {
   unit_interval,  ///< α ∈ (0, 1] (an invertible activation), by reparametrisation α = sigmoid(a); a is stored
 };
 
-/// Case-file name of a constraint ("none", "monotone", "unit_interval").
+/// The names of AlphaConstraint in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<AlphaConstraint, 3> kAlphaConstraintNames{{{AlphaConstraint::none, "none"}, {AlphaConstraint::monotone, "monotone"}, {AlphaConstraint::unit_interval, "unit_interval"}}};
 std::string to_string(AlphaConstraint constraint);
+std::string to_string(AlphaMode mode);
 
 /// What a user chooses about a network.
 struct MlpConfig {

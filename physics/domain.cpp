@@ -320,22 +320,10 @@ std::string Domain::describe() const {
   return out.str();
 }
 
-std::string to_string(SamplingMethod method) {
-  switch (method) {
-    case SamplingMethod::grid: return "grid";
-    case SamplingMethod::nodes: return "nodes";
-    case SamplingMethod::random: return "random";
-    case SamplingMethod::halton: return "halton";
-    case SamplingMethod::sobol: return "sobol";
-  }
-  return "unknown";
-}
+std::string to_string(SamplingMethod method) { return name_in(kSamplingMethodNames, method); }
 
 SamplingMethod sampling_from_string(const std::string& name) {
-  for (auto m : {SamplingMethod::grid, SamplingMethod::nodes, SamplingMethod::random, SamplingMethod::halton,
-                 SamplingMethod::sobol})
-    if (to_string(m) == name) return m;
-  PINN_USER_REQUIRE(false, "unknown sampling method \"" << name << "\"; allowed: grid|nodes|random|halton|sobol");
+  return value_in(kSamplingMethodNames, name, "sampling method");
 }
 
 }  // namespace pinn

@@ -4,6 +4,8 @@
 /// for hard Dirichlet conditions.
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,6 +19,8 @@ enum class DomainKind { interval, rectangle, box, disk };
 /// grid (so lines such as x = 0 carry points: an obstacle with jumps there is
 /// seen at its upper value); random / halton / sobol: seeded point sets.
 enum class SamplingMethod { grid, nodes, random, halton, sobol };
+/// The names of SamplingMethod in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<SamplingMethod, 5> kSamplingMethodNames{{{SamplingMethod::grid, "grid"}, {SamplingMethod::nodes, "nodes"}, {SamplingMethod::random, "random"}, {SamplingMethod::halton, "halton"}, {SamplingMethod::sobol, "sobol"}}};
 
 /// d(x) with its gradient and Laplacian; d > 0 inside, d = 0 on the boundary.
 struct DistanceJet {

@@ -8,50 +8,18 @@
 
 namespace pinn {
 
-namespace {
-template <class Enum>
-Enum parse_enum(const std::string& s, std::initializer_list<Enum> values, const char* what, const char* allowed) {
-  for (Enum v : values)
-    if (to_string(v) == s) return v;
-  PINN_USER_REQUIRE(false, "unknown " << what << " \"" << s << "\"; allowed: " << allowed);
-}
-}  // namespace
+std::string to_string(LossForm v) { return name_in(kLossFormNames, v); }
+std::string to_string(Barrier v) { return name_in(kBarrierNames, v); }
+std::string to_string(Complementarity v) { return name_in(kComplementarityNames, v); }
+std::string to_string(BoundaryMode v) { return name_in(kBoundaryModeNames, v); }
 
-std::string to_string(LossForm v) {
-  switch (v) {
-    case LossForm::energy: return "energy";
-    case LossForm::first_order: return "first_order";
-    case LossForm::strong: return "strong";
-    case LossForm::proximal: return "proximal";
-  }
-  return "?";
-}
-std::string to_string(Barrier v) {
-  switch (v) {
-    case Barrier::relu2: return "relu2";
-    case Barrier::leaky2: return "leaky2";
-    case Barrier::softplus: return "softplus";
-  }
-  return "?";
-}
-std::string to_string(Complementarity v) {
-  return v == Complementarity::min ? "min" : "fischer_burmeister";
-}
-std::string to_string(BoundaryMode v) { return v == BoundaryMode::hard ? "hard" : "penalty"; }
-
-LossForm loss_form_from_string(const std::string& s) {
-  return parse_enum(s, {LossForm::energy, LossForm::first_order, LossForm::strong, LossForm::proximal}, "loss form",
-                    "energy|first_order|strong|proximal");
-}
-Barrier barrier_from_string(const std::string& s) {
-  return parse_enum(s, {Barrier::relu2, Barrier::leaky2, Barrier::softplus}, "barrier", "relu2|leaky2|softplus");
-}
+LossForm loss_form_from_string(const std::string& s) { return value_in(kLossFormNames, s, "loss form"); }
+Barrier barrier_from_string(const std::string& s) { return value_in(kBarrierNames, s, "barrier"); }
 Complementarity complementarity_from_string(const std::string& s) {
-  return parse_enum(s, {Complementarity::min, Complementarity::fischer_burmeister}, "complementarity function",
-                    "min|fischer_burmeister");
+  return value_in(kComplementarityNames, s, "complementarity function");
 }
 BoundaryMode boundary_mode_from_string(const std::string& s) {
-  return parse_enum(s, {BoundaryMode::hard, BoundaryMode::penalty}, "boundary mode", "hard|penalty");
+  return value_in(kBoundaryModeNames, s, "boundary mode");
 }
 
 }  // namespace pinn

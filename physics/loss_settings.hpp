@@ -2,6 +2,8 @@
 /// @brief The choices that define a loss: form, barrier, complementarity function, boundary mode.
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include <string>
 
 namespace pinn {
@@ -13,6 +15,15 @@ enum class Barrier { relu2, leaky2, softplus };
 /// C(a, b) with C = 0 ⇔ a ≥ 0, b ≥ 0, ab = 0.
 enum class Complementarity { min, fischer_burmeister };
 enum class BoundaryMode { hard, penalty };
+
+/// The names of LossForm in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<LossForm, 4> kLossFormNames{{{LossForm::energy, "energy"}, {LossForm::first_order, "first_order"}, {LossForm::strong, "strong"}, {LossForm::proximal, "proximal"}}};
+/// The names of Barrier in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<Barrier, 3> kBarrierNames{{{Barrier::relu2, "relu2"}, {Barrier::leaky2, "leaky2"}, {Barrier::softplus, "softplus"}}};
+/// The names of Complementarity in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<Complementarity, 2> kComplementarityNames{{{Complementarity::min, "min"}, {Complementarity::fischer_burmeister, "fischer_burmeister"}}};
+/// The names of BoundaryMode in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<BoundaryMode, 2> kBoundaryModeNames{{{BoundaryMode::hard, "hard"}, {BoundaryMode::penalty, "penalty"}}};
 
 /// Plain data copied into kernels.
 struct LossSettings {
@@ -29,7 +40,7 @@ struct LossSettings {
   /// conditions: ½∫u'² is integrated exactly between the kinks
   /// (nn/piecewise_linear_1d.hpp) instead of at the points, which then carry
   /// only −f u and the obstacle and boundary terms.
-  bool exact_dirichlet_1d = false;
+  bool exact_energy_integration = false;
 };
 
 std::string to_string(LossForm v);

@@ -169,7 +169,7 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
   switch (prm.settings.form) {
     case LossForm::energy: {
       double grad2 = 0.0;
-      if (!prm.settings.exact_dirichlet_1d) {  // else the trainer adds the exact ½∫u'²
+      if (!prm.settings.exact_energy_integration) {  // else the trainer adds the exact ½∫u'²
         for (int k = 0; k < dim; ++k) {
           grad2 += s.grad[k] * s.grad[k];
           bar.grad[k] = w * s.grad[k];

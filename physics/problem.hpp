@@ -33,6 +33,11 @@ struct ObstacleProblem {
   bool has_exact() const { return static_cast<bool>(exact); }
 };
 
+/// The source texts of a problem's data as a case file gave them, for reports.
+struct ProblemTexts {
+  std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
+};
+
 /// Lift value, gradient and Laplacian at x (derivatives by central differences
 /// of the lift function, which is only known as a black box).
 struct LiftJet {

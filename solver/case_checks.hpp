@@ -4,7 +4,7 @@
 /// checks, so a case that validates is one that starts.
 #pragma once
 
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 
 #include <string>
 

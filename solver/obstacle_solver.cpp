@@ -67,6 +67,7 @@ ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
   if (!options_.log) options_.log = &std::cout;
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
+  config_.finalize();
   check_case(config_);
   loss_params_.settings = config_.loss;
   loss_params_.dim = config_.problem.domain.dim();
@@ -121,7 +122,7 @@ RunResult ObstacleSolver::run() {
     } else if (stage.type == StageType::ceres_lm) {
       refine_with_lm(stage, static_cast<int>(s), first_iteration, first_round, stage_start);
     } else {
-      train_first_order(stage, static_cast<int>(s), first_iteration, stage_start);
+      train_with_gradient_steps(stage, static_cast<int>(s), first_iteration, stage_start);
     }
     ceres_round_ = 0;
     net_->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
@@ -246,7 +247,7 @@ LossTerms ObstacleSolver::loss_terms_at(const Mlp& net, const TrainingPoints& po
         c += t.boundary;
       },
       pde, obstacle, boundary);
-  sum.pde = pde + (config_.loss.exact_dirichlet_1d ? exact_dirichlet_energy(nullptr) : 0.0);
+  sum.pde = pde + (config_.loss.exact_energy_integration ? exact_dirichlet_energy(nullptr) : 0.0);
   sum.obstacle = obstacle;
   sum.boundary = boundary;
   return sum;
@@ -499,7 +500,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   return {stage_index, static_cast<int>(position[1])};
 }
 
-void ObstacleSolver::train_first_order(const StageConfig& stage, int stage_index, int start_iteration,
+void ObstacleSolver::train_with_gradient_steps(const StageConfig& stage, int stage_index, int start_iteration,
                                        std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
@@ -624,7 +625,7 @@ double ObstacleSolver::current_loss(const Vector& gradient) {
                                   gradient, workspace_);
   if (config_.network.alpha_l1 > 0.0 && config_.network.activation == Activation::prelu)
     loss += add_alpha_l1_penalty(space_, *net_, config_.network.alpha_l1, gradient);
-  if (config_.loss.exact_dirichlet_1d) loss += exact_dirichlet_energy(&gradient);
+  if (config_.loss.exact_energy_integration) loss += exact_dirichlet_energy(&gradient);
   return loss;
 }
 

@@ -9,7 +9,7 @@
 #include "nn/diagnostics.hpp"
 #include "nn/mlp.hpp"
 #include "nn/mlp_evaluation.hpp"
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 #include "physics/obstacle_loss.hpp"
 #include "physics/point_data.hpp"
 #include "solver/evaluation_grid.hpp"
@@ -110,7 +110,7 @@ class ObstacleSolver {
   /// gap λ̃·(u − ψ) (plus, for smooth networks, |min(−Δu − f, u − ψ)|) is largest.
   void refine_near_free_boundary();
   /// The stages take the time their time_limit counts from (see run()).
-  void train_first_order(const StageConfig& stage, int stage_index, int start_iteration,
+  void train_with_gradient_steps(const StageConfig& stage, int stage_index, int start_iteration,
                          std::chrono::steady_clock::time_point stage_start);
   /// Sets the output layer to its least-squares optimum for the current hidden layers (variable projection).
   void solve_output_layer();

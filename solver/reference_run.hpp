@@ -3,7 +3,7 @@
 /// written as reference.vtu.
 #pragma once
 
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 #include "physics/fd_reference_solver.hpp"
 
 #include <array>

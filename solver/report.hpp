@@ -3,7 +3,7 @@
 #pragma once
 
 #include "nn/mlp.hpp"
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 
 #include <string>
 

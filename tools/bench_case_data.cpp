@@ -10,7 +10,7 @@
 /// The case is loaded exactly as `obstacle-pinn run` loads it (same --set
 /// syntax); the solver is built and its point sampling run with every stage
 /// set to 0 iterations, so the points are the ones a real run trains on.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <nlohmann/json.hpp>

@@ -2,7 +2,7 @@
 /// @brief The obstacle-pinn command line: run | list | validate.
 #include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdlib>
 #include <csignal>
 #include <filesystem>
 #include <limits>
@@ -255,6 +256,14 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("reference")) {
       if (cells > 0) pinn::check_reference_cells(config, cells, "--cells");
       return run_reference_command(config, cells, out_dir);
+    }
+    if (config.threads == 0) {
+      // Kokkos takes its default thread count from OpenMP's environment.
+      // The first entry of a list ("4,2") is the outer level's.
+      if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && *omp) {
+        const std::string outer = std::string(omp).substr(0, std::string(omp).find(','));
+        parse_integer_option("OMP_NUM_THREADS (the default for --threads)", outer, 1, pinn::max_threads());
+      }
     }
     initialize_kokkos(config.threads);
     int code = 0;

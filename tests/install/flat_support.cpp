@@ -35,11 +35,8 @@ int main(int argc, char** argv) {
       return t < a ? 4.0 * t * (t - 2.0 * a) : -0.5;
     };
 
-    config.network.n_inputs = 1;
     config.network.hidden = {16, 16};
     config.network.activation = pinn::Activation::tanh;
-    config.network.input_lower = {0.0};
-    config.network.input_upper = {1.0};
 
     config.loss.form = pinn::LossForm::energy;  // Deep Ritz: ½∫|u'|² − ∫f u + barrier
     config.loss.penalty = 1e2;  // μ: moderate, the multipliers enforce u ≥ ψ (1e3 gives 1e-2, 1e2 gives 3e-3)
@@ -51,7 +48,6 @@ int main(int argc, char** argv) {
     adam.schedule.kind = pinn::ScheduleKind::cosine;
     adam.schedule.initial = 1e-2;
     adam.schedule.minimum = 1e-5;
-    adam.schedule.total = adam.iterations;
     adam.multiplier_updates = 10;  // augmented Lagrangian: λ ← max(0, λ + μ(ψ − u))
     config.stages = {adam};
     config.output.log_every = 500;

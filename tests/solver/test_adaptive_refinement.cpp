@@ -1,7 +1,7 @@
 /// @file tests/solver/test_adaptive_refinement.cpp
 /// @brief Adaptive refinement adds its points near the free boundary and they
 /// enforce the obstacle without changing the energy's quadrature.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 /// beats point quadrature at the same budget, and the boundary multiplier
 /// removes the O(1/β) offset of penalty boundary conditions.
 #include "nn/mlp_evaluation.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

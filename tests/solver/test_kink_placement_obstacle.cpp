@@ -2,7 +2,7 @@
 /// @brief network.kink_placement: "obstacle" starts half of the first layer's
 /// kinks on step41's stair edges (x = 0, ±0.5), running along them; "origin"
 /// leaves every bias at zero.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 /// @file tests/solver/test_lbfgs_stage.cpp
 /// @brief The Ceres LBFGS stage lowers the loss of an Adam-trained network and
 /// reports itself like every stage.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 /// from a perturbed network.
 #include "nn/mlp_evaluation.hpp"
 #include "nn/parameter_jacobian.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/lm_stage.hpp"
 #include "solver/obstacle_solver.hpp"
 

@@ -2,7 +2,7 @@
 /// @brief stage.insert_neurons: at the start of the stage the solver widens
 /// the chosen hidden layer; the network's function, and so the loss, does
 /// not change when the neurons arrive, and training then uses them.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

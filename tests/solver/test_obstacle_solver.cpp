@@ -1,6 +1,6 @@
 /// @file tests/solver/test_obstacle_solver.cpp
 /// @brief End to end: obstacle1d from its case file, outputs read back, reproducibility.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/solution_fields.hpp"
 

@@ -3,7 +3,7 @@
 /// the output layer (zero gradient there, the hidden layers untouched), never
 /// raises the cost, and is idempotent; a stage with output_solve_every runs it.
 #include "nn/parameter_jacobian.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/output_layer_solve.hpp"
 

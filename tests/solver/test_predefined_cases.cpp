@@ -1,7 +1,7 @@
 /// @file tests/solver/test_predefined_cases.cpp
 /// @brief Every predefined case runs from its case file with a small budget and
 /// reports its error against the exact solution or the FD reference.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 /// @brief sampling.shift_each_round: after multiplier rounds the whole grid has
 /// moved by one common offset within half a cell, and the boundary data and
 /// weights came along.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

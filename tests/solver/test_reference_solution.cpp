@@ -3,7 +3,7 @@
 /// point values (tests/data/step41_points.csv, copied from the N = 1024
 /// reference solution of the shared cases-reference).
 #include "nn/error.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/reference_solution.hpp"
 
 #include <gtest/gtest.h>

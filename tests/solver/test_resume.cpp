@@ -2,7 +2,7 @@
 /// @brief An interrupted run resumed from its checkpoint ends exactly where the
 /// uninterrupted run ends.
 #include "nn/error.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

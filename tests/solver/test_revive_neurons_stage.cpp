@@ -2,7 +2,7 @@
 /// @brief stage.revive_neurons: at each multiplier update the solver revives
 /// the dead neurons of a piecewise-linear network.
 #include "nn/neuron_revival.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 /// @file tests/solver/test_round_selection.cpp
 /// @brief stage.select_last_rounds: a Ceres stage ends on the network of the
 /// round (among its last ones) with the lowest validation loss, and says so.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/report.hpp"
 

@@ -1,7 +1,7 @@
 /// @file tests/solver/test_slope_options.cpp
 /// @brief PReLU slope options reach the network from a case file: the
 /// (0, 1] reparametrisation keeps α inside, the ℓ1 penalty shrinks it.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 /// @file tests/solver/test_smoothing_homotopy.cpp
 /// @brief stage.smoothing: a stage trains the softplus-smoothed network, but
 /// every result (metrics, the final network) is the exact piecewise-linear one.
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/solution_fields.hpp"
 

@@ -26,7 +26,7 @@ prefix="$work/prefix"
 "$cmake_cmd" --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log" >&2; fail "cmake --install $build failed"; }
 for f in include/obstacle-pinn/nn/mlp.hpp include/obstacle-pinn/nn/detail/jet_kernel.hpp \
-  include/obstacle-pinn/physics/case_config.hpp include/obstacle-pinn/solver/obstacle_solver.hpp \
+  include/obstacle-pinn/solver/case_config.hpp include/obstacle-pinn/solver/obstacle_solver.hpp \
   bin/obstacle-pinn; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done

@@ -34,6 +34,7 @@ expect_refusal "--threads: found '-1'; allowed: an integer in [1, " run "$case1d
 expect_refusal "--threads: found '1024'" run "$case1d" --threads 1024
 expect_refusal "--threads: found 'two'" run "$case1d" --threads two
 expect_refusal "--out: found an empty path" run "$case1d" --out ''
+OMP_NUM_THREADS=1024 expect_refusal "OMP_NUM_THREADS (the default for --threads): found '1024'" run "$case1d" --out "$work/omp"
 printf '[run]\nthreads = 4096\n' >"$work/threads.toml"
 cat "$case1d" "$work/threads.toml" >"$work/many_threads.toml"
 expect_refusal "many_threads.toml:$(($(wc -l <"$case1d") + 2)):11: run.threads: found 4096" validate "$work/many_threads.toml"

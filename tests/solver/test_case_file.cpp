@@ -3,7 +3,7 @@
 /// pinn::UserError that says where (file:line:column), which key, what was
 /// found and what is allowed; valid cases, defaults and --set take effect.
 #include "nn/error.hpp"
-#include "physics/case_file.hpp"
+#include "solver/case_file.hpp"
 
 #include <gtest/gtest.h>
 

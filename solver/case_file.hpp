@@ -1,9 +1,9 @@
-/// @file physics/case_file.hpp
+/// @file solver/case_file.hpp
 /// @brief Strict parsing of TOML case files: every problem is reported with
 /// file:line:column, what was found and what is allowed, before any work.
 #pragma once
 
-#include "physics/case_config.hpp"
+#include "solver/case_config.hpp"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,8 @@
-/// @file physics/case_config.hpp
+/// @file solver/case_config.hpp
 /// @brief Everything a case file says, as plain data (every key and its
-/// default is documented in cases/README.md).
+/// default is documented in cases/README.md): the problem and loss
+/// (read by physics/problem_section.hpp) and the training settings, which are the
+/// solver's — physics/ knows nothing of Adam or Ceres.
 #pragma once
 
 #include "nn/learning_rate.hpp"
@@ -18,12 +20,16 @@
 namespace pinn {
 
 enum class StageType { adam, sgd, ceres_lm, ceres_lbfgs };
+/// The names of StageType in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<StageType, 4> kStageTypeNames{{{StageType::adam, "adam"}, {StageType::sgd, "sgd"}, {StageType::ceres_lm, "ceres_lm"}, {StageType::ceres_lbfgs, "ceres_lbfgs"}}};
 std::string to_string(StageType type);
 
 /// Linear solver of the Levenberg–Marquardt steps (dense Jacobians of a few
 /// thousand parameters: normal equations by Cholesky are the fastest; QR is
 /// more robust; CGNR avoids forming JᵀJ for larger networks).
 enum class LmLinearSolver { dense_normal_cholesky, dense_qr, cgnr };
+/// The names of LmLinearSolver in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<LmLinearSolver, 3> kLmLinearSolverNames{{{LmLinearSolver::dense_normal_cholesky, "dense_normal_cholesky"}, {LmLinearSolver::dense_qr, "dense_qr"}, {LmLinearSolver::cgnr, "cgnr"}}};
 std::string to_string(LmLinearSolver solver);
 
 struct StageConfig {
@@ -98,17 +104,14 @@ struct OutputConfig {
   int evaluation_points = 0; ///< per dimension; 0: 1001 in 1D, 201 in 2D, 41 in 3D
 };
 
-/// The source texts of the problem data, for reports.
-struct ProblemTexts {
-  std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
-};
-
 /// Where the first hidden layer's kinks start (network.kink_placement).
 enum class KinkPlacement {
   domain,    ///< through random points of the domain's box (the default)
   origin,    ///< zero biases: every kink through the origin, as a plain He/Glorot initialisation
   obstacle,  ///< half of them where the obstacle bends or jumps, perpendicular to ∇ψ; the rest as `domain`
 };
+/// The names of KinkPlacement in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<KinkPlacement, 3> kKinkPlacementNames{{{KinkPlacement::domain, "domain"}, {KinkPlacement::origin, "origin"}, {KinkPlacement::obstacle, "obstacle"}}};
 
 struct CaseConfig {
   std::string path;  ///< the case file ("" for cases built in C++)
@@ -130,6 +133,15 @@ struct CaseConfig {
   /// command-line override. Empty for cases built in C++. Checks made after
   /// parsing (solver/case_checks.hpp) blame keys with it.
   std::map<std::string, std::string> locations;
+
+  /// Sets the fields that follow from the others, so that a CaseConfig built
+  /// in C++ means what the same case file means: the network's inputs (the
+  /// domain's dimension) and outputs (1 + dim for the first_order form, which
+  /// also predicts σ = ∇u; 1 otherwise), each stage's learning-rate schedule
+  /// length (its iterations), and one default Adam stage when there is none.
+  /// The case-file reader and ObstacleSolver both call it; calling it twice
+  /// changes nothing.
+  void finalize();
 };
 
 }  // namespace pinn

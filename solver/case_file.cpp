@@ -1,0 +1,291 @@
+/// @file solver/case_file.cpp
+/// @brief TOML case files -> CaseConfig, strictly validated: [problem] and
+/// [loss] by physics/problem_section, the training settings here.
+#include "solver/case_file.hpp"
+
+#include "nn/error.hpp"
+#include "physics/problem_section.hpp"
+#include "physics/toml_section.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+namespace pinn {
+
+namespace {
+
+/// stage.insert_neurons / insert_layer: a hidden layer that exists, and
+/// widths that stay within what a network allows after every insertion.
+void parse_stage_insertion(TomlSection& s, const CaseConfig& c, StageConfig& stage) {
+  const toml::node* count_node = s.node("insert_neurons");
+  const toml::node* layer_node = s.node("insert_layer");
+  stage.insert_neurons = static_cast<int>(s.get_int("insert_neurons", 0, 0, 4096));
+  const int n_hidden = static_cast<int>(c.network.hidden.size());
+  stage.insert_layer = static_cast<int>(s.get_int("insert_layer", 0, 0, std::max(0, n_hidden - 1)));
+  if (layer_node)
+    PINN_USER_REQUIRE(stage.insert_neurons > 0, s.where(*layer_node)
+                                                    << ": " << s.key_name("insert_layer") << " is set but "
+                                                    << s.name() << ".insert_neurons is "
+                                                    << (count_node ? "0" : "not")
+                                                    << "; set how many neurons to insert (insert_neurons >= 1)");
+  if (stage.insert_neurons == 0) return;
+  int width = c.network.hidden.at(static_cast<std::size_t>(stage.insert_layer));
+  for (const StageConfig& earlier : c.stages)
+    if (earlier.insert_layer == stage.insert_layer) width += earlier.insert_neurons;
+  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096,
+                    s.where(*count_node) << ": " << s.key_name("insert_neurons") << ": found " << stage.insert_neurons
+                                         << "; hidden layer " << stage.insert_layer << " has " << width
+                                         << " neurons by then, and a layer allows at most 4096");
+}
+
+/// stage.smoothing / smoothing_end: only for piecewise-linear networks whose
+/// energy is integrated at the points, and decreasing (it is a homotopy
+/// towards the exact activation).
+void parse_stage_smoothing(TomlSection& s, const CaseConfig& c, StageConfig& stage) {
+  const toml::node* start_node = s.node("smoothing");
+  const toml::node* end_node = s.node("smoothing_end");
+  stage.smoothing = s.get_double("smoothing", 0.0, 0.0, 1e3);
+  stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3);
+  if (!start_node) {
+    PINN_USER_REQUIRE(!end_node, s.where(*end_node) << ": " << s.key_name("smoothing_end")
+                                                    << " is set but " << s.name()
+                                                    << ".smoothing is not; set the starting width smoothing too");
+    return;
+  }
+  const std::string at = s.where(*start_node) + ": " + s.key_name("smoothing");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
+                    at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
+                       << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_energy_integration,
+                    at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
+                          "piecewise-linear network between its kinks. Use one or the other");
+  // smoothing = 0 switches the homotopy off (smoothing_end = 0 with it, so that
+  // `--set stage.N.smoothing=0 --set stage.N.smoothing_end=0` undoes a case file's homotopy).
+  const std::string end_at = s.where(end_node ? *end_node : *start_node) + ": " + s.key_name("smoothing_end");
+  if (stage.smoothing > 0.0) {
+    PINN_USER_REQUIRE(stage.smoothing_end > 0.0 && stage.smoothing_end <= stage.smoothing,
+                      end_at << ": found " << stage.smoothing_end << "; allowed: a width in (0, smoothing = "
+                             << stage.smoothing << "] (the homotopy sharpens the activation)");
+  } else {
+    PINN_USER_REQUIRE(stage.smoothing_end == 0.0, end_at << ": found " << stage.smoothing_end
+                                                         << "; allowed: 0, as smoothing = 0 (no homotopy)");
+  }
+}
+
+CaseConfig build_config(const toml::table& root, const std::string& file) {
+  CaseConfig c;
+  c.path = file;
+  TomlSection top(&root, "", file, root.source(), &c.locations);
+
+  // [problem]
+  ProblemDefinition definition = read_problem_section(top, file);
+  c.problem = std::move(definition.problem);
+  c.texts = std::move(definition.texts);
+
+  // [network]
+  TomlSection network = top.table("network");
+  c.network.hidden = network.get_widths("hidden", {32, 32});
+  c.network.activation = network.get_enum("activation", Activation::tanh, kActivationNames);
+  c.network.alpha = network.get_double("alpha", 0.1, 0.0, 1.0);
+  c.network.alpha_mode = network.get_enum("alpha_mode", AlphaMode::layer, kAlphaModeNames);
+  c.network.alpha_constraint = network.get_enum("alpha_constraint", AlphaConstraint::none, kAlphaConstraintNames);
+  PINN_USER_REQUIRE(!(c.network.alpha_constraint == AlphaConstraint::unit_interval && c.network.alpha <= 0.0),
+                    network.where_key("alpha") << ": network.alpha = " << c.network.alpha
+                                               << " with alpha_constraint = \"unit_interval\"; allowed: alpha in (0, 1]");
+  c.network.alpha_l1 = network.get_double("alpha_l1", 0.0, 0.0, 1e6);
+  c.kink_placement = network.get_enum("kink_placement", KinkPlacement::domain, kKinkPlacementNames);
+  PINN_USER_REQUIRE(c.kink_placement != KinkPlacement::obstacle || c.problem.has_lower() || c.problem.has_upper(),
+                    network.where_key("kink_placement")
+                        << ": network.kink_placement = \"obstacle\" places kinks where the obstacle bends, and this "
+                           "problem has none; use \"domain\" or \"origin\"");
+  network.finish();
+
+  // [loss]
+  const LossSection loss = read_loss_section(top, c.problem);
+  c.loss = loss.settings;
+  PINN_USER_REQUIRE(!c.loss.exact_energy_integration || is_piecewise_linear(c.network.activation),
+                    loss.integration_at << ": loss.energy_integration = \"exact\" needs a piecewise-linear network "
+                                           "(relu, leaky_relu, prelu); found network.activation = \""
+                                        << to_string(c.network.activation)
+                                        << "\". Use \"points\" with smooth activations");
+  const std::string& form_at = loss.form_at;
+  if ((c.loss.form == LossForm::strong || c.loss.form == LossForm::proximal) &&
+      is_piecewise_linear(c.network.activation)) {
+    PINN_USER_REQUIRE(false, form_at << ": loss.form = \"" << to_string(c.loss.form)
+                                     << "\" cannot be used with network.activation = \""
+                                     << to_string(c.network.activation)
+                                     << "\": a piecewise-linear network has Δu = 0 almost everywhere, so the PDE "
+                                        "residual would teach it nothing. Use form = \"energy\" or \"first_order\" "
+                                        "with this activation, or a smooth activation (tanh, softplus, sin)");
+  }
+
+  // [sampling]
+  TomlSection sampling = top.table("sampling");
+  c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
+  c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
+  c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
+  c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
+  c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
+  if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
+  const toml::node* nodes_node = sampling.node("obstacle_nodes");
+  c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
+  const toml::node* shift_node = sampling.node("shift_each_round");
+  c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
+  sampling.finish();
+  // Both options work on the cells of a tensor grid of midpoints.
+  const bool tensor_grid = c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk;
+  const auto require_tensor_grid = [&](bool requested, const toml::node* at, const char* key, const char* why) {
+    PINN_USER_REQUIRE(!requested || tensor_grid,
+                      sampling.where(*at) << ": sampling." << key << " = true " << why
+                                          << ", so it needs method = \"grid\" on an interval, rectangle or box; "
+                                             "found method = \""
+                                          << to_string(c.sampling.method) << "\" on a "
+                                          << (c.problem.domain.kind() == DomainKind::disk ? "disk"
+                                                                                          : "tensor-product domain"));
+  };
+  require_tensor_grid(c.sampling.shift_each_round, shift_node, "shift_each_round",
+                      "moves the midpoints of the training grid within their cells");
+  require_tensor_grid(c.sampling.obstacle_nodes, nodes_node, "obstacle_nodes", "adds the nodes of the training grid");
+
+  // [[stage]]
+  const toml::node* stages = top.node("stage");
+  if (stages) {
+    PINN_USER_REQUIRE(stages->is_array_of_tables(), top.where(*stages)
+                                                        << ": stage: found " << describe_node(*stages)
+                                                        << "; allowed: [[stage]] tables");
+    int index = 0;
+    for (const toml::node& entry : *stages->as_array()) {
+      TomlSection s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source(), &c.locations);
+      StageConfig stage;
+      stage.type = s.get_enum("type", StageType::adam, kStageTypeNames);
+      const std::string type = to_string(stage.type);
+      const bool ceres_stage = stage.type == StageType::ceres_lm || stage.type == StageType::ceres_lbfgs;
+      if (ceres_stage) {
+        // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
+        for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
+          const toml::node* n = s.node(key);
+          PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n) << "; a "
+                                            << type << " stage has no learning rate (its steps come from a "
+                                            << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
+                                            << "); allowed keys: type|iterations|multiplier_updates|"
+                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
+                                               "insert_neurons|insert_layer|select_last_rounds"
+                                            << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
+        }
+        const toml::node* n = s.node("output_solve_every");
+        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("output_solve_every") << ": found " << describe_node(*n)
+                                          << "; a " << type
+                                          << " stage moves the output layer itself; output_solve_every belongs to "
+                                             "adam and sgd stages");
+      } else {
+        stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
+        const toml::node* select = s.node("select_last_rounds");
+        PINN_USER_REQUIRE(!select, s.where(*select) << ": " << s.key_name("select_last_rounds") << ": found "
+                                                    << describe_node(*select) << "; an " << type
+                                                    << " stage ends on its last iterate; select_last_rounds "
+                                                       "belongs to ceres_lm and ceres_lbfgs stages");
+      }
+      // The least-squares form samples u' at the points; it is not the exactly integrated energy.
+      const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
+      PINN_USER_REQUIRE(!(least_squares && c.loss.exact_energy_integration),
+                        s.where_key(stage.type == StageType::ceres_lm ? "type" : "output_solve_every")
+                            << ": " << s.name()
+                            << (stage.type == StageType::ceres_lm ? ".type = \"ceres_lm\"" : ".output_solve_every")
+                            << " works on the least-squares form with u' at the points, which is not the energy "
+                               "integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs stage, "
+                               "or energy_integration = \"points\"");
+      if (stage.type == StageType::ceres_lm) {
+        stage.linear_solver = s.get_enum("linear_solver", LmLinearSolver::dense_normal_cholesky, kLmLinearSolverNames);
+      } else {
+        const toml::node* n = s.node("linear_solver");
+        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("linear_solver") << ": found " << describe_node(*n)
+                                          << "; only a ceres_lm stage has a linear solver");
+      }
+      stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
+      stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
+      stage.schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);
+      stage.schedule.minimum = s.get_double("min_learning_rate", 0.0, 0.0, stage.schedule.initial);
+      stage.schedule.gamma = s.get_double("lr_gamma", 0.5, 0.0, 1.0, true);
+      stage.schedule.step_size = static_cast<int>(s.get_int("lr_step", 1000, 1, 100'000'000));
+      stage.multiplier_updates = static_cast<int>(s.get_int("multiplier_updates", 0, 0, 100'000));
+      stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
+      stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
+      stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
+      if (ceres_stage) {
+        stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
+        const int rounds = stage.multiplier_updates + 1;
+        PINN_USER_REQUIRE(stage.select_last_rounds <= rounds,
+                          s.where(*s.node("select_last_rounds"))
+                              << ": " << s.key_name("select_last_rounds") << ": found " << stage.select_last_rounds
+                              << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
+      }
+      parse_stage_smoothing(s, c, stage);
+      if (const toml::node* n = s.node("revive_neurons")) {
+        stage.revive_neurons = s.get_bool("revive_neurons", false);
+        PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
+                          s.where(*n) << ": " << s.key_name("revive_neurons")
+                                      << " moves the kinks of piecewise-linear networks (relu, leaky_relu, prelu); "
+                                         "found network.activation = \""
+                                      << to_string(c.network.activation) << "\", which has none. Remove the key");
+      }
+      parse_stage_insertion(s, c, stage);
+      s.finish();
+      c.stages.push_back(stage);
+    }
+  }
+
+  // [output]
+  TomlSection output = top.table("output");
+  c.output.directory = output.get_string("directory", "results/" + c.problem.name);
+  c.output.snapshots = static_cast<int>(output.get_int("snapshots", 0, 0, 10'000));
+  c.output.log_every = static_cast<int>(output.get_int("log_every", 100, 1, 100'000'000));
+  c.output.evaluation_points = static_cast<int>(output.get_int("evaluation_points", 0, 0, 100'000));
+  output.finish();
+
+  // [reference]
+  TomlSection reference = top.table("reference");
+  c.reference_cells = static_cast<int>(reference.get_int("cells", 0, 0, 100'000));
+  PINN_USER_REQUIRE(c.reference_cells == 0 || c.reference_cells >= 4,
+                    reference.where_key("cells") << ": reference.cells: found " << c.reference_cells
+                                                 << "; allowed: 0 (automatic) or at least 4");
+  reference.finish();
+
+  // [run]
+  TomlSection run = top.table("run");
+  c.seed = static_cast<std::uint64_t>(run.get_int("seed", 1, 0, std::numeric_limits<int64_t>::max()));
+  c.threads = static_cast<int>(run.get_int("threads", 0, 0, 4096));
+  run.finish();
+
+  top.finish();
+  c.finalize();
+  TomlSection problem = top.table("problem");
+  check_obstacles_against_boundary(c.problem, problem.where_key("obstacle"), problem.where_key("upper_obstacle"));
+  std::ostringstream json;
+  json << toml::json_formatter{root};
+  c.effective_json = json.str();
+  std::ostringstream toml_text;
+  toml_text << toml::toml_formatter{root};
+  c.effective_toml = toml_text.str();
+  return c;
+}
+
+}  // namespace
+
+CaseConfig parse_case(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+  return build_config(parse_toml_with_overrides(text, name, overrides), name);
+}
+
+CaseConfig load_case_file(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_case(read_case_text(path), path, overrides);
+}
+
+}  // namespace pinn
