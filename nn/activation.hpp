@@ -103,7 +103,8 @@ KOKKOS_INLINE_FUNCTION ActivationValues activation_values(Activation act, double
 }
 
 /// True for ReLU, LeakyReLU and PReLU: such networks are piecewise linear, so
-/// their Laplacian vanishes almost everywhere (DESIGN.md §1).
+/// their Laplacian vanishes almost everywhere (README.md, "Why not the strong
+/// form with PReLU").
 inline bool is_piecewise_linear(Activation act) {
   return act == Activation::relu || act == Activation::leaky_relu || act == Activation::prelu;
 }

@@ -2,7 +2,8 @@
 /// @brief What the hidden layers of a network do on a batch of points: sign
 /// statistics of the pre-activations, dead neurons, the gradient signal through
 /// the negative side, PReLU slopes and their gradients, a Lipschitz bound, and
-/// in 1D the kinks (linear regions) of a piecewise-linear network (DESIGN.md §2).
+/// in 1D the kinks (linear regions) of a piecewise-linear network
+/// (README.md, "Piecewise-linear activations: slopes, initialisation, diagnostics").
 ///
 /// Plain structs only; the solver logs them.
 #pragma once

@@ -1,5 +1,5 @@
 /// @file nn/error.hpp
-/// @brief The four error tiers of the engine (STYLE.md §5), shared by every folder.
+/// @brief The four error tiers of the engine (README.md, "Contributing"), shared by every folder.
 #pragma once
 
 #include <Kokkos_Core.hpp>

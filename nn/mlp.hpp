@@ -105,7 +105,8 @@ double alpha_to_parameter(AlphaConstraint constraint, double alpha);
 /// Standard-deviation gain of the He/Kaiming initialisation of a hidden layer
 /// followed by a (P)LeakyReLU of slope α: g*(α) = sqrt(2 / (1 + α²)), which
 /// keeps the forward variance q^l = g² q^{l−1} (1 + α²)/2 constant with depth
-/// (DESIGN.md §2). Weights are drawn as N(0, (g*/sqrt(fan_in))²).
+/// (README.md, "Piecewise-linear activations: slopes, initialisation, diagnostics").
+/// Weights are drawn as N(0, (g*/sqrt(fan_in))²).
 double he_gain(double alpha);
 
 /// Builds the layout of a configuration; throws pinn::UserError for impossible ones.
@@ -160,7 +161,7 @@ class Mlp {
 /// α of the network and adds its subgradient weight · sign(α) · dα/d(stored)
 /// to `gradient` (size n_params; sign(0) = 0). Networks without learnable
 /// slopes return 0 and leave `gradient` alone. Small sums of slopes act as
-/// neuron gates (DESIGN.md §2).
+/// neuron gates (README.md, "Piecewise-linear activations: slopes, initialisation, diagnostics").
 double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weight, const Vector& gradient);
 
 }  // namespace pinn

@@ -1,6 +1,6 @@
 /// @file physics/least_squares_residuals.hpp
 /// @brief Every loss form written as ½‖r‖², for Levenberg–Marquardt
-/// (DESIGN.md §1). Per interior point, in this order:
+/// (README.md, "The energy as a sum of squares"). Per interior point, in this order:
 ///   energy:      √w (∂_k u − F_k), k < d        (∇·F = −f, so ½∫|∇u − F|² = energy + const)
 ///   strong:      √w C(−Δu − f, u − ψ)           (proximal: √w times the Prox-PINN residual)
 ///   first_order: √w (σ_k − ∂_k u), k < d, then √w C(−∇·σ − f, u − ψ)

@@ -8,7 +8,8 @@
 
 namespace pinn {
 
-/// DESIGN.md §1. `strong` and `proximal` need Δu and are refused for piecewise-linear networks.
+/// README.md, "Why not the strong form with PReLU": `strong` and `proximal` need Δu and are
+/// refused for piecewise-linear networks.
 enum class LossForm { energy, first_order, strong, proximal };
 /// Penalty on obstacle violation s = ψ − u: relu2 = ReLU(s)², leaky2 = LeakyReLU_β(s)², softplus = softplus_k(s)².
 enum class Barrier { relu2, leaky2, softplus };

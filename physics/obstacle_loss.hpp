@@ -1,5 +1,6 @@
 /// @file physics/obstacle_loss.hpp
-/// @brief The pointwise obstacle-problem losses (DESIGN.md §1) as a point-loss
+/// @brief The pointwise obstacle-problem losses (README.md, "Why not the strong
+/// form with PReLU" and "Barrier and augmented Lagrangian") as a point-loss
 /// functor for nn::loss_and_gradient: energy (Deep Ritz), first_order (FOSLS),
 /// strong and proximal forms, each with the augmented-Lagrangian barrier
 ///   w [ (μ/2) B(ψ − u + λ/μ) − λ²/(2μ) ]

@@ -15,7 +15,8 @@ struct HistoryRow {
   double rel_l2 = -1, max_abs = -1;  ///< −1 without a reference
   double max_violation = 0;
   double penalty = 0, learning_rate = 0;
-  /// Network diagnostics (DESIGN.md §2): mean fraction of negative
+  /// Network diagnostics (README.md, "Piecewise-linear activations: slopes,
+  /// initialisation, diagnostics"): mean fraction of negative
   /// pre-activations over hidden layers, neurons never positive on the batch,
   /// and the Lipschitz upper bound.
   double negative_fraction = 0, dead_neurons = 0, lipschitz_bound = 0;

@@ -1,6 +1,7 @@
 /// @file solver/reference_solution.hpp
 /// @brief What a computed solution is measured against: the exact solution of
-/// the case, or else the finite-difference/PDAS reference (DESIGN.md §1).
+/// the case, or else the finite-difference/PDAS reference (README.md, "The
+/// finite-difference reference").
 #pragma once
 
 #include "physics/fd_reference_solver.hpp"

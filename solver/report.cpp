@@ -65,7 +65,8 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
                   {"activation", to_string(net.layout().activation)},
                   {"n_params", net.n_params()},
                   {"description", net.describe()}};
-  // Dying-ReLU and slope diagnostics of the final network (DESIGN.md §2).
+  // Dying-ReLU and slope diagnostics of the final network (README.md,
+  // "Piecewise-linear activations: slopes, initialisation, diagnostics").
   const NetworkDiagnostics& d = result.diagnostics;
   json hidden_layers = json::array();
   for (const LayerDiagnostics& l : d.layers) {

@@ -1,5 +1,5 @@
 /// @file solver/report.hpp
-/// @brief summary.json (schema in DESIGN.md §4).
+/// @brief summary.json (its fields are listed in README.md, "What a run produces").
 #pragma once
 
 #include "nn/mlp.hpp"

@@ -1,5 +1,6 @@
 /// @file tests/nn/test_seed_facts.cpp
-/// @brief The worked facts of the seed documents (DESIGN.md §2) as tests of the
+/// @brief The worked facts about (P)LeakyReLU networks (README.md, "Piecewise-linear
+/// activations: slopes, initialisation, diagnostics") as tests of the
 /// network code: the dying-ReLU toy, the LeakyReLU residual identity, the
 /// gradient jump 1 − α at 0, α = 1 giving a linear network, and the forward
 /// variance kept constant by the gain g*(α) = sqrt(2/(1 + α²)).

@@ -1,6 +1,7 @@
 /// @file tests/solver/test_predefined_cases.cpp
-/// @brief Every predefined case runs from its case file with a small budget and
-/// reports its error against the exact solution or the FD reference.
+/// @brief Every predefined case runs from its case file with a small budget,
+/// reports its error against the exact solution or the FD reference, and stays
+/// within that case's bound on the error.
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 namespace {
 
@@ -15,6 +17,10 @@ struct PredefinedCase {
   std::string name;
   std::string reference;  ///< expected metrics.reference
   int interior;
+  /// Bound on metrics.rel_l2 after the short run below: about 2.5× the
+  /// value measured at 1 and 2 threads (the runs are deterministic for the
+  /// case's seed), so that a change that makes a case train worse fails here.
+  double max_rel_l2;
 };
 
 void PrintTo(const PredefinedCase& c, std::ostream* out) { *out << c.name; }
@@ -40,7 +46,11 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
   EXPECT_EQ(result.metrics.reference, c.reference);
   EXPECT_TRUE(std::isfinite(result.metrics.rel_l2));
   EXPECT_GT(result.metrics.rel_l2, 0.0);
-  EXPECT_LT(result.metrics.rel_l2, 10.0) << "a 100-iteration run is inaccurate but not absurd";
+  std::ostringstream measured;
+  measured.precision(6);
+  measured << result.metrics.rel_l2;
+  RecordProperty("rel_l2", measured.str());  // in --gtest_output=xml, for re-measuring the bounds
+  EXPECT_LT(result.metrics.rel_l2, c.max_rel_l2) << "the short run trains worse than it did when the bound was set";
   ASSERT_EQ(result.stages.size(), config.stages.size());
   for (const pinn::StageSummary& stage : result.stages) {
     EXPECT_GE(stage.iterations, 1) << stage.name;
@@ -52,16 +62,23 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
 
 std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info) { return param_info.param.name; }
 
+// rel_l2 measured in this configuration (seed 1; the same at 1, 2 and 3
+// threads): obstacle1d 2.108e-2, obstacle1d_prelu 2.078e-2, nonsymmetric1d
+// 1.369e-1, double_obstacle1d 1.754e-1, radial2d 4.883e-2, radial2d_leaky
+// 1.685e-1, step41 2.511e-1, step41_leaky 6.326e-2, box3d 5.573e-1. After a
+// change that moves them on purpose, re-measure (`solver_tests
+// --gtest_filter='AllCases/*' --gtest_output=xml:FILE` records each as the
+// property rel_l2) and set the bounds again.
 INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
-                         ::testing::Values(PredefinedCase{"obstacle1d", "exact", 64},
-                                           PredefinedCase{"obstacle1d_prelu", "exact", 64},
-                                           PredefinedCase{"nonsymmetric1d", "exact", 64},
-                                           PredefinedCase{"double_obstacle1d", "fd", 64},
-                                           PredefinedCase{"radial2d", "exact", 256},
-                                           PredefinedCase{"radial2d_leaky", "exact", 256},
-                                           PredefinedCase{"step41", "fd", 256},
-                                           PredefinedCase{"step41_leaky", "fd", 256},
-                                           PredefinedCase{"box3d", "fd", 512}),
+                         ::testing::Values(PredefinedCase{"obstacle1d", "exact", 64, 0.05},
+                                           PredefinedCase{"obstacle1d_prelu", "exact", 64, 0.05},
+                                           PredefinedCase{"nonsymmetric1d", "exact", 64, 0.35},
+                                           PredefinedCase{"double_obstacle1d", "fd", 64, 0.45},
+                                           PredefinedCase{"radial2d", "exact", 256, 0.12},
+                                           PredefinedCase{"radial2d_leaky", "exact", 256, 0.42},
+                                           PredefinedCase{"step41", "fd", 256, 0.65},
+                                           PredefinedCase{"step41_leaky", "fd", 256, 0.16},
+                                           PredefinedCase{"box3d", "fd", 512, 1.4}),
                          case_name);
 
 TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {

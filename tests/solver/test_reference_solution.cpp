@@ -1,7 +1,7 @@
 /// @file tests/solver/test_reference_solution.cpp
-/// @brief The FD reference as the solver uses it, against the published step-41
-/// point values (tests/data/step41_points.csv, copied from the N = 1024
-/// reference solution of the shared cases-reference).
+/// @brief The FD reference as the solver uses it, against step-41 point values
+/// of a 1024 x 1024 reference solve (tests/data/step41_points.csv; how they were
+/// made and the command that regenerates them: tests/data/README.md).
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
 #include "solver/reference_solution.hpp"
@@ -27,7 +27,7 @@ TEST(ReferenceSolution, Step41PointValuesMatchThePublishedReference) {
     double x[2], expected;
     char comma;
     row >> x[0] >> comma >> x[1] >> comma >> expected;
-    // N = 256 differs from N = 1024 by about 3e-5 at these points (README table).
+    // N = 256 differs from N = 1024 by at most 1e-5 at these points (tests/data/README.md).
     EXPECT_NEAR(reference->value(x), expected, 5e-5) << "at (" << x[0] << ", " << x[1] << ")";
     ++checked;
   }
