@@ -7,10 +7,11 @@
 # missing folder or solution.vtu.
 #
 # Usage: test_view.sh OBSTACLE_PINN_EXECUTABLE SOURCE_DIR
-# tools/view installs ParaView, xvfb and matplotlib on first use (apt-get, as
-# root); if that is impossible the test fails and says so: it never passes
-# without having rendered.
+# The test installs nothing: tools/test runs `tools/view --install` before
+# ctest. Without ParaView, xvfb and matplotlib it fails and says so; it never
+# passes without having rendered.
 set -euo pipefail
+export PINN_VIEW_NO_INSTALL=1
 
 exe="$1"
 src="$2"
@@ -20,6 +21,7 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+"$src/tools/view" --check-tools || fail "the rendering tools are missing: run tools/view --install (tools/test does)"
 check_png() { python3 "$src/tests/tools/check_png.py" "$@" || fail "picture check failed: $1"; }
 contact_red=214,38,41,45,40  # the colour render.py draws the contact set with, ±45, at least 40 pixels
 
