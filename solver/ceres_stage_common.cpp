@@ -11,15 +11,15 @@ namespace pinn {
 
 namespace detail {
 
-std::string ceres_termination_name(ceres::TerminationType type) {
+StageTermination ceres_termination(ceres::TerminationType type) {
   switch (type) {
-    case ceres::CONVERGENCE: return "converged";
-    case ceres::NO_CONVERGENCE: return "completed";
-    case ceres::FAILURE: return "failed";
-    case ceres::USER_SUCCESS: return "completed";
-    case ceres::USER_FAILURE: return "interrupted";
+    case ceres::CONVERGENCE: return StageTermination::converged;
+    case ceres::NO_CONVERGENCE: return StageTermination::completed;
+    case ceres::FAILURE: return StageTermination::failed;
+    case ceres::USER_SUCCESS: return StageTermination::completed;
+    case ceres::USER_FAILURE: return StageTermination::interrupted;
   }
-  return "unknown";
+  return StageTermination::failed;
 }
 
 }  // namespace detail
@@ -57,7 +57,7 @@ bool ObstacleSolver::on_ceres_iteration(const StageConfig& stage, int stage_inde
 
 void ObstacleSolver::end_ceres_round(StageSummary& summary, ceres::TerminationType termination,
                                      const std::string& brief_report, const std::string& message) {
-  summary.termination = detail::ceres_termination_name(termination);
+  summary.termination = detail::ceres_termination(termination);
   summary.solver_report = brief_report;
   if (termination == ceres::FAILURE && !options_.quiet)
     *options_.log << "\nstage " << summary.name << ": Ceres reported a failure (" << message
@@ -77,8 +77,8 @@ void ObstacleSolver::consider_round_for_selection(const StageConfig& stage, int 
 void ObstacleSolver::finish_ceres_stage(StageSummary& summary, const StageConfig& stage, int stage_index, int done,
                                         bool interrupted, std::chrono::steady_clock::time_point stage_start) {
   if (interrupted) {
-    summary.termination = "interrupted";
-    result_.status = "interrupted";
+    summary.termination = StageTermination::interrupted;
+    result_.status = RunStatus::interrupted;
   } else if (best_round_ >= 0) {
     // Each round of a moving grid ends somewhere else around the minimiser,
     // and a long stage can bend the network where no training point looks

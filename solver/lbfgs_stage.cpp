@@ -40,7 +40,7 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
                                    std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
-  summary.termination = "completed";
+  summary.termination = StageTermination::completed;
   const int n = net_->n_params();
   Vector gradient("pinn::solver::lbfgs::gradient", n);
   auto host_params = Kokkos::create_mirror_view(net_->params());
@@ -68,7 +68,7 @@ void ObstacleSolver::refine_with_lbfgs(const StageConfig& stage, int stage_index
   for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
     const double round_seconds = begin_ceres_round(stage, stage_index, round, rounds, done, stage_start);
     if (round_seconds < 0) {
-      summary.termination = "time_limit";
+      summary.termination = StageTermination::time_limit;
       break;
     }
     ceres::GradientProblemSolver::Options options;

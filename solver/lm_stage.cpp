@@ -107,7 +107,7 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
                                    std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
-  summary.termination = "completed";
+  summary.termination = StageTermination::completed;
   const int n = net_->n_params();
   auto host_params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net_->params());
   std::vector<double> x(host_params.data(), host_params.data() + n);
@@ -123,7 +123,7 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
   for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
     const double round_seconds = begin_ceres_round(stage, stage_index, round, rounds, done, stage_start);
     if (round_seconds < 0) {
-      summary.termination = "time_limit";
+      summary.termination = StageTermination::time_limit;
       break;
     }
     // The residuals depend on λ and μ, so the problem is rebuilt each round.

@@ -110,7 +110,7 @@ RunResult ObstacleSolver::run() {
   // first stage's from the start of the run: set-up (sampling, the reference
   // solution, neuron insertion) counts against the limits too.
   auto stage_start = start_;
-  for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == "ok"; ++s) {
+  for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == RunStatus::ok; ++s) {
     const StageConfig& stage = config_.stages[s];
     const bool resumed_here = !options_.resume_from.empty() && static_cast<int>(s) == start.first;
     const int first_iteration = resumed_here ? start.second : 0;
@@ -126,7 +126,7 @@ RunResult ObstacleSolver::run() {
     }
     ceres_round_ = 0;
     net_->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
-    if (options_.write_files && result_.status == "ok" && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
+    if (options_.write_files && result_.status == RunStatus::ok && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
     stage_start = std::chrono::steady_clock::now();
   }
   result_.metrics = compute_current_metrics();
@@ -484,7 +484,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
     st.seconds = stages[k + 1];
     st.loss_start = stages[k + 2];
     st.loss_end = stages[k + 3];
-    st.termination = "completed";
+    st.termination = StageTermination::completed;
     result_.stages.push_back(st);
   }
   current_stage_loss_start_ = require("stage_loss_start", 1)[0];
@@ -504,7 +504,7 @@ void ObstacleSolver::train_with_gradient_steps(const StageConfig& stage, int sta
                                        std::chrono::steady_clock::time_point stage_start) {
   StageSummary summary;
   summary.name = to_string(stage.type);
-  summary.termination = "completed";
+  summary.termination = StageTermination::completed;
   AdamOptions adam_options;
   adam_options.schedule = stage.schedule;
   adam_options.plain_sgd = stage.type == StageType::sgd;
@@ -522,22 +522,22 @@ void ObstacleSolver::train_with_gradient_steps(const StageConfig& stage, int sta
   if (start_iteration > 0) summary.loss_start = current_stage_loss_start_;
   for (int it = start_iteration; it < stage.iterations; ++it) {
     if (stop_now()) {
-      summary.termination = "interrupted";
-      result_.status = "interrupted";
+      summary.termination = StageTermination::interrupted;
+      result_.status = RunStatus::interrupted;
       if (options_.write_files) write_checkpoint(&adam, stage_index, done);
       break;
     }
     const double stage_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
     if (stage.time_limit > 0 && stage_seconds > stage.time_limit) {
-      summary.termination = "time_limit";
+      summary.termination = StageTermination::time_limit;
       break;
     }
     if (stage.output_solve_every > 0 && it % stage.output_solve_every == 0) solve_output_layer();
     loss = current_loss(gradient);
     if (!std::isfinite(loss)) {
       Kokkos::deep_copy(net_->params(), last_good);
-      summary.termination = "diverged";
-      result_.status = "diverged";
+      summary.termination = StageTermination::diverged;
+      result_.status = RunStatus::diverged;
       if (!options_.quiet)
         *options_.log << "\nstage " << summary.name << ": the loss became " << loss << " at iteration " << it
                       << "; keeping the last finite parameters\n";
@@ -569,7 +569,7 @@ void ObstacleSolver::train_with_gradient_steps(const StageConfig& stage, int sta
       write_checkpoint(&adam, stage_index, done);
   }
   // The last Adam steps moved the output layer off its optimum: end on it.
-  if (stage.output_solve_every > 0 && done > 0 && result_.status == "ok") solve_output_layer();
+  if (stage.output_solve_every > 0 && done > 0 && result_.status == RunStatus::ok) solve_output_layer();
   summary.iterations = done;
   summary.loss_end = done > 0 ? evaluate_loss_terms().total() : summary.loss_start;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();

@@ -18,6 +18,7 @@
 #include "solver/output_layer_solve.hpp"
 #include "solver/reference_solution.hpp"
 #include "solver/result_folder.hpp"
+#include "solver/run_outcome.hpp"
 #include "solver/solution_fields.hpp"
 
 #include <ceres/types.h>
@@ -50,7 +51,7 @@ struct StageSummary {
   int iterations = 0;
   double seconds = 0;
   double loss_start = 0, loss_end = 0;
-  std::string termination;  ///< "completed", "converged", "time_limit", "interrupted", "diverged", "failed"
+  StageTermination termination = StageTermination::completed;
   std::string solver_report;  ///< Ceres' BriefReport() of the last solve (Ceres stages)
   /// stage.select_last_rounds: the multiplier round whose network the stage
   /// kept (0-based), and its validation loss; −1 when the stage ends on its last iterate.
@@ -59,7 +60,7 @@ struct StageSummary {
 };
 
 struct RunResult {
-  std::string status = "ok";  ///< "ok", "interrupted", "diverged"
+  RunStatus status = RunStatus::ok;
   Metrics metrics;
   NetworkDiagnostics diagnostics;  ///< of the final network on the training points
   int n_kinks = -1;                ///< 1D piecewise-linear networks: kinks inside the domain; −1 otherwise

@@ -18,7 +18,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   json j;
   j["case"] = config.problem.name;
   j["case_file"] = config.path;
-  j["status"] = result.status;
+  j["status"] = to_string(result.status);
   const Metrics& m = result.metrics;
   j["metrics"] = {{"rel_l2", number_or_null(m.rel_l2)},
                   {"max_abs", number_or_null(m.max_abs)},
@@ -50,7 +50,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   j["stages"] = json::array();
   for (const StageSummary& s : result.stages) {
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},
-                  {"loss_start", s.loss_start}, {"loss_end", s.loss_end},   {"termination", s.termination}};
+                  {"loss_start", s.loss_start}, {"loss_end", s.loss_end},   {"termination", to_string(s.termination)}};
     if (!s.solver_report.empty()) stage["ceres"] = s.solver_report;
     if (s.selected_round >= 0) {
       stage["selected_round"] = s.selected_round + 1;  // 1-based, as the log says

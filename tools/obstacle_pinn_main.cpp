@@ -79,7 +79,7 @@ std::string format_components(const std::vector<pinn::ContactComponent>& compone
 
 void print_metrics(const pinn::RunResult& result) {
   const pinn::Metrics& m = result.metrics;
-  std::cout << "status: " << result.status << "   total " << std::fixed << std::setprecision(2)
+  std::cout << "status: " << to_string(result.status) << "   total " << std::fixed << std::setprecision(2)
             << result.total_seconds << " s\n"
             << std::scientific << std::setprecision(3);
   if (m.has_error()) {
@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
       }
       const pinn::RunResult result = solver.run();
       print_metrics(result);
-      code = result.status == "ok" ? 0 : (result.status == "interrupted" ? 130 : 1);
+      code = result.status == pinn::RunStatus::ok ? 0 : (result.status == pinn::RunStatus::interrupted ? 130 : 1);
     }
     Kokkos::finalize();
     return code;

@@ -1,7 +1,9 @@
 /// @file solver/detail/ceres_common.hpp
-/// @brief What the two Ceres stages (LM and LBFGS) share: termination names and
+/// @brief What the two Ceres stages (LM and LBFGS) share: their termination and
 /// the per-iteration hook.
 #pragma once
+
+#include "solver/run_outcome.hpp"
 
 #include <ceres/ceres.h>
 
@@ -10,8 +12,8 @@
 
 namespace pinn::detail {
 
-/// "converged", "completed", "failed" or "interrupted".
-std::string ceres_termination_name(ceres::TerminationType type);
+/// How a stage ended, from how its last Ceres solve did.
+StageTermination ceres_termination(ceres::TerminationType type);
 
 /// Calls `on_iteration(iteration)` after every Ceres step (not for the
 /// starting point); returning false aborts the solve.

@@ -57,12 +57,12 @@ int main(int argc, char** argv) {
     pinn::ObstacleSolver solver(config, options);
     const pinn::RunResult result = solver.run();
 
-    std::cout << "flat_support: status " << result.status << ", relative L2 error " << result.metrics.rel_l2;
+    std::cout << "flat_support: status " << pinn::to_string(result.status) << ", relative L2 error " << result.metrics.rel_l2;
     if (result.metrics.contact_interval.size() == 2)
       std::cout << ", contact set [" << result.metrics.contact_interval[0] << ", "
                 << result.metrics.contact_interval[1] << "] (exact [" << a << ", " << 1.0 - a << "])";
     std::cout << "\n";
-    return result.status == "ok" && result.metrics.reference == "exact" && result.metrics.rel_l2 >= 0.0 &&
+    return result.status == pinn::RunStatus::ok && result.metrics.reference == "exact" && result.metrics.rel_l2 >= 0.0 &&
                    result.metrics.rel_l2 < 2e-2
                ? 0
                : 1;

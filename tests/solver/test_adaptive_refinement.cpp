@@ -23,7 +23,7 @@ TEST(AdaptiveRefinement, AddsPointsNearTheFreeBoundary) {
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
-  EXPECT_EQ(result.status, "ok");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
   const pinn::TrainingPoints& points = solver.training_points();
   ASSERT_EQ(points.n_adaptive, 32);
   EXPECT_EQ(points.n_interior, 128 + 32);

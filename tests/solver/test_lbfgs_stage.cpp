@@ -24,7 +24,9 @@ TEST(LbfgsStage, RefinesAnAdamStartAndReportsCeresTermination) {
   EXPECT_EQ(lbfgs.name, "ceres_lbfgs");
   EXPECT_GT(lbfgs.iterations, 10);
   EXPECT_LE(lbfgs.iterations, 300);
-  EXPECT_TRUE(lbfgs.termination == "completed" || lbfgs.termination == "converged") << lbfgs.termination;
+  EXPECT_TRUE(lbfgs.termination == pinn::StageTermination::completed ||
+              lbfgs.termination == pinn::StageTermination::converged)
+      << pinn::to_string(lbfgs.termination);
   EXPECT_NEAR(lbfgs.loss_start, adam.loss_end, 1e-12 * std::abs(adam.loss_end)) << "LBFGS starts where Adam stopped";
   EXPECT_LT(lbfgs.loss_end, lbfgs.loss_start - 1e-4) << "a line search never increases the loss";
   // The history continues through the second stage.
@@ -44,7 +46,7 @@ TEST(LbfgsStage, StopsWhenInterrupted) {
   options.stop_requested = &stop;
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
-  EXPECT_EQ(result.status, "interrupted");
+  EXPECT_EQ(result.status, pinn::RunStatus::interrupted);
   EXPECT_LE(result.stages[0].iterations, 1);
 }
 

@@ -27,7 +27,7 @@ TEST(NeuronInsertionStage, WidensTheLayerWithoutChangingTheLoss) {
     options.log = &log;
     pinn::ObstacleSolver solver(inserting_case(layer), options);
     const pinn::RunResult result = solver.run();
-    ASSERT_EQ(result.status, "ok");
+    ASSERT_EQ(result.status, pinn::RunStatus::ok);
     const pinn::MlpLayout& layout = solver.network().layout();
     EXPECT_EQ(layout.width[1], layer == "0" ? 13 : 8);
     EXPECT_EQ(layout.width[2], layer == "1" ? 13 : 8);

@@ -51,7 +51,7 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
 
-  EXPECT_EQ(result.status, "ok");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(result.metrics.reference, "exact");
   EXPECT_LE(result.metrics.rel_l2, 1e-2);
   ASSERT_EQ(result.metrics.exact_contact_interval.size(), 2u);
@@ -239,9 +239,9 @@ TEST(ObstacleSolver, InterruptStopsCleanlyAndStillReports) {
   options.stop_requested = &stop;
   pinn::ObstacleSolver solver(short_case(1), options);
   const pinn::RunResult result = solver.run();
-  EXPECT_EQ(result.status, "interrupted");
+  EXPECT_EQ(result.status, pinn::RunStatus::interrupted);
   ASSERT_EQ(result.stages.size(), 1u);
-  EXPECT_EQ(result.stages[0].termination, "interrupted");
+  EXPECT_EQ(result.stages[0].termination, pinn::StageTermination::interrupted);
   EXPECT_EQ(result.stages[0].iterations, 0);
 }
 

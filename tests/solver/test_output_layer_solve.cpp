@@ -128,7 +128,7 @@ TEST(OutputLayerSolveStage, AdamWithOutputSolvesEndsOnTheOutputOptimum) {
   options.write_files = false;
   pinn::ObstacleSolver trainer(config, options);
   const pinn::RunResult result = trainer.run();
-  ASSERT_EQ(result.status, "ok");
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
   // The stage ends with a solve, so one more finds (almost) nothing to gain.
   pinn::Mlp net(trainer.config().network);
   Kokkos::deep_copy(net.params(), trainer.network().params());

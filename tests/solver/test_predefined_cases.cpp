@@ -42,7 +42,7 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
-  EXPECT_EQ(result.status, "ok");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(result.metrics.reference, c.reference);
   EXPECT_TRUE(std::isfinite(result.metrics.rel_l2));
   EXPECT_GT(result.metrics.rel_l2, 0.0);

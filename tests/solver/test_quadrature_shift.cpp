@@ -21,7 +21,7 @@ TEST(QuadratureShift, MovesTheWholeGridWithinItsCells) {
   options.quiet = true;
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
-  ASSERT_EQ(solver.run().status, "ok");
+  ASSERT_EQ(solver.run().status, pinn::RunStatus::ok);
   const pinn::TrainingPoints& t = solver.training_points();
   ASSERT_EQ(t.n_interior, n);
   const auto x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), t.coordinates);

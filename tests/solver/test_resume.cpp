@@ -56,7 +56,7 @@ void expect_resume_matches(const std::string& tag, const std::vector<std::string
     pinn::RunOptions interrupted = quiet;
     interrupted.stop_after = stop_after;
     pinn::ObstacleSolver first(resumable_case(dir, extra), interrupted);
-    EXPECT_EQ(first.run().status, "interrupted");
+    EXPECT_EQ(first.run().status, pinn::RunStatus::interrupted);
     ASSERT_TRUE(fs::exists(dir / "checkpoint.bin"));
     ASSERT_TRUE(fs::exists(dir / "case.toml"));
 
@@ -64,7 +64,7 @@ void expect_resume_matches(const std::string& tag, const std::vector<std::string
     pinn::ObstacleSolver& second = resumer.resume(dir, quiet);
     const pinn::RunResult resumed = second.run();
 
-    EXPECT_EQ(resumed.status, "ok");
+    EXPECT_EQ(resumed.status, pinn::RunStatus::ok);
     EXPECT_EQ(parameters_of(second), parameters_of(straight)) << "bitwise the same network, stop at " << stop_after;
     EXPECT_EQ(resumed.metrics.rel_l2, reference.metrics.rel_l2);
     ASSERT_EQ(second.history().size(), straight.history().size());
@@ -112,17 +112,17 @@ void expect_ceres_resume_matches(const std::string& tag, int into, const std::st
     quiet.quiet = true;
     pinn::ObstacleSolver straight(make(base / (ceres + "_straight")), quiet);
     const pinn::RunResult reference = straight.run();
-    ASSERT_EQ(reference.status, "ok");
+    ASSERT_EQ(reference.status, pinn::RunStatus::ok);
 
     const fs::path dir = base / (ceres + "_resumed");
     pinn::RunOptions interrupted = quiet;
     interrupted.stop_after = 60 + into;
     pinn::ObstacleSolver first(make(dir), interrupted);
-    ASSERT_EQ(first.run().status, "interrupted");
+    ASSERT_EQ(first.run().status, pinn::RunStatus::interrupted);
     Resumer resumer;
     pinn::ObstacleSolver& second = resumer.resume(dir, quiet);
     const pinn::RunResult resumed = second.run();
-    EXPECT_EQ(resumed.status, "ok") << ceres;
+    EXPECT_EQ(resumed.status, pinn::RunStatus::ok) << ceres;
     EXPECT_EQ(parameters_of(second), parameters_of(straight)) << ceres << ": bitwise the same network";
     EXPECT_EQ(second.history().size(), straight.history().size()) << ceres;
     EXPECT_EQ(resumed.stages.back().iterations, reference.stages.back().iterations) << ceres;

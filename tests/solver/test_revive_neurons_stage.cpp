@@ -25,13 +25,13 @@ TEST(ReviveNeuronsStage, RevivesAtEachMultiplierUpdate) {
   options.write_files = false;
   options.log = &log;
   pinn::ObstacleSolver plain(make(false), options);
-  ASSERT_EQ(plain.run().status, "ok");
+  ASSERT_EQ(plain.run().status, pinn::RunStatus::ok);
   const auto without = pinn::find_kinkless_neurons(plain.network(), plain.training_points().coordinates);
   ASSERT_FALSE(without.dead.empty()) << "the test needs dead neurons to appear";
   EXPECT_EQ(log.str().find("dead neurons"), std::string::npos);
 
   pinn::ObstacleSolver reviving(make(true), options);
-  ASSERT_EQ(reviving.run().status, "ok");
+  ASSERT_EQ(reviving.run().status, pinn::RunStatus::ok);
   EXPECT_NE(log.str().find("dead neurons"), std::string::npos) << "the solver reports its revivals";
   // Revived at the last update, trained since: fewer dead neurons than without revival.
   const auto with = pinn::find_kinkless_neurons(reviving.network(), reviving.training_points().coordinates);

@@ -54,7 +54,7 @@ TEST(RoundSelection, KeepsTheRoundWithTheLowestValidationLoss) {
     const StageRun first = run_stage(type, 15, 0, 1);
     const StageRun last = run_stage(type, 30, 1, 1);
     const StageRun selected = run_stage(type, 30, 1, 2);
-    ASSERT_EQ(selected.result.status, "ok") << type;
+    ASSERT_EQ(selected.result.status, pinn::RunStatus::ok) << type;
     const double loss_first = first.result.stages[1].selected_validation_loss;
     const double loss_last = last.result.stages[1].selected_validation_loss;
     EXPECT_EQ(first.result.stages[1].selected_round, 0) << type;

@@ -36,7 +36,7 @@ TEST(SmoothingHomotopy, ResultsDescribeTheExactNetwork) {
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
-  ASSERT_EQ(result.status, "ok");
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(solver.network().layout().smoothing, 0.0) << "the homotopy ends with its stage";
 
   const double exact_error = relative_error(solver.network(), solver.config());
