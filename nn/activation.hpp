@@ -26,7 +26,12 @@ namespace pinn {
 
 enum class Activation { relu, leaky_relu, prelu, tanh, softplus, sin };
 /// The names of Activation in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<Activation, 6> kActivationNames{{{Activation::relu, "relu"}, {Activation::leaky_relu, "leaky_relu"}, {Activation::prelu, "prelu"}, {Activation::tanh, "tanh"}, {Activation::softplus, "softplus"}, {Activation::sin, "sin"}}};
+inline constexpr NameTable<Activation, 6> kActivationNames{{{Activation::relu, "relu"},
+                                                            {Activation::leaky_relu, "leaky_relu"},
+                                                            {Activation::prelu, "prelu"},
+                                                            {Activation::tanh, "tanh"},
+                                                            {Activation::softplus, "softplus"},
+                                                            {Activation::sin, "sin"}}};
 
 /// f, its z-derivatives f', f'', f''' and the α-derivatives of f, f', f''.
 struct ActivationValues {
@@ -114,8 +119,5 @@ std::string to_string(Activation act);
 
 /// Parses a case-file name; throws pinn::UserError listing the allowed names.
 Activation activation_from_string(const std::string& name);
-
-/// The allowed names, for error messages: "relu|leaky_relu|prelu|tanh|softplus|sin".
-const char* activation_names();
 
 }  // namespace pinn

@@ -6,9 +6,9 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -82,16 +82,12 @@ void create_directories_or_throw(const std::string& directory) {
     throw RunError("cannot use " + directory + " as a folder: it exists and is not a folder");
   fs::create_directories(directory, error);
   if (error) throw RunError("cannot create the folder " + directory + ": " + error.message());
-  if (!fs::is_directory(directory, error))
-    throw RunError("cannot use " + directory + " as a folder: it exists and is not a folder");
 }
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
-  create_directories_or_throw(parent_of(path));
-  const std::string temporary = temporary_name(path);
-  write_durably(path, temporary, bytes);
-  rename_or_throw(temporary, path);
-  fsync_directory(parent_of(path));
+  AtomicFileSet one;  // a set of one file: the same checked write, rename and folder fsync
+  one.add(path, bytes);
+  one.commit();
 }
 
 AtomicFileSet::~AtomicFileSet() {

@@ -32,8 +32,4 @@ std::string LearningRateSchedule::validate() const {
 
 std::string to_string(ScheduleKind kind) { return name_in(kScheduleNames, kind); }
 
-ScheduleKind schedule_from_string(const std::string& name) {
-  return value_in(kScheduleNames, name, "learning-rate schedule");
-}
-
 }  // namespace pinn

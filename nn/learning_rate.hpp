@@ -10,7 +10,10 @@ namespace pinn {
 
 enum class ScheduleKind { constant, step, cosine, exponential };
 /// The names of ScheduleKind in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<ScheduleKind, 4> kScheduleNames{{{ScheduleKind::constant, "constant"}, {ScheduleKind::step, "step"}, {ScheduleKind::cosine, "cosine"}, {ScheduleKind::exponential, "exponential"}}};
+inline constexpr NameTable<ScheduleKind, 4> kScheduleNames{{{ScheduleKind::constant, "constant"},
+                                                            {ScheduleKind::step, "step"},
+                                                            {ScheduleKind::cosine, "cosine"},
+                                                            {ScheduleKind::exponential, "exponential"}}};
 
 /// lr(t) for iteration t = 0, 1, ...:
 ///   constant:    lr0
@@ -30,7 +33,6 @@ struct LearningRateSchedule {
   std::string validate() const;
 };
 
-ScheduleKind schedule_from_string(const std::string& name);
 std::string to_string(ScheduleKind kind);
 
 }  // namespace pinn

@@ -28,7 +28,8 @@ inline constexpr int kMaxOutputs = 4;        ///< u and up to three flux compone
 
 enum class AlphaMode { layer, channel };
 /// The names of AlphaMode in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<AlphaMode, 2> kAlphaModeNames{{{AlphaMode::layer, "layer"}, {AlphaMode::channel, "channel"}}};
+inline constexpr NameTable<AlphaMode, 2> kAlphaModeNames{
+    {{AlphaMode::layer, "layer"}, {AlphaMode::channel, "channel"}}};
 
 /// How a learnable PReLU slope is kept in range.
 enum class AlphaConstraint {
@@ -38,7 +39,10 @@ enum class AlphaConstraint {
 };
 
 /// The names of AlphaConstraint in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<AlphaConstraint, 3> kAlphaConstraintNames{{{AlphaConstraint::none, "none"}, {AlphaConstraint::monotone, "monotone"}, {AlphaConstraint::unit_interval, "unit_interval"}}};
+inline constexpr NameTable<AlphaConstraint, 3> kAlphaConstraintNames{
+    {{AlphaConstraint::none, "none"},
+     {AlphaConstraint::monotone, "monotone"},
+     {AlphaConstraint::unit_interval, "unit_interval"}}};
 std::string to_string(AlphaConstraint constraint);
 std::string to_string(AlphaMode mode);
 

@@ -322,8 +322,4 @@ std::string Domain::describe() const {
 
 std::string to_string(SamplingMethod method) { return name_in(kSamplingMethodNames, method); }
 
-SamplingMethod sampling_from_string(const std::string& name) {
-  return value_in(kSamplingMethodNames, name, "sampling method");
-}
-
 }  // namespace pinn

@@ -20,7 +20,11 @@ enum class DomainKind { interval, rectangle, box, disk };
 /// seen at its upper value); random / halton / sobol: seeded point sets.
 enum class SamplingMethod { grid, nodes, random, halton, sobol };
 /// The names of SamplingMethod in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<SamplingMethod, 5> kSamplingMethodNames{{{SamplingMethod::grid, "grid"}, {SamplingMethod::nodes, "nodes"}, {SamplingMethod::random, "random"}, {SamplingMethod::halton, "halton"}, {SamplingMethod::sobol, "sobol"}}};
+inline constexpr NameTable<SamplingMethod, 5> kSamplingMethodNames{{{SamplingMethod::grid, "grid"},
+                                                                    {SamplingMethod::nodes, "nodes"},
+                                                                    {SamplingMethod::random, "random"},
+                                                                    {SamplingMethod::halton, "halton"},
+                                                                    {SamplingMethod::sobol, "sobol"}}};
 
 /// d(x) with its gradient and Laplacian; d > 0 inside, d = 0 on the boundary.
 struct DistanceJet {
@@ -73,6 +77,5 @@ class Domain {
 };
 
 std::string to_string(SamplingMethod method);
-SamplingMethod sampling_from_string(const std::string& name);
 
 }  // namespace pinn

@@ -18,13 +18,19 @@ enum class Complementarity { min, fischer_burmeister };
 enum class BoundaryMode { hard, penalty };
 
 /// The names of LossForm in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<LossForm, 4> kLossFormNames{{{LossForm::energy, "energy"}, {LossForm::first_order, "first_order"}, {LossForm::strong, "strong"}, {LossForm::proximal, "proximal"}}};
+inline constexpr NameTable<LossForm, 4> kLossFormNames{{{LossForm::energy, "energy"},
+                                                        {LossForm::first_order, "first_order"},
+                                                        {LossForm::strong, "strong"},
+                                                        {LossForm::proximal, "proximal"}}};
 /// The names of Barrier in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<Barrier, 3> kBarrierNames{{{Barrier::relu2, "relu2"}, {Barrier::leaky2, "leaky2"}, {Barrier::softplus, "softplus"}}};
+inline constexpr NameTable<Barrier, 3> kBarrierNames{
+    {{Barrier::relu2, "relu2"}, {Barrier::leaky2, "leaky2"}, {Barrier::softplus, "softplus"}}};
 /// The names of Complementarity in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<Complementarity, 2> kComplementarityNames{{{Complementarity::min, "min"}, {Complementarity::fischer_burmeister, "fischer_burmeister"}}};
+inline constexpr NameTable<Complementarity, 2> kComplementarityNames{
+    {{Complementarity::min, "min"}, {Complementarity::fischer_burmeister, "fischer_burmeister"}}};
 /// The names of BoundaryMode in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<BoundaryMode, 2> kBoundaryModeNames{{{BoundaryMode::hard, "hard"}, {BoundaryMode::penalty, "penalty"}}};
+inline constexpr NameTable<BoundaryMode, 2> kBoundaryModeNames{
+    {{BoundaryMode::hard, "hard"}, {BoundaryMode::penalty, "penalty"}}};
 
 /// Plain data copied into kernels.
 struct LossSettings {
@@ -48,9 +54,5 @@ std::string to_string(LossForm v);
 std::string to_string(Barrier v);
 std::string to_string(Complementarity v);
 std::string to_string(BoundaryMode v);
-LossForm loss_form_from_string(const std::string& s);
-Barrier barrier_from_string(const std::string& s);
-Complementarity complementarity_from_string(const std::string& s);
-BoundaryMode boundary_mode_from_string(const std::string& s);
 
 }  // namespace pinn

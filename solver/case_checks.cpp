@@ -53,19 +53,28 @@ struct Field {
   const char* key;
 };
 
-void check_finite(const CaseConfig& config, const std::vector<Field>& fields, const std::vector<double>& points,
-                  const char* where_needed) {
+/// Evaluates every field at every point once: a non-finite value is refused
+/// (an expression reports it itself, with its location; a C++ function is
+/// checked here). With both obstacles among the fields (`lower`, `upper` their
+/// indices, else −1), their values must not cross.
+void check_fields(const CaseConfig& config, const std::vector<Field>& fields, const std::vector<double>& points,
+                  const char* where_needed, int lower = -1, int upper = -1) {
   const int dim = config.problem.domain.dim();
+  std::vector<double> values(fields.size());
   for (std::size_t i = 0; i < points.size() / static_cast<std::size_t>(dim); ++i) {
     const double* x = &points[i * dim];
-    // An expression reports a non-finite value itself, with its location;
-    // a C++ function is checked here.
-    for (const Field& field : fields) {
-      const double value = (*field.function)(x);
-      PINN_USER_REQUIRE(std::isfinite(value), where(config, field.key) << " is " << value << " at "
-                                                                       << point_text(x, dim) << "; it must be finite "
-                                                                       << where_needed);
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      values[f] = (*fields[f].function)(x);
+      PINN_USER_REQUIRE(std::isfinite(values[f]), where(config, fields[f].key)
+                                                      << " is " << values[f] << " at " << point_text(x, dim)
+                                                      << "; it must be finite " << where_needed);
     }
+    PINN_USER_REQUIRE(lower < 0 || upper < 0 || values[lower] <= values[upper],
+                      where(config, "problem.upper_obstacle")
+                          << " is below problem.obstacle at " << point_text(x, dim) << ": upper_obstacle = "
+                          << values[upper] << " < obstacle = " << values[lower]
+                          << "; no function lies between them. Allowed: obstacle <= upper_obstacle everywhere in "
+                             "the domain");
   }
 }
 
@@ -76,28 +85,25 @@ void check_data(const CaseConfig& config) {
   // unless hard boundary conditions use it as the lift G inside (no lift given, 2D/3D).
   const bool g_is_lift = !p.lift && dim > 1 && config.loss.boundary == BoundaryMode::hard;
   std::vector<Field> everywhere = {{&p.source, "problem.source"}};
-  if (p.has_lower()) everywhere.push_back({&p.lower_obstacle, "problem.obstacle"});
-  if (p.has_upper()) everywhere.push_back({&p.upper_obstacle, "problem.upper_obstacle"});
+  int lower = -1, upper = -1;
+  if (p.has_lower()) {
+    lower = static_cast<int>(everywhere.size());
+    everywhere.push_back({&p.lower_obstacle, "problem.obstacle"});
+  }
+  if (p.has_upper()) {
+    upper = static_cast<int>(everywhere.size());
+    everywhere.push_back({&p.upper_obstacle, "problem.upper_obstacle"});
+  }
   if (p.has_exact()) everywhere.push_back({&p.exact, "problem.exact"});
   if (p.lift) everywhere.push_back({&p.lift, "problem.lift"});
   const std::vector<Field> on_boundary = {{&p.boundary, "problem.boundary.value"}};
   const CheckPoints points = points_a_run_evaluates(config);
-  check_finite(config, on_boundary, points.boundary, "on the boundary");
+  check_fields(config, on_boundary, points.boundary, "on the boundary");
   if (g_is_lift)
-    check_finite(config, on_boundary, points.everywhere,
+    check_fields(config, on_boundary, points.everywhere,
                  "everywhere in the closed domain: with hard boundary conditions and no problem.lift, g is also "
                  "the lift inside the domain (give a lift, or loss.boundary = \"penalty\")");
-  check_finite(config, everywhere, points.everywhere, "everywhere in the closed domain");
-  if (!(p.has_lower() && p.has_upper())) return;
-  for (std::size_t i = 0; i < points.everywhere.size() / static_cast<std::size_t>(dim); ++i) {
-    const double* x = &points.everywhere[i * dim];
-    const double lower = p.lower_obstacle(x), upper = p.upper_obstacle(x);
-    PINN_USER_REQUIRE(lower <= upper, where(config, "problem.upper_obstacle")
-                                          << " is below problem.obstacle at " << point_text(x, dim)
-                                          << ": upper_obstacle = " << upper << " < obstacle = " << lower
-                                          << "; no function lies between them. Allowed: obstacle <= "
-                                             "upper_obstacle everywhere in the domain");
-  }
+  check_fields(config, everywhere, points.everywhere, "everywhere in the closed domain", lower, upper);
 }
 
 std::string megabytes(double bytes) {
@@ -109,6 +115,11 @@ std::string megabytes(double bytes) {
 
 /// n^dim (as a double: exact up to 2^53, and never overflowing).
 double points_of(double per_dimension, int dim) { return std::pow(per_dimension, dim); }
+
+/// The largest n with n^dim <= total.
+long long largest_per_dimension(long long total, int dim) {
+  return static_cast<long long>(std::floor(std::pow(static_cast<double>(total), 1.0 / dim) + 1e-9));
+}
 
 void check_sizes(const CaseConfig& config) {
   const int dim = config.problem.domain.dim();
@@ -122,8 +133,7 @@ void check_sizes(const CaseConfig& config) {
                           << "D (about " << megabytes(480.0 * total)
                           << " for the output); allowed: at most " << kMaxEvaluationPoints
                           << " points in all, i.e. up to "
-                          << static_cast<long long>(std::floor(std::pow(kMaxEvaluationPoints, 1.0 / dim) + 1e-9))
-                          << " per dimension in " << dim << "D");
+                          << largest_per_dimension(kMaxEvaluationPoints, dim) << " per dimension in " << dim << "D");
   }
   if (config.reference_cells > 0)
     check_reference_cells(config, config.reference_cells, where(config, "reference.cells"));
@@ -147,16 +157,19 @@ void check_reference_cells(const CaseConfig& config, int cells, const std::strin
   PINN_USER_REQUIRE(nodes <= static_cast<double>(kMaxReferenceNodes),
                     at << ": found " << cells << " cells per dimension, " << nodes << " nodes in " << dim
                        << "D; allowed: at most " << kMaxReferenceNodes << " nodes, i.e. up to "
-                       << static_cast<long long>(std::floor(std::pow(kMaxReferenceNodes, 1.0 / dim) + 1e-9)) - 1
-                       << " cells per dimension in " << dim << "D");
+                       << largest_per_dimension(kMaxReferenceNodes, dim) - 1 << " cells per dimension in " << dim << "D");
 }
 
-void check_case(const CaseConfig& config) {
-  config.problem.validate();
+void check_threads(const CaseConfig& config) {
   PINN_USER_REQUIRE(config.threads <= max_threads(),
                     where(config, "run.threads") << ": found " << config.threads << "; allowed: 0 (all cores) or 1 to "
                                                  << max_threads() << " (4 per core of this machine, which has "
                                                  << std::max(1u, std::thread::hardware_concurrency()) << ")");
+}
+
+void check_case(const CaseConfig& config) {
+  config.problem.validate();
+  check_threads(config);
   check_sizes(config);
   check_data(config);
 }

@@ -29,6 +29,10 @@ int max_threads();
 /// Throws pinn::UserError.
 void check_case(const CaseConfig& config);
 
+/// The thread count alone (part of check_case): a command checks it before
+/// it starts Kokkos, which cannot run more threads than it was built for.
+void check_threads(const CaseConfig& config);
+
 /// The same size check for `obstacle-pinn reference --cells N` (`where` names the option).
 void check_reference_cells(const CaseConfig& config, int cells, const std::string& where);
 

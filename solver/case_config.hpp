@@ -21,7 +21,10 @@ namespace pinn {
 
 enum class StageType { adam, sgd, ceres_lm, ceres_lbfgs };
 /// The names of StageType in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<StageType, 4> kStageTypeNames{{{StageType::adam, "adam"}, {StageType::sgd, "sgd"}, {StageType::ceres_lm, "ceres_lm"}, {StageType::ceres_lbfgs, "ceres_lbfgs"}}};
+inline constexpr NameTable<StageType, 4> kStageTypeNames{{{StageType::adam, "adam"},
+                                                          {StageType::sgd, "sgd"},
+                                                          {StageType::ceres_lm, "ceres_lm"},
+                                                          {StageType::ceres_lbfgs, "ceres_lbfgs"}}};
 std::string to_string(StageType type);
 
 /// Linear solver of the Levenberg–Marquardt steps (dense Jacobians of a few
@@ -29,7 +32,10 @@ std::string to_string(StageType type);
 /// more robust; CGNR avoids forming JᵀJ for larger networks).
 enum class LmLinearSolver { dense_normal_cholesky, dense_qr, cgnr };
 /// The names of LmLinearSolver in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<LmLinearSolver, 3> kLmLinearSolverNames{{{LmLinearSolver::dense_normal_cholesky, "dense_normal_cholesky"}, {LmLinearSolver::dense_qr, "dense_qr"}, {LmLinearSolver::cgnr, "cgnr"}}};
+inline constexpr NameTable<LmLinearSolver, 3> kLmLinearSolverNames{
+    {{LmLinearSolver::dense_normal_cholesky, "dense_normal_cholesky"},
+     {LmLinearSolver::dense_qr, "dense_qr"},
+     {LmLinearSolver::cgnr, "cgnr"}}};
 std::string to_string(LmLinearSolver solver);
 
 struct StageConfig {
@@ -111,7 +117,8 @@ enum class KinkPlacement {
   obstacle,  ///< half of them where the obstacle bends or jumps, perpendicular to ∇ψ; the rest as `domain`
 };
 /// The names of KinkPlacement in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<KinkPlacement, 3> kKinkPlacementNames{{{KinkPlacement::domain, "domain"}, {KinkPlacement::origin, "origin"}, {KinkPlacement::obstacle, "obstacle"}}};
+inline constexpr NameTable<KinkPlacement, 3> kKinkPlacementNames{
+    {{KinkPlacement::domain, "domain"}, {KinkPlacement::origin, "origin"}, {KinkPlacement::obstacle, "obstacle"}}};
 
 struct CaseConfig {
   std::string path;  ///< the case file ("" for cases built in C++)

@@ -110,7 +110,8 @@ RunResult ObstacleSolver::run() {
   // first stage's from the start of the run: set-up (sampling, the reference
   // solution, neuron insertion) counts against the limits too.
   auto stage_start = start_;
-  for (std::size_t s = static_cast<std::size_t>(start.first); s < config_.stages.size() && result_.status == RunStatus::ok; ++s) {
+  for (std::size_t s = static_cast<std::size_t>(start.first);
+       s < config_.stages.size() && result_.status == RunStatus::ok; ++s) {
     const StageConfig& stage = config_.stages[s];
     const bool resumed_here = !options_.resume_from.empty() && static_cast<int>(s) == start.first;
     const int first_iteration = resumed_here ? start.second : 0;
@@ -126,7 +127,8 @@ RunResult ObstacleSolver::run() {
     }
     ceres_round_ = 0;
     net_->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
-    if (options_.write_files && result_.status == RunStatus::ok && !stop_now()) write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
+    if (options_.write_files && result_.status == RunStatus::ok && !stop_now())
+      write_checkpoint(nullptr, static_cast<int>(s) + 1, 0);
     stage_start = std::chrono::steady_clock::now();
   }
   result_.metrics = compute_current_metrics();

@@ -11,14 +11,16 @@
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <cstdlib>
 #include <csignal>
 #include <filesystem>
-#include <limits>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace {
@@ -134,12 +136,17 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
   return fd.converged ? 0 : 1;
 }
 
-constexpr const char* kVerbs = "run|validate|reference|resume|list";
+constexpr std::array<const char*, 5> kVerbs = {"run", "validate", "reference", "resume", "list"};
 
 bool is_verb(const std::string& word) {
-  for (const char* verb : {"run", "validate", "reference", "resume", "list"})
-    if (word == verb) return true;
-  return false;
+  return std::find(kVerbs.begin(), kVerbs.end(), word) != kVerbs.end();
+}
+
+/// "run|validate|...", for messages.
+std::string verb_list() {
+  std::string list;
+  for (const char* verb : kVerbs) list += (list.empty() ? "" : "|") + std::string(verb);
+  return list;
 }
 
 /// A whole decimal integer in [min, max] from a command-line option, or a
@@ -174,7 +181,7 @@ void require_resumable(const std::string& dir, const std::string& case_file, con
 
 int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' && !is_verb(argv[1])) {
-    std::cerr << "error: unknown command '" << argv[1] << "'; allowed: " << kVerbs
+    std::cerr << "error: unknown command '" << argv[1] << "'; allowed: " << verb_list()
               << " (obstacle-pinn --help describes them)\n";
     return 2;
   }
@@ -220,7 +227,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << e.what() << " (obstacle-pinn --help; commands: " << kVerbs << ")\n";
+    std::cerr << "error: " << e.what() << " (obstacle-pinn --help; commands: " << verb_list() << ")\n";
     return 2;
   }
 
@@ -247,7 +254,11 @@ int main(int argc, char** argv) {
       out_dir = resume_dir;
     }
     pinn::CaseConfig config = pinn::load_case_file(case_file, overrides);
-    pinn::check_case(config);
+    // `run` and `resume` make these checks in ObstacleSolver's constructor,
+    // before anything is written; only the thread count must be known before Kokkos starts.
+    const bool trains = app.got_subcommand("run") || app.got_subcommand("resume");
+    if (trains) pinn::check_threads(config);
+    else pinn::check_case(config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";
