@@ -5,7 +5,6 @@
 /// solver's — physics/ knows nothing of Adam or Ceres.
 #pragma once
 
-#include "nn/learning_rate.hpp"
 #include "nn/mlp.hpp"
 #include "physics/domain.hpp"
 #include "physics/loss_settings.hpp"
@@ -14,45 +13,32 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace pinn {
 
-enum class StageType { adam, sgd, ceres_lm, ceres_lbfgs };
-/// The names of StageType in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<StageType, 4> kStageTypeNames{{{StageType::adam, "adam"},
-                                                          {StageType::sgd, "sgd"},
-                                                          {StageType::ceres_lm, "ceres_lm"},
-                                                          {StageType::ceres_lbfgs, "ceres_lbfgs"}}};
-std::string to_string(StageType type);
-
-/// Linear solver of the Levenberg–Marquardt steps (dense Jacobians of a few
-/// thousand parameters: normal equations by Cholesky are the fastest; QR is
-/// more robust; CGNR avoids forming JᵀJ for larger networks).
-enum class LmLinearSolver { dense_normal_cholesky, dense_qr, cgnr };
-/// The names of LmLinearSolver in case files, messages and reports (nn/enum_names.hpp).
-inline constexpr NameTable<LmLinearSolver, 3> kLmLinearSolverNames{
-    {{LmLinearSolver::dense_normal_cholesky, "dense_normal_cholesky"},
-     {LmLinearSolver::dense_qr, "dense_qr"},
-     {LmLinearSolver::cgnr, "cgnr"}}};
-std::string to_string(LmLinearSolver solver);
+/// The settings a stage type has of its own (the learning rate of Adam, the
+/// linear solver of Levenberg–Marquardt, …), beyond the ones every stage has.
+/// Each stage type derives its Options from it (solver/stages/); a stage
+/// without options runs with its type's defaults.
+class StageOptions {
+ public:
+  virtual ~StageOptions() = default;
+};
 
 struct StageConfig {
-  StageType type = StageType::adam;
+  /// The stage type, by the name its plug-in is registered under
+  /// (solver/stages/stage_registry.cpp): "adam", "sgd", "ceres_lm", "ceres_lbfgs".
+  std::string type = "adam";
   int iterations = 2000;
-  LearningRateSchedule schedule;  ///< learning_rate, schedule, min_learning_rate, lr_gamma, lr_step
   /// Augmented-Lagrangian outer iterations: the stage is split into
   /// multiplier_updates + 1 rounds with λ ← max(0, λ + μ(ψ − u)) between them.
   int multiplier_updates = 0;
   double penalty_growth = 1.0;  ///< μ ← min(max_penalty, μ·growth) at each update (continuation)
   double max_penalty = 1e12;
   double time_limit = 0.0;      ///< seconds; 0 = none
-  LmLinearSolver linear_solver = LmLinearSolver::dense_normal_cholesky;  ///< ceres_lm only
-  /// Adam/SGD only: every N iterations the output layer is set to its exact
-  /// least-squares optimum for the current hidden layers (variable
-  /// projection, solver/output_layer_solve.hpp); 0 = off.
-  int output_solve_every = 0;
   /// Smoothing homotopy for piecewise-linear networks: the stage trains with
   /// the activation smoothed to width ε (nn/activation.hpp), ε = `smoothing`
   /// in its first multiplier round, falling geometrically to `smoothing_end`
@@ -73,8 +59,11 @@ struct StageConfig {
   /// Ceres stages: of the networks that end the stage's last N multiplier
   /// rounds, the stage keeps the one with the lowest validation loss (the
   /// energy and obstacle penalty of the exact network on a fixed grid twice
-  /// as fine as the training grid; ObstacleSolver::validation_loss); 0 = the last iterate.
+  /// as fine as the training grid; solver/augmented_lagrangian.hpp); 0 = the last iterate.
   int select_last_rounds = 0;
+
+  /// The type's own settings (its Options, solver/stages/); null: its defaults.
+  std::shared_ptr<const StageOptions> options;
 
   /// ε for multiplier round `round` (0-based) of `rounds`.
   double smoothing_at_round(int round, int rounds) const {
@@ -144,8 +133,7 @@ struct CaseConfig {
   /// Sets the fields that follow from the others, so that a CaseConfig built
   /// in C++ means what the same case file means: the network's inputs (the
   /// domain's dimension) and outputs (1 + dim for the first_order form, which
-  /// also predicts σ = ∇u; 1 otherwise), each stage's learning-rate schedule
-  /// length (its iterations), and one default Adam stage when there is none.
+  /// also predicts σ = ∇u; 1 otherwise), and one default Adam stage when there is none.
   /// The case-file reader and ObstacleSolver both call it; calling it twice
   /// changes nothing.
   void finalize();

@@ -6,6 +6,7 @@
 #include "nn/error.hpp"
 #include "physics/problem_section.hpp"
 #include "physics/toml_section.hpp"
+#include "solver/stages/stage_registry.hpp"
 
 #include <toml++/toml.h>
 
@@ -166,68 +167,23 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
     for (const toml::node& entry : *stages->as_array()) {
       TomlSection s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source(), &c.locations);
       StageConfig stage;
-      stage.type = s.get_enum("type", StageType::adam, kStageTypeNames);
-      const std::string type = to_string(stage.type);
-      const bool ceres_stage = stage.type == StageType::ceres_lm || stage.type == StageType::ceres_lbfgs;
-      if (ceres_stage) {
-        // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
-        for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
-          const toml::node* n = s.node(key);
-          PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n) << "; a "
-                                            << type << " stage has no learning rate (its steps come from a "
-                                            << (stage.type == StageType::ceres_lm ? "trust region" : "line search")
-                                            << "); allowed keys: type|iterations|multiplier_updates|"
-                                               "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
-                                               "insert_neurons|insert_layer|select_last_rounds"
-                                            << (stage.type == StageType::ceres_lm ? "|linear_solver" : ""));
-        }
-        const toml::node* n = s.node("output_solve_every");
-        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("output_solve_every") << ": found " << describe_node(*n)
-                                          << "; a " << type
-                                          << " stage moves the output layer itself; output_solve_every belongs to "
-                                             "adam and sgd stages");
-      } else {
-        stage.output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
-        const toml::node* select = s.node("select_last_rounds");
-        PINN_USER_REQUIRE(!select, s.where(*select) << ": " << s.key_name("select_last_rounds") << ": found "
-                                                    << describe_node(*select) << "; an " << type
-                                                    << " stage ends on its last iterate; select_last_rounds "
-                                                       "belongs to ceres_lm and ceres_lbfgs stages");
-      }
-      // The least-squares form samples u' at the points; it is not the exactly integrated energy.
-      const bool least_squares = stage.type == StageType::ceres_lm || stage.output_solve_every > 0;
-      PINN_USER_REQUIRE(!(least_squares && c.loss.exact_energy_integration),
-                        s.where_key(stage.type == StageType::ceres_lm ? "type" : "output_solve_every")
-                            << ": " << s.name()
-                            << (stage.type == StageType::ceres_lm ? ".type = \"ceres_lm\"" : ".output_solve_every")
-                            << " works on the least-squares form with u' at the points, which is not the energy "
-                               "integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs stage, "
-                               "or energy_integration = \"points\"");
-      if (stage.type == StageType::ceres_lm) {
-        stage.linear_solver = s.get_enum("linear_solver", LmLinearSolver::dense_normal_cholesky, kLmLinearSolverNames);
-      } else {
-        const toml::node* n = s.node("linear_solver");
-        PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("linear_solver") << ": found " << describe_node(*n)
-                                          << "; only a ceres_lm stage has a linear solver");
-      }
+      std::vector<std::string> kind_names;
+      for (const StageKind& kind : stage_kinds()) kind_names.push_back(kind.name);
+      stage.type = s.get_choice("type", "adam", kind_names);
+      const StageKind& kind = *find_stage_kind(stage.type);
+      stage.options = kind.read_options(s, stage, c);
       stage.iterations = static_cast<int>(s.get_int("iterations", 2000, 0, 100'000'000));
-      stage.schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
-      stage.schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);
-      stage.schedule.minimum = s.get_double("min_learning_rate", 0.0, 0.0, stage.schedule.initial);
-      stage.schedule.gamma = s.get_double("lr_gamma", 0.5, 0.0, 1.0, true);
-      stage.schedule.step_size = static_cast<int>(s.get_int("lr_step", 1000, 1, 100'000'000));
       stage.multiplier_updates = static_cast<int>(s.get_int("multiplier_updates", 0, 0, 100'000));
       stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
-      if (ceres_stage) {
-        stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
-        const int rounds = stage.multiplier_updates + 1;
-        PINN_USER_REQUIRE(stage.select_last_rounds <= rounds,
-                          s.where(*s.node("select_last_rounds"))
-                              << ": " << s.key_name("select_last_rounds") << ": found " << stage.select_last_rounds
-                              << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
-      }
+      // Stage types that end on their last iterate refused the key already.
+      stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
+      const int rounds = stage.multiplier_updates + 1;
+      PINN_USER_REQUIRE(stage.select_last_rounds <= rounds,
+                        s.where_key("select_last_rounds")
+                            << ": " << s.key_name("select_last_rounds") << ": found " << stage.select_last_rounds
+                            << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
       parse_stage_smoothing(s, c, stage);
       if (const toml::node* n = s.node("revive_neurons")) {
         stage.revive_neurons = s.get_bool("revive_neurons", false);

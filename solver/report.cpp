@@ -3,7 +3,7 @@
 #include "solver/report.hpp"
 
 #include "nn/kokkos_types.hpp"
-#include "solver/obstacle_solver.hpp"
+#include "solver/run_outcome.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -12,6 +12,7 @@
 /// set to 0 iterations, so the points are the ones a real run trains on.
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/stages/gradient_step_stage.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -100,8 +101,9 @@ int main(int argc, char** argv) {
                    {"boundary_weight", config.loss.boundary_weight},
                    {"barrier", config.loss.barrier == pinn::Barrier::relu2 ? "relu2" : "other"},
                    {"complementarity", config.loss.complementarity == pinn::Complementarity::min ? "min" : "other"}};
-    out["adam"] = {{"learning_rate", first_stage.schedule.initial},
-                   {"schedule", pinn::to_string(first_stage.schedule.kind)},
+    const pinn::LearningRateSchedule& schedule = pinn::options_of<pinn::GradientStepOptions>(first_stage).schedule;
+    out["adam"] = {{"learning_rate", schedule.initial},
+                   {"schedule", pinn::to_string(schedule.kind)},
                    {"iterations", first_stage.iterations},
                    {"multiplier_updates", first_stage.multiplier_updates},
                    {"penalty_growth", first_stage.penalty_growth}};

@@ -11,6 +11,7 @@
 /// Usage: flat_support [OUTPUT_DIR]   (default results/flat_support)
 /// Exit code 0 when the relative L2 error against the exact solution is below 2e-2.
 #include "solver/obstacle_solver.hpp"
+#include "solver/stages/gradient_step_stage.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -43,11 +44,13 @@ int main(int argc, char** argv) {
     config.sampling.interior = 128;
 
     pinn::StageConfig adam;
-    adam.type = pinn::StageType::adam;
+    adam.type = "adam";
     adam.iterations = 3000;
-    adam.schedule.kind = pinn::ScheduleKind::cosine;
-    adam.schedule.initial = 1e-2;
-    adam.schedule.minimum = 1e-5;
+    auto schedule = std::make_shared<pinn::GradientStepOptions>();
+    schedule->schedule.kind = pinn::ScheduleKind::cosine;
+    schedule->schedule.initial = 1e-2;
+    schedule->schedule.minimum = 1e-5;
+    adam.options = schedule;
     adam.multiplier_updates = 10;  // augmented Lagrangian: λ ← max(0, λ + μ(ψ − u))
     config.stages = {adam};
     config.output.log_every = 500;

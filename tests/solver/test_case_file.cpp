@@ -4,6 +4,7 @@
 /// found and what is allowed; valid cases, defaults and --set take effect.
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
+#include "solver/stages/gradient_step_stage.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,12 @@
 #include <vector>
 
 namespace {
+
+/// The learning-rate schedule an adam or sgd stage was given.
+const pinn::LearningRateSchedule& schedule_of(const pinn::StageConfig& stage) {
+  return pinn::options_of<pinn::GradientStepOptions>(stage).schedule;
+}
+
 
 /// A valid 1D case, one line per entry, edited line by line by the tests.
 const std::vector<std::string> kBaseLines = {
@@ -448,7 +455,7 @@ TEST(CaseFile, LevenbergMarquardtEnergyTakesPenaltyBoundaryConditions) {
   c.append("type = \"ceres_lm\"");
   const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml", {});
   ASSERT_EQ(config.stages.size(), 2u);
-  EXPECT_EQ(config.stages[1].type, pinn::StageType::ceres_lm);
+  EXPECT_EQ(config.stages[1].type, "ceres_lm");
 }
 
 TEST(CaseFile, OutputSolveBelongsToFirstOrderStages) {
@@ -667,7 +674,7 @@ TEST(CaseFile, LbfgsStageIsAccepted) {
   c.append("multiplier_updates = 3");
   const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml");
   ASSERT_EQ(config.stages.size(), 2u);
-  EXPECT_EQ(config.stages[1].type, pinn::StageType::ceres_lbfgs);
+  EXPECT_EQ(config.stages[1].type, "ceres_lbfgs");
   EXPECT_EQ(config.stages[1].iterations, 300);
   EXPECT_EQ(config.stages[1].multiplier_updates, 3);
 }
@@ -933,10 +940,9 @@ TEST(CaseFile, ValidCaseParses) {
   EXPECT_EQ(c.sampling.interior, 64);
   EXPECT_EQ(c.sampling.method, pinn::SamplingMethod::grid);
   ASSERT_EQ(c.stages.size(), 1u);
-  EXPECT_EQ(c.stages[0].type, pinn::StageType::adam);
+  EXPECT_EQ(c.stages[0].type, "adam");
   EXPECT_EQ(c.stages[0].iterations, 100);
-  EXPECT_DOUBLE_EQ(c.stages[0].schedule.initial, 1e-2);
-  EXPECT_EQ(c.stages[0].schedule.total, 100);
+  EXPECT_DOUBLE_EQ(schedule_of(c.stages[0]).initial, 1e-2);
   EXPECT_EQ(c.output.log_every, 10);
   EXPECT_EQ(c.output.directory, "results/t1d");
   EXPECT_EQ(c.seed, 7u);
@@ -973,10 +979,10 @@ TEST(CaseFile, DefaultsAreApplied) {
   EXPECT_EQ(c.sampling.boundary, 0);
   EXPECT_EQ(c.sampling.method, pinn::SamplingMethod::grid);
   ASSERT_EQ(c.stages.size(), 1u);
-  EXPECT_EQ(c.stages[0].type, pinn::StageType::adam);
+  EXPECT_EQ(c.stages[0].type, "adam");
   EXPECT_EQ(c.stages[0].iterations, 2000);
-  EXPECT_DOUBLE_EQ(c.stages[0].schedule.initial, 1e-3);
-  EXPECT_EQ(c.stages[0].schedule.kind, pinn::ScheduleKind::constant);
+  EXPECT_DOUBLE_EQ(schedule_of(c.stages[0]).initial, 1e-3);
+  EXPECT_EQ(schedule_of(c.stages[0]).kind, pinn::ScheduleKind::constant);
   EXPECT_EQ(c.stages[0].multiplier_updates, 0);
   EXPECT_DOUBLE_EQ(c.stages[0].penalty_growth, 1.0);
   EXPECT_DOUBLE_EQ(c.stages[0].time_limit, 0.0);
@@ -995,7 +1001,6 @@ TEST(CaseFile, OverridesTakeEffect) {
                         "loss.penalty=1e4", "output.directory=\"out/x\"", "run.threads=2"});
   EXPECT_EQ(c.network.hidden, (std::vector<int>{16, 16}));
   EXPECT_EQ(c.stages.at(0).iterations, 10);
-  EXPECT_EQ(c.stages.at(0).schedule.total, 10);
   EXPECT_EQ(c.network.activation, pinn::Activation::prelu);  // bare word taken as a string
   EXPECT_DOUBLE_EQ(c.loss.penalty, 1e4);
   EXPECT_EQ(c.output.directory, "out/x");
@@ -1053,10 +1058,10 @@ TEST(CaseFile, TwoDimensionalFirstOrderCase) {
   EXPECT_DOUBLE_EQ(c.problem.lower_obstacle(p3), -0.8);
   EXPECT_DOUBLE_EQ(c.problem.source(p1), -10.0);
   ASSERT_EQ(c.stages.size(), 2u);
-  EXPECT_EQ(c.stages[1].type, pinn::StageType::sgd);
-  EXPECT_EQ(c.stages[1].schedule.kind, pinn::ScheduleKind::step);
-  EXPECT_DOUBLE_EQ(c.stages[1].schedule.gamma, 0.9);
-  EXPECT_EQ(c.stages[1].schedule.step_size, 50);
+  EXPECT_EQ(c.stages[1].type, "sgd");
+  EXPECT_EQ(schedule_of(c.stages[1]).kind, pinn::ScheduleKind::step);
+  EXPECT_DOUBLE_EQ(schedule_of(c.stages[1]).gamma, 0.9);
+  EXPECT_EQ(schedule_of(c.stages[1]).step_size, 50);
 }
 
 TEST(CaseFile, SmoothStrongFormIsAccepted) {

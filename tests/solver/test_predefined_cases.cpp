@@ -34,7 +34,6 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
       path, {"sampling.interior=" + std::to_string(c.interior), "reference.cells=32", "output.evaluation_points=21"});
   for (pinn::StageConfig& stage : config.stages) {
     stage.iterations = 100;
-    stage.schedule.total = 100;
     stage.multiplier_updates = 0;  // a multiplier update redefines the loss: compare like with like
   }
   pinn::RunOptions options;

@@ -1,4 +1,4 @@
-/// @file solver/lm_stage.hpp
+/// @file solver/stages/lm_residuals.hpp
 /// @brief The pieces of the Ceres Levenberg–Marquardt stage, exposed for tests:
 /// one EvaluationCallback that evaluates every residual and the whole
 /// parameter Jacobian in one batched Kokkos pass, and one cost function per

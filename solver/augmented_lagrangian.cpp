@@ -1,0 +1,100 @@
+/// @file solver/augmented_lagrangian.cpp
+/// @brief The augmented-Lagrangian outer loop.
+#include "solver/augmented_lagrangian.hpp"
+
+#include "nn/kokkos_types.hpp"
+#include "solver/adaptive_refinement.hpp"
+#include "solver/neuron_placement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ostream>
+
+namespace pinn {
+
+AugmentedLagrangian::AugmentedLagrangian(const CaseConfig& config, TrainingLoss& loss, std::ostream* log)
+    : config_(config), loss_(loss), log_(log) {}
+
+int AugmentedLagrangian::iterations_per_round(const StageConfig& stage) {
+  return std::max(1, (stage.iterations + rounds(stage) - 1) / rounds(stage));
+}
+
+void AugmentedLagrangian::begin_stage(TrainingState& state, const StageConfig& stage, int stage_index) {
+  if (stage.insert_neurons > 0 && state.insertions_done <= stage_index)
+    insert_neurons(state, loss_, stage, stage_index, config_.seed, log_);
+}
+
+void AugmentedLagrangian::begin_round(TrainingState& state, const StageConfig& stage, int round) const {
+  state.net->set_smoothing(stage.smoothing_at_round(round, rounds(stage)));
+}
+
+void AugmentedLagrangian::end_round(TrainingState& state, const StageConfig& stage, int next_round) {
+  loss_.update_multipliers(*state.net, state.points.points(), state.loss_params);
+  if (stage.revive_neurons) revive_neurons(state, loss_, log_);
+  if (config_.sampling.shift_each_round) state.points.shift();
+  double& penalty = state.loss_params.settings.penalty;
+  penalty = std::min(stage.max_penalty, penalty * stage.penalty_growth);
+  begin_round(state, stage, next_round);
+  if (state.points.adaptive_rounds() < config_.sampling.adaptive_rounds)
+    refine_near_free_boundary(state, loss_, config_, log_);
+}
+
+double AugmentedLagrangian::validation_loss(const TrainingState& state) {
+  if (validation_.size() == 0) {
+    // Twice as fine per direction as the training grid, and fixed: no point
+    // of it coincides with a (shifted) training point, so a network that bends
+    // where the training points do not look is seen bending.
+    const Domain& domain = config_.problem.domain;
+    const int dim = domain.dim();
+    const int n = static_cast<int>(state.points.base_interior().size()) / dim * (1 << dim);
+    validation_ = make_training_points(config_.problem, domain.sample_interior(n, SamplingMethod::grid, 0),
+                                       state.points.base_boundary());
+  }
+  Mlp exact = *state.net;  // shares the parameters
+  exact.set_smoothing(0.0);
+  // The case's own μ: a continuation (penalty_growth) must not change how
+  // the rounds of one stage compare.
+  ObstacleLossParams params = state.loss_params;
+  params.settings.penalty = config_.loss.penalty;
+  return loss_.terms(exact, validation_, params).total();
+}
+
+void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig& stage, int round,
+                                         const std::vector<double>& parameters) {
+  if (round < rounds(stage) - stage.select_last_rounds) return;
+  const double loss = validation_loss(state);
+  RoundChoice& best = state.stage.best;
+  if (!std::isfinite(loss) || (best.round >= 0 && loss >= best.validation_loss)) return;
+  best.round = round;
+  best.validation_loss = loss;
+  best.parameters = parameters;
+}
+
+bool AugmentedLagrangian::select_round(TrainingState& state, const StageConfig& stage, StageSummary& summary) {
+  const RoundChoice& best = state.stage.best;
+  if (best.round < 0) return false;
+  // Each round of a moving grid ends somewhere else around the minimiser,
+  // and a long stage can bend the network where no training point looks
+  // (its training energy then falls below the true one). The energy of
+  // an admissible u exceeds the minimum by at least ½‖u − u*‖², so the
+  // lowest energy on points the training never saw picks the closest round.
+  auto host = Kokkos::create_mirror_view(state.net->params());
+  std::copy(best.parameters.begin(), best.parameters.end(), host.data());
+  Kokkos::deep_copy(state.net->params(), host);
+  summary.selected_round = best.round;
+  summary.selected_validation_loss = best.validation_loss;
+  if (log_)
+    *log_ << "\nstage " << summary.name << ": kept the network of multiplier round " << best.round + 1 << " of "
+          << rounds(stage) << " (lowest validation loss, " << best.validation_loss << ", among the last "
+          << stage.select_last_rounds << " rounds)\n";
+  return true;
+}
+
+void AugmentedLagrangian::end_stage(TrainingState& state) {
+  state.net->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
+  state.stage.round = 0;
+  state.stage.best = RoundChoice{};
+  state.stage.optimizer.reset();
+}
+
+}  // namespace pinn

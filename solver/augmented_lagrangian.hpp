@@ -1,0 +1,60 @@
+/// @file solver/augmented_lagrangian.hpp
+/// @brief The augmented-Lagrangian outer loop every stage runs inside, the same
+/// way: a stage's iterations are split into multiplier_updates + 1 rounds;
+/// between rounds the multipliers are updated (λ ← max(0, λ + μ(ψ − u))),
+/// dead neurons revived, the grid shifted, μ grown (continuation) and points
+/// added near the free boundary; each round has its smoothing width
+/// (homotopy); a stage may first grow its network (neuron insertion) and may
+/// end on the best of its last rounds (round selection).
+#pragma once
+
+#include "solver/case_config.hpp"
+#include "solver/run_outcome.hpp"
+#include "solver/training_loss.hpp"
+#include "solver/training_state.hpp"
+
+#include <iosfwd>
+#include <vector>
+
+namespace pinn {
+
+class AugmentedLagrangian {
+ public:
+  /// `config` and `loss` must outlive the object; reports go to `log` unless it is null.
+  AugmentedLagrangian(const CaseConfig& config, TrainingLoss& loss, std::ostream* log);
+
+  static int rounds(const StageConfig& stage) { return stage.multiplier_updates + 1; }
+  /// Iterations of a round when rounds end by iteration count.
+  static int iterations_per_round(const StageConfig& stage);
+
+  /// Before the stage's first iteration: neuron insertion (stage.insert_neurons), once per stage.
+  void begin_stage(TrainingState& state, const StageConfig& stage, int stage_index);
+  /// At the start of round `round`: the round's smoothing width.
+  void begin_round(TrainingState& state, const StageConfig& stage, int round) const;
+  /// Between round `next_round − 1` and `next_round`: multipliers, revival,
+  /// grid shift, continuation, the next round's smoothing, adaptive refinement.
+  void end_round(TrainingState& state, const StageConfig& stage, int next_round);
+  /// stage.select_last_rounds: keeps `parameters`, which ended round `round`,
+  /// if their validation loss is the lowest of the stage's last rounds so far.
+  void consider_round(TrainingState& state, const StageConfig& stage, int round,
+                      const std::vector<double>& parameters);
+  /// At the end of a stage that was not interrupted: loads the kept round's
+  /// parameters, if any, and says so in `summary`. Returns whether it did.
+  bool select_round(TrainingState& state, const StageConfig& stage, StageSummary& summary);
+  /// After a stage: the exact activation, and nothing carried into the next stage.
+  static void end_stage(TrainingState& state);
+
+ private:
+  /// Loss of the exact (unsmoothed) network on the validation points, with
+  /// zero multipliers and the case's own μ: energy (or residuals) plus the
+  /// obstacle and boundary penalties.
+  double validation_loss(const TrainingState& state);
+
+  const CaseConfig& config_;
+  TrainingLoss& loss_;
+  std::ostream* log_;
+  /// A midpoint grid twice as fine as the training grid per direction, built at first use.
+  TrainingPoints validation_;
+};
+
+}  // namespace pinn

@@ -1,0 +1,74 @@
+/// @file solver/run_observers.cpp
+/// @brief History rows, progress line, snapshots, checkpoints and the stop request.
+#include "solver/run_observers.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace pinn {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+HistoryLog::HistoryLog(Measurements& measurements, int log_every, std::ostream* log,
+                       std::chrono::steady_clock::time_point run_start)
+    : measurements_(measurements), log_every_(log_every), log_(log), run_start_(run_start) {}
+
+void HistoryLog::on_iteration(TrainingState& state, const IterationEvent& event) {
+  if (event.iteration % log_every_ == 0 || event.row_due) record(state, event);
+}
+
+void HistoryLog::on_stage_end(TrainingState& state, const IterationEvent& event) {
+  const bool recorded = !state.history.empty() && state.history.back().iteration == event.iteration &&
+                        state.history.back().stage_index == event.stage_index;
+  if (!recorded) record(state, event);
+}
+
+void HistoryLog::record(TrainingState& state, const IterationEvent& event) {
+  HistoryRow row = measurements_.history_row(state, event.stage.type, event.stage_index, event.iteration,
+                                             event.learning_rate);
+  row.seconds = seconds_since(run_start_);
+  state.history.push_back(row);
+  if (!log_) return;
+  const bool terminal = log_ == &std::cout && ::isatty(STDOUT_FILENO);
+  const int planned = event.stage.iterations;
+  const double per_iteration = event.stage_seconds / std::max(1, row.iteration);
+  const double eta = per_iteration * (planned - row.iteration);
+  std::ostringstream line;
+  line << "[" << row.stage << " " << row.stage_index << "] iter " << std::setw(7) << row.iteration << "/" << planned
+       << "  loss " << std::scientific << std::setprecision(4) << row.loss;
+  if (row.rel_l2 >= 0) line << "  rel_l2 " << std::setprecision(3) << row.rel_l2;
+  line << "  mu " << std::setprecision(1) << row.penalty << std::defaultfloat << std::fixed << std::setprecision(1)
+       << "  " << row.seconds << " s  ETA " << eta << " s";
+  if (terminal) {
+    *log_ << "\r" << line.str() << "\033[K" << std::flush;
+    if (row.iteration == planned) *log_ << "\n";
+  } else {
+    *log_ << line.str() << "\n" << std::flush;
+  }
+}
+
+SnapshotWriter::SnapshotWriter(const SolutionOutput& output, int every,
+                               std::chrono::steady_clock::time_point run_start)
+    : output_(output), every_(every), run_start_(run_start) {}
+
+void SnapshotWriter::on_iteration(TrainingState& state, const IterationEvent& event) {
+  if (every_ > 0 && state.total_iterations % every_ == 0)
+    output_.write_snapshot(state, event.stage.type, seconds_since(run_start_));
+}
+
+void CheckpointWriter::on_resumable(const TrainingState& state, const StagePosition& position) {
+  save_checkpoint(path_, state, position);
+}
+
+bool StopRequest::stop_requested(const TrainingState& state) const {
+  return (flag_ && flag_->load()) || (stop_after_ >= 0 && state.total_iterations >= stop_after_);
+}
+
+}  // namespace pinn
+

@@ -1,0 +1,118 @@
+/// @file solver/solution_output.cpp
+/// @brief The solution files of a run.
+#include "solver/solution_output.hpp"
+
+#include "solver/exact_activation_scope.hpp"
+#include "solver/report.hpp"
+#include "solver/solution_fields.hpp"
+
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace pinn {
+
+namespace {
+
+/// The contact force −Δu − f at training point i: λ_lo − λ_hi, negative on the
+/// upper obstacle (the sign the FD reference's output uses).
+double contact_force(const ContactSample& contact, int i) {
+  return contact.lambda[i] - (contact.lambda_upper.empty() ? 0.0 : contact.lambda_upper[i]);
+}
+
+/// Whether training point i is active on either obstacle.
+bool is_active(const ContactSample& contact, int i) {
+  return contact.lambda[i] > 0.0 || (!contact.lambda_upper.empty() && contact.lambda_upper[i] > 0.0);
+}
+
+}  // namespace
+
+SolutionOutput::SolutionOutput(const CaseConfig& config, const TrainingLoss& loss, const Measurements& measurements)
+    : config_(config), loss_(loss), measurements_(measurements) {}
+
+SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const VtkFieldData& field_data,
+                                                     bool all) const {
+  const ExactActivationScope exact(*state.net);
+  const EvaluationGrid& grid = measurements_.grid();
+  const ReferenceSolution* reference = measurements_.reference();
+  const SolutionFields fields =
+      evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, grid.points, reference);
+  // Contact and multipliers on the output grid from the nearest training point.
+  const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params);
+  const int dim = fields.dim;
+  std::vector<double> lambda(fields.n, 0.0);
+  std::vector<int> in_contact(fields.n, 0);
+  const int n_train = static_cast<int>(contact.u.size());
+  for (int i = 0; i < fields.n; ++i) {
+    double best = 1e300;
+    int nearest = -1;
+    for (int j = 0; j < n_train; ++j) {
+      double d2 = 0;
+      for (int k = 0; k < dim; ++k) {
+        const double d = fields.points[i * dim + k] - contact.points[j * dim + k];
+        d2 += d * d;
+      }
+      if (d2 < best) best = d2, nearest = j;
+    }
+    if (nearest >= 0) {
+      lambda[i] = contact_force(contact, nearest);
+      in_contact[i] = is_active(contact, nearest) ? 1 : 0;
+    }
+  }
+  const bool smooth = !is_piecewise_linear(config_.network.activation);
+  const bool upper = config_.problem.has_upper();
+  SolutionFiles files;
+  files.solution_vtu = encode_solution_vtu(grid, fields, lambda, in_contact, upper, smooth, field_data);
+  if (!all) return files;
+  files.solution_vtr = encode_solution_vtr(grid, fields, lambda, in_contact, upper, smooth, field_data);
+  // The training points themselves, with the multipliers where they live.
+  const SolutionFields at_points =
+      evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, contact.points, reference);
+  std::vector<double> point_lambda(contact.lambda.size());
+  std::vector<int> point_contact(contact.lambda.size());
+  for (std::size_t i = 0; i < point_contact.size(); ++i) {
+    point_lambda[i] = contact_force(contact, static_cast<int>(i));
+    point_contact[i] = is_active(contact, static_cast<int>(i)) ? 1 : 0;
+  }
+  files.points_vtu = encode_points_vtu(at_points, point_lambda, point_contact, upper, field_data);
+  return files;
+}
+
+void SolutionOutput::write_snapshot(TrainingState& state, const std::string& stage_name, double seconds) const {
+  VtkFieldData field_data;
+  field_data.case_name = config_.problem.name;
+  field_data.stage = stage_name;
+  field_data.numbers["seconds"] = seconds;
+  field_data.numbers["iteration"] = state.total_iterations;
+  const int index = static_cast<int>(state.snapshots.size());
+  const std::string name = folder().write_snapshot(index, encode(state, field_data, false).solution_vtu);
+  state.snapshots.push_back({state.total_iterations, name});
+}
+
+void SolutionOutput::write_results(TrainingState& state, const RunResult& result,
+                                   const std::string& stage_name) const {
+  VtkFieldData field_data;
+  field_data.case_name = config_.problem.name;
+  field_data.stage = stage_name;
+  if (result.metrics.has_error()) field_data.numbers["rel_l2"] = result.metrics.rel_l2;
+  field_data.numbers["seconds"] = result.total_seconds;
+  field_data.numbers["iteration"] = state.total_iterations;
+  SolutionFiles solution = encode(state, field_data, true);
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("solution.vtu", std::move(solution.solution_vtu));
+  if (solution.solution_vtr) files.emplace_back("solution.vtr", std::move(*solution.solution_vtr));
+  files.emplace_back("points.vtu", std::move(solution.points_vtu));
+  if (!state.snapshots.empty()) {
+    std::ostringstream pvd;
+    pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
+    for (const auto& [iteration, file] : state.snapshots)
+      pvd << "    <DataSet timestep=\"" << iteration << "\" part=\"0\" file=\"" << file << "\"/>\n";
+    pvd << "  </Collection>\n</VTKFile>\n";
+    files.emplace_back("training.pvd", pvd.str());
+  }
+  files.emplace_back("history.csv", history_csv(state.history));
+  files.emplace_back("summary.json", summary_json(config_, *state.net, result));
+  folder().replace_results(files, !state.snapshots.empty());
+}
+
+}  // namespace pinn

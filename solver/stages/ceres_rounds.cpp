@@ -1,0 +1,119 @@
+/// @file solver/stages/ceres_rounds.cpp
+/// @brief The round loop of the Ceres stages.
+#include "solver/stages/ceres_rounds.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace pinn {
+
+namespace {
+
+/// How a stage ended, from how its last Ceres solve did.
+StageTermination ceres_termination(ceres::TerminationType type) {
+  switch (type) {
+    case ceres::CONVERGENCE: return StageTermination::converged;
+    case ceres::NO_CONVERGENCE: return StageTermination::completed;
+    case ceres::FAILURE: return StageTermination::failed;
+    case ceres::USER_SUCCESS: return StageTermination::completed;
+    case ceres::USER_FAILURE: return StageTermination::interrupted;
+  }
+  return StageTermination::failed;
+}
+
+}  // namespace
+
+std::vector<double> parameters_of(const Mlp& net) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  return std::vector<double>(host.data(), host.data() + net.n_params());
+}
+
+void load_parameters(Mlp& net, const double* parameters) {
+  auto host = Kokkos::create_mirror_view(net.params());
+  std::copy(parameters, parameters + net.n_params(), host.data());
+  Kokkos::deep_copy(net.params(), host);
+}
+
+void refuse_gradient_step_keys(TomlSection& s, const StageConfig& stage, const std::string& steps,
+                               const std::string& own_keys) {
+  // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
+  for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
+    const toml::node* n = s.node(key);
+    PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n) << "; a "
+                                      << stage.type << " stage has no learning rate (its steps come from a " << steps
+                                      << "); allowed keys: type|iterations|multiplier_updates|"
+                                         "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
+                                         "insert_neurons|insert_layer|select_last_rounds"
+                                      << own_keys);
+  }
+  const toml::node* n = s.node("output_solve_every");
+  PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("output_solve_every") << ": found " << describe_node(*n)
+                                    << "; a " << stage.type
+                                    << " stage moves the output layer itself; output_solve_every belongs to "
+                                       "adam and sgd stages");
+}
+
+StageSummary run_ceres_rounds(TrainingState& state, StageContext& context, const CeresRoundSolve& solve) {
+  const StageConfig& stage = context.stage;
+  StageSummary summary;
+  summary.name = stage.type;
+  Mlp& net = *state.net;
+  std::vector<double> x = parameters_of(net);
+  const int start_round = context.start.round;
+  if (start_round == 0) state.stage.loss_start = context.loss.terms(net, state.points.points(), state.loss_params).total();
+  summary.loss_start = state.stage.loss_start;
+  const int rounds = AugmentedLagrangian::rounds(stage);
+  const int per_round = AugmentedLagrangian::iterations_per_round(stage);
+  int done = context.start.iteration;
+  bool interrupted = false;
+  for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
+    // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
+    // resumed run repeat exactly this round.
+    state.stage.round = round;
+    context.outer.begin_round(state, stage, round);
+    context.observer.on_resumable(state, StagePosition{context.stage_index, done, round});
+    double seconds = 1e9;
+    if (stage.time_limit > 0) {
+      const double used = context.stage_seconds();
+      if (used >= stage.time_limit) {
+        summary.termination = StageTermination::time_limit;
+        break;
+      }
+      seconds = (stage.time_limit - used) / (rounds - round);  // shared by the remaining rounds
+    }
+    const int done_before = done;
+    CeresIterationHook hook([&](int iteration) {
+      done = done_before + iteration;
+      ++state.total_iterations;
+      load_parameters(net, x.data());
+      context.observer.on_iteration(state, context.event(done));
+      interrupted = context.observer.stop_requested(state);
+      return !interrupted;
+    });
+    const CeresRoundEnd end = solve(x, CeresRound{round, std::min(per_round, stage.iterations - done), seconds}, hook);
+    load_parameters(net, x.data());  // Ceres leaves the best accepted iterate in x
+    if (!interrupted) context.outer.consider_round(state, stage, round, x);
+    done = std::max(done, done_before + end.iterations - 1);
+    summary.termination = ceres_termination(end.termination);
+    summary.solver_report = end.brief_report;
+    if (end.termination == ceres::FAILURE && context.log)
+      *context.log << "\nstage " << summary.name << ": Ceres reported a failure (" << end.message
+                   << "); keeping its best parameters\n";
+    if (round + 1 < rounds && !interrupted) context.outer.end_round(state, stage, round + 1);
+  }
+  if (interrupted) {
+    summary.termination = StageTermination::interrupted;
+  } else if (context.outer.select_round(state, stage, summary)) {
+    // A history row at this iteration shows the last iterate, not the result.
+    if (!state.history.empty() && state.history.back().iteration == done &&
+        state.history.back().stage_index == context.stage_index)
+      state.history.pop_back();
+  }
+  summary.iterations = done;
+  summary.loss_end = context.loss.terms(net, state.points.points(), state.loss_params).total();
+  summary.seconds = context.stage_seconds();
+  context.observer.on_stage_end(state, context.event(done));
+  return summary;
+}
+
+}  // namespace pinn

@@ -1,0 +1,52 @@
+/// @file solver/training_loss.hpp
+/// @brief The loss a run trains on, as the stages and the augmented-Lagrangian
+/// loop see it: its value and gradient (with the PReLU slope penalty and, for
+/// loss.energy_integration = "exact", the exactly integrated 1D energy), its
+/// terms, the multiplier update and the contact sample the metrics read.
+#pragma once
+
+#include "nn/mlp.hpp"
+#include "nn/mlp_evaluation.hpp"
+#include "physics/obstacle_loss.hpp"
+#include "physics/point_data.hpp"
+#include "solver/case_config.hpp"
+#include "solver/metrics.hpp"
+
+#include <vector>
+
+namespace pinn {
+
+/// The jets a loss form needs: Laplacians for the strong and proximal forms, gradients otherwise.
+JetOrder jet_order_for(LossForm form);
+
+class TrainingLoss {
+ public:
+  TrainingLoss(const CaseConfig& config, ExecSpace space);
+
+  /// The loss of `net` at `points`; its gradient is written into `gradient`.
+  double value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
+                            const Vector& gradient);
+  /// The loss terms of `net` at `points` (no gradient).
+  LossTerms terms(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
+  /// λ ← max(0, λ + μ(ψ − u)) (and the upper obstacle's, and η ← η + β(u − g)
+  /// at penalty boundary points), written into the points' data.
+  void update_multipliers(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
+  /// u, ψ and the updated multipliers at the interior points (no densities).
+  ContactSample contact_sample(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
+  JetOrder jet_order() const { return order_; }
+  ExecSpace space() const { return space_; }
+
+ private:
+  /// ½∫u'² integrated exactly between the kinks; its gradient is added to `gradient`.
+  double add_exact_dirichlet_energy(const Mlp& net, const Vector& gradient);
+
+  ExecSpace space_;
+  JetOrder order_;
+  bool exact_energy_;
+  double alpha_l1_;     ///< PReLU slope penalty (0 = none)
+  double lower_, upper_;  ///< the 1D domain, for the exact energy
+  GradientWorkspace workspace_;
+  std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy
+};
+
+}  // namespace pinn

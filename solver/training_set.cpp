@@ -1,0 +1,117 @@
+/// @file solver/training_set.cpp
+/// @brief The training points, their grid shifts and adaptive additions.
+#include "solver/training_set.hpp"
+
+#include "nn/error.hpp"
+
+#include <cmath>
+#include <random>
+
+namespace pinn {
+
+TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), seed_(config.seed) {
+  const Domain& domain = config.problem.domain;
+  const int dim = domain.dim();
+  base_interior_ = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
+  if (config.loss.boundary == BoundaryMode::penalty) {
+    int n = config.sampling.boundary;
+    if (n == 0) n = dim == 1 ? 2 : 4 * static_cast<int>(std::sqrt(static_cast<double>(config.sampling.interior)));
+    base_boundary_ = domain.sample_boundary(n);
+  }
+  const int n_base = static_cast<int>(base_interior_.size()) / dim;
+  // Collocation forms weight every point; the energy keeps its quadrature.
+  if (config.loss.form != LossForm::energy) added_pde_weight_ = domain.measure() / static_cast<double>(n_base);
+  if (config.sampling.obstacle_nodes) {
+    // The m^d midpoints are the centres of m cells per direction; their m − 1
+    // interior nodes per direction become obstacle points (kept like
+    // adaptive points: no share of the energy's quadrature).
+    const int m = grid_cells_per_direction(n_base, dim);
+    if (m > 1) added_points_ = domain.sample_interior(static_cast<int>(std::pow(m - 1, dim)), SamplingMethod::nodes, 0);
+  }
+  rebuild(0);
+}
+
+std::vector<double> TrainingSet::grid_shift() const {
+  const Domain& domain = problem_.domain;
+  const int dim = domain.dim();
+  std::vector<double> shift(dim, 0.0);
+  if (grid_shifts_ == 0) return shift;
+  const int m = grid_cells_per_direction(static_cast<int>(base_interior_.size()) / dim, dim);
+  std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(grid_shifts_));
+  std::uniform_real_distribution<double> unit(-0.5, 0.5);
+  for (int k = 0; k < dim; ++k) shift[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / m;
+  return shift;
+}
+
+void TrainingSet::shift() {
+  ++grid_shifts_;
+  rebuild(points_.size());
+}
+
+void TrainingSet::restore(std::vector<double> added_points, int adaptive_rounds, int grid_shifts) {
+  added_points_ = std::move(added_points);
+  adaptive_rounds_ = adaptive_rounds;
+  grid_shifts_ = grid_shifts;
+  if (!added_points_.empty() || grid_shifts_ > 0) rebuild(0);
+}
+
+void TrainingSet::rebuild(int keep) {
+  std::vector<double> lower, upper;
+  if (keep > 0) {
+    const auto old = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+    for (int i = 0; i < keep; ++i) {
+      lower.push_back(old(i).lambda_lower);
+      upper.push_back(old(i).lambda_upper);
+    }
+  }
+  const int old_size = points_.size();
+  std::vector<double> interior = base_interior_;
+  const std::vector<double> offset = grid_shift();
+  for (std::size_t i = 0; i < interior.size(); ++i) interior[i] += offset[i % offset.size()];
+  points_ = make_training_points(problem_, interior, base_boundary_, added_points_, added_pde_weight_);
+  ++version_;
+  if (keep == 0) return;
+  PINN_REQUIRE(points_.size() == old_size,
+               "the rebuilt training set has " << points_.size() << " points, " << old_size << " before");
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+  for (int i = 0; i < keep; ++i) {
+    data(i).lambda_lower = lower[i];
+    data(i).lambda_upper = upper[i];
+  }
+  Kokkos::deep_copy(points_.data, data);
+}
+
+void TrainingSet::add_adaptive_points(const std::vector<double>& points) {
+  added_points_.insert(added_points_.end(), points.begin(), points.end());
+  // Rebuild the set, keeping the multipliers of the old points; new points
+  // start from their nearest old point's multiplier.
+  const int dim = problem_.domain.dim();
+  const auto old_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+  const auto old_coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.coordinates);
+  const int old_interior = points_.n_interior;
+  rebuild(0);
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+  auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.coordinates);
+  for (int i = 0; i < points_.size(); ++i) {
+    const bool boundary = data(i).is_boundary != 0;
+    int source = -1;
+    if (!boundary && i < old_interior) {
+      source = i;  // same order: base points, then earlier added points
+    } else if (boundary) {
+      source = old_interior + (i - points_.n_interior);
+    } else {
+      double best = 1e300;
+      for (int j = 0; j < old_interior; ++j) {
+        double d2 = 0.0;
+        for (int k = 0; k < dim; ++k) d2 += (coords(i, k) - old_coords(j, k)) * (coords(i, k) - old_coords(j, k));
+        if (d2 < best) best = d2, source = j;
+      }
+    }
+    data(i).lambda_lower = old_data(source).lambda_lower;
+    data(i).lambda_upper = old_data(source).lambda_upper;
+  }
+  Kokkos::deep_copy(points_.data, data);
+  ++adaptive_rounds_;
+}
+
+}  // namespace pinn

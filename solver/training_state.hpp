@@ -1,0 +1,75 @@
+/// @file solver/training_state.hpp
+/// @brief Everything a run trains and carries, as one value: the network, the
+/// loss parameters (μ after continuation), the training points with their
+/// multipliers, the counters, the history and what the running stage carries
+/// between its rounds. A checkpoint writes it whole and a resume reads it
+/// back, so that a resumed run continues bit for bit.
+#pragma once
+
+#include "nn/adam.hpp"
+#include "nn/mlp.hpp"
+#include "physics/obstacle_loss.hpp"
+#include "solver/case_config.hpp"
+#include "solver/history.hpp"
+#include "solver/run_outcome.hpp"
+#include "solver/training_set.hpp"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pinn {
+
+/// Where a run stands: the stage it is in, the iteration within that stage,
+/// and the multiplier round of a round-based stage (a Ceres stage resumes at
+/// the start of its round).
+struct StagePosition {
+  int stage = 0;
+  int iteration = 0;
+  int round = 0;
+};
+
+/// The best multiplier round of the running stage so far (stage.select_last_rounds).
+struct RoundChoice {
+  int round = -1;  ///< −1: none yet
+  double validation_loss = 0.0;
+  std::vector<double> parameters;
+};
+
+/// What the running stage carries between its iterations and rounds.
+struct StageCarry {
+  double loss_start = 0.0;  ///< the stage's loss when it started
+  int round = 0;            ///< multiplier round of a round-based stage
+  /// Levenberg–Marquardt damping carried from one multiplier round to the next.
+  double trust_region_radius = 1e4;
+  RoundChoice best;
+  /// Adam/SGD moments of a running gradient stage (null otherwise).
+  std::unique_ptr<Adam> optimizer;
+};
+
+struct TrainingState {
+  std::unique_ptr<Mlp> net;
+  ObstacleLossParams loss_params;
+  TrainingSet points;
+  int total_iterations = 0;  ///< over all stages
+  /// Stages (counted from the first) whose neuron insertion has run.
+  int insertions_done = 0;
+  std::vector<HistoryRow> history;
+  std::vector<StageSummary> stages;  ///< the stages that have ended
+  std::vector<std::pair<int, std::string>> snapshots;  ///< (iteration, file relative to the output folder)
+  StageCarry stage;
+};
+
+/// checkpoint.bin: the whole state and the position to continue from.
+/// Throws pinn::RunError when the file cannot be written.
+void save_checkpoint(const std::string& path, const TrainingState& state, const StagePosition& position);
+
+/// Reads what save_checkpoint wrote into `state` (a state built for `config`,
+/// whose network is rebuilt with the widths stored when neuron insertion grew
+/// it) and returns the position. The optimiser moments stay in the file
+/// (nn/checkpoint.hpp reads them into a stage's Adam). Throws pinn::UserError
+/// naming the file when it is not a checkpoint of this case.
+StagePosition restore_checkpoint(const std::string& path, TrainingState& state, const CaseConfig& config);
+
+}  // namespace pinn
