@@ -3,6 +3,7 @@
 #include "solver/case_checks.hpp"
 
 #include "nn/error.hpp"
+#include "solver/case_rules.hpp"
 #include "solver/evaluation_grid.hpp"
 #include "solver/reference_solution.hpp"
 
@@ -15,13 +16,6 @@
 namespace pinn {
 
 namespace {
-
-/// Where `key` was given, or the problem's name for a case built in C++.
-std::string where(const CaseConfig& config, const std::string& key) {
-  const auto it = config.locations.find(key);
-  if (it != config.locations.end()) return it->second + ": " + key;
-  return "problem '" + config.problem.name + "': " + key;
-}
 
 std::string point_text(const double* x, int dim) {
   std::ostringstream out;
@@ -65,12 +59,12 @@ void check_fields(const CaseConfig& config, const std::vector<Field>& fields, co
     const double* x = &points[i * dim];
     for (std::size_t f = 0; f < fields.size(); ++f) {
       values[f] = (*fields[f].function)(x);
-      PINN_USER_REQUIRE(std::isfinite(values[f]), where(config, fields[f].key)
+      PINN_USER_REQUIRE(std::isfinite(values[f]), config.where(fields[f].key)
                                                       << " is " << values[f] << " at " << point_text(x, dim)
                                                       << "; it must be finite " << where_needed);
     }
     PINN_USER_REQUIRE(lower < 0 || upper < 0 || values[lower] <= values[upper],
-                      where(config, "problem.upper_obstacle")
+                      config.where("problem.upper_obstacle")
                           << " is below problem.obstacle at " << point_text(x, dim) << ": upper_obstacle = "
                           << values[upper] << " < obstacle = " << values[lower]
                           << "; no function lies between them. Allowed: obstacle <= upper_obstacle everywhere in "
@@ -128,7 +122,7 @@ void check_sizes(const CaseConfig& config) {
     const double total = points_of(per_dimension, dim);
     // About 60 doubles per point: the fields, their VTK arrays and the encoded file.
     PINN_USER_REQUIRE(total <= static_cast<double>(kMaxEvaluationPoints),
-                      where(config, "output.evaluation_points")
+                      config.where("output.evaluation_points")
                           << ": found " << per_dimension << " per dimension, " << total << " points in " << dim
                           << "D (about " << megabytes(480.0 * total)
                           << " for the output); allowed: at most " << kMaxEvaluationPoints
@@ -136,7 +130,7 @@ void check_sizes(const CaseConfig& config) {
                           << largest_per_dimension(kMaxEvaluationPoints, dim) << " per dimension in " << dim << "D");
   }
   if (config.reference_cells > 0)
-    check_reference_cells(config, config.reference_cells, where(config, "reference.cells"));
+    check_reference_cells(config, config.reference_cells, config.where("reference.cells"));
 }
 
 }  // namespace
@@ -162,12 +156,13 @@ void check_reference_cells(const CaseConfig& config, int cells, const std::strin
 
 void check_threads(const CaseConfig& config) {
   PINN_USER_REQUIRE(config.threads <= max_threads(),
-                    where(config, "run.threads") << ": found " << config.threads << "; allowed: 0 (all cores) or 1 to "
+                    config.where("run.threads") << ": found " << config.threads << "; allowed: 0 (all cores) or 1 to "
                                                  << max_threads() << " (4 per core of this machine, which has "
                                                  << std::max(1u, std::thread::hardware_concurrency()) << ")");
 }
 
 void check_case(const CaseConfig& config) {
+  validate_config(config);
   config.problem.validate();
   check_threads(config);
   check_sizes(config);

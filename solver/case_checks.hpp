@@ -21,6 +21,8 @@ int max_threads();
 /// Checks what the case file's parser cannot see by itself, with the location
 /// of the key to blame (from the case file, or "problem '<name>'" for a case
 /// built in C++):
+/// - the rules across keys (solver/case_rules.hpp), which the case-file reader
+///   applies too;
 /// - every expression (f, g, ψ, ψ_hi, exact, lift) is finite at the training
 ///   points, the boundary points and the output grid — the points where a run
 ///   evaluates them — and ψ ≤ ψ_hi there;

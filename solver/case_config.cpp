@@ -12,4 +12,10 @@ void CaseConfig::finalize() {
   if (stages.empty()) stages.push_back(StageConfig{});
 }
 
+std::string CaseConfig::where(const std::string& key) const {
+  const auto it = locations.find(key);
+  if (it != locations.end()) return it->second + ": " + key;
+  return "problem '" + problem.name + "': " + key;
+}
+
 }  // namespace pinn

@@ -137,6 +137,11 @@ struct CaseConfig {
   /// The case-file reader and ObstacleSolver both call it; calling it twice
   /// changes nothing.
   void finalize();
+
+  /// Where the key with dotted name `key` was given and its name —
+  /// "case.toml:7:12: stage.0.iterations", or "problem '<name>': key" for a
+  /// case built in C++ — the prefix of every message that blames a key.
+  std::string where(const std::string& key) const;
 };
 
 }  // namespace pinn

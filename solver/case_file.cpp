@@ -6,6 +6,7 @@
 #include "nn/error.hpp"
 #include "physics/problem_section.hpp"
 #include "physics/toml_section.hpp"
+#include "solver/case_rules.hpp"
 #include "solver/stages/stage_registry.hpp"
 
 #include <toml++/toml.h>
@@ -24,62 +25,31 @@ namespace pinn {
 
 namespace {
 
-/// stage.insert_neurons / insert_layer: a hidden layer that exists, and
-/// widths that stay within what a network allows after every insertion.
-void parse_stage_insertion(TomlSection& s, const CaseConfig& c, StageConfig& stage) {
+/// stage.insert_neurons / insert_layer (their cross-key rules are in
+/// solver/case_rules.cpp): insert_layer only with insert_neurons.
+void parse_stage_insertion(TomlSection& s, StageConfig& stage) {
   const toml::node* count_node = s.node("insert_neurons");
   const toml::node* layer_node = s.node("insert_layer");
   stage.insert_neurons = static_cast<int>(s.get_int("insert_neurons", 0, 0, 4096));
-  const int n_hidden = static_cast<int>(c.network.hidden.size());
-  stage.insert_layer = static_cast<int>(s.get_int("insert_layer", 0, 0, std::max(0, n_hidden - 1)));
+  stage.insert_layer = static_cast<int>(s.get_int("insert_layer", 0, 0, 4096));
   if (layer_node)
     PINN_USER_REQUIRE(stage.insert_neurons > 0, s.where(*layer_node)
                                                     << ": " << s.key_name("insert_layer") << " is set but "
                                                     << s.name() << ".insert_neurons is "
                                                     << (count_node ? "0" : "not")
                                                     << "; set how many neurons to insert (insert_neurons >= 1)");
-  if (stage.insert_neurons == 0) return;
-  int width = c.network.hidden.at(static_cast<std::size_t>(stage.insert_layer));
-  for (const StageConfig& earlier : c.stages)
-    if (earlier.insert_layer == stage.insert_layer) width += earlier.insert_neurons;
-  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096,
-                    s.where(*count_node) << ": " << s.key_name("insert_neurons") << ": found " << stage.insert_neurons
-                                         << "; hidden layer " << stage.insert_layer << " has " << width
-                                         << " neurons by then, and a layer allows at most 4096");
 }
 
-/// stage.smoothing / smoothing_end: only for piecewise-linear networks whose
-/// energy is integrated at the points, and decreasing (it is a homotopy
-/// towards the exact activation).
-void parse_stage_smoothing(TomlSection& s, const CaseConfig& c, StageConfig& stage) {
+/// stage.smoothing / smoothing_end (their cross-key rules are in
+/// solver/case_rules.cpp): smoothing_end only with smoothing.
+void parse_stage_smoothing(TomlSection& s, StageConfig& stage) {
   const toml::node* start_node = s.node("smoothing");
   const toml::node* end_node = s.node("smoothing_end");
   stage.smoothing = s.get_double("smoothing", 0.0, 0.0, 1e3);
   stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3);
-  if (!start_node) {
-    PINN_USER_REQUIRE(!end_node, s.where(*end_node) << ": " << s.key_name("smoothing_end")
-                                                    << " is set but " << s.name()
-                                                    << ".smoothing is not; set the starting width smoothing too");
-    return;
-  }
-  const std::string at = s.where(*start_node) + ": " + s.key_name("smoothing");
-  PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
-                    at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
-                       << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
-  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_energy_integration,
-                    at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
-                          "piecewise-linear network between its kinks. Use one or the other");
-  // smoothing = 0 switches the homotopy off (smoothing_end = 0 with it, so that
-  // `--set stage.N.smoothing=0 --set stage.N.smoothing_end=0` undoes a case file's homotopy).
-  const std::string end_at = s.where(end_node ? *end_node : *start_node) + ": " + s.key_name("smoothing_end");
-  if (stage.smoothing > 0.0) {
-    PINN_USER_REQUIRE(stage.smoothing_end > 0.0 && stage.smoothing_end <= stage.smoothing,
-                      end_at << ": found " << stage.smoothing_end << "; allowed: a width in (0, smoothing = "
-                             << stage.smoothing << "] (the homotopy sharpens the activation)");
-  } else {
-    PINN_USER_REQUIRE(stage.smoothing_end == 0.0, end_at << ": found " << stage.smoothing_end
-                                                         << "; allowed: 0, as smoothing = 0 (no homotopy)");
-  }
+  PINN_USER_REQUIRE(start_node || !end_node, s.where(*end_node)
+                                                 << ": " << s.key_name("smoothing_end") << " is set but " << s.name()
+                                                 << ".smoothing is not; set the starting width smoothing too");
 }
 
 CaseConfig build_config(const toml::table& root, const std::string& file) {
@@ -179,21 +149,9 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
       // Stage types that end on their last iterate refused the key already.
       stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
-      const int rounds = stage.multiplier_updates + 1;
-      PINN_USER_REQUIRE(stage.select_last_rounds <= rounds,
-                        s.where_key("select_last_rounds")
-                            << ": " << s.key_name("select_last_rounds") << ": found " << stage.select_last_rounds
-                            << "; allowed: 0 to the stage's " << rounds << " multiplier rounds (multiplier_updates + 1)");
-      parse_stage_smoothing(s, c, stage);
-      if (const toml::node* n = s.node("revive_neurons")) {
-        stage.revive_neurons = s.get_bool("revive_neurons", false);
-        PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
-                          s.where(*n) << ": " << s.key_name("revive_neurons")
-                                      << " moves the kinks of piecewise-linear networks (relu, leaky_relu, prelu); "
-                                         "found network.activation = \""
-                                      << to_string(c.network.activation) << "\", which has none. Remove the key");
-      }
-      parse_stage_insertion(s, c, stage);
+      parse_stage_smoothing(s, stage);
+      stage.revive_neurons = s.get_bool("revive_neurons", false);
+      parse_stage_insertion(s, stage);
       s.finish();
       c.stages.push_back(stage);
     }
@@ -223,6 +181,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   top.finish();
   c.finalize();
+  validate_config(c);
   TomlSection problem = top.table("problem");
   check_obstacles_against_boundary(c.problem, problem.where_key("obstacle"), problem.where_key("upper_obstacle"));
   std::ostringstream json;

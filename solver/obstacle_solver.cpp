@@ -60,6 +60,7 @@ ObserverList run_observers(const CaseConfig& config, const RunOptions& options, 
   }
   observers.add(std::make_unique<HistoryLog>(measurements, config.output.log_every,
                                              options.quiet ? nullptr : options.log, start));
+  if (options.observer) observers.add_borrowed(options.observer);
   return observers;
 }
 
@@ -86,7 +87,12 @@ RunResult ObstacleSolver::run() {
   const auto start = std::chrono::steady_clock::now();
   std::ostream* log = options_.quiet ? nullptr : options_.log;
   const bool resuming = !options_.resume_from.empty();
-  state_ = TrainingState{std::move(state_.net), state_.loss_params, TrainingSet(config_)};
+  // A fresh state around the network (and μ) the solver holds.
+  TrainingState fresh;
+  fresh.net = std::move(state_.net);
+  fresh.loss_params = state_.loss_params;
+  fresh.points = TrainingSet(config_);
+  state_ = std::move(fresh);
   Measurements measurements(config_, loss_, log);
   SolutionOutput output(config_, loss_, measurements);
   if (config_.kink_placement == KinkPlacement::obstacle && !resuming)

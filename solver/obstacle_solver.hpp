@@ -10,6 +10,7 @@
 #include "solver/history.hpp"
 #include "solver/run_outcome.hpp"
 #include "solver/training_loss.hpp"
+#include "solver/training_observer.hpp"
 #include "solver/training_state.hpp"
 
 #include <atomic>
@@ -30,6 +31,9 @@ struct RunOptions {
   std::string resume_from;
   /// Behave as if interrupted once this many iterations are done in total (tests).
   int stop_after = -1;
+  /// One more observer of training (solver/training_observer.hpp), called
+  /// after the engine's own; not owned.
+  TrainingObserver* observer = nullptr;
 };
 
 class ObstacleSolver {

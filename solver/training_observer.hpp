@@ -42,6 +42,10 @@ class TrainingObserver {
 class ObserverList final : public TrainingObserver {
  public:
   void add(std::unique_ptr<TrainingObserver> observer) { observers_.push_back(std::move(observer)); }
+  /// Adds an observer the caller keeps alive.
+  void add_borrowed(TrainingObserver* observer) {
+    observers_.push_back(std::shared_ptr<TrainingObserver>(observer, [](TrainingObserver*) {}));
+  }
   void on_iteration(TrainingState& state, const IterationEvent& event) override {
     for (auto& o : observers_) o->on_iteration(state, event);
   }
@@ -58,7 +62,7 @@ class ObserverList final : public TrainingObserver {
   }
 
  private:
-  std::vector<std::unique_ptr<TrainingObserver>> observers_;
+  std::vector<std::shared_ptr<TrainingObserver>> observers_;
 };
 
 }  // namespace pinn

@@ -35,6 +35,13 @@ class NetworkLossFunction final : public ceres::FirstOrderFunction {
 
 }  // namespace
 
+void CeresLbfgsStage::validate(const CaseConfig& config, int stage_index) {
+  const StageConfig& stage = config.stages.at(static_cast<std::size_t>(stage_index));
+  PINN_USER_REQUIRE(!stage.options, config.where("stage." + std::to_string(stage_index) + ".type")
+                                        << ": a stage of type \"ceres_lbfgs\" has no options of its own; it was "
+                                           "given the options of another stage type");
+}
+
 std::shared_ptr<const StageOptions> CeresLbfgsStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                 const CaseConfig& /*config*/) {
   refuse_gradient_step_keys(table, stage, "line search", "");

@@ -14,6 +14,8 @@ class CeresLbfgsStage final : public Stage {
  public:
   StageSummary run(TrainingState& state, StageContext& context) override;
   /// The stage has no keys of its own; refuses the learning-rate keys.
+  /// Checks stage `stage_index` of `config`: its options and what they allow with the rest of the case.
+  static void validate(const CaseConfig& config, int stage_index);
   static std::shared_ptr<const StageOptions> read_options(TomlSection& table, const StageConfig& stage,
                                                           const CaseConfig& config);
 };

@@ -25,17 +25,21 @@ ceres::LinearSolverType linear_solver_for(LmLinearSolver choice) {
 
 }  // namespace
 
-std::shared_ptr<const StageOptions> CeresLmStage::read_options(TomlSection& table, const StageConfig& stage,
-                                                             const CaseConfig& config) {
-  refuse_gradient_step_keys(table, stage, "trust region", "|linear_solver");
+void CeresLmStage::validate(const CaseConfig& config, int stage_index) {
+  const StageConfig& stage = config.stages.at(static_cast<std::size_t>(stage_index));
+  options_of<CeresLmOptions>(stage, config.where("stage." + std::to_string(stage_index) + ".type"));
   // Levenberg–Marquardt works on the least-squares form, which samples u' at
   // the points: it is not the exactly integrated energy.
   PINN_USER_REQUIRE(!config.loss.exact_energy_integration,
-                    table.where_key("type")
-                        << ": " << table.name()
-                        << ".type = \"ceres_lm\" works on the least-squares form with u' at the points, which is not "
+                    config.where("stage." + std::to_string(stage_index) + ".type")
+                        << " = \"ceres_lm\" works on the least-squares form with u' at the points, which is not "
                            "the energy integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs "
                            "stage, or energy_integration = \"points\"");
+}
+
+std::shared_ptr<const StageOptions> CeresLmStage::read_options(TomlSection& table, const StageConfig& stage,
+                                                             const CaseConfig& /*config*/) {
+  refuse_gradient_step_keys(table, stage, "trust region", "|linear_solver");
   auto options = std::make_shared<CeresLmOptions>();
   options->linear_solver =
       table.get_enum("linear_solver", LmLinearSolver::dense_normal_cholesky, kLmLinearSolverNames);

@@ -31,6 +31,8 @@ class CeresLmStage final : public Stage {
  public:
   StageSummary run(TrainingState& state, StageContext& context) override;
   /// Reads linear_solver; refuses the learning-rate keys.
+  /// Checks stage `stage_index` of `config`: its options and what they allow with the rest of the case.
+  static void validate(const CaseConfig& config, int stage_index);
   static std::shared_ptr<const StageOptions> read_options(TomlSection& table, const StageConfig& stage,
                                                           const CaseConfig& config);
 };

@@ -8,22 +8,43 @@
 #include "solver/output_layer_solve.hpp"
 
 #include <cmath>
+#include <string>
 #include <ostream>
 
 namespace pinn {
 
-std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection& s, const StageConfig& stage,
-                                                                  const CaseConfig& config) {
-  auto options = std::make_shared<GradientStepOptions>();
-  options->output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
+void GradientStepStage::validate(const CaseConfig& config, int stage_index) {
+  const StageConfig& stage = config.stages.at(static_cast<std::size_t>(stage_index));
+  const std::string prefix = "stage." + std::to_string(stage_index) + ".";
+  const GradientStepOptions& options = options_of<GradientStepOptions>(stage, config.where(prefix + "type"));
+  const LearningRateSchedule& schedule = options.schedule;
+  PINN_USER_REQUIRE(schedule.initial > 0.0 && schedule.initial <= 10.0,
+                    config.where(prefix + "learning_rate") << ": found " << schedule.initial
+                                                           << "; allowed: a number in (0, 10]");
+  PINN_USER_REQUIRE(schedule.minimum >= 0.0 && schedule.minimum <= schedule.initial,
+                    config.where(prefix + "min_learning_rate") << ": found " << schedule.minimum
+                                                               << "; allowed: a number in [0, learning_rate = "
+                                                               << schedule.initial << "]");
+  PINN_USER_REQUIRE(schedule.gamma > 0.0 && schedule.gamma <= 1.0,
+                    config.where(prefix + "lr_gamma") << ": found " << schedule.gamma << "; allowed: a number in (0, 1]");
+  PINN_USER_REQUIRE(schedule.step_size >= 1, config.where(prefix + "lr_step") << ": found " << schedule.step_size
+                                                                              << "; allowed: an integer >= 1");
+  PINN_USER_REQUIRE(options.output_solve_every >= 0, config.where(prefix + "output_solve_every")
+                                                         << ": found " << options.output_solve_every
+                                                         << "; allowed: an integer >= 0 (0: off)");
   // The output-layer solve works on the least-squares form, which samples u'
   // at the points: it is not the exactly integrated energy.
-  PINN_USER_REQUIRE(options->output_solve_every == 0 || !config.loss.exact_energy_integration,
-                    s.where_key("output_solve_every")
-                        << ": " << s.name()
-                        << ".output_solve_every works on the least-squares form with u' at the points, which is not "
+  PINN_USER_REQUIRE(options.output_solve_every == 0 || !config.loss.exact_energy_integration,
+                    config.where(prefix + "output_solve_every")
+                        << " works on the least-squares form with u' at the points, which is not "
                            "the energy integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs "
                            "stage, or energy_integration = \"points\"");
+}
+
+std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection& s, const StageConfig& stage,
+                                                                  const CaseConfig& /*config*/) {
+  auto options = std::make_shared<GradientStepOptions>();
+  options->output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
   const toml::node* select = s.node("select_last_rounds");
   PINN_USER_REQUIRE(!select, s.where(*select) << ": " << s.key_name("select_last_rounds") << ": found "
                                               << describe_node(*select) << "; an " << stage.type

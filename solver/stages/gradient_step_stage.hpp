@@ -26,6 +26,8 @@ class GradientStepStage final : public Stage {
   StageSummary run(TrainingState& state, StageContext& context) override;
 
   /// Reads learning_rate, schedule, min_learning_rate, lr_gamma, lr_step and output_solve_every.
+  /// Checks stage `stage_index` of `config`: its options and what they allow with the rest of the case.
+  static void validate(const CaseConfig& config, int stage_index);
   static std::shared_ptr<const StageOptions> read_options(TomlSection& table, const StageConfig& stage,
                                                           const CaseConfig& config);
 

@@ -51,14 +51,16 @@ class Stage {
   virtual StageSummary run(TrainingState& state, StageContext& context) = 0;
 };
 
-/// The options of stage type `Options::kType` in `stage`, or the defaults
-/// when it has none. Throws pinn::UserError when the stage holds another type's options.
+/// The options `stage` holds, of type `Options`, or the defaults when it
+/// holds none. Throws pinn::UserError, prefixed by `where` (the stage's
+/// location, CaseConfig::where), when it holds another stage type's options.
 template <class Options>
-const Options& options_of(const StageConfig& stage) {
+const Options& options_of(const StageConfig& stage, const std::string& where = "stage") {
   static const Options defaults{};
   if (!stage.options) return defaults;
   const auto* options = dynamic_cast<const Options*>(stage.options.get());
-  PINN_USER_REQUIRE(options, "a " << stage.type << " stage was given the options of another stage type");
+  PINN_USER_REQUIRE(options, where << ": a stage of type \"" << stage.type
+                                   << "\" was given the options of another stage type");
   return *options;
 }
 

@@ -8,18 +8,31 @@
 
 namespace pinn {
 
-const std::vector<StageKind>& stage_kinds() {
-  static const std::vector<StageKind> kinds{
-      {"adam", GradientStepStage::read_options,
-       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<GradientStepStage>(false); }},
-      {"sgd", GradientStepStage::read_options,
-       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<GradientStepStage>(true); }},
-      {"ceres_lm", CeresLmStage::read_options,
-       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLmStage>(); }},
-      {"ceres_lbfgs", CeresLbfgsStage::read_options,
-       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLbfgsStage>(); }},
+namespace {
+
+std::vector<StageKind>& registry() {
+  static std::vector<StageKind> kinds{
+      {"adam", GradientStepStage::read_options, GradientStepStage::validate,
+       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<GradientStepStage>(false); }, false},
+      {"sgd", GradientStepStage::read_options, GradientStepStage::validate,
+       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<GradientStepStage>(true); }, false},
+      {"ceres_lm", CeresLmStage::read_options, CeresLmStage::validate,
+       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLmStage>(); }, true},
+      {"ceres_lbfgs", CeresLbfgsStage::read_options, CeresLbfgsStage::validate,
+       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLbfgsStage>(); }, true},
   };
   return kinds;
+}
+
+}  // namespace
+
+const std::vector<StageKind>& stage_kinds() { return registry(); }
+
+void register_stage_kind(const StageKind& kind) {
+  PINN_REQUIRE(kind.name && *kind.name && kind.read_options && kind.validate && kind.make,
+               "register_stage_kind: a stage type needs a name and all three functions");
+  PINN_REQUIRE(!find_stage_kind(kind.name), "register_stage_kind: a stage type \"" << kind.name << "\" exists already");
+  registry().push_back(kind);
 }
 
 const StageKind* find_stage_kind(const std::string& name) {

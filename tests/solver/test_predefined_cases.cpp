@@ -35,6 +35,7 @@ TEST_P(PredefinedCases, RunsWithASmallBudgetAndMeasuresItsError) {
   for (pinn::StageConfig& stage : config.stages) {
     stage.iterations = 100;
     stage.multiplier_updates = 0;  // a multiplier update redefines the loss: compare like with like
+    stage.select_last_rounds = 0;  // no rounds to select from
   }
   pinn::RunOptions options;
   options.quiet = true;

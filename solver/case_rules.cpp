@@ -1,0 +1,106 @@
+/// @file solver/case_rules.cpp
+/// @brief The cross-key rules of a configuration.
+#include "solver/case_rules.hpp"
+
+#include "nn/error.hpp"
+#include "solver/stages/stage_registry.hpp"
+
+#include <string>
+
+namespace pinn {
+
+namespace {
+
+/// stage.smoothing / smoothing_end: only for piecewise-linear networks whose
+/// energy is integrated at the points, and decreasing (it is a homotopy
+/// towards the exact activation).
+void check_smoothing(const CaseConfig& c, const StageConfig& stage, const std::string& prefix) {
+  const std::string at = c.where(prefix + "smoothing");
+  PINN_USER_REQUIRE(stage.smoothing >= 0.0, at << ": found " << stage.smoothing << "; allowed: a width >= 0");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
+                    at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
+                       << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
+  PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_energy_integration,
+                    at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
+                          "piecewise-linear network between its kinks. Use one or the other");
+  // Blame smoothing_end where it was given, else where smoothing was (its default).
+  const std::string end_key = prefix + "smoothing_end";
+  const std::string end_at = c.locations.count(end_key) || !c.locations.count(prefix + "smoothing")
+                                 ? c.where(end_key)
+                                 : c.locations.at(prefix + "smoothing") + ": " + end_key;
+  // smoothing = 0 switches the homotopy off (smoothing_end = 0 with it, so that
+  // `--set stage.N.smoothing=0 --set stage.N.smoothing_end=0` undoes a case file's homotopy).
+  if (stage.smoothing > 0.0) {
+    PINN_USER_REQUIRE(stage.smoothing_end > 0.0 && stage.smoothing_end <= stage.smoothing,
+                      end_at << ": found " << stage.smoothing_end << "; allowed: a width in (0, smoothing = "
+                             << stage.smoothing << "] (the homotopy sharpens the activation)");
+  } else {
+    PINN_USER_REQUIRE(stage.smoothing_end == 0.0, end_at << ": found " << stage.smoothing_end
+                                                         << "; allowed: 0, as smoothing = 0 (no homotopy)");
+  }
+}
+
+/// stage.insert_neurons / insert_layer: a hidden layer that exists, and
+/// widths that stay within what a network allows after every insertion.
+void check_insertion(const CaseConfig& c, std::size_t index, const std::string& prefix) {
+  const StageConfig& stage = c.stages[index];
+  const int n_hidden = static_cast<int>(c.network.hidden.size());
+  PINN_USER_REQUIRE(stage.insert_neurons >= 0, c.where(prefix + "insert_neurons")
+                                                   << ": found " << stage.insert_neurons << "; allowed: 0 to 4096");
+  if (stage.insert_neurons == 0) return;
+  PINN_USER_REQUIRE(stage.insert_layer >= 0 && stage.insert_layer < n_hidden,
+                    c.where(prefix + "insert_layer") << ": found " << stage.insert_layer << "; allowed: an integer in [0, "
+                                                     << n_hidden - 1 << "] (a hidden layer, counted from 0)");
+  int width = c.network.hidden[static_cast<std::size_t>(stage.insert_layer)];
+  for (std::size_t earlier = 0; earlier < index; ++earlier)
+    if (c.stages[earlier].insert_layer == stage.insert_layer) width += c.stages[earlier].insert_neurons;
+  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096,
+                    c.where(prefix + "insert_neurons") << ": found " << stage.insert_neurons << "; hidden layer "
+                                                       << stage.insert_layer << " has " << width
+                                                       << " neurons by then, and a layer allows at most 4096");
+}
+
+void check_stage(const CaseConfig& c, std::size_t index) {
+  const StageConfig& stage = c.stages[index];
+  const std::string prefix = "stage." + std::to_string(index) + ".";
+  const StageKind* kind = find_stage_kind(stage.type);
+  PINN_USER_REQUIRE(kind, c.where(prefix + "type") << ": found \"" << stage.type << "\"; allowed: "
+                                                   << stage_kind_names());
+  PINN_USER_REQUIRE(stage.iterations >= 0, c.where(prefix + "iterations") << ": found " << stage.iterations
+                                                                          << "; allowed: an integer >= 0");
+  PINN_USER_REQUIRE(stage.multiplier_updates >= 0, c.where(prefix + "multiplier_updates")
+                                                       << ": found " << stage.multiplier_updates
+                                                       << "; allowed: an integer >= 0");
+  PINN_USER_REQUIRE(stage.penalty_growth >= 1.0, c.where(prefix + "penalty_growth")
+                                                     << ": found " << stage.penalty_growth << "; allowed: >= 1");
+  PINN_USER_REQUIRE(stage.max_penalty > 0.0, c.where(prefix + "max_penalty") << ": found " << stage.max_penalty
+                                                                             << "; allowed: > 0");
+  PINN_USER_REQUIRE(stage.time_limit >= 0.0, c.where(prefix + "time_limit")
+                                                 << ": found " << stage.time_limit << "; allowed: seconds >= 0 (0: none)");
+  const int rounds = stage.multiplier_updates + 1;
+  PINN_USER_REQUIRE(stage.select_last_rounds >= 0 && stage.select_last_rounds <= rounds,
+                    c.where(prefix + "select_last_rounds")
+                        << ": found " << stage.select_last_rounds << "; allowed: 0 to the stage's " << rounds
+                        << " multiplier rounds (multiplier_updates + 1)");
+  PINN_USER_REQUIRE(stage.select_last_rounds == 0 || kind->selects_rounds,
+                    c.where(prefix + "select_last_rounds")
+                        << ": found " << stage.select_last_rounds << "; an " << stage.type
+                        << " stage ends on its last iterate; select_last_rounds belongs to stages that solve "
+                           "each round apart (ceres_lm, ceres_lbfgs)");
+  check_smoothing(c, stage, prefix);
+  PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
+                    c.where(prefix + "revive_neurons")
+                        << " moves the kinks of piecewise-linear networks (relu, leaky_relu, prelu); "
+                           "found network.activation = \""
+                        << to_string(c.network.activation) << "\", which has none. Remove the key");
+  check_insertion(c, index, prefix);
+  kind->validate(c, static_cast<int>(index));
+}
+
+}  // namespace
+
+void validate_config(const CaseConfig& config) {
+  for (std::size_t s = 0; s < config.stages.size(); ++s) check_stage(config, s);
+}
+
+}  // namespace pinn
