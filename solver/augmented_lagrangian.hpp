@@ -36,8 +36,7 @@ class AugmentedLagrangian {
   void end_round(TrainingState& state, const StageConfig& stage, int next_round);
   /// stage.select_last_rounds: keeps `parameters`, which ended round `round`,
   /// if their validation loss is the lowest of the stage's last rounds so far.
-  void consider_round(TrainingState& state, const StageConfig& stage, int round,
-                      const std::vector<double>& parameters);
+  void consider_round(TrainingState& state, const StageConfig& stage, int round, const std::vector<double>& parameters);
   /// At the end of a stage that was not interrupted: loads the kept round's
   /// parameters, if any, and says so in `summary`. Returns whether it did.
   bool select_round(TrainingState& state, const StageConfig& stage, StageSummary& summary);

@@ -17,9 +17,10 @@ namespace {
 void check_smoothing(const CaseConfig& c, const StageConfig& stage, const std::string& prefix) {
   const std::string at = c.where(prefix + "smoothing");
   PINN_USER_REQUIRE(stage.smoothing >= 0.0, at << ": found " << stage.smoothing << "; allowed: a width >= 0");
-  PINN_USER_REQUIRE(stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
-                    at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
-                       << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
+  PINN_USER_REQUIRE(
+      stage.smoothing == 0.0 || is_piecewise_linear(c.network.activation),
+      at << " smooths piecewise-linear activations (relu, leaky_relu, prelu); found network.activation = \""
+         << to_string(c.network.activation) << "\", which is smooth already. Remove the key");
   PINN_USER_REQUIRE(stage.smoothing == 0.0 || !c.loss.exact_energy_integration,
                     at << " cannot be combined with loss.energy_integration = \"exact\", which integrates the exact "
                           "piecewise-linear network between its kinks. Use one or the other");
@@ -35,8 +36,8 @@ void check_smoothing(const CaseConfig& c, const StageConfig& stage, const std::s
                       end_at << ": found " << stage.smoothing_end << "; allowed: a width in (0, smoothing = "
                              << stage.smoothing << "] (the homotopy sharpens the activation)");
   } else {
-    PINN_USER_REQUIRE(stage.smoothing_end == 0.0, end_at << ": found " << stage.smoothing_end
-                                                         << "; allowed: 0, as smoothing = 0 (no homotopy)");
+    PINN_USER_REQUIRE(stage.smoothing_end == 0.0,
+                      end_at << ": found " << stage.smoothing_end << "; allowed: 0, as smoothing = 0 (no homotopy)");
   }
 }
 
@@ -49,34 +50,35 @@ void check_insertion(const CaseConfig& c, std::size_t index, const std::string& 
                                                    << ": found " << stage.insert_neurons << "; allowed: 0 to 4096");
   if (stage.insert_neurons == 0) return;
   PINN_USER_REQUIRE(stage.insert_layer >= 0 && stage.insert_layer < n_hidden,
-                    c.where(prefix + "insert_layer") << ": found " << stage.insert_layer << "; allowed: an integer in [0, "
-                                                     << n_hidden - 1 << "] (a hidden layer, counted from 0)");
+                    c.where(prefix + "insert_layer")
+                        << ": found " << stage.insert_layer << "; allowed: an integer in [0, " << n_hidden - 1
+                        << "] (a hidden layer, counted from 0)");
   int width = c.network.hidden[static_cast<std::size_t>(stage.insert_layer)];
   for (std::size_t earlier = 0; earlier < index; ++earlier)
     if (c.stages[earlier].insert_layer == stage.insert_layer) width += c.stages[earlier].insert_neurons;
-  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096,
-                    c.where(prefix + "insert_neurons") << ": found " << stage.insert_neurons << "; hidden layer "
-                                                       << stage.insert_layer << " has " << width
-                                                       << " neurons by then, and a layer allows at most 4096");
+  PINN_USER_REQUIRE(width + stage.insert_neurons <= 4096, c.where(prefix + "insert_neurons")
+                                                              << ": found " << stage.insert_neurons << "; hidden layer "
+                                                              << stage.insert_layer << " has " << width
+                                                              << " neurons by then, and a layer allows at most 4096");
 }
 
 void check_stage(const CaseConfig& c, std::size_t index) {
   const StageConfig& stage = c.stages[index];
   const std::string prefix = "stage." + std::to_string(index) + ".";
   const StageKind* kind = find_stage_kind(stage.type);
-  PINN_USER_REQUIRE(kind, c.where(prefix + "type") << ": found \"" << stage.type << "\"; allowed: "
-                                                   << stage_kind_names());
-  PINN_USER_REQUIRE(stage.iterations >= 0, c.where(prefix + "iterations") << ": found " << stage.iterations
-                                                                          << "; allowed: an integer >= 0");
+  PINN_USER_REQUIRE(kind, c.where(prefix + "type")
+                              << ": found \"" << stage.type << "\"; allowed: " << stage_kind_names());
+  PINN_USER_REQUIRE(stage.iterations >= 0, c.where(prefix + "iterations")
+                                               << ": found " << stage.iterations << "; allowed: an integer >= 0");
   PINN_USER_REQUIRE(stage.multiplier_updates >= 0, c.where(prefix + "multiplier_updates")
                                                        << ": found " << stage.multiplier_updates
                                                        << "; allowed: an integer >= 0");
   PINN_USER_REQUIRE(stage.penalty_growth >= 1.0, c.where(prefix + "penalty_growth")
                                                      << ": found " << stage.penalty_growth << "; allowed: >= 1");
-  PINN_USER_REQUIRE(stage.max_penalty > 0.0, c.where(prefix + "max_penalty") << ": found " << stage.max_penalty
-                                                                             << "; allowed: > 0");
-  PINN_USER_REQUIRE(stage.time_limit >= 0.0, c.where(prefix + "time_limit")
-                                                 << ": found " << stage.time_limit << "; allowed: seconds >= 0 (0: none)");
+  PINN_USER_REQUIRE(stage.max_penalty > 0.0, c.where(prefix + "max_penalty")
+                                                 << ": found " << stage.max_penalty << "; allowed: > 0");
+  PINN_USER_REQUIRE(stage.time_limit >= 0.0, c.where(prefix + "time_limit") << ": found " << stage.time_limit
+                                                                            << "; allowed: seconds >= 0 (0: none)");
   const int rounds = stage.multiplier_updates + 1;
   PINN_USER_REQUIRE(stage.select_last_rounds >= 0 && stage.select_last_rounds <= rounds,
                     c.where(prefix + "select_last_rounds")

@@ -93,8 +93,7 @@ void insert_neurons(TrainingState& state, TrainingLoss& loss, const StageConfig&
   // loss gradient on their (zero) outgoing weights then says which of them
   // would lower the loss fastest — the greedy choice.
   constexpr int kCandidatesPerNeuron = 4;
-  std::vector<int> targets =
-      points_by_complementarity_gap(loss.contact_sample(net, points, state.loss_params));
+  std::vector<int> targets = points_by_complementarity_gap(loss.contact_sample(net, points, state.loss_params));
   targets.resize(std::min(targets.size(), static_cast<std::size_t>(kCandidatesPerNeuron * stage.insert_neurons)));
   const std::uint64_t candidate_seed = seed + 0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(stage_index + 1);
   const std::vector<NewNeuron> candidates = kink_candidates(net, layer, points.coordinates, targets, candidate_seed);
@@ -112,8 +111,8 @@ void insert_neurons(TrainingState& state, TrainingLoss& loss, const StageConfig&
   state.net = std::make_unique<Mlp>(add_hidden_neurons(net, layer, chosen));
   state.insertions_done = stage_index + 1;
   if (log)
-    *log << "inserted " << chosen.size() << " neurons into hidden layer " << layer << " (width " << old_width
-         << " -> " << state.net->layout().width[layer + 1] << "): " << state.net->describe() << "\n";
+    *log << "inserted " << chosen.size() << " neurons into hidden layer " << layer << " (width " << old_width << " -> "
+         << state.net->layout().width[layer + 1] << "): " << state.net->describe() << "\n";
 }
 
 }  // namespace pinn

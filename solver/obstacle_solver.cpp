@@ -121,8 +121,16 @@ RunResult ObstacleSolver::run() {
   for (int s = position.stage; s < static_cast<int>(config_.stages.size()) && result.status == RunStatus::ok; ++s) {
     const StageConfig& stage = config_.stages[static_cast<std::size_t>(s)];
     const bool resumed_here = resuming && s == position.stage;
-    StageContext context{config_, stage, s, resumed_here ? position : StagePosition{s, 0, 0},
-                         resumed_here ? options_.resume_from : "", stage_start, loss_, outer, observers, log};
+    StageContext context{config_,
+                         stage,
+                         s,
+                         resumed_here ? position : StagePosition{s, 0, 0},
+                         resumed_here ? options_.resume_from : "",
+                         stage_start,
+                         loss_,
+                         outer,
+                         observers,
+                         log};
     outer.begin_stage(state_, stage, s);
     state_.stages.push_back(find_stage_kind(stage.type)->make(stage)->run(state_, context));
     AugmentedLagrangian::end_stage(state_);

@@ -25,7 +25,7 @@ struct RunOptions {
   std::string output_directory;  ///< overrides [output] directory when not empty
   bool quiet = false;            ///< no progress lines
   bool write_files = true;
-  std::ostream* log = nullptr;   ///< progress stream (default std::cout)
+  std::ostream* log = nullptr;                        ///< progress stream (default std::cout)
   const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler (Ctrl-C)
   /// Continue from this checkpoint.bin (written by an earlier run of the same case).
   std::string resume_from;

@@ -30,8 +30,8 @@ void HistoryLog::on_stage_end(TrainingState& state, const IterationEvent& event)
 }
 
 void HistoryLog::record(TrainingState& state, const IterationEvent& event) {
-  HistoryRow row = measurements_.history_row(state, event.stage.type, event.stage_index, event.iteration,
-                                             event.learning_rate);
+  HistoryRow row =
+      measurements_.history_row(state, event.stage.type, event.stage_index, event.iteration, event.learning_rate);
   row.seconds = seconds_since(run_start_);
   state.history.push_back(row);
   if (!log_) return;
@@ -53,8 +53,7 @@ void HistoryLog::record(TrainingState& state, const IterationEvent& event) {
   }
 }
 
-SnapshotWriter::SnapshotWriter(const SolutionOutput& output, int every,
-                               std::chrono::steady_clock::time_point run_start)
+SnapshotWriter::SnapshotWriter(const SolutionOutput& output, int every, std::chrono::steady_clock::time_point run_start)
     : output_(output), every_(every), run_start_(run_start) {}
 
 void SnapshotWriter::on_iteration(TrainingState& state, const IterationEvent& event) {
@@ -71,4 +70,3 @@ bool StopRequest::stop_requested(const TrainingState& state) const {
 }
 
 }  // namespace pinn
-

@@ -89,8 +89,7 @@ void SolutionOutput::write_snapshot(TrainingState& state, const std::string& sta
   state.snapshots.push_back({state.total_iterations, name});
 }
 
-void SolutionOutput::write_results(TrainingState& state, const RunResult& result,
-                                   const std::string& stage_name) const {
+void SolutionOutput::write_results(TrainingState& state, const RunResult& result, const std::string& stage_name) const {
   VtkFieldData field_data;
   field_data.case_name = config_.problem.name;
   field_data.stage = stage_name;

@@ -18,8 +18,8 @@ TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space)
       lower_(config.problem.domain.lower()[0]),
       upper_(config.problem.domain.upper()[0]) {}
 
-double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& points,
-                                        const ObstacleLossParams& params, const Vector& gradient) {
+double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
+                                        const Vector& gradient) {
   const ObstaclePointLoss point_loss{points.data, params};
   double loss = loss_and_gradient(space_, net, points.coordinates, point_loss, order_, gradient, workspace_);
   if (alpha_l1_ > 0.0) loss += add_alpha_l1_penalty(space_, net, alpha_l1_, gradient);

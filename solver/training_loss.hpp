@@ -43,7 +43,7 @@ class TrainingLoss {
   ExecSpace space_;
   JetOrder order_;
   bool exact_energy_;
-  double alpha_l1_;     ///< PReLU slope penalty (0 = none)
+  double alpha_l1_;       ///< PReLU slope penalty (0 = none)
   double lower_, upper_;  ///< the 1D domain, for the exact energy
   GradientWorkspace workspace_;
   std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy

@@ -14,10 +14,9 @@ namespace {
 /// The numeric columns of a history row, in the order checkpoints store them
 /// (after stage index and iteration); one list for writing and reading.
 constexpr double HistoryRow::*kCheckpointedHistoryFields[] = {
-    &HistoryRow::loss,          &HistoryRow::loss_pde,          &HistoryRow::loss_obstacle,
-    &HistoryRow::loss_boundary, &HistoryRow::rel_l2,            &HistoryRow::max_abs,
-    &HistoryRow::max_violation, &HistoryRow::penalty,           &HistoryRow::learning_rate,
-    &HistoryRow::seconds,       &HistoryRow::negative_fraction, &HistoryRow::dead_neurons,
+    &HistoryRow::loss,           &HistoryRow::loss_pde, &HistoryRow::loss_obstacle,     &HistoryRow::loss_boundary,
+    &HistoryRow::rel_l2,         &HistoryRow::max_abs,  &HistoryRow::max_violation,     &HistoryRow::penalty,
+    &HistoryRow::learning_rate,  &HistoryRow::seconds,  &HistoryRow::negative_fraction, &HistoryRow::dead_neurons,
     &HistoryRow::lipschitz_bound};
 
 /// Resuming: the network with the hidden widths a checkpoint was written
@@ -97,10 +96,9 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
     state.stage.best.round = static_cast<int>(best[0]);
     state.stage.best.validation_loss = best[1];
     state.stage.best.parameters = require("best_round_parameters", 0);
-    PINN_USER_REQUIRE(
-        state.stage.best.round < 0 ||
-            state.stage.best.parameters.size() == static_cast<std::size_t>(state.net->n_params()),
-        path << ": not a checkpoint of this case (entry 'best_round_parameters' of the wrong size)");
+    PINN_USER_REQUIRE(state.stage.best.round < 0 ||
+                          state.stage.best.parameters.size() == static_cast<std::size_t>(state.net->n_params()),
+                      path << ": not a checkpoint of this case (entry 'best_round_parameters' of the wrong size)");
   }
   state.points.restore(require("adaptive_points", 0), static_cast<int>(require("adaptive_rounds", 1)[0]),
                        static_cast<int>(require("grid_shifts", 1)[0]));

@@ -56,7 +56,7 @@ struct TrainingState {
   /// Stages (counted from the first) whose neuron insertion has run.
   int insertions_done = 0;
   std::vector<HistoryRow> history;
-  std::vector<StageSummary> stages;  ///< the stages that have ended
+  std::vector<StageSummary> stages;                    ///< the stages that have ended
   std::vector<std::pair<int, std::string>> snapshots;  ///< (iteration, file relative to the output folder)
   StageCarry stage;
 };

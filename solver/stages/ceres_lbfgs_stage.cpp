@@ -43,7 +43,7 @@ void CeresLbfgsStage::validate(const CaseConfig& config, int stage_index) {
 }
 
 std::shared_ptr<const StageOptions> CeresLbfgsStage::read_options(TomlSection& table, const StageConfig& stage,
-                                                                const CaseConfig& /*config*/) {
+                                                                  const CaseConfig& /*config*/) {
   refuse_gradient_step_keys(table, stage, "line search", "");
   const toml::node* n = table.node("linear_solver");
   PINN_USER_REQUIRE(!n, table.where(*n) << ": " << table.key_name("linear_solver") << ": found " << describe_node(*n)
@@ -66,19 +66,20 @@ StageSummary CeresLbfgsStage::run(TrainingState& state, StageContext& context) {
     return loss;
   };
   ceres::GradientProblem problem(new NetworkLossFunction(evaluate, n));
-  return run_ceres_rounds(state, context, [&](std::vector<double>& x, const CeresRound& round, CeresIterationHook& hook) {
-    ceres::GradientProblemSolver::Options options;
-    options.line_search_direction_type = ceres::LBFGS;
-    options.line_search_type = ceres::WOLFE;
-    options.max_lbfgs_rank = 20;
-    set_round_options(options, round.max_iterations, round.seconds, &hook);
-    std::string invalid;
-    PINN_REQUIRE(options.IsValid(&invalid), invalid);
-    ceres::GradientProblemSolver::Summary summary;
-    ceres::Solve(options, problem, x.data(), &summary);
-    return CeresRoundEnd{summary.termination_type, summary.BriefReport(), summary.message,
-                         static_cast<int>(summary.iterations.size())};
-  });
+  return run_ceres_rounds(state, context,
+                          [&](std::vector<double>& x, const CeresRound& round, CeresIterationHook& hook) {
+                            ceres::GradientProblemSolver::Options options;
+                            options.line_search_direction_type = ceres::LBFGS;
+                            options.line_search_type = ceres::WOLFE;
+                            options.max_lbfgs_rank = 20;
+                            set_round_options(options, round.max_iterations, round.seconds, &hook);
+                            std::string invalid;
+                            PINN_REQUIRE(options.IsValid(&invalid), invalid);
+                            ceres::GradientProblemSolver::Summary summary;
+                            ceres::Solve(options, problem, x.data(), &summary);
+                            return CeresRoundEnd{summary.termination_type, summary.BriefReport(), summary.message,
+                                                 static_cast<int>(summary.iterations.size())};
+                          });
 }
 
 }  // namespace pinn

@@ -60,7 +60,8 @@ StageSummary run_ceres_rounds(TrainingState& state, StageContext& context, const
   Mlp& net = *state.net;
   std::vector<double> x = parameters_of(net);
   const int start_round = context.start.round;
-  if (start_round == 0) state.stage.loss_start = context.loss.terms(net, state.points.points(), state.loss_params).total();
+  if (start_round == 0)
+    state.stage.loss_start = context.loss.terms(net, state.points.points(), state.loss_params).total();
   summary.loss_start = state.stage.loss_start;
   const int rounds = AugmentedLagrangian::rounds(stage);
   const int per_round = AugmentedLagrangian::iterations_per_round(stage);

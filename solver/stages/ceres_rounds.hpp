@@ -64,8 +64,8 @@ struct CeresRoundEnd {
 };
 /// Solves one round from `x` (updated in place to the best accepted
 /// iterate), calling `hook` after each iteration.
-using CeresRoundSolve = std::function<CeresRoundEnd(std::vector<double>& x, const CeresRound& round,
-                                                    CeresIterationHook& hook)>;
+using CeresRoundSolve =
+    std::function<CeresRoundEnd(std::vector<double>& x, const CeresRound& round, CeresIterationHook& hook)>;
 
 /// The round loop of a Ceres stage: checkpoints at each round's start (a
 /// resumed run repeats that round exactly), shares the remaining time among

@@ -8,8 +8,8 @@
 #include "solver/output_layer_solve.hpp"
 
 #include <cmath>
-#include <string>
 #include <ostream>
+#include <string>
 
 namespace pinn {
 
@@ -18,17 +18,18 @@ void GradientStepStage::validate(const CaseConfig& config, int stage_index) {
   const std::string prefix = "stage." + std::to_string(stage_index) + ".";
   const GradientStepOptions& options = options_of<GradientStepOptions>(stage, config.where(prefix + "type"));
   const LearningRateSchedule& schedule = options.schedule;
-  PINN_USER_REQUIRE(schedule.initial > 0.0 && schedule.initial <= 10.0,
-                    config.where(prefix + "learning_rate") << ": found " << schedule.initial
-                                                           << "; allowed: a number in (0, 10]");
+  PINN_USER_REQUIRE(schedule.initial > 0.0 && schedule.initial <= 10.0, config.where(prefix + "learning_rate")
+                                                                            << ": found " << schedule.initial
+                                                                            << "; allowed: a number in (0, 10]");
   PINN_USER_REQUIRE(schedule.minimum >= 0.0 && schedule.minimum <= schedule.initial,
-                    config.where(prefix + "min_learning_rate") << ": found " << schedule.minimum
-                                                               << "; allowed: a number in [0, learning_rate = "
-                                                               << schedule.initial << "]");
-  PINN_USER_REQUIRE(schedule.gamma > 0.0 && schedule.gamma <= 1.0,
-                    config.where(prefix + "lr_gamma") << ": found " << schedule.gamma << "; allowed: a number in (0, 1]");
-  PINN_USER_REQUIRE(schedule.step_size >= 1, config.where(prefix + "lr_step") << ": found " << schedule.step_size
-                                                                              << "; allowed: an integer >= 1");
+                    config.where(prefix + "min_learning_rate")
+                        << ": found " << schedule.minimum
+                        << "; allowed: a number in [0, learning_rate = " << schedule.initial << "]");
+  PINN_USER_REQUIRE(schedule.gamma > 0.0 && schedule.gamma <= 1.0, config.where(prefix + "lr_gamma")
+                                                                       << ": found " << schedule.gamma
+                                                                       << "; allowed: a number in (0, 1]");
+  PINN_USER_REQUIRE(schedule.step_size >= 1, config.where(prefix + "lr_step")
+                                                 << ": found " << schedule.step_size << "; allowed: an integer >= 1");
   PINN_USER_REQUIRE(options.output_solve_every >= 0, config.where(prefix + "output_solve_every")
                                                          << ": found " << options.output_solve_every
                                                          << "; allowed: an integer >= 0 (0: off)");
@@ -42,7 +43,7 @@ void GradientStepStage::validate(const CaseConfig& config, int stage_index) {
 }
 
 std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection& s, const StageConfig& stage,
-                                                                  const CaseConfig& /*config*/) {
+                                                                    const CaseConfig& /*config*/) {
   auto options = std::make_shared<GradientStepOptions>();
   options->output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
   const toml::node* select = s.node("select_last_rounds");
@@ -51,8 +52,9 @@ std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection&
                                               << " stage ends on its last iterate; select_last_rounds "
                                                  "belongs to ceres_lm and ceres_lbfgs stages");
   const toml::node* solver = s.node("linear_solver");
-  PINN_USER_REQUIRE(!solver, s.where(*solver) << ": " << s.key_name("linear_solver") << ": found "
-                                              << describe_node(*solver) << "; only a ceres_lm stage has a linear solver");
+  PINN_USER_REQUIRE(!solver, s.where(*solver)
+                                 << ": " << s.key_name("linear_solver") << ": found " << describe_node(*solver)
+                                 << "; only a ceres_lm stage has a linear solver");
   LearningRateSchedule& schedule = options->schedule;
   schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
   schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);

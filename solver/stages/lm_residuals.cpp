@@ -33,8 +33,8 @@ void BatchedResiduals::PrepareForEvaluation(bool evaluate_jacobians, bool new_ev
 }
 
 void BatchedResiduals::ensure(const double* parameters, bool with_jacobian) {
-  const bool same_point =
-      has_values_ && std::memcmp(parameters, cached_at_.data(), sizeof(double) * static_cast<std::size_t>(n_params_)) == 0;
+  const bool same_point = has_values_ && std::memcmp(parameters, cached_at_.data(),
+                                                     sizeof(double) * static_cast<std::size_t>(n_params_)) == 0;
   if (same_point && (has_jacobian_ || !with_jacobian)) return;
   evaluate(parameters, with_jacobian);
 }
@@ -79,7 +79,8 @@ bool FamilyCost::Evaluate(double const* const* parameters, double* residuals, do
   const int n = batch_->n_params();
   for (std::size_t r = 0; r < rows_.size(); ++r) {
     residuals[r] = batch_->residual(rows_[r]);
-    if (with_jacobian) std::copy(batch_->jacobian_row(rows_[r]), batch_->jacobian_row(rows_[r]) + n, jacobians[0] + r * n);
+    if (with_jacobian)
+      std::copy(batch_->jacobian_row(rows_[r]), batch_->jacobian_row(rows_[r]) + n, jacobians[0] + r * n);
   }
   return true;
 }

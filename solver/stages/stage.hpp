@@ -59,8 +59,8 @@ const Options& options_of(const StageConfig& stage, const std::string& where = "
   static const Options defaults{};
   if (!stage.options) return defaults;
   const auto* options = dynamic_cast<const Options*>(stage.options.get());
-  PINN_USER_REQUIRE(options, where << ": a stage of type \"" << stage.type
-                                   << "\" was given the options of another stage type");
+  PINN_USER_REQUIRE(options,
+                    where << ": a stage of type \"" << stage.type << "\" was given the options of another stage type");
   return *options;
 }
 

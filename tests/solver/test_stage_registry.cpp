@@ -60,11 +60,9 @@ class HoldStage final : public pinn::Stage {
 
 void register_hold_stage() {
   if (pinn::find_stage_kind("hold")) return;
-  pinn::register_stage_kind({"hold", HoldStage::read_options, HoldStage::validate,
-                             [](const pinn::StageConfig&) -> std::unique_ptr<pinn::Stage> {
-                               return std::make_unique<HoldStage>();
-                             },
-                             false});
+  pinn::register_stage_kind(
+      {"hold", HoldStage::read_options, HoldStage::validate,
+       [](const pinn::StageConfig&) -> std::unique_ptr<pinn::Stage> { return std::make_unique<HoldStage>(); }, false});
 }
 
 /// Counts what it is told.
@@ -103,9 +101,9 @@ TEST(StageRegistry, ListsTheEngineStageTypes) {
 
 TEST(StageRegistry, ARegisteredStageTypeRunsFromACaseFileWithoutChangesToTheDriver) {
   register_hold_stage();
-  pinn::CaseConfig config = obstacle1d(
-      {"stage.0.iterations=40", "stage.0.multiplier_updates=1",
-       "stage.1={type = \"hold\", iterations = 20, multiplier_updates = 3, evaluations_per_iteration = 2}"});
+  pinn::CaseConfig config =
+      obstacle1d({"stage.0.iterations=40", "stage.0.multiplier_updates=1",
+                  "stage.1={type = \"hold\", iterations = 20, multiplier_updates = 3, evaluations_per_iteration = 2}"});
   ASSERT_EQ(config.stages.at(1).type, "hold");
   pinn::RunOptions options;
   options.quiet = true;
@@ -145,9 +143,8 @@ TEST(StageRegistry, AStageTypeRefusesKeysItDoesNotHave) {
 }
 
 TEST(StageRegistry, ObserversSeeEveryStageAndThePointsARunCanResumeFrom) {
-  pinn::CaseConfig config =
-      obstacle1d({"stage.0.iterations=20", "stage.0.multiplier_updates=0", "stage.1.iterations=6",
-                  "stage.1.multiplier_updates=2"});
+  pinn::CaseConfig config = obstacle1d({"stage.0.iterations=20", "stage.0.multiplier_updates=0", "stage.1.iterations=6",
+                                        "stage.1.multiplier_updates=2"});
   pinn::RunOptions options;
   options.quiet = true;
   options.output_directory = ::testing::TempDir() + "/stage_registry_observers";
