@@ -36,6 +36,13 @@ if(NOT BLAS_FOUND)
   pinn_require_package(BLAS "libopenblas-openmp-dev")
 endif()
 set(PINN_BLA_VENDOR "${BLA_VENDOR}")
+# LAPACK (Cholesky) for the natural-gradient stage's Gram matrix: OpenBLAS
+# carries it; with another BLAS the system LAPACK.
+find_package(LAPACK QUIET)
+if(NOT LAPACK_FOUND)
+  unset(BLA_VENDOR)
+  pinn_require_package(LAPACK "liblapack-dev")
+endif()
 find_path(PINN_CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES openblas x86_64-linux-gnu)
 if(NOT PINN_CBLAS_INCLUDE_DIR)
   message(FATAL_ERROR "obstacle-pinn needs cblas.h, which was not found.\n"

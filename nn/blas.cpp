@@ -1,5 +1,6 @@
 /// @file nn/blas.cpp
-/// @brief CBLAS calls behind nn/blas.hpp (the only file that includes cblas.h).
+/// @brief CBLAS and LAPACK calls behind nn/blas.hpp (the only file that
+/// includes cblas.h or declares LAPACK's Fortran symbols).
 #include "nn/blas.hpp"
 
 #include <cblas.h>
@@ -15,6 +16,13 @@ int openblas_get_parallel(void);
 #pragma weak openblas_get_num_threads
 #pragma weak openblas_get_parallel
 
+// LAPACK's Fortran interface (every argument by address).
+extern "C" {
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, double* b,
+             const int* ldb, int* info);
+}
+
 namespace pinn::blas {
 
 void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha, const double* a, int lda,
@@ -26,6 +34,25 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
 void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x, double beta,
           double* y) {
   cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+}
+
+void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
+                int ldc) {
+  cblas_dsyrk(CblasColMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
+bool cholesky_upper(int n, double* a, int lda) {
+  const char uplo = 'U';
+  int info = 0;
+  dpotrf_(&uplo, &n, a, &lda, &info);
+  return info == 0;
+}
+
+void cholesky_solve_upper(int n, const double* factor, int lda, double* b) {
+  const char uplo = 'U';
+  const int nrhs = 1;
+  int info = 0;
+  dpotrs_(&uplo, &n, &nrhs, factor, &lda, b, &n, &info);
 }
 
 SingleThreadedScope::SingleThreadedScope() {

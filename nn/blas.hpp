@@ -1,6 +1,7 @@
 /// @file nn/blas.hpp
-/// @brief The two BLAS calls the batched kernels need, column-major, on host
-/// memory. The project links the system BLAS (tools/setup installs OpenBLAS,
+/// @brief The BLAS and LAPACK calls the engine needs (the batched kernels'
+/// products, the Gram matrix of the natural-gradient step and its Cholesky
+/// factorisation), column-major, on host memory. The project links the system BLAS (tools/setup installs OpenBLAS,
 /// whose kernels are chosen at run time for the CPU, AVX2/AVX-512 with FMA
 /// included; the rest of the engine is compiled without -march).
 #pragma once
@@ -15,6 +16,19 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
 /// y (m or n) = alpha · op(A) · x + beta · y, A column-major (m×n, leading dimension lda).
 void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x, double beta,
           double* y);
+
+/// C (n×n, upper triangle) = alpha · A·Aᵀ + beta · C, A n×k (or, with
+/// `transpose`, Aᵀ·A with A k×n), column-major.
+void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
+                int ldc);
+
+/// Cholesky factorisation of the symmetric positive definite n×n matrix
+/// whose upper triangle `a` holds (overwritten by the factor U, A = UᵀU).
+/// Returns false when A is not positive definite (numerically).
+bool cholesky_upper(int n, double* a, int lda);
+
+/// Solves A x = b with the factor of cholesky_upper; b (n) is overwritten by x.
+void cholesky_solve_upper(int n, const double* factor, int lda, double* b);
 
 /// While alive, BLAS runs every call on the calling thread. The batched
 /// kernels call BLAS from inside their own parallel region, one block of

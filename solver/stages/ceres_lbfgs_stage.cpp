@@ -3,7 +3,7 @@
 #include "solver/stages/ceres_lbfgs_stage.hpp"
 
 #include "nn/error.hpp"
-#include "solver/stages/ceres_rounds.hpp"
+#include "solver/stages/ceres_common.hpp"
 
 #include <ceres/ceres.h>
 
@@ -66,20 +66,21 @@ StageSummary CeresLbfgsStage::run(TrainingState& state, StageContext& context) {
     return loss;
   };
   ceres::GradientProblem problem(new NetworkLossFunction(evaluate, n));
-  return run_ceres_rounds(state, context,
-                          [&](std::vector<double>& x, const CeresRound& round, CeresIterationHook& hook) {
-                            ceres::GradientProblemSolver::Options options;
-                            options.line_search_direction_type = ceres::LBFGS;
-                            options.line_search_type = ceres::WOLFE;
-                            options.max_lbfgs_rank = 20;
-                            set_round_options(options, round.max_iterations, round.seconds, &hook);
-                            std::string invalid;
-                            PINN_REQUIRE(options.IsValid(&invalid), invalid);
-                            ceres::GradientProblemSolver::Summary summary;
-                            ceres::Solve(options, problem, x.data(), &summary);
-                            return CeresRoundEnd{summary.termination_type, summary.BriefReport(), summary.message,
-                                                 static_cast<int>(summary.iterations.size())};
-                          });
+  const RoundSolve solve = [&](std::vector<double>& x, const RoundBudget& round, const IterationHook& on_iteration) {
+    CeresIterationHook hook(on_iteration);
+    ceres::GradientProblemSolver::Options options;
+    options.line_search_direction_type = ceres::LBFGS;
+    options.line_search_type = ceres::WOLFE;
+    options.max_lbfgs_rank = 20;
+    set_round_options(options, round.max_iterations, round.seconds, &hook);
+    std::string invalid;
+    PINN_REQUIRE(options.IsValid(&invalid), invalid);
+    ceres::GradientProblemSolver::Summary summary;
+    ceres::Solve(options, problem, x.data(), &summary);
+    return ceres_round_end(summary.termination_type, summary.BriefReport(), summary.message,
+                           static_cast<int>(summary.iterations.size()), context.stage.type, context.log);
+  };
+  return run_round_solves(state, context, solve);
 }
 
 }  // namespace pinn

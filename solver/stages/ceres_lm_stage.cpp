@@ -3,7 +3,7 @@
 #include "solver/stages/ceres_lm_stage.hpp"
 
 #include "nn/error.hpp"
-#include "solver/stages/ceres_rounds.hpp"
+#include "solver/stages/ceres_common.hpp"
 #include "solver/stages/lm_residuals.hpp"
 
 #include <ceres/ceres.h>
@@ -49,46 +49,47 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
   const CeresLmOptions& lm = options_of<CeresLmOptions>(context.stage);
   Mlp& net = *state.net;
   const int start_round = context.start.round;
-  return run_ceres_rounds(
-      state, context, [&](std::vector<double>& x, const CeresRound& round, CeresIterationHook& hook) {
-        // The residuals depend on λ and μ, so the problem is rebuilt each round.
-        const TrainingPoints& points = state.points.points();
-        const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
-        BatchedResiduals batch(net, points.coordinates, functor, context.loss.jet_order(), x.data());
-        ceres::Problem::Options problem_options;
-        problem_options.evaluation_callback = &batch;
-        ceres::Problem problem(problem_options);
-        for (ResidualFamily family : {ResidualFamily::pde, ResidualFamily::obstacle, ResidualFamily::boundary}) {
-          std::vector<int> rows = batch.rows_of(family, points.data);
-          if (rows.empty()) continue;
-          const double weight = 1.0;  // the quadrature weights are inside the residuals already
-          problem.AddResidualBlock(new FamilyCost(&batch, std::move(rows)),
-                                   new ceres::ScaledLoss(nullptr, weight, ceres::TAKE_OWNERSHIP), x.data());
-        }
-        ceres::Solver::Options options;
-        options.minimizer_type = ceres::TRUST_REGION;
-        options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-        options.linear_solver_type = linear_solver_for(lm.linear_solver);
-        // LAPACK (OpenBLAS here) forms JᵀJ and factors it with threaded BLAS 3; Eigen's
-        // dense solvers run on one core.
-        if (ceres::IsDenseLinearAlgebraLibraryTypeAvailable(ceres::LAPACK))
-          options.dense_linear_algebra_library_type = ceres::LAPACK;
-        options.num_threads = std::max(1, backend_concurrency());
-        set_round_options(options, round.max_iterations, round.seconds, &hook);
-        // The damping LM has learnt carries over to the next multiplier round: a
-        // fresh solve would restart from a huge trust region and spend its first
-        // iterations on rejected steps, which stalls short rounds completely.
-        double& radius = state.stage.trust_region_radius;
-        if (round.round == 0 && start_round == 0) radius = options.initial_trust_region_radius;
-        options.initial_trust_region_radius = radius;
-        std::string invalid;
-        PINN_REQUIRE(options.IsValid(&invalid), invalid);
-        ceres::Solver::Summary summary;
-        ceres::Solve(options, &problem, &summary);
-        if (hook.trust_region_radius() > 0) radius = hook.trust_region_radius();
-        return CeresRoundEnd{summary.termination_type, summary.BriefReport(), summary.message,
-                             static_cast<int>(summary.iterations.size())};
-      });
+  const RoundSolve solve = [&](std::vector<double>& x, const RoundBudget& round, const IterationHook& on_iteration) {
+    CeresIterationHook hook(on_iteration);
+    // The residuals depend on λ and μ, so the problem is rebuilt each round.
+    const TrainingPoints& points = state.points.points();
+    const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
+    BatchedResiduals batch(net, points.coordinates, functor, context.loss.jet_order(), x.data());
+    ceres::Problem::Options problem_options;
+    problem_options.evaluation_callback = &batch;
+    ceres::Problem problem(problem_options);
+    for (ResidualFamily family : {ResidualFamily::pde, ResidualFamily::obstacle, ResidualFamily::boundary}) {
+      std::vector<int> rows = batch.rows_of(family, points.data);
+      if (rows.empty()) continue;
+      const double weight = 1.0;  // the quadrature weights are inside the residuals already
+      problem.AddResidualBlock(new FamilyCost(&batch, std::move(rows)),
+                               new ceres::ScaledLoss(nullptr, weight, ceres::TAKE_OWNERSHIP), x.data());
+    }
+    ceres::Solver::Options options;
+    options.minimizer_type = ceres::TRUST_REGION;
+    options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+    options.linear_solver_type = linear_solver_for(lm.linear_solver);
+    // LAPACK (OpenBLAS here) forms JᵀJ and factors it with threaded BLAS 3; Eigen's
+    // dense solvers run on one core.
+    if (ceres::IsDenseLinearAlgebraLibraryTypeAvailable(ceres::LAPACK))
+      options.dense_linear_algebra_library_type = ceres::LAPACK;
+    options.num_threads = std::max(1, backend_concurrency());
+    set_round_options(options, round.max_iterations, round.seconds, &hook);
+    // The damping LM has learnt carries over to the next multiplier round: a
+    // fresh solve would restart from a huge trust region and spend its first
+    // iterations on rejected steps, which stalls short rounds completely.
+    double& radius = state.stage.trust_region_radius;
+    if (round.round == 0 && start_round == 0) radius = options.initial_trust_region_radius;
+    options.initial_trust_region_radius = radius;
+    std::string invalid;
+    PINN_REQUIRE(options.IsValid(&invalid), invalid);
+    ceres::Solver::Summary summary;
+    ceres::Solve(options, &problem, &summary);
+    if (hook.trust_region_radius() > 0) radius = hook.trust_region_radius();
+    return ceres_round_end(summary.termination_type, summary.BriefReport(), summary.message,
+                           static_cast<int>(summary.iterations.size()), context.stage.type, context.log);
+  };
+  return run_round_solves(state, context, solve);
 }
 
 }  // namespace pinn

@@ -1,27 +1,11 @@
-/// @file solver/stages/ceres_rounds.cpp
-/// @brief The round loop of the Ceres stages.
-#include "solver/stages/ceres_rounds.hpp"
+/// @file solver/stages/round_loop.cpp
+/// @brief The round loop of the stages that solve each round apart.
+#include "solver/stages/round_loop.hpp"
 
 #include <algorithm>
 #include <ostream>
 
 namespace pinn {
-
-namespace {
-
-/// How a stage ended, from how its last Ceres solve did.
-StageTermination ceres_termination(ceres::TerminationType type) {
-  switch (type) {
-    case ceres::CONVERGENCE: return StageTermination::converged;
-    case ceres::NO_CONVERGENCE: return StageTermination::completed;
-    case ceres::FAILURE: return StageTermination::failed;
-    case ceres::USER_SUCCESS: return StageTermination::completed;
-    case ceres::USER_FAILURE: return StageTermination::interrupted;
-  }
-  return StageTermination::failed;
-}
-
-}  // namespace
 
 std::vector<double> parameters_of(const Mlp& net) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
@@ -53,7 +37,7 @@ void refuse_gradient_step_keys(TomlSection& s, const StageConfig& stage, const s
                                        "adam and sgd stages");
 }
 
-StageSummary run_ceres_rounds(TrainingState& state, StageContext& context, const CeresRoundSolve& solve) {
+StageSummary run_round_solves(TrainingState& state, StageContext& context, const RoundSolve& solve) {
   const StageConfig& stage = context.stage;
   StageSummary summary;
   summary.name = stage.type;
@@ -83,23 +67,20 @@ StageSummary run_ceres_rounds(TrainingState& state, StageContext& context, const
       seconds = (stage.time_limit - used) / (rounds - round);  // shared by the remaining rounds
     }
     const int done_before = done;
-    CeresIterationHook hook([&](int iteration) {
+    const IterationHook hook = [&](int iteration) {
       done = done_before + iteration;
       ++state.total_iterations;
       load_parameters(net, x.data());
       context.observer.on_iteration(state, context.event(done));
       interrupted = context.observer.stop_requested(state);
       return !interrupted;
-    });
-    const CeresRoundEnd end = solve(x, CeresRound{round, std::min(per_round, stage.iterations - done), seconds}, hook);
+    };
+    const RoundEnd end = solve(x, RoundBudget{round, std::min(per_round, stage.iterations - done), seconds}, hook);
     load_parameters(net, x.data());  // Ceres leaves the best accepted iterate in x
     if (!interrupted) context.outer.consider_round(state, stage, round, x);
-    done = std::max(done, done_before + end.iterations - 1);
-    summary.termination = ceres_termination(end.termination);
-    summary.solver_report = end.brief_report;
-    if (end.termination == ceres::FAILURE && context.log)
-      *context.log << "\nstage " << summary.name << ": Ceres reported a failure (" << end.message
-                   << "); keeping its best parameters\n";
+    done = std::max(done, done_before + end.iterations);
+    summary.termination = end.termination;
+    summary.solver_report = end.report;
     if (round + 1 < rounds && !interrupted) context.outer.end_round(state, stage, round + 1);
   }
   if (interrupted) {

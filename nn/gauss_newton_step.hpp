@@ -1,0 +1,43 @@
+/// @file nn/gauss_newton_step.hpp
+/// @brief The damped Gauss–Newton (natural-gradient) step for ½‖r(θ)‖²:
+/// (JᵀJ + δI) d = −Jᵀr. Formed in the parameter space (the P×P Gram matrix
+/// JᵀJ by one DSYRK, Cholesky by LAPACK; memory P² twice) when there are at
+/// least as many residuals as parameters, and in the residual space otherwise
+/// (Woodbury: d = −Jᵀ(JJᵀ + δI)⁻¹r, an R×R system; memory R² twice) — the
+/// same step, at the cost of the smaller system. Both products run on all
+/// BLAS threads. J itself (R × P) is the caller's.
+#pragma once
+
+#include <vector>
+
+namespace pinn {
+
+class GaussNewtonStep {
+ public:
+  /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
+  /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
+  /// Both must stay valid until the next call.
+  void set_jacobian(const double* jacobian, const double* residuals, int rows, int params);
+
+  /// Jᵀr, the gradient of ½‖r‖².
+  const std::vector<double>& gradient() const { return gradient_; }
+  /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P: the scale damping is measured in.
+  double mean_diagonal() const { return mean_diagonal_; }
+  /// Whether the step is formed in the residual space (rows < params).
+  bool residual_space() const { return rows_ < params_; }
+
+  /// The step d for absolute damping δ > 0, written into `step` (size params).
+  /// Returns false when the damped system is not numerically positive definite.
+  bool solve(double damping, std::vector<double>& step);
+
+ private:
+  const double* jacobian_ = nullptr;
+  const double* residuals_ = nullptr;
+  int rows_ = 0, params_ = 0;
+  double mean_diagonal_ = 0.0;
+  std::vector<double> gram_;    ///< JᵀJ or JJᵀ, upper triangle, column-major
+  std::vector<double> factor_;  ///< its damped Cholesky factor
+  std::vector<double> gradient_, rhs_;
+};
+
+}  // namespace pinn

@@ -1,0 +1,91 @@
+/// @file tests/nn/test_gauss_newton_step.cpp
+/// @brief The damped Gauss–Newton step solves (JᵀJ + δI) d = −Jᵀr, in the
+/// parameter space (rows ≥ params) and through Woodbury in the residual space
+/// (rows < params), checked against a plain elimination on the normal equations.
+#include "nn/gauss_newton_step.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace {
+
+/// (JᵀJ + δI) d = −Jᵀr by Gaussian elimination with partial pivoting.
+std::vector<double> reference_step(const std::vector<double>& j, const std::vector<double>& r, int rows, int params,
+                                   double damping) {
+  std::vector<double> a(static_cast<std::size_t>(params) * params, 0.0), b(params, 0.0);
+  for (int p = 0; p < params; ++p) {
+    for (int q = 0; q < params; ++q)
+      for (int i = 0; i < rows; ++i) a[p * params + q] += j[i * params + p] * j[i * params + q];
+    a[p * params + p] += damping;
+    for (int i = 0; i < rows; ++i) b[p] -= j[i * params + p] * r[i];
+  }
+  for (int c = 0; c < params; ++c) {
+    int pivot = c;
+    for (int k = c + 1; k < params; ++k)
+      if (std::abs(a[k * params + c]) > std::abs(a[pivot * params + c])) pivot = k;
+    for (int q = 0; q < params; ++q) std::swap(a[c * params + q], a[pivot * params + q]);
+    std::swap(b[c], b[pivot]);
+    for (int k = c + 1; k < params; ++k) {
+      const double f = a[k * params + c] / a[c * params + c];
+      for (int q = c; q < params; ++q) a[k * params + q] -= f * a[c * params + q];
+      b[k] -= f * b[c];
+    }
+  }
+  std::vector<double> x(params);
+  for (int c = params - 1; c >= 0; --c) {
+    double s = b[c];
+    for (int q = c + 1; q < params; ++q) s -= a[c * params + q] * x[q];
+    x[c] = s / a[c * params + c];
+  }
+  return x;
+}
+
+void check_step(int rows, int params, double damping) {
+  std::mt19937 rng(rows * 131 + params);
+  std::normal_distribution<double> normal;
+  std::vector<double> j(static_cast<std::size_t>(rows) * params), r(rows);
+  for (double& v : j) v = normal(rng);
+  for (double& v : r) v = normal(rng);
+  pinn::GaussNewtonStep gn;
+  gn.set_jacobian(j.data(), r.data(), rows, params);
+  EXPECT_EQ(gn.residual_space(), rows < params);
+  double frobenius = 0.0;
+  for (double v : j) frobenius += v * v;
+  EXPECT_NEAR(gn.mean_diagonal(), frobenius / params, 1e-12 * frobenius);
+  for (int p = 0; p < params; ++p) {
+    double g = 0.0;
+    for (int i = 0; i < rows; ++i) g += j[i * params + p] * r[i];
+    EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
+  }
+  std::vector<double> step;
+  ASSERT_TRUE(gn.solve(damping, step));
+  const std::vector<double> expected = reference_step(j, r, rows, params, damping);
+  for (int p = 0; p < params; ++p)
+    EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
+}
+
+}  // namespace
+
+TEST(GaussNewtonStep, ParameterSpaceMatchesTheNormalEquations) {
+  check_step(40, 12, 1e-3);
+  check_step(40, 12, 10.0);
+}
+
+TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {
+  check_step(9, 30, 1e-3);
+  check_step(9, 30, 5.0);
+  check_step(1, 7, 0.5);
+}
+
+TEST(GaussNewtonStep, RefusesAnIndefiniteSystem) {
+  const std::vector<double> j = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};  // 3 x 2... rows 3, params 2
+  const std::vector<double> r = {1.0, 2.0, 3.0};
+  pinn::GaussNewtonStep gn;
+  gn.set_jacobian(j.data(), r.data(), 3, 2);
+  std::vector<double> step;
+  EXPECT_FALSE(gn.solve(-5.0, step));  // JᵀJ − 5I has negative eigenvalues
+  EXPECT_TRUE(gn.solve(1e-12, step));
+}
