@@ -6,6 +6,7 @@
 #include "nn/error.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pinn {
 
@@ -15,37 +16,56 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   residuals_ = residuals;
   rows_ = rows;
   params_ = params;
-  // J row-major (R × P) is A = Jᵀ column-major (P × R, leading dimension P).
+  // Column norms: the Marquardt scaling (zero columns, e.g. of dead
+  // neurons, keep scale 1 and are held by the damping alone).
+  std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
+  for (int i = 0; i < rows; ++i) {
+    const double* row = jacobian + static_cast<std::size_t>(i) * params;
+    for (int p = 0; p < params; ++p) squares[p] += row[p] * row[p];
+  }
+  scale_.resize(static_cast<std::size_t>(params));
+  double total = 0.0;
+  for (int p = 0; p < params; ++p) {
+    total += squares[p];
+    scale_[p] = squares[p] > 0.0 ? 1.0 / std::sqrt(squares[p]) : 1.0;
+  }
+  mean_diagonal_ = total / params;
+  gradient_.assign(static_cast<std::size_t>(params), 0.0);
+  blas::gemv(false, params, rows, 1.0, jacobian, params, residuals, 0.0, gradient_.data());  // Jᵀr = A r
+  // J row-major (R × P) is A = Jᵀ column-major (P × R, leading dimension P);
+  // the scaled J̃ = J S is S A.
   const int n = std::min(rows, params);
   gram_.assign(static_cast<std::size_t>(n) * n, 0.0);
   if (residual_space()) {
-    blas::syrk_upper(true, n, params, 1.0, jacobian, params, 0.0, gram_.data(), n);  // JJᵀ = AᵀA
+    scaled_.assign(jacobian, jacobian + static_cast<std::size_t>(rows) * params);
+    for (int i = 0; i < rows; ++i)
+      for (int p = 0; p < params; ++p) scaled_[static_cast<std::size_t>(i) * params + p] *= scale_[p];
+    blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n);  // J̃J̃ᵀ
   } else {
-    blas::syrk_upper(false, n, rows, 1.0, jacobian, params, 0.0, gram_.data(), n);  // JᵀJ = AAᵀ
+    blas::syrk_upper(false, n, rows, 1.0, jacobian, params, 0.0, gram_.data(), n);  // JᵀJ, scaled below
+    for (int q = 0; q < n; ++q)
+      for (int p = 0; p <= q; ++p) gram_[static_cast<std::size_t>(q) * n + p] *= scale_[p] * scale_[q];
   }
-  gradient_.assign(static_cast<std::size_t>(params), 0.0);
-  blas::gemv(false, params, rows, 1.0, jacobian, params, residuals, 0.0, gradient_.data());  // Jᵀr = A r
-  double trace = 0.0;
-  for (int i = 0; i < n; ++i) trace += gram_[static_cast<std::size_t>(i) * n + i];
-  mean_diagonal_ = trace / params;  // tr(JᵀJ) = tr(JJᵀ) = ‖J‖²_F
 }
 
 bool GaussNewtonStep::solve(double damping, std::vector<double>& step) {
+  // With J̃ = J S (S = diag(scale)): (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr is
+  // (J̃ᵀJ̃ + δI) d̃ = −J̃ᵀr with d = S d̃.
   const int n = std::min(rows_, params_);
   factor_ = gram_;
   for (int i = 0; i < n; ++i) factor_[static_cast<std::size_t>(i) * n + i] += damping;
   if (!blas::cholesky_upper(n, factor_.data(), n)) return false;
   step.assign(static_cast<std::size_t>(params_), 0.0);
   if (!residual_space()) {
-    // (JᵀJ + δI) d = −Jᵀr
-    for (int p = 0; p < params_; ++p) step[p] = -gradient_[p];
+    for (int p = 0; p < params_; ++p) step[p] = -scale_[p] * gradient_[p];
     blas::cholesky_solve_upper(n, factor_.data(), n, step.data());
   } else {
-    // (JᵀJ + δI)⁻¹Jᵀ = Jᵀ(JJᵀ + δI)⁻¹: d = −Jᵀ y with (JJᵀ + δI) y = r.
+    // (J̃ᵀJ̃ + δI)⁻¹J̃ᵀ = J̃ᵀ(J̃J̃ᵀ + δI)⁻¹: d̃ = −J̃ᵀ y with (J̃J̃ᵀ + δI) y = r.
     rhs_.assign(residuals_, residuals_ + rows_);
     blas::cholesky_solve_upper(n, factor_.data(), n, rhs_.data());
-    blas::gemv(false, params_, rows_, -1.0, jacobian_, params_, rhs_.data(), 0.0, step.data());
+    blas::gemv(false, params_, rows_, -1.0, scaled_.data(), params_, rhs_.data(), 0.0, step.data());
   }
+  for (int p = 0; p < params_; ++p) step[p] *= scale_[p];
   return true;
 }
 

@@ -6,6 +6,11 @@
 /// (Woodbury: d = −Jᵀ(JJᵀ + δI)⁻¹r, an R×R system; memory R² twice) — the
 /// same step, at the cost of the smaller system. Both products run on all
 /// BLAS threads. J itself (R × P) is the caller's.
+///
+/// The damping is Marquardt's: δ·diag(JᵀJ) rather than δI (the system is
+/// solved for the columns of J scaled to unit norm, which also conditions
+/// it), so parameters whose columns differ in scale by orders of magnitude
+/// (first-layer weights against output weights) are damped alike.
 #pragma once
 
 #include <vector>
@@ -21,13 +26,14 @@ class GaussNewtonStep {
 
   /// Jᵀr, the gradient of ½‖r‖².
   const std::vector<double>& gradient() const { return gradient_; }
-  /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P: the scale damping is measured in.
+  /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P.
   double mean_diagonal() const { return mean_diagonal_; }
   /// Whether the step is formed in the residual space (rows < params).
   bool residual_space() const { return rows_ < params_; }
 
-  /// The step d for absolute damping δ > 0, written into `step` (size params).
-  /// Returns false when the damped system is not numerically positive definite.
+  /// The step d of (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr for damping δ > 0, written
+  /// into `step` (size params). Returns false when the damped system is not
+  /// numerically positive definite.
   bool solve(double damping, std::vector<double>& step);
 
  private:
@@ -35,7 +41,9 @@ class GaussNewtonStep {
   const double* residuals_ = nullptr;
   int rows_ = 0, params_ = 0;
   double mean_diagonal_ = 0.0;
-  std::vector<double> gram_;    ///< JᵀJ or JJᵀ, upper triangle, column-major
+  std::vector<double> scale_;   ///< 1/‖column p of J‖ (1 for zero columns)
+  std::vector<double> scaled_;  ///< J with scaled columns (residual space only)
+  std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor
   std::vector<double> gradient_, rhs_;
 };

@@ -51,7 +51,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   for (const StageSummary& s : result.stages) {
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},
                   {"loss_start", s.loss_start}, {"loss_end", s.loss_end},   {"termination", to_string(s.termination)}};
-    if (!s.solver_report.empty()) stage["ceres"] = s.solver_report;
+    if (!s.solver_report.empty()) stage[s.name == "natural_gradient" ? "solver" : "ceres"] = s.solver_report;
     if (s.selected_round >= 0) {
       stage["selected_round"] = s.selected_round + 1;  // 1-based, as the log says
       stage["selected_validation_loss"] = s.selected_validation_loss;

@@ -47,7 +47,7 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   arrays["adaptive_points"] = state.points.added_points();
   arrays["adaptive_rounds"] = {static_cast<double>(state.points.adaptive_rounds())};
   arrays["ceres_round"] = {static_cast<double>(position.round)};
-  arrays["lm_trust_region_radius"] = {state.stage.trust_region_radius};
+  arrays["lm_trust_region_radius"] = {state.stage.damping};
   arrays["grid_shifts"] = {static_cast<double>(state.points.grid_shifts())};
   arrays["neuron_insertions"] = {static_cast<double>(state.insertions_done)};
   arrays["best_round"] = {static_cast<double>(state.stage.best.round), state.stage.best.validation_loss};
@@ -87,7 +87,7 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
   const auto& position = require("position", 3);
   state.loss_params.settings.penalty = require("penalty", 1)[0];
   state.stage.round = static_cast<int>(require("ceres_round", 1)[0]);
-  state.stage.trust_region_radius = require("lm_trust_region_radius", 1)[0];
+  state.stage.damping = require("lm_trust_region_radius", 1)[0];
   // Absent from checkpoints written before stage.insert_neurons existed.
   if (arrays.count("neuron_insertions")) state.insertions_done = static_cast<int>(require("neuron_insertions", 1)[0]);
   // Absent from checkpoints written before stage.select_last_rounds existed.

@@ -41,8 +41,9 @@ struct RoundChoice {
 struct StageCarry {
   double loss_start = 0.0;  ///< the stage's loss when it started
   int round = 0;            ///< multiplier round of a round-based stage
-  /// Levenberg–Marquardt damping carried from one multiplier round to the next.
-  double trust_region_radius = 1e4;
+  /// Damping carried from one multiplier round to the next: ceres_lm's
+  /// trust-region radius, natural_gradient's damping (a multiple of diag(JᵀJ)).
+  double damping = 1e4;
   RoundChoice best;
   /// Adam/SGD moments of a running gradient stage (null otherwise).
   std::unique_ptr<Adam> optimizer;

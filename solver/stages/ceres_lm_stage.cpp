@@ -4,7 +4,7 @@
 
 #include "nn/error.hpp"
 #include "solver/stages/ceres_common.hpp"
-#include "solver/stages/lm_residuals.hpp"
+#include "solver/stages/batched_residuals.hpp"
 
 #include <ceres/ceres.h>
 
@@ -78,7 +78,7 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     // The damping LM has learnt carries over to the next multiplier round: a
     // fresh solve would restart from a huge trust region and spend its first
     // iterations on rejected steps, which stalls short rounds completely.
-    double& radius = state.stage.trust_region_radius;
+    double& radius = state.stage.damping;
     if (round.round == 0 && start_round == 0) radius = options.initial_trust_region_radius;
     options.initial_trust_region_radius = radius;
     std::string invalid;

@@ -5,6 +5,7 @@
 #include "solver/stages/ceres_lbfgs_stage.hpp"
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
+#include "solver/stages/natural_gradient_stage.hpp"
 
 namespace pinn {
 
@@ -20,6 +21,8 @@ std::vector<StageKind>& registry() {
        [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLmStage>(); }, true},
       {"ceres_lbfgs", CeresLbfgsStage::read_options, CeresLbfgsStage::validate,
        [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<CeresLbfgsStage>(); }, true},
+      {"natural_gradient", NaturalGradientStage::read_options, NaturalGradientStage::validate,
+       [](const StageConfig&) -> std::unique_ptr<Stage> { return std::make_unique<NaturalGradientStage>(); }, true},
   };
   return kinds;
 }

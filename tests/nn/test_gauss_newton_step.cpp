@@ -1,5 +1,5 @@
 /// @file tests/nn/test_gauss_newton_step.cpp
-/// @brief The damped Gauss–Newton step solves (JᵀJ + δI) d = −Jᵀr, in the
+/// @brief The damped Gauss–Newton step solves (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr, in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
 /// (rows < params), checked against a plain elimination on the normal equations.
 #include "nn/gauss_newton_step.hpp"
@@ -12,14 +12,14 @@
 
 namespace {
 
-/// (JᵀJ + δI) d = −Jᵀr by Gaussian elimination with partial pivoting.
+/// (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr by Gaussian elimination with partial pivoting.
 std::vector<double> reference_step(const std::vector<double>& j, const std::vector<double>& r, int rows, int params,
                                    double damping) {
   std::vector<double> a(static_cast<std::size_t>(params) * params, 0.0), b(params, 0.0);
   for (int p = 0; p < params; ++p) {
     for (int q = 0; q < params; ++q)
       for (int i = 0; i < rows; ++i) a[p * params + q] += j[i * params + p] * j[i * params + q];
-    a[p * params + p] += damping;
+    a[p * params + p] *= 1.0 + damping;
     for (int i = 0; i < rows; ++i) b[p] -= j[i * params + p] * r[i];
   }
   for (int c = 0; c < params; ++c) {
@@ -81,11 +81,11 @@ TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanPar
 }
 
 TEST(GaussNewtonStep, RefusesAnIndefiniteSystem) {
-  const std::vector<double> j = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};  // 3 x 2... rows 3, params 2
+  const std::vector<double> j = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};  // J = [1 0; 0 1; 0 0]
   const std::vector<double> r = {1.0, 2.0, 3.0};
   pinn::GaussNewtonStep gn;
   gn.set_jacobian(j.data(), r.data(), 3, 2);
   std::vector<double> step;
-  EXPECT_FALSE(gn.solve(-5.0, step));  // JᵀJ − 5I has negative eigenvalues
+  EXPECT_FALSE(gn.solve(-5.0, step));  // JᵀJ − 5·diag(JᵀJ) has negative eigenvalues
   EXPECT_TRUE(gn.solve(1e-12, step));
 }

@@ -6,7 +6,7 @@
 #include "nn/mlp_evaluation.hpp"
 #include "nn/parameter_jacobian.hpp"
 #include "solver/case_file.hpp"
-#include "solver/stages/lm_residuals.hpp"
+#include "solver/stages/batched_residuals.hpp"
 #include "solver/obstacle_solver.hpp"
 
 #include <ceres/gradient_checker.h>

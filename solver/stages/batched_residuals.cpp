@@ -1,6 +1,6 @@
-/// @file solver/stages/lm_residuals.cpp
+/// @file solver/stages/batched_residuals.cpp
 /// @brief The batched residuals and cost functions of the ceres_lm stage.
-#include "solver/stages/lm_residuals.hpp"
+#include "solver/stages/batched_residuals.hpp"
 
 #include "nn/parameter_jacobian.hpp"
 

@@ -1,5 +1,6 @@
-/// @file solver/stages/lm_residuals.hpp
-/// @brief The pieces of the Ceres Levenberg–Marquardt stage, exposed for tests:
+/// @file solver/stages/batched_residuals.hpp
+/// @brief The residual form of the loss as the least-squares stages see it
+/// (ceres_lm, natural_gradient), exposed for tests:
 /// one EvaluationCallback that evaluates every residual and the whole
 /// parameter Jacobian in one batched Kokkos pass, and one cost function per
 /// residual family that copies its rows.
@@ -30,6 +31,11 @@ class BatchedResiduals final : public ceres::EvaluationCallback {
   int n_params() const { return n_params_; }
   int per_point() const { return per_point_; }
   double residual(int row) const { return residuals_host_(row); }
+  /// All residuals (n_points · per_point) and the Jacobian (that many rows ×
+  /// n_params, row-major), on the host, as the last evaluation left them.
+  const double* residuals() const { return residuals_host_.data(); }
+  const double* jacobian() const { return jacobian_host_.data(); }
+  int n_rows() const { return n_rows_; }
   const double* jacobian_row(int row) const { return &jacobian_host_(row, 0); }
   /// Row indices of one family, in point order.
   std::vector<int> rows_of(ResidualFamily family, const PointDataView& data) const;

@@ -1,0 +1,173 @@
+/// @file solver/stages/natural_gradient_stage.cpp
+/// @brief The natural-gradient (Gauss–Newton) stage.
+#include "solver/stages/natural_gradient_stage.hpp"
+
+#include "nn/error.hpp"
+#include "nn/gauss_newton_step.hpp"
+#include "solver/stages/batched_residuals.hpp"
+#include "solver/stages/round_loop.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Where a stage's steps spend their time (summary.json's solver_report).
+struct StepProfile {
+  double jacobian = 0.0, gram = 0.0, solve = 0.0, trials = 0.0;
+  int steps = 0, solves = 0, trial_evaluations = 0;
+};
+
+/// Damping stays within these bounds (multiples of diag(JᵀJ)).
+constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
+
+}  // namespace
+
+std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
+                                                                     const CaseConfig& /*config*/) {
+  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping");
+  auto options = std::make_shared<NaturalGradientOptions>();
+  options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
+  options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);
+  const toml::node* n = table.node("linear_solver");
+  PINN_USER_REQUIRE(!n, table.where(*n) << ": " << table.key_name("linear_solver") << ": found " << describe_node(*n)
+                                        << "; only a ceres_lm stage has a linear solver (natural_gradient always "
+                                           "uses a Cholesky factorisation)");
+  return options;
+}
+
+void NaturalGradientStage::validate(const CaseConfig& config, int stage_index) {
+  const std::string prefix = "stage." + std::to_string(stage_index) + ".";
+  const StageConfig& stage = config.stages.at(static_cast<std::size_t>(stage_index));
+  const NaturalGradientOptions& options = options_of<NaturalGradientOptions>(stage, config.where(prefix + "type"));
+  PINN_USER_REQUIRE(options.damping > 0.0 && options.damping <= 1e6,
+                    config.where(prefix + "damping") << ": found " << options.damping
+                                                     << "; allowed: a number in (0, 1e6] (a multiple of "
+                                                        "diag(JᵀJ))");
+  // The Gauss–Newton system is the one of the least-squares form, which
+  // samples u' at the points: it is not the exactly integrated energy.
+  PINN_USER_REQUIRE(!config.loss.exact_energy_integration,
+                    config.where(prefix + "type")
+                        << " = \"natural_gradient\" works on the least-squares form with u' at the points, which is "
+                           "not the energy integrated by loss.energy_integration = \"exact\". Use an adam or "
+                           "ceres_lbfgs stage, or energy_integration = \"points\"");
+}
+
+StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& context) {
+  const NaturalGradientOptions& options = options_of<NaturalGradientOptions>(context.stage);
+  Mlp& net = *state.net;
+  const int n = net.n_params();
+  const int start_round = context.start.round;
+  GaussNewtonStep system;
+  std::vector<double> step, trial(static_cast<std::size_t>(n));
+  StepProfile profile;
+  double final_cost = 0.0;
+  const RoundSolve solve = [&](std::vector<double>& x, const RoundBudget& round, const IterationHook& on_iteration) {
+    const auto round_start = Clock::now();
+    // The residuals depend on λ and μ, so they are set up again each round.
+    const TrainingPoints& points = state.points.points();
+    const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
+    BatchedResiduals batch(net, points.coordinates, functor, context.loss.jet_order(), x.data());
+    // ½‖r‖² at p (+∞ where a residual is not finite); the Jacobian too when asked.
+    const auto cost_at = [&](const std::vector<double>& p, bool with_jacobian) {
+      const auto start = Clock::now();
+      batch.ensure(p.data(), with_jacobian);
+      (with_jacobian ? profile.jacobian : profile.trials) += seconds_since(start);
+      if (!with_jacobian) ++profile.trial_evaluations;
+      if (!batch.finite()) return std::numeric_limits<double>::infinity();
+      double sum = 0.0;
+      for (int r = 0; r < batch.n_rows(); ++r) sum += batch.residuals()[r] * batch.residuals()[r];
+      return 0.5 * sum;
+    };
+    double& damping = state.stage.damping;
+    // Under "damping" δ carries over from round to round, as LM's does.
+    if ((round.round == 0 && start_round == 0) || options.step_control == StepControl::line_search)
+      damping = options.damping;
+    RoundEnd end;
+    double cost = cost_at(x, true);
+    for (int it = 1; it <= round.max_iterations; ++it) {
+      if (seconds_since(round_start) > round.seconds || !std::isfinite(cost)) break;
+      auto start = Clock::now();
+      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n);
+      profile.gram += seconds_since(start);
+      const auto solve_step = [&](double relative) {
+        const auto solve_start = Clock::now();
+        const bool ok = system.solve(relative, step);
+        profile.solve += seconds_since(solve_start);
+        ++profile.solves;
+        return ok;
+      };
+      const auto try_step = [&](double scale) {
+        for (int p = 0; p < n; ++p) trial[p] = x[p] + scale * step[p];
+        return cost_at(trial, false);
+      };
+      bool accepted = false;
+      double trial_cost = cost;
+      if (options.step_control == StepControl::damping) {
+        // Levenberg–Marquardt's rule: a rejected step raises δ and solves the
+        // same Gram matrix again, an accepted one lowers it.
+        for (int attempt = 0; attempt < 16 && !accepted; ++attempt) {
+          if (solve_step(damping) && (trial_cost = try_step(1.0)) < cost) {
+            accepted = true;
+            damping = std::max(kMinDamping, damping / 3.0);
+          } else {
+            damping = std::min(kMaxDamping, damping * 4.0);
+          }
+        }
+      } else if (solve_step(damping)) {
+        // Backtracking along d until the Armijo condition holds.
+        double slope = 0.0;
+        for (int p = 0; p < n; ++p) slope += system.gradient()[p] * step[p];
+        double scale = 1.0;
+        for (int attempt = 0; attempt < 30 && !accepted; ++attempt, scale *= 0.5)
+          accepted = (trial_cost = try_step(scale)) <= cost + 1e-4 * scale * slope && trial_cost < cost;
+      }
+      if (!accepted) {
+        end.termination = StageTermination::converged;  // no step lowers the cost any more
+        break;
+      }
+      const bool stalled = cost - trial_cost <= 1e-15 * std::abs(cost);
+      x = trial;
+      cost = trial_cost;
+      end.iterations = it;
+      ++profile.steps;
+      if (!on_iteration(it)) {
+        end.termination = StageTermination::interrupted;
+        break;
+      }
+      if (stalled) {
+        end.termination = StageTermination::converged;
+        break;
+      }
+      cost = cost_at(x, true);  // the Jacobian at the accepted point
+    }
+    final_cost = cost;
+    std::ostringstream report;
+    const int steps = std::max(1, profile.steps);
+    report << "natural_gradient (" << name_in(kStepControlNames, options.step_control) << ", "
+           << (system.residual_space() ? "residual" : "parameter") << " space, " << batch.n_rows() << " residuals x "
+           << n << " parameters): " << profile.steps << " steps, final cost " << final_cost << ", damping " << damping
+           << "; per step: Jacobian " << 1e3 * profile.jacobian / steps << " ms, Gram " << 1e3 * profile.gram / steps
+           << " ms, " << static_cast<double>(profile.solves) / steps << " solves " << 1e3 * profile.solve / steps
+           << " ms, " << static_cast<double>(profile.trial_evaluations) / steps << " trial evaluations "
+           << 1e3 * profile.trials / steps << " ms";
+    end.report = report.str();
+    return end;
+  };
+  return run_round_solves(state, context, solve);
+}
+
+}  // namespace pinn
