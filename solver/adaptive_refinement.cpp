@@ -78,7 +78,7 @@ void ObstacleSolver::refine_near_free_boundary() {
         if (d2 < best) best = d2, source = j;
       }
     }
-    data(i).lambda_lower = old_data(source).lambda_lower;
+    set_lower_or_boundary_multiplier(data(i), lower_or_boundary_multiplier(old_data(source)));
     data(i).lambda_upper = old_data(source).lambda_upper;
   }
   Kokkos::deep_copy(training_.data, data);

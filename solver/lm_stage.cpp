@@ -111,9 +111,7 @@ void ObstacleSolver::refine_with_lm(const StageConfig& stage, int stage_index, i
   const int n = net_->n_params();
   auto host_params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net_->params());
   std::vector<double> x(host_params.data(), host_params.data() + n);
-  const JetOrder order = (config_.loss.form == LossForm::strong || config_.loss.form == LossForm::proximal)
-                             ? JetOrder::laplacian
-                             : JetOrder::gradient;
+  const JetOrder order = jet_order_for(config_.loss.form);
   summary.loss_start = current_stage_loss_start_ =
       start_round > 0 ? current_stage_loss_start_ : evaluate_loss_terms().total();
   const int rounds = stage.multiplier_updates + 1;

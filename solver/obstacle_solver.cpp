@@ -27,10 +27,6 @@ namespace pinn {
 
 namespace {
 
-JetOrder jet_order_for(LossForm form) {
-  return (form == LossForm::strong || form == LossForm::proximal) ? JetOrder::laplacian : JetOrder::gradient;
-}
-
 /// A coarser grid than the output one: history rows are logged often.
 int monitor_points_per_dimension(int dim) { return dim == 1 ? 1001 : (dim == 2 ? 65 : 17); }
 
@@ -266,7 +262,7 @@ void ObstacleSolver::update_multipliers() {
         PointData& p = data(i);
         const double u = solution_jet(p, jets(i), params.dim, hard).u;
         if (p.is_boundary) {  // penalty boundary condition: η ← η + β(u − g)
-          p.lambda_lower += params.settings.boundary_weight * (u - p.g);
+          p.boundary_multiplier += params.settings.boundary_weight * (u - p.g);
           return;
         }
         const double lower = params.has_lower ? updated_lower_multiplier(params.settings, p, u) : 0.0;
@@ -410,7 +406,7 @@ void ObstacleSolver::write_checkpoint(const Adam* adam, int stage_index, int ite
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
   for (int i = 0; i < training_.size(); ++i) {
-    lower.push_back(data(i).lambda_lower);
+    lower.push_back(lower_or_boundary_multiplier(data(i)));
     upper.push_back(data(i).lambda_upper);
   }
   std::vector<double>& history = arrays["history"];
@@ -463,7 +459,7 @@ std::pair<int, int> ObstacleSolver::restore_checkpoint() {
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(training_.size()));
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   for (int i = 0; i < training_.size(); ++i) {
-    data(i).lambda_lower = lower[i];
+    set_lower_or_boundary_multiplier(data(i), lower[i]);
     data(i).lambda_upper = upper[i];
   }
   Kokkos::deep_copy(training_.data, data);

@@ -45,7 +45,7 @@ void ObstacleSolver::rebuild_training_points(int keep) {
   if (keep > 0) {
     const auto old = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
     for (int i = 0; i < keep; ++i) {
-      lower.push_back(old(i).lambda_lower);
+      lower.push_back(lower_or_boundary_multiplier(old(i)));
       upper.push_back(old(i).lambda_upper);
     }
   }
@@ -59,7 +59,7 @@ void ObstacleSolver::rebuild_training_points(int keep) {
                                                                              << old_size << " before");
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training_.data);
   for (int i = 0; i < keep; ++i) {
-    data(i).lambda_lower = lower[i];
+    set_lower_or_boundary_multiplier(data(i), lower[i]);
     data(i).lambda_upper = upper[i];
   }
   Kokkos::deep_copy(training_.data, data);
