@@ -91,7 +91,7 @@ class Reader {
 };
 
 
-std::vector<double> to_host_vector(const Vector& v) {
+std::vector<double> to_host_vector(const ConstVector& v) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
   return std::vector<double>(host.data(), host.data() + host.extent(0));
 }

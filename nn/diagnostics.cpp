@@ -15,9 +15,7 @@ namespace pinn {
 
 namespace {
 
-using detail::HostVector;
-
-HostVector host_params(const Mlp& net) {
+ConstHostVector host_params(const Mlp& net) {
   return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
 }
 
@@ -33,7 +31,7 @@ double spectral_norm(const double* W, int rows, int cols) {
 
 std::vector<double> weight_spectral_norms(const Mlp& net) {
   const MlpLayout& layout = net.layout();
-  const HostVector params = host_params(net);
+  const ConstHostVector params = host_params(net);
   std::vector<double> norms;
   for (int l = 0; l < layout.n_layers; ++l)
     norms.push_back(spectral_norm(params.data() + layout.w_offset[l], layout.width[l + 1], layout.width[l]));
@@ -173,7 +171,7 @@ KinkCount count_kinks_1d(const Mlp& net, double a, double b) {
     ++result.breakpoints_per_layer[p.layer];
   }
   // Slopes of every output on each piece, then the jumps across breakpoints.
-  const HostVector params = host_params(net);
+  const ConstHostVector params = host_params(net);
   std::vector<double> ends{a};
   ends.insert(ends.end(), result.breakpoints.begin(), result.breakpoints.end());
   ends.push_back(b);

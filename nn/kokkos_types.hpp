@@ -14,8 +14,18 @@ using HostExecSpace = Kokkos::DefaultHostExecutionSpace;
 
 /// A flat vector of doubles in the default memory space (parameters, gradients, per-point data).
 using Vector = Kokkos::View<double*, MemSpace>;
+/// A read-only Vector (e.g. the parameters of a const network).
+using ConstVector = Kokkos::View<const double*, MemSpace>;
 /// Row-major matrix; points are stored as (n_points, n_dims).
 using Matrix = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
+
+/// Host counterparts (host mirrors of the above). On a host backend they are
+/// the same types as Vector and Matrix, and a mirror of a View in host
+/// memory is that View itself.
+using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
+using ConstHostVector = Kokkos::View<const double*, Kokkos::HostSpace>;
+/// Points on the host, row-major (n_points, n_dims), as Matrix stores them.
+using HostPoints = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
 
 /// Name of the default execution space's backend ("OpenMP", "Serial", "Cuda", ...).
 inline std::string backend_name() { return ExecSpace::name(); }

@@ -160,7 +160,7 @@ double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weigh
     if (layout.alpha_offset[l] < 0) continue;
     for (const double alpha : net.alphas(l)) penalty += std::abs(alpha);
   }
-  const Vector params = net.params();
+  const ConstVector params = net.params();
   for (int l = 0; l + 1 < layout.n_layers; ++l) {
     if (layout.alpha_offset[l] < 0) continue;
     const int begin = layout.alpha_offset[l];

@@ -123,8 +123,11 @@ class Mlp {
   const MlpConfig& config() const { return config_; }
   const MlpLayout& layout() const { return layout_; }
   int n_params() const { return layout_.n_params; }
-  /// All parameters, flat (see the layout above).
-  Vector params() const { return params_; }
+  /// All parameters, flat (see the layout above): read-only through a const
+  /// network, writable through a non-const one. Copies of a network share
+  /// them (a View is a handle).
+  ConstVector params() const { return params_; }
+  Vector params() { return params_; }
 
   /// He/Kaiming initialisation with gain sqrt(2/(1+α²)) for (P)LeakyReLU/ReLU,
   /// Glorot for tanh/sin/softplus and for the output layer; biases of the

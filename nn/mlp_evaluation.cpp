@@ -140,7 +140,8 @@ BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelP
   return BatchedPath::jets;
 }
 
-void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Vector& params, const Vector& weights_t) {
+void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const ConstVector& params,
+                       const Vector& weights_t) {
   PINN_REQUIRE(static_cast<int>(weights_t.extent(0)) >= layout.n_params,
                "weights_t has " << weights_t.extent(0) << " entries; the network " << layout.n_params);
   // Parameter index p → (layer, row, column) by scanning the ≤ 10 layer offsets.

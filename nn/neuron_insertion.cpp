@@ -13,8 +13,6 @@ namespace pinn {
 
 namespace {
 
-using detail::HostVector;
-using HostPoints = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
 
 void require_hidden_layer(const MlpLayout& layout, int hidden_layer) {
   PINN_REQUIRE(hidden_layer >= 0 && hidden_layer + 1 < layout.n_layers,
@@ -37,7 +35,7 @@ Mlp add_hidden_neurons(const Mlp& net, int hidden_layer, const std::vector<NewNe
   Mlp widened(config);
   widened.set_smoothing(old.smoothing);
   const MlpLayout& now = widened.layout();
-  const HostVector from = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const ConstHostVector from = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   HostVector to("pinn::nn::add_hidden_neurons::params", now.n_params);  // zero: the new outgoing weights
   const double initial_alpha = alpha_to_parameter(now.alpha_constraint, config.alpha);
   for (int l = 0; l < old.n_layers; ++l) {
@@ -71,7 +69,7 @@ std::vector<NewNeuron> kink_candidates(const Mlp& net, int hidden_layer, const M
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << layout.n_inputs() << " inputs");
   const int n_points = static_cast<int>(points.extent(0));
-  const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const ConstHostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
   const int n_in = layout.width[hidden_layer];
   const double stddev = net.initial_weight_stddev(hidden_layer);

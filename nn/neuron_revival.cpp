@@ -13,11 +13,8 @@ namespace pinn {
 
 namespace {
 
-using detail::HostVector;
-using HostPoints = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
-
 /// Pre-activations z[l][j] of every hidden layer at one point, on the host.
-std::vector<std::vector<double>> hidden_preactivations(const MlpLayout& layout, const HostVector& params,
+std::vector<std::vector<double>> hidden_preactivations(const MlpLayout& layout, const ConstHostVector& params,
                                                        const double* x) {
   return detail::host_hidden_forward(layout, params, x).z;
 }
@@ -27,7 +24,7 @@ struct SignCount {
 };
 
 /// For every hidden neuron, how many points have z > 0.
-std::vector<std::vector<SignCount>> sign_counts(const MlpLayout& layout, const HostVector& params,
+std::vector<std::vector<SignCount>> sign_counts(const MlpLayout& layout, const ConstHostVector& params,
                                                 const HostPoints& x) {
   std::vector<std::vector<SignCount>> counts(layout.n_layers - 1);
   for (int l = 0; l + 1 < layout.n_layers; ++l) counts[l].assign(layout.width[l + 1], {});
@@ -57,7 +54,7 @@ KinklessNeurons find_kinkless_neurons(const Mlp& net, const Matrix& points) {
   require_piecewise_linear(layout);
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << layout.n_inputs() << " inputs");
-  const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const ConstHostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const HostPoints x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points);
   const auto counts = sign_counts(layout, params, x);
   KinklessNeurons found;

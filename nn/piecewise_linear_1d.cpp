@@ -11,12 +11,12 @@ namespace pinn {
 
 namespace detail {
 
-double host_alpha(const MlpLayout& layout, const HostVector& params, int l, int j) {
+double host_alpha(const MlpLayout& layout, const ConstHostVector& params, int l, int j) {
   if (layout.alpha_offset[l] < 0) return layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha;
   return layout.alpha_from_parameter(params(layout.alpha_offset[l] + layout.alpha_stride[l] * j));
 }
 
-void forward_1d(const MlpLayout& layout, const HostVector& params, double x, Forward1d& f, int upto) {
+void forward_1d(const MlpLayout& layout, const ConstHostVector& params, double x, Forward1d& f, int upto) {
   const int last = upto < 0 ? layout.n_layers - 1 : upto;
   f.a.assign(last + 1, {});
   f.da.assign(last + 1, {});
@@ -54,10 +54,9 @@ void forward_1d(const MlpLayout& layout, const HostVector& params, double x, For
 namespace {
 
 using detail::Forward1d;
-using detail::HostVector;
 
 /// Adds `scale` · ∂α_{l,j}/∂(stored parameter) to the gradient entry of α_{l,j} (PReLU only).
-void add_alpha_gradient(const MlpLayout& layout, const HostVector& params, int l, int j, double scale,
+void add_alpha_gradient(const MlpLayout& layout, const ConstHostVector& params, int l, int j, double scale,
                         std::vector<double>& gradient) {
   if (layout.alpha_offset[l] < 0) return;
   const int index = layout.alpha_offset[l] + layout.alpha_stride[l] * j;
@@ -76,7 +75,7 @@ enum class Seeded {
 /// tangents da in place of the activations a and, σ' being piecewise
 /// constant, the same factor σ'(z) per neuron; only its α-derivative differs
 /// (∂σ(z)/∂α = z vs ∂(σ'(z) dz)/∂α = dz, both where z ≤ 0).
-void add_reverse(const MlpLayout& layout, const HostVector& params, const Forward1d& f, Seeded what, int layer,
+void add_reverse(const MlpLayout& layout, const ConstHostVector& params, const Forward1d& f, Seeded what, int layer,
                  int neuron, double scale, std::vector<double>& gradient) {
   const auto& inputs = what == Seeded::value ? f.a : f.da;
   const auto& preactivations = what == Seeded::value ? f.z : f.dz;
@@ -114,7 +113,7 @@ std::vector<Breakpoint1d> find_breakpoints_1d(const Mlp& net, double a, double b
   PINN_REQUIRE(layout.smoothing == 0.0,
                "breakpoints need the exact activation; the network is smoothed with width " << layout.smoothing);
   PINN_REQUIRE(a < b, "interval (" << a << ", " << b << ") is empty");
-  const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const ConstHostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   const double merge = 1e-12 * (b - a);
   std::vector<Breakpoint1d> ends{{a, -1, -1}, {b, -1, -1}};  // sorted; the inner ones are breakpoints so far
   Forward1d f;
@@ -150,7 +149,7 @@ double dirichlet_energy_1d(const Mlp& net, double a, double b, std::vector<doubl
   PINN_REQUIRE(!gradient || static_cast<int>(gradient->size()) == net.n_params(),
                "gradient has " << gradient->size() << " entries; the network " << net.n_params() << " parameters");
   const std::vector<Breakpoint1d> breaks = find_breakpoints_1d(net, a, b);
-  const HostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  const ConstHostVector params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   std::vector<double> t{a};
   for (const Breakpoint1d& p : breaks) t.push_back(p.x);
   t.push_back(b);

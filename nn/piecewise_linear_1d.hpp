@@ -41,8 +41,6 @@ double dirichlet_energy_1d(const Mlp& net, double a, double b, std::vector<doubl
 
 namespace detail {
 
-using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
-
 /// Host forward pass of a 1D network at x. For linear layer l: its inputs
 /// a[l] with x-derivatives da[l], its outputs z[l] with x-derivatives dz[l].
 /// Activation patterns are those at x (left branch at z = 0, as the kernels).
@@ -51,11 +49,11 @@ struct Forward1d {
 };
 
 /// Runs linear layers 0 .. upto (default: all).
-void forward_1d(const MlpLayout& layout, const HostVector& params, double x, Forward1d& f, int upto = -1);
+void forward_1d(const MlpLayout& layout, const ConstHostVector& params, double x, Forward1d& f, int upto = -1);
 
 /// Effective slope α of neuron j of hidden layer l (0 for ReLU, the fixed
 /// slope for LeakyReLU), from host parameters.
-double host_alpha(const MlpLayout& layout, const HostVector& params, int l, int j);
+double host_alpha(const MlpLayout& layout, const ConstHostVector& params, int l, int j);
 
 }  // namespace detail
 

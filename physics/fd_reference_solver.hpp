@@ -32,16 +32,14 @@
 /// double-obstacle case has no such guarantee, hence the iteration cap and the `converged` flag.
 #pragma once
 
+#include "physics/scalar_function.hpp"
+
 #include <array>
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <vector>
 
 namespace pinn {
-
-/// A scalar function of the point x, which has `dim` coordinates.
-using ScalarField = std::function<double(const double* x)>;
 
 struct FdReferenceOptions {
   /// Cap on PDAS iterations (linear solves) on each grid of the sequence.
@@ -54,10 +52,10 @@ struct FdReferenceProblem {
   int dim = 1;
   std::array<double, 3> lower{0, 0, 0}, upper{1, 1, 1};
   std::array<int, 3> n_cells{64, 64, 64};  ///< only the first `dim` entries are used
-  ScalarField source;                      ///< f (required)
-  ScalarField boundary;                    ///< g (required), sampled on boundary nodes only
-  ScalarField lower_obstacle;              ///< ψ_lo (empty: none); −∞ values mean "no obstacle here"
-  ScalarField upper_obstacle;              ///< ψ_hi (empty: none); +∞ values mean "no obstacle here"
+  ScalarFunction source;                   ///< f (required)
+  ScalarFunction boundary;                 ///< g (required), sampled on boundary nodes only
+  ScalarFunction lower_obstacle;           ///< ψ_lo (empty: none); −∞ values mean "no obstacle here"
+  ScalarFunction upper_obstacle;           ///< ψ_hi (empty: none); +∞ values mean "no obstacle here"
 };
 
 struct FdReferenceSolution {

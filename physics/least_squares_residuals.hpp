@@ -78,7 +78,7 @@ struct ObstaclePointResiduals {
       const double beta = params.settings.boundary_weight;
       const double scale = math::sqrt(p.weight * beta);
       // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
-      double shift = beta > 0.0 ? p.lambda_lower / beta : 0.0;  // the multiplier η of u = g
+      double shift = beta > 0.0 ? p.boundary_multiplier / beta : 0.0;  // the multiplier η of u = g
       if (params.settings.form == LossForm::energy && beta > 0.0) shift += p.flux_normal / beta;
       r[0] = scale * (s.u - p.g + shift);
       SolutionJet bar;
@@ -98,11 +98,11 @@ struct ObstaclePointResiduals {
         }
         break;
       case LossForm::strong: {
-        const ComplementarityValue c = obstacle_residual(params, p, -s.lap - p.f, s.u);
+        const ObstacleResidual c = obstacle_residual(params, p, -s.lap - p.f, s.u);
         r[slot] = sw * c.r;
         SolutionJet bar;
         bar.lap = -sw * c.dr_da;
-        bar.u = sw * c.dr_db;
+        bar.u = sw * c.dr_du;
         add_solution_seed(p, bar, dim, hard, seeds[slot]);
         ++slot;
         break;
@@ -129,11 +129,11 @@ struct ObstaclePointResiduals {
           add_solution_seed(p, bar, dim, hard, seeds[slot]);
           divergence += net.grad[1 + k][k];
         }
-        const ComplementarityValue c = obstacle_residual(params, p, -divergence - p.f, s.u);
+        const ObstacleResidual c = obstacle_residual(params, p, -divergence - p.f, s.u);
         r[slot] = sw * c.r;
         for (int k = 0; k < dim; ++k) seeds[slot].grad[1 + k][k] = -sw * c.dr_da;
         SolutionJet bar;
-        bar.u = sw * c.dr_db;
+        bar.u = sw * c.dr_du;
         add_solution_seed(p, bar, dim, hard, seeds[slot]);
         ++slot;
         break;

@@ -50,6 +50,9 @@ struct LossSettings {
   bool exact_energy_integration = false;
 };
 
+/// Whether the form reads Δu (strong, proximal) rather than u and ∇u only.
+constexpr bool needs_laplacian(LossForm form) { return form == LossForm::strong || form == LossForm::proximal; }
+
 std::string to_string(LossForm v);
 std::string to_string(Barrier v);
 std::string to_string(Complementarity v);

@@ -25,6 +25,11 @@ struct ObstacleLossParams {
   bool has_upper = false;
 };
 
+/// The network derivatives a loss form needs at the training points.
+inline JetOrder jet_order_for(LossForm form) {
+  return needs_laplacian(form) ? JetOrder::laplacian : JetOrder::gradient;
+}
+
 /// A loss split into its parts, for logging.
 struct LossTerms {
   double pde = 0;       ///< energy density or PDE/flux residuals
@@ -77,6 +82,12 @@ struct ComplementarityValue {
   double r = 0, dr_da = 0, dr_db = 0;
 };
 
+/// The obstacle residual r(a, u) of obstacle_residual and its partial
+/// derivatives ∂r/∂a and ∂r/∂u.
+struct ObstacleResidual {
+  double r = 0, dr_da = 0, dr_du = 0;
+};
+
 KOKKOS_INLINE_FUNCTION ComplementarityValue complementarity_value(Complementarity c, double a, double b) {
   ComplementarityValue v;
   if (c == Complementarity::min) {
@@ -100,32 +111,36 @@ KOKKOS_INLINE_FUNCTION ComplementarityValue complementarity_value(Complementarit
 /// C(a, u − ψ) for a lower obstacle, C(−a, ψ_hi − u) for an upper one, and the
 /// median max(u − ψ_hi, min(a, u − ψ_lo)) for both (zero exactly when the
 /// double-obstacle complementarity holds). Returns r with ∂r/∂a and ∂r/∂u.
-KOKKOS_INLINE_FUNCTION ComplementarityValue obstacle_residual(const ObstacleLossParams& prm, const PointData& p,
-                                                              double a, double u) {
-  ComplementarityValue out;
+KOKKOS_INLINE_FUNCTION ObstacleResidual obstacle_residual(const ObstacleLossParams& prm, const PointData& p, double a,
+                                                          double u) {
+  ObstacleResidual out;
   if (prm.has_lower && prm.has_upper) {
     const double low = u - p.psi_lower, high = u - p.psi_upper;
     const bool a_smaller = a <= low;
     const double inner = a_smaller ? a : low;
     if (high >= inner) {
       out.r = high;
-      out.dr_db = 1.0;
+      out.dr_du = 1.0;
     } else {
       out.r = inner;
       out.dr_da = a_smaller ? 1.0 : 0.0;
-      out.dr_db = a_smaller ? 0.0 : 1.0;
+      out.dr_du = a_smaller ? 0.0 : 1.0;
     }
-    return out;  // dr_db holds ∂r/∂u
+    return out;
   }
-  if (prm.has_upper) {
+  if (prm.has_upper) {  // b = ψ_hi − u: ∂r/∂u = −∂C/∂b
     const ComplementarityValue c = complementarity_value(prm.settings.complementarity, -a, p.psi_upper - u);
     out.r = c.r;
     out.dr_da = -c.dr_da;
-    out.dr_db = -c.dr_db;
+    out.dr_du = -c.dr_db;
     return out;
   }
+  // b = u − ψ: ∂r/∂u = ∂C/∂b
   const ComplementarityValue c = complementarity_value(prm.settings.complementarity, a, u - p.psi_lower);
-  return c;
+  out.r = c.r;
+  out.dr_da = c.dr_da;
+  out.dr_du = c.dr_db;
+  return out;
 }
 
 /// The obstacle (augmented-Lagrangian barrier) terms at one interior point;
@@ -160,7 +175,7 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
   if (p.is_boundary) {
     // Augmented Lagrangian of u = g: ½β(u − g + η/β)² − η²/(2β), so the
     // multiplier η (updated η ← η + β(u − g)) removes the O(1/β) offset.
-    const double beta = prm.settings.boundary_weight, eta = p.lambda_lower;
+    const double beta = prm.settings.boundary_weight, eta = p.boundary_multiplier;
     const double diff = s.u - p.g;
     terms.boundary = w * (0.5 * beta * diff * diff + eta * diff);
     bar.u = w * (beta * diff + eta);
@@ -181,10 +196,10 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
       break;
     }
     case LossForm::strong: {
-      const ComplementarityValue r = obstacle_residual(prm, p, -s.lap - p.f, s.u);
+      const ObstacleResidual r = obstacle_residual(prm, p, -s.lap - p.f, s.u);
       terms.pde = 0.5 * w * r.r * r.r;
       bar.lap = -w * r.r * r.dr_da;
-      bar.u = w * r.r * r.dr_db;
+      bar.u = w * r.r * r.dr_du;
       break;
     }
     case LossForm::proximal: {
@@ -206,10 +221,10 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
         bar.grad[k] = -w * rho;
         divergence += net.grad[1 + k][k];
       }
-      const ComplementarityValue r = obstacle_residual(prm, p, -divergence - p.f, s.u);
+      const ObstacleResidual r = obstacle_residual(prm, p, -divergence - p.f, s.u);
       terms.pde += 0.5 * w * r.r * r.r;
       for (int k = 0; k < dim; ++k) seed.grad[1 + k][k] -= w * r.r * r.dr_da;
-      bar.u = w * r.r * r.dr_db;
+      bar.u = w * r.r * r.dr_du;
       break;
     }
   }

@@ -20,9 +20,12 @@ struct PointData {
   double obstacle_weight = 0;
   double f = 0, g = 0;
   double psi_lower = 0, psi_upper = 0;
-  /// Augmented-Lagrangian multipliers of the obstacles; at boundary points
-  /// (penalty boundary conditions) lambda_lower is the multiplier η of u = g.
+  /// Augmented-Lagrangian multipliers of the obstacles (interior points; zero
+  /// at boundary points).
   double lambda_lower = 0, lambda_upper = 0;
+  /// Augmented-Lagrangian multiplier η of u = g (boundary points, penalty
+  /// boundary conditions; zero at interior points).
+  double boundary_multiplier = 0;
   double lift = 0, lift_grad[3] = {0, 0, 0}, lift_lap = 0;
   double dist = 1, dist_grad[3] = {0, 0, 0}, dist_lap = 0;
   /// A flux F with ∇·F = −f (F = (−∫_{x_min}^{x} f ds, 0, 0)): the energy is
@@ -35,6 +38,18 @@ struct PointData {
 };
 
 using PointDataView = Kokkos::View<PointData*, MemSpace>;
+
+/// The point's own multiplier: η (boundary_multiplier) at a boundary point,
+/// λ_lo (lambda_lower) elsewhere. Checkpoints store it for every point in
+/// their array "lambda_lower" (and λ_hi in "lambda_upper"), and a rebuilt
+/// training set hands it on to the point that takes this one's place.
+KOKKOS_INLINE_FUNCTION double lower_or_boundary_multiplier(const PointData& p) {
+  return p.is_boundary ? p.boundary_multiplier : p.lambda_lower;
+}
+/// Sets what lower_or_boundary_multiplier reads (p.is_boundary must be set).
+KOKKOS_INLINE_FUNCTION void set_lower_or_boundary_multiplier(PointData& p, double multiplier) {
+  (p.is_boundary ? p.boundary_multiplier : p.lambda_lower) = multiplier;
+}
 
 /// The training set: coordinates and data, interior points first.
 struct TrainingPoints {

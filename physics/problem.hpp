@@ -3,14 +3,11 @@
 #pragma once
 
 #include "physics/domain.hpp"
+#include "physics/scalar_function.hpp"
 
-#include <functional>
 #include <string>
 
 namespace pinn {
-
-/// A scalar field on the host; x has domain.dim() coordinates.
-using ScalarFunction = std::function<double(const double* x)>;
 
 /// What a user defines, from a case file or in C++. Only `source` and
 /// `boundary` are required; an empty obstacle means "no such obstacle".

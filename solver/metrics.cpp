@@ -228,7 +228,7 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
   if (!problem.has_lower() && !problem.has_upper()) return m;
   const std::vector<ActiveSide> sides = active_sides(contact, problem);
   const std::vector<double> theta = contact_fractions(contact, problem, sides);
-  if (!theta.empty()) m.contact_estimate = "multiplier_mass";
+  if (!theta.empty()) m.contact_estimate = ContactEstimate::multiplier_mass;
   if (dim == 1) {
     const double negligible = kNegligibleLengthFraction * problem.domain.measure();
     const std::vector<std::vector<int>> runs = active_runs_1d(contact, sides);

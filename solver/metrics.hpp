@@ -8,6 +8,7 @@
 /// dropped, so they never stretch the reported interval.
 #pragma once
 
+#include "nn/enum_names.hpp"
 #include "solver/solution_fields.hpp"
 
 #include <array>
@@ -16,11 +17,18 @@
 
 namespace pinn {
 
+/// How the contact set was read from the multipliers (see compute_metrics);
+/// summary.json (metrics.contact_estimate) says it by name.
+enum class ContactEstimate { active_points, multiplier_mass };
+inline constexpr NameTable<ContactEstimate, 2> kContactEstimateNames{
+    {{ContactEstimate::active_points, "active_points"}, {ContactEstimate::multiplier_mass, "multiplier_mass"}}};
+inline std::string to_string(ContactEstimate estimate) { return name_in(kContactEstimateNames, estimate); }
+
 /// A closed interval [a, b]: one component of a 1D contact set.
 using ContactComponent = std::array<double, 2>;
 
 struct Metrics {
-  std::string reference = "none";  ///< "exact", "fd" or "none"
+  ReferenceKind reference = ReferenceKind::none;  ///< what rel_l2, max_abs and rel_h1 measure against
   double rel_l2 = -1, max_abs = -1, rel_h1 = -1;  ///< −1: no reference
   /// 1D: when both the estimate and the reference have exactly one component,
   /// the larger endpoint error max(|a − a*|, |b − b*|); otherwise (several
@@ -33,9 +41,8 @@ struct Metrics {
   double max_violation = 0;  ///< max(ψ − u, u − ψ_hi, 0) on the evaluation points
   /// max_i of λ_i |u_i − ψ_i| and λ_hi,i |ψ_hi,i − u_i| over the training points.
   double complementarity = 0;
-  /// How contact_interval(s) / contact_measure were read from the multipliers:
-  /// "multiplier_mass" or "active_points" (see compute_metrics).
-  std::string contact_estimate = "active_points";
+  /// How contact_interval(s) / contact_measure were read from the multipliers.
+  ContactEstimate contact_estimate = ContactEstimate::active_points;
   /// 1D: the components of the contact set, in increasing x, and their hull
   /// [first a, last b] (empty without contact).
   std::vector<ContactComponent> contact_intervals;
@@ -86,8 +93,8 @@ struct ContactSample {
 /// by bisection on the reference's contact test between evaluation points.
 ///
 /// The contact set is read from the multipliers in one of two ways:
-/// - "multiplier_mass" (energy forms, when the density −Δψ − f (lower) or
-///   Δψ_hi + f (upper) is positive at every active point and the obstacle is
+/// - ContactEstimate::multiplier_mass (energy forms, when the density −Δψ − f
+///   (lower) or Δψ_hi + f (upper) is positive at every active point and the obstacle is
 ///   smooth over its cell — an obstacle with jumps carries concentrated forces
 ///   on its edges, which the density misses; the solver marks such points
 ///   NaN — and not for piecewise-linear networks, whose −Δu is a sum of point
@@ -100,8 +107,8 @@ struct ContactSample {
 ///   (exact for λ = density·1_[a,b]; robust to the multipliers smearing over a
 ///   few cells near the free boundary, which shifts the hull of the active
 ///   points by whole cells).
-/// - "active_points" (otherwise): the runs of points with λ > 0 (1D), the
-///   sum of their weights (2D/3D).
+/// - ContactEstimate::active_points (otherwise): the runs of points with λ > 0
+///   (1D), the sum of their weights (2D/3D).
 /// Both are reported (active_contact_*). Overlapping intervals are merged,
 /// and 1D components shorter than 1e-6 of the domain's length are dropped as
 /// points of contact.

@@ -33,14 +33,14 @@ FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
 std::unique_ptr<ReferenceSolution> ReferenceSolution::from_exact(const ObstacleProblem& problem) {
   PINN_REQUIRE(problem.has_exact(), "the problem has no exact solution");
   auto r = std::make_unique<ReferenceSolution>();
-  r->kind_ = "exact";
+  r->kind_ = ReferenceKind::exact;
   r->problem_ = &problem;
   return r;
 }
 
 std::unique_ptr<ReferenceSolution> ReferenceSolution::from_fd(const ObstacleProblem& problem, int cells) {
   auto r = std::make_unique<ReferenceSolution>();
-  r->kind_ = "fd";
+  r->kind_ = ReferenceKind::fd;
   r->problem_ = &problem;
   try {
     r->fd_ = std::make_unique<FdReferenceSolution>(solve_fd_reference(fd_problem_for(problem, cells)));

@@ -4,6 +4,7 @@
 /// finite-difference reference").
 #pragma once
 
+#include "nn/enum_names.hpp"
 #include "physics/fd_reference_solver.hpp"
 #include "physics/problem.hpp"
 
@@ -11,6 +12,14 @@
 #include <string>
 
 namespace pinn {
+
+/// What a solution's error is measured against: nothing, the case's exact
+/// solution, or the finite-difference reference; summary.json
+/// (metrics.reference) and the command line say it by name.
+enum class ReferenceKind { none, exact, fd };
+inline constexpr NameTable<ReferenceKind, 3> kReferenceKindNames{
+    {{ReferenceKind::none, "none"}, {ReferenceKind::exact, "exact"}, {ReferenceKind::fd, "fd"}}};
+inline std::string to_string(ReferenceKind kind) { return name_in(kReferenceKindNames, kind); }
 
 class ReferenceSolution {
  public:
@@ -26,7 +35,7 @@ class ReferenceSolution {
   /// domain is a box, else nullptr.
   static std::unique_ptr<ReferenceSolution> for_problem(const ObstacleProblem& problem, int fd_cells);
 
-  const std::string& kind() const { return kind_; }  ///< "exact" or "fd"
+  ReferenceKind kind() const { return kind_; }  ///< exact or fd
   double value(const double* x) const;
   /// Whether x lies in the contact set, on either obstacle.
   bool in_contact(const double* x) const;
@@ -34,7 +43,7 @@ class ReferenceSolution {
   const FdReferenceSolution* fd() const { return fd_ ? &*fd_ : nullptr; }
 
  private:
-  std::string kind_;
+  ReferenceKind kind_ = ReferenceKind::none;
   const ObstacleProblem* problem_ = nullptr;
   std::unique_ptr<FdReferenceSolution> fd_;
 };

@@ -26,7 +26,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
                   {"contact_set_error", number_or_null(m.contact_set_error)},
                   {"max_violation", m.max_violation},
                   {"complementarity", m.complementarity},
-                  {"reference", m.reference}};
+                  {"reference", to_string(m.reference)}};
   // 1D contact sets: the hull [a, b] and the components as a list of [a, b] pairs.
   if (!m.contact_interval.empty()) {
     j["metrics"]["contact_interval"] = m.contact_interval;
@@ -40,7 +40,8 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   if (m.exact_contact_measure >= 0) j["metrics"]["exact_contact_measure"] = m.exact_contact_measure;
   if (m.contact_radius >= 0) j["metrics"]["contact_radius"] = m.contact_radius;
   if (m.exact_contact_radius >= 0) j["metrics"]["exact_contact_radius"] = m.exact_contact_radius;
-  if (!m.contact_interval.empty() || m.contact_measure >= 0) j["metrics"]["contact_estimate"] = m.contact_estimate;
+  if (!m.contact_interval.empty() || m.contact_measure >= 0)
+    j["metrics"]["contact_estimate"] = to_string(m.contact_estimate);
   if (!m.active_contact_interval.empty()) {
     j["metrics"]["active_contact_interval"] = m.active_contact_interval;
     j["metrics"]["active_contact_intervals"] = m.active_contact_intervals;

@@ -6,10 +6,6 @@
 
 namespace pinn {
 
-JetOrder jet_order_for(LossForm form) {
-  return (form == LossForm::strong || form == LossForm::proximal) ? JetOrder::laplacian : JetOrder::gradient;
-}
-
 TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space)
     : space_(std::move(space)),
       order_(jet_order_for(config.loss.form)),
@@ -63,7 +59,7 @@ void TrainingLoss::update_multipliers(const Mlp& net, const TrainingPoints& poin
         PointData& p = data(i);
         const double u = solution_jet(p, jets(i), params.dim, hard).u;
         if (p.is_boundary) {  // penalty boundary condition: η ← η + β(u − g)
-          p.lambda_lower += params.settings.boundary_weight * (u - p.g);
+          p.boundary_multiplier += params.settings.boundary_weight * (u - p.g);
           return;
         }
         const double lower = params.has_lower ? updated_lower_multiplier(params.settings, p, u) : 0.0;

@@ -16,9 +16,6 @@
 
 namespace pinn {
 
-/// The jets a loss form needs: Laplacians for the strong and proximal forms, gradients otherwise.
-JetOrder jet_order_for(LossForm form);
-
 class TrainingLoss {
  public:
   TrainingLoss(const CaseConfig& config, ExecSpace space);

@@ -60,7 +60,7 @@ void TrainingSet::rebuild(int keep) {
   if (keep > 0) {
     const auto old = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
     for (int i = 0; i < keep; ++i) {
-      lower.push_back(old(i).lambda_lower);
+      lower.push_back(lower_or_boundary_multiplier(old(i)));
       upper.push_back(old(i).lambda_upper);
     }
   }
@@ -75,7 +75,7 @@ void TrainingSet::rebuild(int keep) {
                "the rebuilt training set has " << points_.size() << " points, " << old_size << " before");
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
   for (int i = 0; i < keep; ++i) {
-    data(i).lambda_lower = lower[i];
+    set_lower_or_boundary_multiplier(data(i), lower[i]);
     data(i).lambda_upper = upper[i];
   }
   Kokkos::deep_copy(points_.data, data);
@@ -107,7 +107,7 @@ void TrainingSet::add_adaptive_points(const std::vector<double>& points) {
         if (d2 < best) best = d2, source = j;
       }
     }
-    data(i).lambda_lower = old_data(source).lambda_lower;
+    set_lower_or_boundary_multiplier(data(i), lower_or_boundary_multiplier(old_data(source)));
     data(i).lambda_upper = old_data(source).lambda_upper;
   }
   Kokkos::deep_copy(points_.data, data);

@@ -57,7 +57,7 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
   for (int i = 0; i < points.size(); ++i) {
-    lower.push_back(data(i).lambda_lower);
+    lower.push_back(lower_or_boundary_multiplier(data(i)));
     upper.push_back(data(i).lambda_upper);
   }
   std::vector<double>& history = arrays["history"];
@@ -107,7 +107,7 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
   const auto& upper = require("lambda_upper", static_cast<std::size_t>(points.size()));
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
   for (int i = 0; i < points.size(); ++i) {
-    data(i).lambda_lower = lower[i];
+    set_lower_or_boundary_multiplier(data(i), lower[i]);
     data(i).lambda_upper = upper[i];
   }
   Kokkos::deep_copy(points.data, data);

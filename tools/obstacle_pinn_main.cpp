@@ -85,13 +85,14 @@ void print_metrics(const pinn::RunResult& result) {
             << result.total_seconds << " s\n"
             << std::scientific << std::setprecision(3);
   if (m.has_error()) {
-    std::cout << "error against the " << m.reference << " solution: relative L2 " << m.rel_l2 << ", max "
+    std::cout << "error against the " << to_string(m.reference) << " solution: relative L2 " << m.rel_l2 << ", max "
               << m.max_abs << ", relative H1 " << m.rel_h1 << "\n";
   }
-  const std::string estimate = m.contact_estimate == "multiplier_mass" ? "multiplier mass" : "active points";
+  const bool mass = m.contact_estimate == pinn::ContactEstimate::multiplier_mass;
+  const std::string estimate = mass ? "multiplier mass" : "active points";
   if (!m.contact_intervals.empty()) {
     std::cout << "contact set (" << estimate << "): " << format_components(m.contact_intervals);
-    if (m.contact_estimate == "multiplier_mass" && !m.active_contact_intervals.empty())
+    if (mass && !m.active_contact_intervals.empty())
       std::cout << "   active points: " << format_components(m.active_contact_intervals);
     if (!m.exact_contact_intervals.empty())
       std::cout << "   exact: " << format_components(m.exact_contact_intervals);
@@ -103,7 +104,7 @@ void print_metrics(const pinn::RunResult& result) {
     if (m.exact_contact_measure >= 0) std::cout << " (reference " << m.exact_contact_measure << ")";
     if (m.contact_radius >= 0) {
       std::cout << ", equivalent radius " << std::fixed << std::setprecision(4) << m.contact_radius;
-      if (m.contact_estimate == "multiplier_mass") std::cout << " (active points " << m.active_contact_radius << ")";
+      if (mass) std::cout << " (active points " << m.active_contact_radius << ")";
       if (m.exact_contact_radius >= 0) std::cout << " (reference " << m.exact_contact_radius << ")";
       std::cout << std::scientific << std::setprecision(3);
     }

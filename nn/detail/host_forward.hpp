@@ -19,7 +19,8 @@ struct HostHiddenForward {
   std::vector<std::vector<double>> a, z;
 };
 
-inline HostHiddenForward host_hidden_forward(const MlpLayout& layout, const HostVector& params, const double* x) {
+inline HostHiddenForward host_hidden_forward(const MlpLayout& layout, const ConstHostVector& params,
+                                             const double* x) {
   HostHiddenForward f;
   f.a.emplace_back(x, x + layout.n_inputs());
   for (int l = 0; l + 1 < layout.n_layers; ++l) {

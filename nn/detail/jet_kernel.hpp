@@ -63,17 +63,17 @@ KOKKOS_INLINE_FUNCTION void store_activation(const ActivationValues& v, int w, i
 /// share one workspace size.
 struct MlpJetKernel {
   MlpLayout layout;
-  Kokkos::View<const double*, MemSpace> params;
+  ConstVector params;
   /// Optional: the weights with every W_l stored transposed at its offset
   /// (transpose_weights). When set, the forward pass reads W_lᵀ so that its
   /// inner loops run over output neurons with unit stride (vectorised); the
   /// sums are the same, term by term. Empty: W_l is read row by row.
-  Kokkos::View<const double*, MemSpace> weights_t;
+  ConstVector weights_t;
   int n_tangents = 0;         ///< input derivatives tracked (0 for JetOrder::value)
   bool track_laplacian = false;
   int n_laplacian_dims = 0;
 
-  MlpJetKernel(const MlpLayout& l, const Kokkos::View<const double*, MemSpace>& p, JetOrder order, int n_lap)
+  MlpJetKernel(const MlpLayout& l, const ConstVector& p, JetOrder order, int n_lap)
       : layout(l), params(p) {
     n_tangents = order == JetOrder::value ? 0 : l.width[0];
     track_laplacian = order == JetOrder::laplacian;
@@ -323,6 +323,7 @@ struct MlpJetKernel {
 /// Writes every W_l of `params` transposed (width[l] x width[l+1], row-major)
 /// at its own offset w_offset[l] of `weights_t` (size n_params); the other
 /// entries are left alone. For MlpJetKernel::weights_t.
-void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Vector& params, const Vector& weights_t);
+void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const ConstVector& params,
+                       const Vector& weights_t);
 
 }  // namespace pinn::detail

@@ -65,10 +65,9 @@ int main(int argc, char** argv) {
       std::cout << ", contact set [" << result.metrics.contact_interval[0] << ", "
                 << result.metrics.contact_interval[1] << "] (exact [" << a << ", " << 1.0 - a << "])";
     std::cout << "\n";
-    return result.status == pinn::RunStatus::ok && result.metrics.reference == "exact" && result.metrics.rel_l2 >= 0.0 &&
-                   result.metrics.rel_l2 < 2e-2
-               ? 0
-               : 1;
+    const bool accurate = result.metrics.reference == pinn::ReferenceKind::exact && result.metrics.rel_l2 >= 0.0 &&
+                          result.metrics.rel_l2 < 2e-2;
+    return result.status == pinn::RunStatus::ok && accurate ? 0 : 1;
   } catch (const std::exception& error) {
     std::cerr << "flat_support: " << error.what() << "\n";
     return 1;

@@ -10,7 +10,7 @@
 
 namespace pinn::test {
 
-inline std::vector<double> to_host(const Vector& v) {
+inline std::vector<double> to_host(const ConstVector& v) {
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
   return std::vector<double>(h.data(), h.data() + h.extent(0));
 }

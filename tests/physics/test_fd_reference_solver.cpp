@@ -20,7 +20,7 @@ using pinn::FdReferenceProblem;
 using pinn::FdReferenceSolution;
 using pinn::solve_fd_reference;
 
-pinn::ScalarField constant(double value) {
+pinn::ScalarFunction constant(double value) {
   return [value](const double*) { return value; };
 }
 

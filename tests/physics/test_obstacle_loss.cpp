@@ -21,8 +21,12 @@ pinn::PointData make_point(int dim, bool boundary) {
   p.g = 0.2;
   p.psi_lower = 0.31;
   p.psi_upper = 0.9;
-  p.lambda_lower = 2.5;
-  p.lambda_upper = 0.7;
+  if (boundary) {
+    p.boundary_multiplier = 2.5;
+  } else {
+    p.lambda_lower = 2.5;
+    p.lambda_upper = 0.7;
+  }
   p.lift = 0.1;
   p.lift_lap = -0.4;
   p.dist = 0.6;
@@ -132,6 +136,39 @@ TEST(ObstacleLoss, MultiplierUpdateIsTheAugmentedLagrangianRule) {
   // λ ← max(0, λ + μ(ψ − u))
   EXPECT_NEAR(pinn::updated_lower_multiplier(s, p, 0.49), 3.0 + 100.0 * 0.01, 1e-12);
   EXPECT_EQ(pinn::updated_lower_multiplier(s, p, 0.6), 0.0);
+}
+
+TEST(ObstacleLoss, BoundaryPointsReadTheirOwnMultiplier) {
+  // Penalty boundary condition: ½β(u − g)² + η(u − g) with η = boundary_multiplier;
+  // the obstacle multipliers of a boundary point play no part.
+  pinn::ObstacleLossParams prm;
+  prm.settings.boundary = pinn::BoundaryMode::penalty;
+  prm.settings.boundary_weight = 10.0;
+  pinn::PointData p;
+  p.is_boundary = 1;
+  p.weight = 0.5;
+  p.g = 0.2;
+  p.boundary_multiplier = 3.0;
+  p.lambda_lower = 100.0;
+  p.lambda_upper = 100.0;
+  pinn::PointJet net, seed;
+  net.zero();
+  seed.zero();
+  net.value[0] = 0.3;
+  const pinn::LossTerms terms = pinn::obstacle_point_loss(prm, p, net, seed);
+  EXPECT_NEAR(terms.boundary, 0.5 * (0.5 * 10.0 * 0.01 + 3.0 * 0.1), 1e-14);
+  EXPECT_NEAR(seed.value[0], 0.5 * (10.0 * 0.1 + 3.0), 1e-14);
+
+  // The checkpoint's per-point multiplier: η at boundary points, λ_lo inside.
+  EXPECT_EQ(pinn::lower_or_boundary_multiplier(p), 3.0);
+  pinn::set_lower_or_boundary_multiplier(p, 4.0);
+  EXPECT_EQ(p.boundary_multiplier, 4.0);
+  EXPECT_EQ(p.lambda_lower, 100.0);
+  p.is_boundary = 0;
+  EXPECT_EQ(pinn::lower_or_boundary_multiplier(p), 100.0);
+  pinn::set_lower_or_boundary_multiplier(p, 5.0);
+  EXPECT_EQ(p.lambda_lower, 5.0);
+  EXPECT_EQ(p.boundary_multiplier, 4.0);
 }
 
 TEST(ObstacleLoss, PenaltyWithoutMultiplierIsHalfMuReluSquared) {

@@ -49,7 +49,7 @@ TEST(ContactEstimate, MultiplierMassRecoversAnIntervalBetweenGridPoints) {
   const double a = std::sqrt(3.0) / 4.0, b = 1.0 - a;
   const pinn::ContactSample c = interval_sample(512, a, b, 16.0);
   const pinn::Metrics m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   ASSERT_EQ(m.contact_interval.size(), 2u);
   EXPECT_NEAR(m.contact_interval[0], a, 1e-12);
   EXPECT_NEAR(m.contact_interval[1], b, 1e-12);
@@ -103,16 +103,16 @@ TEST(ContactEstimate, FallsBackToTheActivePointsWithoutAPositiveDensity) {
   pinn::ContactSample c = interval_sample(128, 0.25, 0.75, 2.0);
   c.contact_density.clear();  // e.g. the strong form: λ is not a contact force
   pinn::Metrics m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
-  EXPECT_EQ(m.contact_estimate, "active_points");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::active_points);
   EXPECT_EQ(m.contact_interval, m.active_contact_interval);
 
   c = interval_sample(128, 0.25, 0.75, 2.0);
   c.contact_density[64] = 0.0;  // degenerate: −Δψ − f = 0 at an active point
   m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
-  EXPECT_EQ(m.contact_estimate, "active_points");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::active_points);
   c.contact_density[64] = std::nan("");
   m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
-  EXPECT_EQ(m.contact_estimate, "active_points");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::active_points);
 }
 
 TEST(ContactEstimate, MultiplierMassGivesTheAreaOfADisc) {
@@ -143,7 +143,7 @@ TEST(ContactEstimate, MultiplierMassGivesTheAreaOfADisc) {
   pinn::ObstacleProblem p = problem_with_lower_obstacle();
   p.domain = pinn::Domain::rectangle({-1.0, -1.0}, {1.0, 1.0});
   const pinn::Metrics m = pinn::compute_metrics(no_fields(2), c, p, nullptr);
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   EXPECT_NEAR(m.contact_radius, R, 2e-4);
   // The active points count every touched cell whole: a larger radius.
   EXPECT_GT(m.active_contact_radius, R + 0.005);

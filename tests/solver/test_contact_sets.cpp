@@ -159,7 +159,7 @@ TEST(ContactSets, APointOfContactOnTheBoundaryDoesNotStretchTheExactInterval) {
   const double a = kRampA, b = 1.0 - kRampA;
   const pinn::Metrics m =
       pinn::compute_metrics(exact_fields_1d(problem, 1000), sample_1d(512, {{a, b}}, 8.0), problem, reference.get());
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   ASSERT_EQ(m.exact_contact_interval.size(), 2u);
   // The exact test's round-off tolerance widens a tangential contact by √(1.5e-14/4) ≈ 6e-8.
   EXPECT_NEAR(m.exact_contact_interval[0], a, 1e-7);
@@ -235,7 +235,7 @@ TEST(ContactSets, ComponentsOfZeroLengthDoNotStretchTheInterval) {
   c.lambda[0] = 1e-9;
   c.lambda[n - 1] = 1e-9;
   pinn::Metrics m = pinn::compute_metrics(exact_fields_1d(problem, 1000), c, problem, nullptr);
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   ASSERT_EQ(m.contact_interval.size(), 2u);
   EXPECT_NEAR(m.contact_interval[0], a, 1e-9);
   EXPECT_NEAR(m.contact_interval[1], b, 1e-9);
@@ -248,7 +248,7 @@ TEST(ContactSets, ComponentsOfZeroLengthDoNotStretchTheInterval) {
 
   c.contact_density.clear();  // the active points alone
   m = pinn::compute_metrics(exact_fields_1d(problem, 1000), c, problem, nullptr);
-  EXPECT_EQ(m.contact_estimate, "active_points");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::active_points);
   EXPECT_EQ(m.contact_interval, m.active_contact_interval);
   EXPECT_GT(m.contact_interval[0], a - 1.0 / n);
 }
@@ -262,7 +262,7 @@ TEST(UpperObstacleContact, OneDimensionalContactOnTheUpperObstacleAlone) {
 
   pinn::ContactSample c = sample_1d(512, {{a, b}}, 16.0, /*upper=*/true);
   pinn::Metrics m = pinn::compute_metrics(exact_fields_1d(problem, 1000), c, problem, reference.get());
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   ASSERT_EQ(m.contact_interval.size(), 2u);
   EXPECT_NEAR(m.contact_interval[0], a, 1e-12);
   EXPECT_NEAR(m.contact_interval[1], b, 1e-12);
@@ -287,7 +287,7 @@ TEST(UpperObstacleContact, OneDimensionalContactOnTheUpperObstacleAlone) {
   // The upper density missing (e.g. the strong form): the active points.
   c.upper_contact_density.clear();
   m = pinn::compute_metrics(exact_fields_1d(problem, 1000), c, problem, reference.get());
-  EXPECT_EQ(m.contact_estimate, "active_points");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::active_points);
   EXPECT_EQ(m.contact_interval, m.active_contact_interval);
   EXPECT_FALSE(m.contact_interval.empty());
 }
@@ -340,7 +340,7 @@ TEST(UpperObstacleContact, ElasticPlasticTorsionCountsThePlasticZone) {
   // diagonals, where the ridges of d would need a negative force, stay off).
   EXPECT_GT(m.exact_contact_measure, 0.5);
   EXPECT_LT(m.exact_contact_measure, 0.9);
-  EXPECT_EQ(m.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   EXPECT_NEAR(m.contact_measure, m.exact_contact_measure, 1e-12);
   EXPECT_NEAR(m.active_contact_measure, m.exact_contact_measure, 1e-12);
   EXPECT_LT(m.contact_set_error, 1e-12);

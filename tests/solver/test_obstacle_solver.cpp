@@ -52,7 +52,7 @@ TEST(ObstacleSolver, Obstacle1dWithAdamReachesOnePercentAndWritesReadableOutputs
   const pinn::RunResult result = solver.run();
 
   EXPECT_EQ(result.status, pinn::RunStatus::ok);
-  EXPECT_EQ(result.metrics.reference, "exact");
+  EXPECT_EQ(result.metrics.reference, pinn::ReferenceKind::exact);
   EXPECT_LE(result.metrics.rel_l2, 1e-2);
   ASSERT_EQ(result.metrics.exact_contact_interval.size(), 2u);
   EXPECT_NEAR(result.metrics.exact_contact_interval[0], std::sqrt(3.0) / 4.0, 1e-7);
@@ -198,7 +198,7 @@ TEST(ObstacleSolver, PiecewiseLinearNetworksReadTheContactSetFromTheActivePoints
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
   const pinn::RunResult result = solver.run();
-  EXPECT_EQ(result.metrics.contact_estimate, "active_points");
+  EXPECT_EQ(result.metrics.contact_estimate, pinn::ContactEstimate::active_points);
   EXPECT_EQ(result.metrics.contact_interval, result.metrics.active_contact_interval);
 }
 
@@ -221,7 +221,7 @@ TEST(ObstacleSolver, UpperObstacleContactIsReadFromItsMultipliers) {
   const pinn::RunResult result = solver.run();
   const double a = std::sqrt(3.0) / 4.0;
   EXPECT_LE(result.metrics.rel_l2, 5e-2);
-  EXPECT_EQ(result.metrics.contact_estimate, "multiplier_mass");
+  EXPECT_EQ(result.metrics.contact_estimate, pinn::ContactEstimate::multiplier_mass);
   ASSERT_EQ(result.metrics.exact_contact_interval.size(), 2u);
   EXPECT_NEAR(result.metrics.exact_contact_interval[0], a, 1e-7);
   ASSERT_EQ(result.metrics.contact_interval.size(), 2u);

@@ -16,7 +16,7 @@ namespace {
 TEST(ReferenceSolution, Step41PointValuesMatchThePublishedReference) {
   const pinn::CaseConfig config = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/step41.toml");
   const auto reference = pinn::ReferenceSolution::from_fd(config.problem, 256);
-  ASSERT_EQ(reference->kind(), "fd");
+  ASSERT_EQ(reference->kind(), pinn::ReferenceKind::fd);
   std::ifstream in(std::string(PINN_TEST_DATA_DIR) + "/step41_points.csv");
   ASSERT_TRUE(in.good());
   std::string line;
@@ -41,7 +41,7 @@ TEST(ReferenceSolution, Step41PointValuesMatchThePublishedReference) {
 TEST(ReferenceSolution, ExactReferenceContactIsTheSetWhereUEqualsPsi) {
   const pinn::CaseConfig config = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml");
   const auto reference = pinn::ReferenceSolution::for_problem(config.problem, 0);
-  ASSERT_EQ(reference->kind(), "exact");
+  ASSERT_EQ(reference->kind(), pinn::ReferenceKind::exact);
   const double inside = 0.5, outside = 0.2, edge_in = std::sqrt(3.0) / 4 + 1e-6, edge_out = std::sqrt(3.0) / 4 - 1e-6;
   EXPECT_TRUE(reference->in_contact(&inside));
   EXPECT_TRUE(reference->in_contact(&edge_in));
