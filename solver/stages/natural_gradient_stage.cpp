@@ -21,9 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 /// Where a stage's steps spend their time (summary.json's solver_report).
 struct StepProfile {
@@ -37,7 +35,7 @@ constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
 }  // namespace
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
-                                                                     const CaseConfig& /*config*/) {
+                                                                       const CaseConfig& /*config*/) {
   refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping");
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);

@@ -93,13 +93,14 @@ TEST(Resume, WithASmoothingHomotopyEqualsUninterrupted) {
                                     "stage.1.smoothing=0.05"});
 }
 
-/// A run interrupted `into` iterations into a Ceres stage of 4 rounds × 3
+/// A run interrupted `into` iterations into a stage that solves each round
+/// apart (ceres_lm, ceres_lbfgs, natural_gradient) of 4 rounds × 3
 /// iterations, resumed, ends bitwise where the uninterrupted run ends.
 /// `stage_keys` are added to the Ceres stage.
 void expect_ceres_resume_matches(const std::string& tag, int into, const std::string& stage_keys) {
   const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + tag + std::to_string(::getpid()));
   fs::remove_all(base);
-  for (const std::string ceres : {"ceres_lm", "ceres_lbfgs"}) {
+  for (const std::string ceres : {"ceres_lm", "ceres_lbfgs", "natural_gradient"}) {
     auto make = [&](const fs::path& out) {
       pinn::CaseConfig c = pinn::load_case_file(
           std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
