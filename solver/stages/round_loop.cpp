@@ -56,6 +56,9 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
     // resumed run repeat exactly this round.
     state.stage.round = round;
     context.outer.begin_round(state, stage, round);
+    // From the network as the round finds it: the update between rounds may
+    // have moved it (stage.revive_neurons).
+    x = parameters_of(net);
     context.observer.on_resumable(state, StagePosition{context.stage_index, done, round});
     double seconds = 1e9;
     if (stage.time_limit > 0) {

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -39,3 +41,27 @@ TEST(ReviveNeuronsStage, RevivesAtEachMultiplierUpdate) {
 }
 
 }  // namespace
+
+TEST(ReviveNeuronsStage, TheRoundsOfARoundSolvingStageStartFromTheRevivedNetwork) {
+  // Adam with a large rate leaves dead ReLU neurons; the second stage revives
+  // them between its rounds, and its next round must start from the revived
+  // network (not from the parameters its previous round ended on).
+  for (const std::string type : {"ceres_lbfgs", "natural_gradient"}) {
+    auto run = [&](bool revive) {
+      pinn::CaseConfig config = pinn::load_case_file(
+          std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+          {"network.activation=relu", "sampling.interior=64", "stage.0.iterations=300", "stage.0.learning_rate=0.05",
+           "stage.0.schedule=\"constant\"", "stage.0.multiplier_updates=0",
+           "stage.1={type = \"" + type + "\", iterations = 20, multiplier_updates = 1, revive_neurons = " +
+               (revive ? "true" : "false") + "}"});
+      pinn::RunOptions options;
+      options.write_files = false;
+      options.quiet = true;
+      pinn::ObstacleSolver solver(config, options);
+      EXPECT_EQ(solver.run().status, pinn::RunStatus::ok) << type;
+      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
+      return std::vector<double>(host.data(), host.data() + host.extent(0));
+    };
+    EXPECT_NE(run(true), run(false)) << type << ": the revival between the rounds took no effect";
+  }
+}
