@@ -129,6 +129,10 @@ struct CaseConfig {
   /// command-line override. Empty for cases built in C++. Checks made after
   /// parsing (solver/case_checks.hpp) blame keys with it.
   std::map<std::string, std::string> locations;
+  /// How the training was chosen when the case file gives no [[stage]]: one
+  /// line per choice (solver/default_pipeline.hpp); empty when the file
+  /// gives the stages.
+  std::vector<std::string> pipeline_notes;
 
   /// Sets the fields that follow from the others, so that a CaseConfig built
   /// in C++ means what the same case file means: the network's inputs (the

@@ -7,6 +7,7 @@
 #include "physics/problem_section.hpp"
 #include "physics/toml_section.hpp"
 #include "solver/case_rules.hpp"
+#include "solver/default_pipeline.hpp"
 #include "solver/stages/stage_registry.hpp"
 
 #include <toml++/toml.h>
@@ -101,12 +102,12 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [sampling]
   TomlSection sampling = top.table("sampling");
+  const bool sampling_interior_given = sampling.node("interior") != nullptr;
   c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
   c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
   c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
   c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
   c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
-  if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   const toml::node* nodes_node = sampling.node("obstacle_nodes");
   c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
   const toml::node* shift_node = sampling.node("shift_each_round");
@@ -129,6 +130,9 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [[stage]]
   const toml::node* stages = top.node("stage");
+  if (!stages) c.pipeline_notes = choose_default_pipeline(c, sampling_interior_given);
+  // A tenth of the interior points, as the (possibly default) count says.
+  if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   if (stages) {
     PINN_USER_REQUIRE(stages->is_array_of_tables(), top.where(*stages)
                                                         << ": stage: found " << describe_node(*stages)

@@ -86,6 +86,8 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   j["kokkos"] = {{"backend", backend_name()}, {"threads", backend_concurrency()}};
   j["seed"] = config.seed;
   j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);
+  // How the stages were chosen when the case file gives none (solver/default_pipeline.hpp).
+  if (!config.pipeline_notes.empty()) j["default_pipeline"] = config.pipeline_notes;
   return j.dump(2) + "\n";
 }
 

@@ -178,6 +178,21 @@ void require_resumable(const std::string& dir, const std::string& case_file, con
                               << case_file << " --out " << dir);
 }
 
+/// --explain: the stages a run trains with, and, for a case file without
+/// [[stage]], why the engine chose them.
+void print_pipeline(const pinn::CaseConfig& config) {
+  std::cout << "pipeline (" << (config.pipeline_notes.empty() ? "from the case file" : "default: no [[stage]] in the case file")
+            << "): " << config.sampling.interior << " interior points\n";
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const pinn::StageConfig& stage = config.stages[s];
+    std::cout << "  stage " << s << ": " << stage.type << ", " << stage.iterations << " iterations, "
+              << stage.multiplier_updates + 1 << " multiplier round(s)";
+    if (stage.time_limit > 0) std::cout << ", time limit " << stage.time_limit << " s";
+    std::cout << "\n";
+  }
+  for (const std::string& note : config.pipeline_notes) std::cout << "  why: " << note << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,6 +209,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   std::string seed_text, threads_text;
   bool quiet = false;
+  bool explain = false;
 
   auto* run = app.add_subcommand("run", "train a network on a case and write summary.json, history.csv, solution.vtu");
   run->add_option("case", case_file, "case file (TOML)")->required();
@@ -202,10 +218,12 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed_text, "random seed (overrides [run] seed)");
   run->add_option("--threads", threads_text, "number of threads (default: all cores)");
   run->add_flag("--quiet", quiet, "no progress output");
+  run->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
   auto* validate = app.add_subcommand("validate", "parse and check a case file without training");
   validate->add_option("case", case_file, "case file (TOML)")->required();
   validate->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
+  validate->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
   int cells = 0;
   auto* reference = app.add_subcommand("reference", "solve a case with the finite-difference/PDAS reference solver only");
@@ -260,6 +278,7 @@ int main(int argc, char** argv) {
     const bool trains = app.got_subcommand("run") || app.got_subcommand("resume");
     if (trains) pinn::check_threads(config);
     else pinn::check_case(config);
+    if (explain) print_pipeline(config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";

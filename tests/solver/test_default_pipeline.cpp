@@ -1,0 +1,70 @@
+/// @file tests/solver/test_default_pipeline.cpp
+/// @brief A case file with [problem] only gets the pipeline of its dimension
+/// (solver/default_pipeline.cpp), says why, keeps what the file does give,
+/// and reaches the accuracy of the predefined case it copies on a problem
+/// written from scratch.
+#include "solver/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string problem_only(const std::string& domain) {
+  return "[problem]\nname = \"p\"\ndomain = " + domain +
+         "\nsource = \"-4\"\nobstacle = \"-0.3\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n";
+}
+
+std::vector<std::string> types_of(const pinn::CaseConfig& c) {
+  std::vector<std::string> types;
+  for (const pinn::StageConfig& stage : c.stages) types.push_back(stage.type);
+  return types;
+}
+
+}  // namespace
+
+TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
+  const pinn::CaseConfig one =
+      pinn::parse_case(problem_only("{ type = \"interval\", min = [0.0], max = [2.0] }"), "p.toml", {});
+  EXPECT_EQ(types_of(one), (std::vector<std::string>{"adam", "ceres_lm"}));
+  EXPECT_EQ(one.sampling.interior, 512);
+  EXPECT_EQ(one.sampling.adaptive_points, 51);  // a tenth of the default count
+  ASSERT_FALSE(one.pipeline_notes.empty());
+  EXPECT_NE(one.pipeline_notes.back().find("obstacle1d"), std::string::npos) << one.pipeline_notes.back();
+
+  const pinn::CaseConfig two = pinn::parse_case(
+      problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {"sampling.interior=900"});
+  EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_EQ(two.sampling.interior, 900) << "a given point count is kept";
+
+  const pinn::CaseConfig three = pinn::parse_case(
+      problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
+  EXPECT_EQ(types_of(three), (std::vector<std::string>{"adam"}));
+  EXPECT_EQ(three.sampling.interior, 8000);
+}
+
+TEST(DefaultPipeline, NotUsedWhenTheFileGivesItsStages) {
+  const pinn::CaseConfig c = pinn::parse_case(
+      problem_only("{ type = \"interval\", min = [0.0], max = [2.0] }") + "[[stage]]\ntype = \"sgd\"\n", "p.toml", {});
+  EXPECT_EQ(types_of(c), (std::vector<std::string>{"sgd"}));
+  EXPECT_TRUE(c.pipeline_notes.empty());
+  EXPECT_EQ(c.sampling.interior, 256);
+}
+
+TEST(DefaultPipeline, SolvesAProblemWrittenFromScratch) {
+  // tests/data/new_problems/membrane1d.toml: the former default (Adam 2000,
+  // 256 points) ended at 2.7e-2 against the FD reference; the pipeline
+  // reaches 2.0e-4 (tools/bench_new_problems, BENCHMARKS.md §7).
+  pinn::CaseConfig config =
+      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/new_problems/membrane1d.toml");
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  const pinn::RunResult result = solver.run();
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_LT(result.metrics.rel_l2, 1e-3);
+}
