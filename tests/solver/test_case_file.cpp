@@ -975,17 +975,26 @@ TEST(CaseFile, DefaultsAreApplied) {
   EXPECT_DOUBLE_EQ(c.loss.leaky_beta, 0.01);
   EXPECT_DOUBLE_EQ(c.loss.softplus_sharpness, 50.0);
   EXPECT_DOUBLE_EQ(c.loss.proximal_step, 0.1);
-  EXPECT_EQ(c.sampling.interior, 256);
+  // Without [[stage]], the default pipeline of the dimension (solver/default_pipeline.cpp).
+  EXPECT_EQ(c.sampling.interior, 512);
   EXPECT_EQ(c.sampling.boundary, 0);
   EXPECT_EQ(c.sampling.method, pinn::SamplingMethod::grid);
-  ASSERT_EQ(c.stages.size(), 1u);
+  ASSERT_EQ(c.stages.size(), 2u);
   EXPECT_EQ(c.stages[0].type, "adam");
-  EXPECT_EQ(c.stages[0].iterations, 2000);
-  EXPECT_DOUBLE_EQ(schedule_of(c.stages[0]).initial, 1e-3);
-  EXPECT_EQ(schedule_of(c.stages[0]).kind, pinn::ScheduleKind::constant);
-  EXPECT_EQ(c.stages[0].multiplier_updates, 0);
-  EXPECT_DOUBLE_EQ(c.stages[0].penalty_growth, 1.0);
-  EXPECT_DOUBLE_EQ(c.stages[0].time_limit, 0.0);
+  EXPECT_EQ(c.stages[1].type, "ceres_lm");
+  EXPECT_FALSE(c.pipeline_notes.empty());
+  // A [[stage]] table's own defaults, and [sampling] interior's with it.
+  const pinn::CaseConfig s = pinn::parse_case(text + "[[stage]]\n", "case.toml");
+  EXPECT_EQ(s.sampling.interior, 256);
+  ASSERT_EQ(s.stages.size(), 1u);
+  EXPECT_EQ(s.stages[0].type, "adam");
+  EXPECT_EQ(s.stages[0].iterations, 2000);
+  EXPECT_DOUBLE_EQ(schedule_of(s.stages[0]).initial, 1e-3);
+  EXPECT_EQ(schedule_of(s.stages[0]).kind, pinn::ScheduleKind::constant);
+  EXPECT_EQ(s.stages[0].multiplier_updates, 0);
+  EXPECT_DOUBLE_EQ(s.stages[0].penalty_growth, 1.0);
+  EXPECT_DOUBLE_EQ(s.stages[0].time_limit, 0.0);
+  EXPECT_TRUE(s.pipeline_notes.empty());
   EXPECT_EQ(c.output.directory, "results/minimal");
   EXPECT_EQ(c.output.snapshots, 0);
   EXPECT_EQ(c.output.log_every, 100);
