@@ -65,6 +65,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [network]
   TomlSection network = top.table("network");
+  const bool hidden_given = network.node("hidden") != nullptr;
   c.network.hidden = network.get_widths("hidden", {32, 32});
   c.network.activation = network.get_enum("activation", Activation::tanh, kActivationNames);
   c.network.alpha = network.get_double("alpha", 0.1, 0.0, 1.0);
@@ -130,7 +131,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [[stage]]
   const toml::node* stages = top.node("stage");
-  if (!stages) c.pipeline_notes = choose_default_pipeline(c, sampling_interior_given);
+  if (!stages) c.pipeline_notes = choose_default_pipeline(c, sampling_interior_given, hidden_given);
   // A tenth of the interior points, as the (possibly default) count says.
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   if (stages) {

@@ -961,7 +961,7 @@ TEST(CaseFile, DefaultsAreApplied) {
   EXPECT_EQ(c.texts.source, "0");
   EXPECT_EQ(c.texts.boundary, "0");
   EXPECT_FALSE(c.problem.has_exact());
-  EXPECT_EQ(c.network.hidden, (std::vector<int>{32, 32}));
+  EXPECT_EQ(c.network.hidden, (std::vector<int>{16, 16}));  // the 1D default pipeline's
   EXPECT_EQ(c.network.activation, pinn::Activation::tanh);
   EXPECT_DOUBLE_EQ(c.network.alpha, 0.1);
   EXPECT_EQ(c.network.alpha_mode, pinn::AlphaMode::layer);
@@ -986,6 +986,7 @@ TEST(CaseFile, DefaultsAreApplied) {
   // A [[stage]] table's own defaults, and [sampling] interior's with it.
   const pinn::CaseConfig s = pinn::parse_case(text + "[[stage]]\n", "case.toml");
   EXPECT_EQ(s.sampling.interior, 256);
+  EXPECT_EQ(s.network.hidden, (std::vector<int>{32, 32}));
   ASSERT_EQ(s.stages.size(), 1u);
   EXPECT_EQ(s.stages[0].type, "adam");
   EXPECT_EQ(s.stages[0].iterations, 2000);

@@ -32,6 +32,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(types_of(one), (std::vector<std::string>{"adam", "ceres_lm"}));
   EXPECT_EQ(one.sampling.interior, 512);
   EXPECT_EQ(one.sampling.adaptive_points, 51);  // a tenth of the default count
+  EXPECT_EQ(one.network.hidden, (std::vector<int>{16, 16}));
   ASSERT_FALSE(one.pipeline_notes.empty());
   EXPECT_NE(one.pipeline_notes.back().find("obstacle1d"), std::string::npos) << one.pipeline_notes.back();
 
@@ -39,6 +40,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
       problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {"sampling.interior=900"});
   EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
   EXPECT_EQ(two.sampling.interior, 900) << "a given point count is kept";
+  EXPECT_EQ(two.network.hidden, (std::vector<int>{32, 32}));
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
@@ -57,7 +59,7 @@ TEST(DefaultPipeline, NotUsedWhenTheFileGivesItsStages) {
 TEST(DefaultPipeline, SolvesAProblemWrittenFromScratch) {
   // tests/data/new_problems/membrane1d.toml: the former default (Adam 2000,
   // 256 points) ended at 2.7e-2 against the FD reference; the pipeline
-  // reaches 2.0e-4 (tools/bench_new_problems, BENCHMARKS.md §7).
+  // reaches 1.4e-4 in about 8 s (tools/bench_new_problems, BENCHMARKS.md §7).
   pinn::CaseConfig config =
       pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/new_problems/membrane1d.toml");
   pinn::RunOptions options;
