@@ -133,6 +133,10 @@ struct CaseConfig {
   /// line per choice (solver/default_pipeline.hpp); empty when the file
   /// gives the stages.
   std::vector<std::string> pipeline_notes;
+  /// Things a user should know before the run, one line each (e.g. a
+  /// `--set` that changed the activation of a case whose stages were tuned
+  /// for another); the command line prints them, summary.json keeps them.
+  std::vector<std::string> notices;
 
   /// Sets the fields that follow from the others, so that a CaseConfig built
   /// in C++ means what the same case file means: the network's inputs (the

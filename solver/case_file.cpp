@@ -162,6 +162,17 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
     }
   }
 
+  // A case's stages are tuned for its activation and loss form: a --set that
+  // changes either keeps the stages, whose settings may no longer suit.
+  for (const char* key : {"network.activation", "loss.form"}) {
+    const auto it = c.locations.find(key);
+    if (stages && it != c.locations.end() && it->second.rfind("--set", 0) == 0)
+      c.notices.push_back(std::string(key) + " was changed by " + it->second +
+                          ", but the case's [[stage]] tables stay as they were tuned for the file's own choice: "
+                          "reconsider their learning rates, iterations, smoothing and penalties, or leave out the "
+                          "[[stage]] tables for the default pipeline (README, \"Default pipelines\")");
+  }
+
   // [output]
   TomlSection output = top.table("output");
   c.output.directory = output.get_string("directory", "results/" + c.problem.name);

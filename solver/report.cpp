@@ -88,6 +88,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);
   // How the stages were chosen when the case file gives none (solver/default_pipeline.hpp).
   if (!config.pipeline_notes.empty()) j["default_pipeline"] = config.pipeline_notes;
+  if (!config.notices.empty()) j["notices"] = config.notices;
   return j.dump(2) + "\n";
 }
 

@@ -278,6 +278,7 @@ int main(int argc, char** argv) {
     const bool trains = app.got_subcommand("run") || app.got_subcommand("resume");
     if (trains) pinn::check_threads(config);
     else pinn::check_case(config);
+    for (const std::string& notice : config.notices) std::cerr << "note: " << notice << "\n";
     if (explain) print_pipeline(config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "

@@ -1111,3 +1111,17 @@ TEST(CaseFile, MissingFileIsAUserError) {
 }
 
 }  // namespace
+
+TEST(CaseFile, ChangingTheActivationOfATunedCaseIsNoted) {
+  const std::string path = std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml";
+  EXPECT_TRUE(pinn::load_case_file(path).notices.empty());
+  const pinn::CaseConfig changed = pinn::load_case_file(path, {"network.activation=prelu"});
+  ASSERT_EQ(changed.notices.size(), 1u);
+  EXPECT_NE(changed.notices[0].find("network.activation was changed by --set 'network.activation=prelu'"),
+            std::string::npos)
+      << changed.notices[0];
+  EXPECT_NE(changed.notices[0].find("[[stage]]"), std::string::npos);
+  const pinn::CaseConfig form = pinn::load_case_file(path, {"loss.form=\"strong\""});
+  ASSERT_EQ(form.notices.size(), 1u);
+  EXPECT_NE(form.notices[0].find("loss.form"), std::string::npos);
+}
