@@ -193,4 +193,15 @@ std::string Mlp::describe() const {
   return out.str();
 }
 
+std::vector<double> parameters_of(const Mlp& net) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
+  return std::vector<double>(host.data(), host.data() + net.n_params());
+}
+
+void load_parameters(Mlp& net, const double* parameters) {
+  auto host = Kokkos::create_mirror_view(net.params());
+  std::copy(parameters, parameters + net.n_params(), host.data());
+  Kokkos::deep_copy(net.params(), host);
+}
+
 }  // namespace pinn

@@ -171,4 +171,10 @@ class Mlp {
 /// neuron gates (README.md, "Piecewise-linear activations: slopes, initialisation, diagnostics").
 double add_alpha_l1_penalty(const ExecSpace& space, const Mlp& net, double weight, const Vector& gradient);
 
+/// The parameters of `net` as a host vector (size n_params), and back from
+/// `parameters` (n_params values): how host-side optimisers (Ceres, the
+/// Gauss–Newton step, round selection) hand parameters to the network.
+std::vector<double> parameters_of(const Mlp& net);
+void load_parameters(Mlp& net, const double* parameters);
+
 }  // namespace pinn

@@ -94,6 +94,12 @@ class TomlSection {
     return fallback;
   }
 
+  /// Refuses `key` if the table has it: "<where>: <name>: found <value>; <why>".
+  void refuse(const std::string& key, const std::string& why) {
+    const toml::node* n = node(key);
+    PINN_USER_REQUIRE(!n, where(*n) << ": " << key_name(key) << ": found " << describe_node(*n) << "; " << why);
+  }
+
   bool get_bool(const std::string& key, bool fallback) {
     const toml::node* n = node(key);
     if (!n) return fallback;

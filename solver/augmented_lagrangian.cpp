@@ -2,7 +2,6 @@
 /// @brief The augmented-Lagrangian outer loop.
 #include "solver/augmented_lagrangian.hpp"
 
-#include "nn/kokkos_types.hpp"
 #include "solver/adaptive_refinement.hpp"
 #include "solver/neuron_placement.hpp"
 
@@ -78,9 +77,7 @@ bool AugmentedLagrangian::select_round(TrainingState& state, const StageConfig& 
   // (its training energy then falls below the true one). The energy of
   // an admissible u exceeds the minimum by at least ½‖u − u*‖², so the
   // lowest energy on points the training never saw picks the closest round.
-  auto host = Kokkos::create_mirror_view(state.net->params());
-  std::copy(best.parameters.begin(), best.parameters.end(), host.data());
-  Kokkos::deep_copy(state.net->params(), host);
+  load_parameters(*state.net, best.parameters.data());
   summary.selected_round = best.round;
   summary.selected_validation_loss = best.validation_loss;
   if (log_)

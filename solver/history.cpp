@@ -6,6 +6,10 @@
 
 namespace pinn {
 
+bool ends_at(const std::vector<HistoryRow>& rows, int stage_index, int iteration) {
+  return !rows.empty() && rows.back().iteration == iteration && rows.back().stage_index == stage_index;
+}
+
 std::string history_csv(const std::vector<HistoryRow>& rows) {
   std::ostringstream out;
   out.precision(10);

@@ -23,6 +23,9 @@ struct HistoryRow {
   double seconds = 0;
 };
 
+/// Whether the last row is the one of iteration `iteration` of stage `stage_index`.
+bool ends_at(const std::vector<HistoryRow>& rows, int stage_index, int iteration);
+
 /// CSV text with a header line.
 std::string history_csv(const std::vector<HistoryRow>& rows);
 

@@ -24,9 +24,7 @@ void HistoryLog::on_iteration(TrainingState& state, const IterationEvent& event)
 }
 
 void HistoryLog::on_stage_end(TrainingState& state, const IterationEvent& event) {
-  const bool recorded = !state.history.empty() && state.history.back().iteration == event.iteration &&
-                        state.history.back().stage_index == event.stage_index;
-  if (!recorded) record(state, event);
+  if (!ends_at(state.history, event.stage_index, event.iteration)) record(state, event);
 }
 
 void HistoryLog::record(TrainingState& state, const IterationEvent& event) {

@@ -45,9 +45,7 @@ void CeresLbfgsStage::validate(const CaseConfig& config, int stage_index) {
 std::shared_ptr<const StageOptions> CeresLbfgsStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                   const CaseConfig& /*config*/) {
   refuse_gradient_step_keys(table, stage, "line search", "");
-  const toml::node* n = table.node("linear_solver");
-  PINN_USER_REQUIRE(!n, table.where(*n) << ": " << table.key_name("linear_solver") << ": found " << describe_node(*n)
-                                        << "; only a ceres_lm stage has a linear solver");
+  table.refuse("linear_solver", "only a ceres_lm stage has a linear solver");
   return nullptr;
 }
 

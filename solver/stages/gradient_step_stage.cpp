@@ -46,15 +46,10 @@ std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection&
                                                                     const CaseConfig& /*config*/) {
   auto options = std::make_shared<GradientStepOptions>();
   options->output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
-  const toml::node* select = s.node("select_last_rounds");
-  PINN_USER_REQUIRE(!select, s.where(*select) << ": " << s.key_name("select_last_rounds") << ": found "
-                                              << describe_node(*select) << "; an " << stage.type
-                                              << " stage ends on its last iterate; select_last_rounds "
-                                                 "belongs to ceres_lm and ceres_lbfgs stages");
-  const toml::node* solver = s.node("linear_solver");
-  PINN_USER_REQUIRE(!solver, s.where(*solver)
-                                 << ": " << s.key_name("linear_solver") << ": found " << describe_node(*solver)
-                                 << "; only a ceres_lm stage has a linear solver");
+  s.refuse("select_last_rounds", "an " + stage.type +
+                                     " stage ends on its last iterate; select_last_rounds belongs to ceres_lm and "
+                                     "ceres_lbfgs stages");
+  s.refuse("linear_solver", "only a ceres_lm stage has a linear solver");
   LearningRateSchedule& schedule = options->schedule;
   schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
   schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);

@@ -40,10 +40,8 @@ std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSecti
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
   options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);
-  const toml::node* n = table.node("linear_solver");
-  PINN_USER_REQUIRE(!n, table.where(*n) << ": " << table.key_name("linear_solver") << ": found " << describe_node(*n)
-                                        << "; only a ceres_lm stage has a linear solver (natural_gradient always "
-                                           "uses a Cholesky factorisation)");
+  table.refuse("linear_solver",
+               "only a ceres_lm stage has a linear solver (natural_gradient always uses a Cholesky factorisation)");
   return options;
 }
 

@@ -7,34 +7,17 @@
 
 namespace pinn {
 
-std::vector<double> parameters_of(const Mlp& net) {
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
-  return std::vector<double>(host.data(), host.data() + net.n_params());
-}
-
-void load_parameters(Mlp& net, const double* parameters) {
-  auto host = Kokkos::create_mirror_view(net.params());
-  std::copy(parameters, parameters + net.n_params(), host.data());
-  Kokkos::deep_copy(net.params(), host);
-}
-
 void refuse_gradient_step_keys(TomlSection& s, const StageConfig& stage, const std::string& steps,
                                const std::string& own_keys) {
   // Learning-rate keys mean nothing to Ceres' methods: refuse rather than ignore them.
-  for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"}) {
-    const toml::node* n = s.node(key);
-    PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name(key) << ": found " << describe_node(*n) << "; a "
-                                      << stage.type << " stage has no learning rate (its steps come from a " << steps
-                                      << "); allowed keys: type|iterations|multiplier_updates|"
-                                         "penalty_growth|max_penalty|time_limit|smoothing|smoothing_end|revive_neurons|"
-                                         "insert_neurons|insert_layer|select_last_rounds"
-                                      << own_keys);
-  }
-  const toml::node* n = s.node("output_solve_every");
-  PINN_USER_REQUIRE(!n, s.where(*n) << ": " << s.key_name("output_solve_every") << ": found " << describe_node(*n)
-                                    << "; a " << stage.type
-                                    << " stage moves the output layer itself; output_solve_every belongs to "
-                                       "adam and sgd stages");
+  for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"})
+    s.refuse(key, "a " + stage.type + " stage has no learning rate (its steps come from a " + steps +
+                      "); allowed keys: type|iterations|multiplier_updates|penalty_growth|max_penalty|time_limit|"
+                      "smoothing|smoothing_end|revive_neurons|insert_neurons|insert_layer|select_last_rounds" +
+                      own_keys);
+  s.refuse("output_solve_every", "a " + stage.type +
+                                     " stage moves the output layer itself; output_solve_every belongs to adam and "
+                                     "sgd stages");
 }
 
 StageSummary run_round_solves(TrainingState& state, StageContext& context, const RoundSolve& solve) {
@@ -42,7 +25,7 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
   StageSummary summary;
   summary.name = stage.type;
   Mlp& net = *state.net;
-  std::vector<double> x = parameters_of(net);
+  std::vector<double> x;  // the parameters a round's solve works on
   const int start_round = context.start.round;
   if (start_round == 0)
     state.stage.loss_start = context.loss.terms(net, state.points.points(), state.loss_params).total();
@@ -52,7 +35,7 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
   int done = context.start.iteration;
   bool interrupted = false;
   for (int round = start_round; round < rounds && done < stage.iterations && !interrupted; ++round) {
-    // Each round is a fresh Ceres solve from (θ, λ, μ): a checkpoint here makes a
+    // Each round is a fresh solve from (θ, λ, μ): a checkpoint here makes a
     // resumed run repeat exactly this round.
     state.stage.round = round;
     context.outer.begin_round(state, stage, round);
@@ -79,7 +62,7 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
       return !interrupted;
     };
     const RoundEnd end = solve(x, RoundBudget{round, std::min(per_round, stage.iterations - done), seconds}, hook);
-    load_parameters(net, x.data());  // Ceres leaves the best accepted iterate in x
+    load_parameters(net, x.data());  // the solve leaves its best accepted iterate in x
     if (!interrupted) context.outer.consider_round(state, stage, round, x);
     done = std::max(done, done_before + end.iterations);
     summary.termination = end.termination;
@@ -90,9 +73,7 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
     summary.termination = StageTermination::interrupted;
   } else if (context.outer.select_round(state, stage, summary)) {
     // A history row at this iteration shows the last iterate, not the result.
-    if (!state.history.empty() && state.history.back().iteration == done &&
-        state.history.back().stage_index == context.stage_index)
-      state.history.pop_back();
+    if (ends_at(state.history, context.stage_index, done)) state.history.pop_back();
   }
   summary.iterations = done;
   summary.loss_end = context.loss.terms(net, state.points.points(), state.loss_params).total();

@@ -45,8 +45,4 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
 void refuse_gradient_step_keys(TomlSection& table, const StageConfig& stage, const std::string& steps,
                                const std::string& own_keys);
 
-/// The parameters of `net` as a host vector, and back.
-std::vector<double> parameters_of(const Mlp& net);
-void load_parameters(Mlp& net, const double* parameters);
-
 }  // namespace pinn

@@ -59,8 +59,7 @@ TEST(ReviveNeuronsStage, TheRoundsOfARoundSolvingStageStartFromTheRevivedNetwork
       options.quiet = true;
       pinn::ObstacleSolver solver(config, options);
       EXPECT_EQ(solver.run().status, pinn::RunStatus::ok) << type;
-      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.network().params());
-      return std::vector<double>(host.data(), host.data() + host.extent(0));
+      return pinn::parameters_of(solver.network());
     };
     EXPECT_NE(run(true), run(false)) << type << ": the revival between the rounds took no effect";
   }

@@ -79,11 +79,6 @@ struct CountingObserver final : pinn::TrainingObserver {
   }
 };
 
-std::vector<double> parameters_of(const pinn::Mlp& net) {
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
-  return std::vector<double>(host.data(), host.data() + host.extent(0));
-}
-
 pinn::CaseConfig obstacle1d(const std::vector<std::string>& overrides) {
   std::vector<std::string> all = {"sampling.interior=64", "output.log_every=5"};
   all.insert(all.end(), overrides.begin(), overrides.end());
@@ -151,12 +146,12 @@ TEST(StageRegistry, ObserversSeeEveryStageAndThePointsARunCanResumeFrom) {
   CountingObserver counter;
   options.observer = &counter;
   pinn::ObstacleSolver solver(config, options);
-  const std::vector<double> before = parameters_of(solver.network());
+  const std::vector<double> before = pinn::parameters_of(solver.network());
   const pinn::RunResult result = solver.run();
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(counter.stage_ends, (std::vector<std::string>{"adam", "ceres_lm"}));
   EXPECT_EQ(static_cast<int>(counter.iterations.size()), result.stages[0].iterations + result.stages[1].iterations);
   // Adam: every log_every (5) iterations but the last, and its end; LM: each of its 3 rounds' starts, and its end.
   EXPECT_EQ(counter.resumable, 3 + 1 + 3 + 1);
-  EXPECT_NE(parameters_of(solver.network()), before);
+  EXPECT_NE(pinn::parameters_of(solver.network()), before);
 }
