@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <ostream>
 
 namespace pinn {
@@ -38,7 +39,7 @@ void AugmentedLagrangian::end_round(TrainingState& state, const StageConfig& sta
     refine_near_free_boundary(state, loss_, config_, log_);
 }
 
-double AugmentedLagrangian::validation_loss(const TrainingState& state) {
+const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState& state) {
   if (validation_.size() == 0) {
     // Twice as fine per direction as the training grid, and fixed: no point
     // of it coincides with a (shifted) training point, so a network that bends
@@ -49,13 +50,18 @@ double AugmentedLagrangian::validation_loss(const TrainingState& state) {
     validation_ = make_training_points(config_.problem, domain.sample_interior(n, SamplingMethod::grid, 0),
                                        state.points.base_boundary());
   }
+  return validation_;
+}
+
+double AugmentedLagrangian::validation_loss(const TrainingState& state) {
+  const TrainingPoints& validation = validation_points(state);
   Mlp exact = *state.net;  // shares the parameters
   exact.set_smoothing(0.0);
   // The case's own μ: a continuation (penalty_growth) must not change how
   // the rounds of one stage compare.
   ObstacleLossParams params = state.loss_params;
   params.settings.penalty = config_.loss.penalty;
-  return loss_.terms(exact, validation_, params).total();
+  return loss_.terms(exact, validation, params).total();
 }
 
 void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig& stage, int round,
@@ -67,6 +73,42 @@ void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig
   best.round = round;
   best.validation_loss = loss;
   best.parameters = parameters;
+}
+
+std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState& state) {
+  if (!validation_data_) {
+    auto coordinates =
+        Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), validation_points(state).coordinates);
+    const std::vector<double> points(coordinates.data(), coordinates.data() + coordinates.size());
+    validation_data_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, points));
+  }
+  Mlp exact = *state.net;  // shares the parameters
+  exact.set_smoothing(0.0);
+  return evaluate_solution(ExecSpace(), exact, config_.loss, *validation_data_, SolutionDerivatives::gradient).u;
+}
+
+bool AugmentedLagrangian::converged(TrainingState& state, const StageConfig& stage, int round) {
+  if (stage.patience <= 0) return false;
+  std::vector<double> u = validation_solution(state);
+  StageCarry& carry = state.stage;
+  double change = std::numeric_limits<double>::infinity();
+  if (carry.last_round_solution.size() == u.size()) {
+    double difference = 0.0, norm = 0.0;
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      difference += (u[i] - carry.last_round_solution[i]) * (u[i] - carry.last_round_solution[i]);
+      norm += u[i] * u[i];
+    }
+    change = std::sqrt(difference / std::max(norm, std::numeric_limits<double>::min()));
+  }
+  carry.last_round_solution = std::move(u);
+  // A non-finite change (the first round, a NaN) does not count as settled.
+  carry.settled_rounds = change <= stage.min_change ? carry.settled_rounds + 1 : 0;
+  if (carry.settled_rounds < stage.patience) return false;
+  if (log_)
+    *log_ << "\nstage " << stage.type << ": converged after multiplier round " << round + 1 << " of " << rounds(stage)
+          << " (" << stage.patience << " rounds in a row changed u by at most " << stage.min_change
+          << " relative on the validation grid)\n";
+  return true;
 }
 
 bool AugmentedLagrangian::select_round(TrainingState& state, const StageConfig& stage, StageSummary& summary) {
@@ -91,6 +133,8 @@ void AugmentedLagrangian::end_stage(TrainingState& state) {
   state.net->set_smoothing(0.0);  // a smoothing homotopy ends with its stage
   state.stage.round = 0;
   state.stage.best = RoundChoice{};
+  state.stage.last_round_solution.clear();
+  state.stage.settled_rounds = 0;
   state.stage.optimizer.reset();
 }
 

@@ -10,10 +10,12 @@
 
 #include "solver/case_config.hpp"
 #include "solver/run_outcome.hpp"
+#include "solver/solution_fields.hpp"
 #include "solver/training_loss.hpp"
 #include "solver/training_state.hpp"
 
 #include <iosfwd>
+#include <memory>
 #include <vector>
 
 namespace pinn {
@@ -37,6 +39,12 @@ class AugmentedLagrangian {
   /// stage.select_last_rounds: keeps `parameters`, which ended round `round`,
   /// if their validation loss is the lowest of the stage's last rounds so far.
   void consider_round(TrainingState& state, const StageConfig& stage, int round, const std::vector<double>& parameters);
+  /// stage.patience: after round `round`, whether stage.patience rounds in a
+  /// row have changed u on the validation grid by at most stage.min_change
+  /// (relative) — the stage has converged and may end. The change of u, not
+  /// the validation loss: across multiplier rounds the loss of the iterates
+  /// rises as they become feasible, so it does not say when they settle.
+  bool converged(TrainingState& state, const StageConfig& stage, int round);
   /// At the end of a stage that was not interrupted: loads the kept round's
   /// parameters, if any, and says so in `summary`. Returns whether it did.
   bool select_round(TrainingState& state, const StageConfig& stage, StageSummary& summary);
@@ -49,11 +57,18 @@ class AugmentedLagrangian {
   /// obstacle and boundary penalties.
   double validation_loss(const TrainingState& state);
 
+  /// The validation grid, built at first use.
+  const TrainingPoints& validation_points(const TrainingState& state);
+  /// u of the exact network on the validation grid: what the convergence stop compares.
+  std::vector<double> validation_solution(const TrainingState& state);
+
   const CaseConfig& config_;
   TrainingLoss& loss_;
   std::ostream* log_;
   /// A midpoint grid twice as fine as the training grid per direction, built at first use.
   TrainingPoints validation_;
+  /// The problem's data at the validation grid, sampled at first use.
+  std::unique_ptr<SampledProblem> validation_data_;
 };
 
 }  // namespace pinn

@@ -39,6 +39,15 @@ struct StageConfig {
   double penalty_growth = 1.0;  ///< μ ← min(max_penalty, μ·growth) at each update (continuation)
   double max_penalty = 1e12;
   double time_limit = 0.0;      ///< seconds; 0 = none
+  /// With [run] time_budget: the stage's weight when what remains of the
+  /// budget is divided among the stages still to run (ObstacleSolver::run).
+  double budget_share = 1.0;
+  /// Convergence stop of stages that solve each round apart: the stage ends
+  /// (termination "converged") when `patience` multiplier rounds in a row
+  /// have changed the solution on the validation grid by at most min_change
+  /// (‖u_r − u_{r−1}‖ / ‖u_r‖); 0 = off.
+  int patience = 0;
+  double min_change = 1e-5;
   /// Smoothing homotopy for piecewise-linear networks: the stage trains with
   /// the activation smoothed to width ε (nn/activation.hpp), ε = `smoothing`
   /// in its first multiplier round, falling geometrically to `smoothing_end`
@@ -122,6 +131,11 @@ struct CaseConfig {
   int reference_cells = 0;  ///< FD reference cells per dimension; 0: 1024 (1D), 256 (2D), 48 (3D)
   std::uint64_t seed = 1;
   int threads = 0;  ///< 0: Kokkos default
+  /// Seconds the stages of a run may take together ([run] time_budget,
+  /// --budget); 0 = none. Each stage may use its budget_share of what remains
+  /// when it starts, within its own time_limit; time a stage leaves unused
+  /// passes on to the stages after it.
+  double time_budget = 0.0;
   std::string effective_json;  ///< the configuration after --set, as JSON (summary.json)
   std::string effective_toml;  ///< the same as TOML (case.toml of a run, read back by `resume`)
   /// Where each given key came from, by its dotted name ("problem.obstacle",

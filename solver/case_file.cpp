@@ -65,7 +65,6 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [network]
   TomlSection network = top.table("network");
-  const bool hidden_given = network.node("hidden") != nullptr;
   c.network.hidden = network.get_widths("hidden", {32, 32});
   c.network.activation = network.get_enum("activation", Activation::tanh, kActivationNames);
   c.network.alpha = network.get_double("alpha", 0.1, 0.0, 1.0);
@@ -103,7 +102,6 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
 
   // [sampling]
   TomlSection sampling = top.table("sampling");
-  const bool sampling_interior_given = sampling.node("interior") != nullptr;
   c.sampling.interior = static_cast<int>(sampling.get_int("interior", 256, 1, 10'000'000));
   c.sampling.boundary = static_cast<int>(sampling.get_int("boundary", 0, 0, 10'000'000));
   c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
@@ -129,9 +127,17 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                       "moves the midpoints of the training grid within their cells");
   require_tensor_grid(c.sampling.obstacle_nodes, nodes_node, "obstacle_nodes", "adds the nodes of the training grid");
 
+  // [run]
+  TomlSection run = top.table("run");
+  c.seed = static_cast<std::uint64_t>(run.get_int("seed", 1, 0, std::numeric_limits<int64_t>::max()));
+  c.threads = static_cast<int>(run.get_int("threads", 0, 0, 4096));
+  // Read before [[stage]]: the default pipeline divides the budget.
+  c.time_budget = run.get_double("time_budget", 0.0, 0.0, 1e9);
+  run.finish();
+
   // [[stage]]
   const toml::node* stages = top.node("stage");
-  if (!stages) c.pipeline_notes = choose_default_pipeline(c, sampling_interior_given, hidden_given);
+  if (!stages) c.pipeline_notes = choose_default_pipeline(c);
   // A tenth of the interior points, as the (possibly default) count says.
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   if (stages) {
@@ -152,6 +158,10 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.penalty_growth = s.get_double("penalty_growth", 1.0, 1.0, 1e6);
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
+      stage.budget_share = s.get_double("budget_share", 1.0, 0.0, 1e6, true);
+      // Stage types that end on their last iterate refused these already.
+      stage.patience = static_cast<int>(s.get_int("patience", 0, 0, 100'000));
+      stage.min_change = s.get_double("min_change", 1e-5, 0.0, 1.0);
       // Stage types that end on their last iterate refused the key already.
       stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
       parse_stage_smoothing(s, stage);
@@ -188,12 +198,6 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                     reference.where_key("cells") << ": reference.cells: found " << c.reference_cells
                                                  << "; allowed: 0 (automatic) or at least 4");
   reference.finish();
-
-  // [run]
-  TomlSection run = top.table("run");
-  c.seed = static_cast<std::uint64_t>(run.get_int("seed", 1, 0, std::numeric_limits<int64_t>::max()));
-  c.threads = static_cast<int>(run.get_int("threads", 0, 0, 4096));
-  run.finish();
 
   top.finish();
   c.finalize();

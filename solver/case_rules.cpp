@@ -5,6 +5,7 @@
 #include "nn/error.hpp"
 #include "solver/stages/stage_registry.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace pinn {
@@ -89,6 +90,19 @@ void check_stage(const CaseConfig& c, std::size_t index) {
                         << ": found " << stage.select_last_rounds << "; an " << stage.type
                         << " stage ends on its last iterate; select_last_rounds belongs to stages that solve "
                            "each round apart (ceres_lm, ceres_lbfgs)");
+  PINN_USER_REQUIRE(stage.budget_share > 0.0 && std::isfinite(stage.budget_share),
+                    c.where(prefix + "budget_share") << ": found " << stage.budget_share
+                                                     << "; allowed: a weight > 0 (the stage's share of the budget)");
+  PINN_USER_REQUIRE(stage.patience >= 0, c.where(prefix + "patience") << ": found " << stage.patience
+                                                                      << "; allowed: rounds >= 0 (0: no convergence stop)");
+  PINN_USER_REQUIRE(stage.min_change >= 0.0 && stage.min_change < 1.0,
+                    c.where(prefix + "min_change") << ": found " << stage.min_change
+                                                        << "; allowed: a relative change in [0, 1)");
+  PINN_USER_REQUIRE(stage.patience == 0 || kind->selects_rounds,
+                    c.where(prefix + "patience")
+                        << ": found " << stage.patience << "; an " << stage.type
+                        << " stage runs its iterations with a learning-rate schedule; the convergence stop belongs to "
+                           "stages that solve each round apart (ceres_lm, ceres_lbfgs, natural_gradient)");
   check_smoothing(c, stage, prefix);
   PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
                     c.where(prefix + "revive_neurons")
@@ -102,6 +116,9 @@ void check_stage(const CaseConfig& c, std::size_t index) {
 }  // namespace
 
 void validate_config(const CaseConfig& config) {
+  PINN_USER_REQUIRE(config.time_budget >= 0.0 && std::isfinite(config.time_budget),
+                    config.where("run.time_budget")
+                        << ": found " << config.time_budget << "; allowed: seconds >= 0 (0: no budget)");
   for (std::size_t s = 0; s < config.stages.size(); ++s) check_stage(config, s);
 }
 

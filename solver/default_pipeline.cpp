@@ -24,41 +24,49 @@ StageConfig adam_stage(int iterations, double learning_rate, int multiplier_upda
   return stage;
 }
 
-StageConfig second_order_stage(const std::string& type, int iterations, int multiplier_updates) {
+StageConfig smoothed(StageConfig stage, double smoothing, double smoothing_end) {
+  stage.smoothing = smoothing;
+  stage.smoothing_end = smoothing_end;
+  return stage;
+}
+
+/// A second-order stage that ends early when its rounds stop changing the
+/// solution (5 rounds in a row by at most 1e-5 of it), so easy problems end
+/// early, with its share of a time budget.
+StageConfig second_order_stage(const std::string& type, int iterations, int multiplier_updates, double budget_share) {
   StageConfig stage;
   stage.type = type;
   stage.iterations = iterations;
   stage.multiplier_updates = multiplier_updates;
+  stage.patience = 5;
+  stage.budget_share = budget_share;
   return stage;
 }
 
 }  // namespace
 
-std::vector<std::string> choose_default_pipeline(CaseConfig& config, bool interior_given, bool hidden_given) {
-  std::vector<std::string> notes;
+namespace {
+
+bool given(const CaseConfig& config, const std::string& key) { return config.locations.count(key) > 0; }
+
+/// The smooth networks' pipelines: obstacle1d's, radial2d's, box3d's.
+void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
   const int dim = config.problem.domain.dim();
-  const int interior = dim == 1 ? 512 : (dim == 2 ? 4096 : 8000);
-  if (!interior_given) {
-    config.sampling.interior = interior;
-    notes.push_back("sampling.interior = " + std::to_string(interior) + ": the default for " + std::to_string(dim) +
-                    "D (as the predefined " + (dim == 1 ? "obstacle1d" : (dim == 2 ? "radial2d" : "box3d")) +
-                    " case)");
-  }
   if (dim == 1) {
     // obstacle1d's pipeline: 2.96e-5 in about 8 s. Its [16, 16] network
     // matters: LM's cost grows with the square of the parameters, and
     // [32, 32] (1153 of them against 321) makes the stage 9× slower.
-    if (!hidden_given) {
+    if (!given(config, "network.hidden")) {
       config.network.hidden = {16, 16};
       notes.push_back("network.hidden = [16, 16]: obstacle1d's, small enough for Levenberg–Marquardt's steps");
     }
-    config.stages = {adam_stage(1000, 1e-2, 10), second_order_stage("ceres_lm", 600, 60)};
+    config.stages = {adam_stage(1000, 1e-2, 10), second_order_stage("ceres_lm", 600, 60, 4.0)};
     notes.push_back("stages: adam 1000 (learning rate 1e-2, cosine, 10 multiplier updates), then ceres_lm 600 "
                     "(60 multiplier updates) — obstacle1d's pipeline; Levenberg–Marquardt is the fastest "
                     "second-order stage at 1D sizes");
   } else if (dim == 2) {
     // radial2d's pipeline with a shorter LBFGS stage (a minute rather than five).
-    config.stages = {adam_stage(1500, 5e-3, 5), second_order_stage("ceres_lbfgs", 3000, 30)};
+    config.stages = {adam_stage(1500, 5e-3, 5), second_order_stage("ceres_lbfgs", 3000, 30, 3.0)};
     notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then ceres_lbfgs 3000 "
                     "(30 multiplier updates) — radial2d's pipeline shortened to about a minute; LBFGS because "
                     "Levenberg–Marquardt's Jacobian products are too slow at 2D sizes");
@@ -66,11 +74,86 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config, bool interi
     config.stages = {adam_stage(3000, 5e-3, 10)};
     notes.push_back("stages: adam 3000 (learning rate 5e-3, cosine, 10 multiplier updates) — box3d's pipeline");
   }
+  if (dim <= 2)
+    notes.push_back("the second-order stage ends early when 5 multiplier rounds in a row change u by at most 1e-5 "
+                    "(relative) on the validation grid (patience = 5)");
+}
+
+/// The piecewise-linear networks' pipelines (relu, leaky_relu, prelu): in
+/// 1D obstacle1d_prelu's exact kink-to-kink energy, elsewhere
+/// radial2d_leaky's smoothing homotopy (README, "Accurate piecewise-linear
+/// networks", "Smoothing homotopy").
+void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
+  const int dim = config.problem.domain.dim();
+  const std::string activation = to_string(config.network.activation);
+  const bool energy = config.loss.form == LossForm::energy;
+  if (dim == 1 && energy && !given(config, "loss.boundary") && !given(config, "loss.energy_integration")) {
+    // With point quadrature a piecewise-linear network's energy is blind to
+    // where its kinks lie between the points; the exact energy is not.
+    config.loss.boundary = BoundaryMode::penalty;
+    config.loss.exact_energy_integration = true;
+    notes.push_back("loss.energy_integration = \"exact\", loss.boundary = \"penalty\": a " + activation +
+                    " network's energy integrated exactly between its kinks (obstacle1d_prelu's)");
+    if (!given(config, "network.hidden")) {
+      config.network.hidden = {256};
+      notes.push_back("network.hidden = [256]: obstacle1d_prelu's, one kink per neuron");
+    }
+    config.stages = {adam_stage(3000, 1e-2, 10), second_order_stage("ceres_lbfgs", 5000, 40, 3.0)};
+    notes.push_back("stages: adam 3000 (learning rate 1e-2, cosine, 10 multiplier updates), then ceres_lbfgs 5000 "
+                    "(40 multiplier updates) — obstacle1d_prelu's pipeline, its LBFGS stage shortened from 20000");
+    notes.push_back("the LBFGS stage ends early when 5 multiplier rounds in a row change u by at most 1e-5 "
+                    "(relative) on the validation grid (patience = 5)");
+    return;
+  }
+  // The smoothing homotopy: the stages train the network with its activation
+  // smoothed to width ε, which the exact network's point quadrature needs.
+  if (!given(config, "sampling.shift_each_round")) config.sampling.shift_each_round = true;
+  // Alone in 3D, the Adam stage carries the whole homotopy.
+  StageConfig adam = smoothed(adam_stage(dim == 3 ? 3000 : 1500, 5e-3, dim == 3 ? 10 : 5), 0.3, dim == 3 ? 0.05 : 0.3);
+  adam.revive_neurons = true;
+  config.stages = {adam};
+  std::string stages = "stages: adam " + std::to_string(adam.iterations) + " (learning rate 5e-3, cosine, " +
+                       std::to_string(adam.multiplier_updates) + " multiplier updates, smoothing 0.3" +
+                       (dim == 3 ? " → 0.05" : "") + ", neuron revival)";
+  if (dim <= 2) {
+    StageConfig lbfgs = smoothed(second_order_stage("ceres_lbfgs", 3000, 30, 3.0), 0.3, 0.025);
+    lbfgs.patience = 0;  // the homotopy changes u every round by design
+    lbfgs.select_last_rounds = 10;
+    config.stages.push_back(lbfgs);
+    stages += ", then ceres_lbfgs 3000 (30 multiplier updates, smoothing 0.3 → 0.025, the best of the last 10 "
+              "rounds)";
+  }
+  notes.push_back(stages + " — radial2d_leaky's pipeline" + (dim <= 2 ? ", its LBFGS stage shortened from 15000" : "") +
+                  "; the training grid moves at every multiplier update (sampling.shift_each_round)");
+  if (dim == 1)
+    notes.push_back("the exact 1D energy was not chosen: it needs loss.form = \"energy\" with boundary = "
+                    "\"penalty\" and energy_integration = \"exact\", and the case file sets one of them otherwise");
+}
+
+}  // namespace
+
+std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
+  std::vector<std::string> notes;
+  const int dim = config.problem.domain.dim();
+  const int interior = dim == 1 ? 512 : (dim == 2 ? 4096 : 8000);
+  if (!given(config, "sampling.interior")) {
+    config.sampling.interior = interior;
+    notes.push_back("sampling.interior = " + std::to_string(interior) + ": the default for " + std::to_string(dim) +
+                    "D (as the predefined " + (dim == 1 ? "obstacle1d" : (dim == 2 ? "radial2d" : "box3d")) +
+                    " case)");
+  }
   if (is_piecewise_linear(config.network.activation))
-    notes.push_back("network.activation = \"" + to_string(config.network.activation) +
-                    "\": the default pipeline is the smooth networks'; the piecewise-linear pipelines (exact 1D "
-                    "energy, smoothing homotopy) are not chosen automatically yet — see cases/obstacle1d_prelu.toml "
-                    "and cases/radial2d_leaky.toml");
+    piecewise_linear_pipeline(config, notes);
+  else
+    smooth_pipeline(config, notes);
+  if (config.time_budget > 0.0)
+    notes.push_back(std::string("run.time_budget: ") +
+                    (config.stages.size() > 1 ? "the stages share it 1 : " +
+                                                    std::to_string(static_cast<int>(config.stages[1].budget_share)) +
+                                                    "; a stage"
+                                              : std::string("the stage")) +
+                    " ends at its share or at its iterations, whichever comes first (a longer budget does not "
+                    "lengthen the pipeline: longer Levenberg–Marquardt rounds made the augmented Lagrangian worse)");
   return notes;
 }
 

@@ -11,10 +11,13 @@
 
 namespace pinn {
 
-/// Sets `config.stages` (and `config.sampling.interior` unless
-/// `interior_given`, the hidden widths in 1D unless `hidden_given`) to the
-/// default pipeline of the case's dimension, and returns one line per choice
-/// saying what and why (`--explain`, summary.json).
-std::vector<std::string> choose_default_pipeline(CaseConfig& config, bool interior_given, bool hidden_given);
+/// Sets `config.stages` to the default pipeline of the case's dimension and
+/// activation, and the settings that pipeline needs that the case file
+/// leaves open (config.locations says which it gives): the point count, the
+/// hidden widths in 1D, the loss's boundary treatment and integration for
+/// piecewise-linear networks in 1D, the moving grid of the smoothing
+/// homotopy. Returns one line per choice saying what and why (`--explain`,
+/// summary.json).
+std::vector<std::string> choose_default_pipeline(CaseConfig& config);
 
 }  // namespace pinn

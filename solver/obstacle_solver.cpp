@@ -64,6 +64,20 @@ ObserverList run_observers(const CaseConfig& config, const RunOptions& options, 
   return observers;
 }
 
+/// Stage `index`'s time limit under the case's time budget: its
+/// budget_share of what remains of the budget after `elapsed` seconds (among
+/// the stages still to run), within its own time limit. Time a stage leaves
+/// unused is what remains for the next one.
+double budgeted_time_limit(const CaseConfig& config, std::size_t index, double elapsed) {
+  const StageConfig& stage = config.stages[index];
+  if (config.time_budget <= 0.0) return stage.time_limit;
+  double shares = 0.0;
+  for (std::size_t s = index; s < config.stages.size(); ++s) shares += config.stages[s].budget_share;
+  const double share = std::max(0.0, config.time_budget - elapsed) * stage.budget_share / shares;
+  const double limit = stage.time_limit > 0.0 ? std::min(stage.time_limit, share) : share;
+  return std::max(limit, 1e-9);  // 0 would mean "no limit"
+}
+
 RunStatus status_after(StageTermination termination) {
   if (termination == StageTermination::interrupted) return RunStatus::interrupted;
   if (termination == StageTermination::diverged) return RunStatus::diverged;
@@ -119,7 +133,8 @@ RunResult ObstacleSolver::run() {
   // solution, neuron insertion) counts against the limits too.
   auto stage_start = start;
   for (int s = position.stage; s < static_cast<int>(config_.stages.size()) && result.status == RunStatus::ok; ++s) {
-    const StageConfig& stage = config_.stages[static_cast<std::size_t>(s)];
+    StageConfig stage = config_.stages[static_cast<std::size_t>(s)];
+    stage.time_limit = budgeted_time_limit(config_, static_cast<std::size_t>(s), seconds_since(start));
     const bool resumed_here = resuming && s == position.stage;
     StageContext context{config_,
                          stage,

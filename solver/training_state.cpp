@@ -52,6 +52,8 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   arrays["neuron_insertions"] = {static_cast<double>(state.insertions_done)};
   arrays["best_round"] = {static_cast<double>(state.stage.best.round), state.stage.best.validation_loss};
   arrays["best_round_parameters"] = state.stage.best.parameters;
+  arrays["settled_rounds"] = {static_cast<double>(state.stage.settled_rounds)};
+  arrays["last_round_solution"] = state.stage.last_round_solution;
   const TrainingPoints& points = state.points.points();
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
   std::vector<double>& lower = arrays["lambda_lower"];
@@ -99,6 +101,11 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
     PINN_USER_REQUIRE(state.stage.best.round < 0 ||
                           state.stage.best.parameters.size() == static_cast<std::size_t>(state.net->n_params()),
                       path << ": not a checkpoint of this case (entry 'best_round_parameters' of the wrong size)");
+  }
+  // Absent from checkpoints written before stage.patience existed.
+  if (arrays.count("settled_rounds")) {
+    state.stage.settled_rounds = static_cast<int>(require("settled_rounds", 1)[0]);
+    state.stage.last_round_solution = require("last_round_solution", 0);
   }
   state.points.restore(require("adaptive_points", 0), static_cast<int>(require("adaptive_rounds", 1)[0]),
                        static_cast<int>(require("grid_shifts", 1)[0]));

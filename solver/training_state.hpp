@@ -45,6 +45,11 @@ struct StageCarry {
   /// trust-region radius, natural_gradient's damping (a multiple of diag(JᵀJ)).
   double damping = 1e4;
   RoundChoice best;
+  /// Convergence stop (stage.patience): u on the validation grid at the end
+  /// of the last round (empty before the first), and the rounds in a row
+  /// that changed it by at most stage.min_change.
+  std::vector<double> last_round_solution;
+  int settled_rounds = 0;
   /// Adam/SGD moments of a running gradient stage (null otherwise).
   std::unique_ptr<Adam> optimizer;
 };

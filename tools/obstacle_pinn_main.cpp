@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <csignal>
 #include <filesystem>
@@ -164,6 +165,18 @@ long long parse_integer_option(const std::string& option, const std::string& tex
   return value;
 }
 
+/// Seconds > 0 from a command-line option (a decimal number such as 60 or
+/// 2.5), or a UserError saying which option, what was found and what is allowed.
+double parse_seconds_option(const std::string& option, const std::string& text) {
+  double value = 0.0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  const bool whole = !text.empty() && error == std::errc() && stop == end;
+  PINN_USER_REQUIRE(whole && std::isfinite(value) && value > 0.0 && value <= 1e9,
+                    option << ": found '" << text << "'; allowed: seconds, a number > 0 and <= 1e9");
+  return value;
+}
+
 /// `resume DIR`: the two files a resume needs, or which one is missing and why.
 void require_resumable(const std::string& dir, const std::string& case_file, const std::string& checkpoint) {
   namespace fs = std::filesystem;
@@ -188,8 +201,15 @@ void print_pipeline(const pinn::CaseConfig& config) {
     std::cout << "  stage " << s << ": " << stage.type << ", " << stage.iterations << " iterations, "
               << stage.multiplier_updates + 1 << " multiplier round(s)";
     if (stage.time_limit > 0) std::cout << ", time limit " << stage.time_limit << " s";
+    if (config.time_budget > 0) std::cout << ", budget share " << stage.budget_share;
+    if (stage.patience > 0)
+      std::cout << ", ends when " << stage.patience << " rounds in a row change u by at most " << stage.min_change
+                << " (relative)";
     std::cout << "\n";
   }
+  if (config.time_budget > 0)
+    std::cout << "  time budget " << config.time_budget
+              << " s: each stage may use its share of what remains when it starts\n";
   for (const std::string& note : config.pipeline_notes) std::cout << "  why: " << note << "\n";
 }
 
@@ -207,7 +227,7 @@ int main(int argc, char** argv) {
   std::string case_file;
   std::string out_dir;
   std::vector<std::string> overrides;
-  std::string seed_text, threads_text;
+  std::string seed_text, threads_text, budget_text;
   bool quiet = false;
   bool explain = false;
 
@@ -217,12 +237,16 @@ int main(int argc, char** argv) {
   run->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
   run->add_option("--seed", seed_text, "random seed (overrides [run] seed)");
   run->add_option("--threads", threads_text, "number of threads (default: all cores)");
+  run->add_option("--budget", budget_text,
+                  "seconds the training may take (overrides [run] time_budget; the default pipeline divides it "
+                  "among its stages)");
   run->add_flag("--quiet", quiet, "no progress output");
   run->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
   auto* validate = app.add_subcommand("validate", "parse and check a case file without training");
   validate->add_option("case", case_file, "case file (TOML)")->required();
   validate->add_option("--set", overrides, "override a case-file key: section.key=value (repeatable)");
+  validate->add_option("--budget", budget_text, "seconds the training may take (overrides [run] time_budget)");
   validate->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
   int cells = 0;
@@ -264,6 +288,11 @@ int main(int argc, char** argv) {
     if (!threads_text.empty())
       overrides.push_back("run.threads=" +
                           std::to_string(parse_integer_option("--threads", threads_text, 1, pinn::max_threads())));
+    if (!budget_text.empty()) {
+      std::ostringstream seconds;
+      seconds << std::setprecision(17) << parse_seconds_option("--budget", budget_text);
+      overrides.push_back("run.time_budget=" + seconds.str());
+    }
     std::string resume_from;
     if (app.got_subcommand("resume")) {
       namespace fs = std::filesystem;

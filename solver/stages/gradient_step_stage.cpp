@@ -50,6 +50,11 @@ std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection&
                                      " stage ends on its last iterate; select_last_rounds belongs to ceres_lm and "
                                      "ceres_lbfgs stages");
   s.refuse("linear_solver", "only a ceres_lm stage has a linear solver");
+  for (const char* key : {"patience", "min_change"})
+    s.refuse(key, "an " + stage.type +
+                      " stage runs its iterations with a learning-rate schedule; the convergence stop (patience, "
+                      "min_change) belongs to stages that solve each round apart (ceres_lm, ceres_lbfgs, "
+                      "natural_gradient)");
   LearningRateSchedule& schedule = options->schedule;
   schedule.initial = s.get_double("learning_rate", 1e-3, 0.0, 10.0, true);
   schedule.kind = s.get_enum("schedule", ScheduleKind::constant, kScheduleNames);

@@ -13,7 +13,8 @@ void refuse_gradient_step_keys(TomlSection& s, const StageConfig& stage, const s
   for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"})
     s.refuse(key, "a " + stage.type + " stage has no learning rate (its steps come from a " + steps +
                       "); allowed keys: type|iterations|multiplier_updates|penalty_growth|max_penalty|time_limit|"
-                      "smoothing|smoothing_end|revive_neurons|insert_neurons|insert_layer|select_last_rounds" +
+                      "smoothing|smoothing_end|revive_neurons|insert_neurons|insert_layer|select_last_rounds|"
+                      "budget_share|patience|min_change" +
                       own_keys);
   s.refuse("output_solve_every", "a " + stage.type +
                                      " stage moves the output layer itself; output_solve_every belongs to adam and "
@@ -67,6 +68,10 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
     done = std::max(done, done_before + end.iterations);
     summary.termination = end.termination;
     summary.solver_report = end.report;
+    if (!interrupted && context.outer.converged(state, stage, round)) {
+      summary.termination = StageTermination::converged;
+      break;
+    }
     if (round + 1 < rounds && !interrupted) context.outer.end_round(state, stage, round + 1);
   }
   if (interrupted) {

@@ -140,6 +140,13 @@ TEST(Resume, InsideASelectingCeresStageKeepsTheBestRoundSoFar) {
   expect_ceres_resume_matches("select_", 7, ", select_last_rounds = 3");
 }
 
+TEST(Resume, InsideAConvergingStageKeepsItsCount) {
+  // Stopped in the second round: the checkpoint at its start holds the first
+  // round's u on the validation grid and the count of settled rounds, so the
+  // resumed run stops (or not) at the same round.
+  expect_ceres_resume_matches("converge_", 5, ", patience = 2, min_change = 0.5");
+}
+
 TEST(Resume, BeforeANeuronInsertionEqualsUninterrupted) {
   // Stopped in the first stage (and at its end): the resumed run inserts at the second stage's start.
   expect_resume_matches("insert_", {"stage.1.insert_neurons=3"});

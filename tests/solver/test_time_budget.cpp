@@ -1,0 +1,98 @@
+/// @file tests/solver/test_time_budget.cpp
+/// @brief The run's time budget ([run] time_budget, --budget) divided among
+/// the stages, and the convergence stop (stage.patience) of the stages that
+/// solve each round apart.
+#include "nn/error.hpp"
+#include "solver/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string kCase = std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml";
+
+std::string refusal(const std::vector<std::string>& overrides) {
+  try {
+    pinn::load_case_file(kCase, overrides);
+  } catch (const pinn::UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+pinn::RunResult run_quietly(const pinn::CaseConfig& config) {
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(config, options);
+  return solver.run();
+}
+
+}  // namespace
+
+TEST(TimeBudget, ReadFromTheCaseAndRefusedWhereWrong) {
+  EXPECT_EQ(pinn::load_case_file(kCase, {"run.time_budget=30"}).time_budget, 30.0);
+  EXPECT_EQ(pinn::load_case_file(kCase).time_budget, 0.0) << "no budget unless asked for";
+  EXPECT_NE(refusal({"run.time_budget=-1"}).find("run.time_budget: found -1"), std::string::npos);
+  EXPECT_NE(refusal({"stage.1.budget_share=0"}).find("budget_share"), std::string::npos);
+  // The convergence stop belongs to stages that solve each round apart.
+  const std::string adam = refusal({"stage.0.patience=3"});
+  EXPECT_NE(adam.find("stage.0"), std::string::npos) << adam;
+  EXPECT_NE(adam.find("ceres_lm, ceres_lbfgs, natural_gradient"), std::string::npos) << adam;
+  const std::string change = refusal({"stage.1.min_change=1"});
+  EXPECT_NE(change.find("stage.1.min_change: found 1; allowed: a relative change in [0, 1)"), std::string::npos)
+      << change;
+}
+
+TEST(TimeBudget, EachStageGetsItsShareOfWhatRemains) {
+  // Two Adam stages far too long for a budget of 1 s: each stops at its
+  // share (1 : 3 of what remains), and both run.
+  pinn::CaseConfig config = pinn::load_case_file(
+      kCase, {"run.time_budget=1", "sampling.interior=64",
+              "stage.0={type = \"adam\", iterations = 100000000, learning_rate = 1e-3}",
+              "stage.1={type = \"adam\", iterations = 100000000, learning_rate = 1e-4, budget_share = 3}"});
+  const pinn::RunResult result = run_quietly(config);
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
+  ASSERT_EQ(result.stages.size(), 2u);
+  for (const pinn::StageSummary& stage : result.stages) {
+    EXPECT_EQ(stage.termination, pinn::StageTermination::time_limit) << stage.name;
+    EXPECT_GT(stage.iterations, 0) << stage.name;
+  }
+  // Adam's iterations cost the same in both stages: the second, with three
+  // times the share, takes more of them (a ratio, not a wall-clock limit).
+  EXPECT_GT(result.stages[1].iterations, result.stages[0].iterations);
+}
+
+TEST(TimeBudget, TheDefaultPipelineDividesIt) {
+  const pinn::CaseConfig c = pinn::parse_case(
+      "[problem]\nname = \"p\"\ndomain = { type = \"interval\", min = [0.0], max = [2.0] }\nsource = \"-4\"\n"
+      "obstacle = \"-0.3\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n[run]\ntime_budget = 20\n",
+      "p.toml", {});
+  ASSERT_EQ(c.stages.size(), 2u);
+  EXPECT_EQ(c.stages[0].budget_share, 1.0);
+  EXPECT_EQ(c.stages[1].budget_share, 4.0);
+  EXPECT_EQ(c.stages[1].patience, 5);
+  EXPECT_NE(c.pipeline_notes.back().find("time_budget"), std::string::npos) << c.pipeline_notes.back();
+}
+
+TEST(ConvergenceStop, EndsARoundSolvingStageWhenUStopsChanging) {
+  // obstacle1d's Levenberg–Marquardt stage settles long before its 60 rounds
+  // end: with patience it stops there, without it runs them all.
+  const std::vector<std::string> shorter = {"stage.0.iterations=500", "stage.1.iterations=300",
+                                            "stage.1.multiplier_updates=29"};
+  std::vector<std::string> stopping = shorter;
+  stopping.insert(stopping.end(), {"stage.1.patience=3", "stage.1.min_change=1e-4"});
+  const pinn::RunResult stopped = run_quietly(pinn::load_case_file(kCase, stopping));
+  const pinn::RunResult full = run_quietly(pinn::load_case_file(kCase, shorter));
+  ASSERT_EQ(stopped.status, pinn::RunStatus::ok);
+  EXPECT_EQ(stopped.stages.back().termination, pinn::StageTermination::converged);
+  EXPECT_LT(stopped.stages.back().iterations, 300);
+  EXPECT_EQ(full.stages.back().termination, pinn::StageTermination::completed);
+  EXPECT_EQ(full.stages.back().iterations, 300);
+  // Settled means settled: the early end costs little accuracy.
+  EXPECT_LT(stopped.metrics.rel_l2, 3.0 * full.metrics.rel_l2 + 1e-4);
+}
