@@ -74,3 +74,31 @@ TEST(DefaultPipeline, SolvesAProblemWrittenFromScratch) {
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_LT(result.metrics.rel_l2, 1e-3);
 }
+
+TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
+  const std::string interval = problem_only("{ type = \"interval\", min = [0.0], max = [2.0] }");
+  // 1D: the exact kink-to-kink energy with penalty boundary conditions (obstacle1d_prelu's).
+  const pinn::CaseConfig one = pinn::parse_case(interval, "p.toml", {"network.activation=prelu"});
+  EXPECT_EQ(types_of(one), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_TRUE(one.loss.exact_energy_integration);
+  EXPECT_EQ(one.loss.boundary, pinn::BoundaryMode::penalty);
+  EXPECT_EQ(one.network.hidden, (std::vector<int>{256}));
+  // A loss the file sets is kept; the smoothing homotopy replaces the exact energy.
+  const pinn::CaseConfig hard =
+      pinn::parse_case(interval, "p.toml", {"network.activation=leaky_relu", "loss.boundary=\"hard\""});
+  EXPECT_FALSE(hard.loss.exact_energy_integration);
+  EXPECT_EQ(hard.loss.boundary, pinn::BoundaryMode::hard);
+  ASSERT_EQ(hard.stages.size(), 2u);
+  EXPECT_GT(hard.stages[0].smoothing, 0.0);
+  EXPECT_TRUE(hard.sampling.shift_each_round);
+  // 2D: radial2d_leaky's smoothing homotopy on a moving grid.
+  const pinn::CaseConfig two =
+      pinn::parse_case(problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml",
+                       {"network.activation=leaky_relu", "sampling.shift_each_round=false"});
+  EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_TRUE(two.stages[0].revive_neurons);
+  EXPECT_EQ(two.stages[1].smoothing, 0.3);
+  EXPECT_EQ(two.stages[1].smoothing_end, 0.025);
+  EXPECT_EQ(two.stages[1].select_last_rounds, 10);
+  EXPECT_FALSE(two.sampling.shift_each_round) << "a sampling key the file gives is kept";
+}
