@@ -9,6 +9,7 @@
 #include "physics/domain.hpp"
 #include "physics/loss_settings.hpp"
 #include "physics/problem.hpp"
+#include "physics/problem_scaling.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -122,6 +123,10 @@ struct CaseConfig {
   std::string path;  ///< the case file ("" for cases built in C++)
   ObstacleProblem problem;
   ProblemTexts texts;
+  /// The map onto unit size the solver trains in (physics/problem_scaling.hpp):
+  /// the identity for problems in the unit range. ObstacleSolver sets it and
+  /// replaces `problem` by the mapped one; results are reported in the user's units.
+  ProblemScaling scaling;
   MlpConfig network;
   KinkPlacement kink_placement = KinkPlacement::domain;
   LossSettings loss;

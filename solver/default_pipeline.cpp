@@ -5,7 +5,9 @@
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <sstream>
 
 namespace pinn {
 
@@ -108,23 +110,39 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   // The smoothing homotopy: the stages train the network with its activation
   // smoothed to width ε, which the exact network's point quadrature needs.
   if (!given(config, "sampling.shift_each_round")) config.sampling.shift_each_round = true;
+  // ε is a width in the first layer's pre-activations, whose initial range
+  // grows with the domain (kinks through points of the box, weights of a
+  // fixed spread): radial2d_leaky's widths were proven on a half-width of 2,
+  // so they scale with the half-width h of the box.
+  // (in the units the problem is trained in: physics/problem_scaling.hpp).
+  const Domain& domain = config.problem.domain;
+  double h = 0.0;
+  for (int i = 0; i < dim; ++i) h = std::max(h, 0.5 * (domain.upper()[i] - domain.lower()[i]));
+  h /= choose_problem_scaling(config.problem).length;
+  const double scale = h / 2.0;
   // Alone in 3D, the Adam stage carries the whole homotopy.
-  StageConfig adam = smoothed(adam_stage(dim == 3 ? 3000 : 1500, 5e-3, dim == 3 ? 10 : 5), 0.3, dim == 3 ? 0.05 : 0.3);
+  StageConfig adam =
+      smoothed(adam_stage(dim == 3 ? 3000 : 1500, 5e-3, dim == 3 ? 10 : 5), 0.3 * scale, (dim == 3 ? 0.05 : 0.3) * scale);
   adam.revive_neurons = true;
   config.stages = {adam};
+  std::ostringstream widths;
+  widths << "smoothing widths ε = (0.3, 0.05 in 3D, 0.025 in 2D) × h/2 = (" << adam.smoothing << ", "
+         << (dim == 3 ? adam.smoothing_end : 0.025 * scale) << ") for the box's half-width h = " << h
+         << ": radial2d_leaky's on its half-width 2, scaled with the first layer's pre-activations";
   std::string stages = "stages: adam " + std::to_string(adam.iterations) + " (learning rate 5e-3, cosine, " +
-                       std::to_string(adam.multiplier_updates) + " multiplier updates, smoothing 0.3" +
-                       (dim == 3 ? " → 0.05" : "") + ", neuron revival)";
+                       std::to_string(adam.multiplier_updates) + " multiplier updates, smoothing" +
+                       (dim == 3 ? " falling" : " constant") + ", neuron revival)";
   if (dim <= 2) {
-    StageConfig lbfgs = smoothed(second_order_stage("ceres_lbfgs", 3000, 30, 3.0), 0.3, 0.025);
+    StageConfig lbfgs = smoothed(second_order_stage("ceres_lbfgs", 3000, 30, 3.0), 0.3 * scale, 0.025 * scale);
     lbfgs.patience = 0;  // the homotopy changes u every round by design
     lbfgs.select_last_rounds = 10;
     config.stages.push_back(lbfgs);
-    stages += ", then ceres_lbfgs 3000 (30 multiplier updates, smoothing 0.3 → 0.025, the best of the last 10 "
-              "rounds)";
+    stages += ", then ceres_lbfgs 3000 (30 multiplier updates, smoothing falling to its end width, the best of the "
+              "last 10 rounds)";
   }
   notes.push_back(stages + " — radial2d_leaky's pipeline" + (dim <= 2 ? ", its LBFGS stage shortened from 15000" : "") +
                   "; the training grid moves at every multiplier update (sampling.shift_each_round)");
+  notes.push_back(widths.str());
   if (dim == 1)
     notes.push_back("the exact 1D energy was not chosen: it needs loss.form = \"energy\" with boundary = "
                     "\"penalty\" and energy_integration = \"exact\", and the case file sets one of them otherwise");

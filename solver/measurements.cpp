@@ -84,7 +84,7 @@ Metrics Measurements::metrics(TrainingState& state) {
       evaluate_solution(loss_.space(), *state.net, config_.loss, *monitor_, SolutionDerivatives::gradient);
   ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params);
   add_contact_densities(state.points, contact);
-  return compute_metrics(fields, contact, config_.problem, reference_.get());
+  return in_user_units(compute_metrics(fields, contact, config_.problem, reference_.get()), config_.scaling);
 }
 
 HistoryRow Measurements::history_row(TrainingState& state, const std::string& stage_name, int stage_index,

@@ -271,4 +271,34 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
   return m;
 }
 
+Metrics in_user_units(Metrics m, const ProblemScaling& s) {
+  if (s.identity()) return m;
+  const double U = s.value, L = s.length;
+  const int d = s.dim;
+  auto point = [&](double x) { return s.centre[0] + L * x; };  // 1D contact sets only
+  auto points = [&](std::vector<double>& interval) {
+    for (double& x : interval) x = point(x);
+  };
+  auto components = [&](std::vector<ContactComponent>& set) {
+    for (ContactComponent& c : set) c = {point(c[0]), point(c[1])};
+  };
+  auto scaled = [](double& value, double factor) {
+    if (value >= 0) value *= factor;  // −1: not measured
+  };
+  scaled(m.max_abs, U);
+  m.max_violation *= U;
+  m.complementarity *= U * U / (L * L);
+  scaled(m.contact_set_error, d == 1 ? L : std::pow(L, d));
+  components(m.contact_intervals);
+  components(m.exact_contact_intervals);
+  components(m.active_contact_intervals);
+  points(m.contact_interval);
+  points(m.exact_contact_interval);
+  points(m.active_contact_interval);
+  for (double* measure : {&m.contact_measure, &m.exact_contact_measure, &m.active_contact_measure})
+    scaled(*measure, std::pow(L, d));
+  for (double* radius : {&m.contact_radius, &m.exact_contact_radius, &m.active_contact_radius}) scaled(*radius, L);
+  return m;
+}
+
 }  // namespace pinn

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "nn/enum_names.hpp"
+#include "physics/problem_scaling.hpp"
 #include "solver/solution_fields.hpp"
 
 #include <array>
@@ -112,6 +113,11 @@ struct ContactSample {
 /// Both are reported (active_contact_*). Overlapping intervals are merged,
 /// and 1D components shorter than 1e-6 of the domain's length are dropped as
 /// points of contact.
+/// The metrics of a problem solved in mapped units (physics/problem_scaling.hpp)
+/// in the user's: points x = c + L·x̂, lengths ×L, areas and volumes ×L^dim,
+/// values ×U, multipliers (force densities, like f) ×U/L²; relative errors unchanged.
+Metrics in_user_units(Metrics metrics, const ProblemScaling& scaling);
+
 Metrics compute_metrics(const SolutionFields& fields, const ContactSample& contact, const ObstacleProblem& problem,
                         const ReferenceSolution* reference);
 

@@ -84,15 +84,26 @@ RunStatus status_after(StageTermination termination) {
   return RunStatus::ok;
 }
 
+/// The case as the solver trains it: its output folder, the fields that
+/// follow from the others, checked (in the user's units), and mapped onto
+/// unit size when it is far from it (physics/problem_scaling.hpp).
+CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
+  if (!options.output_directory.empty()) config.output.directory = options.output_directory;
+  if (config.output.directory.empty()) config.output.directory = "results/" + config.problem.name;
+  config.finalize();
+  check_case(config);
+  if (config.scaling.identity()) {  // not mapped already (a solver's own config())
+    config.scaling = choose_problem_scaling(config.problem);
+    if (!config.scaling.identity()) config.problem = scaled_problem(config.problem, config.scaling);
+  }
+  return config;
+}
+
 }  // namespace
 
 ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
-    : config_(std::move(config)), options_(std::move(options)), loss_(config_, ExecSpace()) {
+    : config_(prepared_case(std::move(config), options)), options_(std::move(options)), loss_(config_, ExecSpace()) {
   if (!options_.log) options_.log = &std::cout;
-  if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
-  if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
-  config_.finalize();
-  check_case(config_);
   state_.loss_params = initial_loss_params(config_);
   state_.net = initial_network(config_);
 }
@@ -126,6 +137,9 @@ RunResult ObstacleSolver::run() {
     write_file_atomically(output.folder().file("case.toml"), config_.effective_toml);
     if (config_.output.snapshots > 0) output.write_snapshot(state_, "initial", seconds_since(start));
   }
+  if (log && !config_.scaling.identity())
+    *log << "far from unit size: trained in mapped units, " << config_.scaling.describe()
+         << "; results in the case's own units (README, \"Problems far from unit size\")\n";
   AugmentedLagrangian outer(config_, loss_, log);
   RunResult result;
   // A stage's time limit counts from the end of the stage before it, the

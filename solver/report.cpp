@@ -19,6 +19,15 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   j["case"] = config.problem.name;
   j["case_file"] = config.path;
   j["status"] = to_string(result.status);
+  // A problem far from unit size is trained in mapped units (README,
+  // "Problems far from unit size"); the metrics and files are in its own.
+  if (!config.scaling.identity())
+    j["scaling"] = {{"centre", std::vector<double>(config.scaling.centre.begin(),
+                                                   config.scaling.centre.begin() + config.scaling.dim)},
+                    {"length", config.scaling.length},
+                    {"value", config.scaling.value},
+                    {"note", "trained as x = centre + length·x̂, u = value·û; losses, the network and its "
+                             "diagnostics are in the mapped units"}};
   const Metrics& m = result.metrics;
   j["metrics"] = {{"rel_l2", number_or_null(m.rel_l2)},
                   {"max_abs", number_or_null(m.max_abs)},

@@ -82,4 +82,20 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const O
   return evaluate_solution(space, net, loss, sample_problem(problem, points, reference));
 }
 
+void to_user_units(SolutionFields& fields, const ProblemScaling& s) {
+  if (s.identity()) return;
+  const double U = s.value, L = s.length;
+  for (std::size_t i = 0; i < fields.points.size(); i += static_cast<std::size_t>(fields.dim)) {
+    double user[3] = {0, 0, 0};
+    s.to_user_point(&fields.points[i], user);
+    for (int k = 0; k < fields.dim; ++k) fields.points[i + static_cast<std::size_t>(k)] = user[k];
+  }
+  auto scale = [](std::vector<double>& values, double factor) {
+    for (double& v : values) v *= factor;
+  };
+  for (std::vector<double>* values : {&fields.u, &fields.psi, &fields.psi_upper, &fields.exact}) scale(*values, U);
+  for (std::vector<double>* values : {&fields.grad, &fields.exact_grad}) scale(*values, U / L);
+  for (std::vector<double>* values : {&fields.laplacian, &fields.f}) scale(*values, U / (L * L));
+}
+
 }  // namespace pinn

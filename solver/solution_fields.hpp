@@ -6,6 +6,7 @@
 #include "physics/loss_settings.hpp"
 #include "physics/point_data.hpp"
 #include "physics/problem.hpp"
+#include "physics/problem_scaling.hpp"
 #include "solver/reference_solution.hpp"
 
 #include <vector>
@@ -49,5 +50,10 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
                                  const LossSettings& loss, const std::vector<double>& points,
                                  const ReferenceSolution* reference = nullptr);
+
+/// Fields of a problem solved in mapped units (physics/problem_scaling.hpp)
+/// in the user's: points c + L·x̂; u, ψ, ψ_hi and the reference ×U; gradients
+/// ×U/L; Laplacians and f ×U/L².
+void to_user_units(SolutionFields& fields, const ProblemScaling& scaling);
 
 }  // namespace pinn

@@ -35,7 +35,7 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   const ExactActivationScope exact(*state.net);
   const EvaluationGrid& grid = measurements_.grid();
   const ReferenceSolution* reference = measurements_.reference();
-  const SolutionFields fields =
+  SolutionFields fields =
       evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, grid.points, reference);
   // Contact and multipliers on the output grid from the nearest training point.
   const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params);
@@ -59,6 +59,11 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
       in_contact[i] = is_active(contact, nearest) ? 1 : 0;
     }
   }
+  // Files in the user's units (the identity unless the problem was mapped onto unit size).
+  const ProblemScaling& scaling = config_.scaling;
+  const double force_unit = scaling.value / (scaling.length * scaling.length);
+  to_user_units(fields, scaling);
+  for (double& value : lambda) value *= force_unit;
   const bool smooth = !is_piecewise_linear(config_.network.activation);
   const bool upper = config_.problem.has_upper();
   SolutionFiles files;
@@ -66,12 +71,13 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   if (!all) return files;
   files.solution_vtr = encode_solution_vtr(grid, fields, lambda, in_contact, upper, smooth, field_data);
   // The training points themselves, with the multipliers where they live.
-  const SolutionFields at_points =
+  SolutionFields at_points =
       evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, contact.points, reference);
+  to_user_units(at_points, scaling);
   std::vector<double> point_lambda(contact.lambda.size());
   std::vector<int> point_contact(contact.lambda.size());
   for (std::size_t i = 0; i < point_contact.size(); ++i) {
-    point_lambda[i] = contact_force(contact, static_cast<int>(i));
+    point_lambda[i] = force_unit * contact_force(contact, static_cast<int>(i));
     point_contact[i] = is_active(contact, static_cast<int>(i)) ? 1 : 0;
   }
   files.points_vtu = encode_points_vtu(at_points, point_lambda, point_contact, upper, field_data);

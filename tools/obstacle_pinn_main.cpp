@@ -211,6 +211,10 @@ void print_pipeline(const pinn::CaseConfig& config) {
     std::cout << "  time budget " << config.time_budget
               << " s: each stage may use its share of what remains when it starts\n";
   for (const std::string& note : config.pipeline_notes) std::cout << "  why: " << note << "\n";
+  const pinn::ProblemScaling scaling = pinn::choose_problem_scaling(config.problem);
+  if (!scaling.identity())
+    std::cout << "  far from unit size: trained in mapped units, " << scaling.describe()
+              << " (README, \"Problems far from unit size\")\n";
 }
 
 }  // namespace

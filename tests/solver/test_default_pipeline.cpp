@@ -97,8 +97,9 @@ TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
                        {"network.activation=leaky_relu", "sampling.shift_each_round=false"});
   EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
   EXPECT_TRUE(two.stages[0].revive_neurons);
-  EXPECT_EQ(two.stages[1].smoothing, 0.3);
-  EXPECT_EQ(two.stages[1].smoothing_end, 0.025);
+  // radial2d_leaky's widths (0.3 → 0.025 on half-width 2) scaled to the unit square's half-width 0.5.
+  EXPECT_DOUBLE_EQ(two.stages[1].smoothing, 0.075);
+  EXPECT_DOUBLE_EQ(two.stages[1].smoothing_end, 0.00625);
   EXPECT_EQ(two.stages[1].select_last_rounds, 10);
   EXPECT_FALSE(two.sampling.shift_each_round) << "a sampling key the file gives is kept";
 }

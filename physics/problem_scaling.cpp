@@ -1,0 +1,115 @@
+/// @file physics/problem_scaling.cpp
+/// @brief Mapping problems far from unit size onto it.
+#include "physics/problem_scaling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace pinn {
+
+namespace {
+
+/// The largest finite |h| over the points (row-major, dim per point); 0 for none.
+double largest_magnitude(const ScalarFunction& h, const std::vector<double>& points, int dim) {
+  double largest = 0.0;
+  if (!h) return largest;
+  for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= points.size(); i += static_cast<std::size_t>(dim)) {
+    const double value = h(&points[i]);
+    if (std::isfinite(value)) largest = std::max(largest, std::abs(value));
+  }
+  return largest;
+}
+
+/// h evaluated at c + L·x̂ and multiplied by `factor`: the data in mapped units.
+ScalarFunction mapped(const ScalarFunction& h, const ProblemScaling& scaling, double factor) {
+  if (!h) return h;
+  return [h, scaling, factor](const double* x) {
+    double user[3] = {0, 0, 0};
+    scaling.to_user_point(x, user);
+    return factor * h(user);
+  };
+}
+
+Domain mapped_domain(const Domain& domain, const ProblemScaling& s) {
+  auto map = [&](int i, double x) { return (x - s.centre[static_cast<std::size_t>(i)]) / s.length; };
+  const auto& lo = domain.lower();
+  const auto& hi = domain.upper();
+  switch (domain.kind()) {
+    case DomainKind::interval:
+      return Domain::interval(map(0, lo[0]), map(0, hi[0]));
+    case DomainKind::rectangle:
+      return Domain::rectangle({map(0, lo[0]), map(1, lo[1])}, {map(0, hi[0]), map(1, hi[1])});
+    case DomainKind::box:
+      return Domain::box({map(0, lo[0]), map(1, lo[1]), map(2, lo[2])}, {map(0, hi[0]), map(1, hi[1]), map(2, hi[2])});
+    case DomainKind::disk:
+      return Domain::disk({map(0, 0.5 * (lo[0] + hi[0])), map(1, 0.5 * (lo[1] + hi[1]))},
+                          0.5 * (hi[0] - lo[0]) / s.length);
+  }
+  return domain;
+}
+
+}  // namespace
+
+bool ProblemScaling::identity() const {
+  return length == 1.0 && value == 1.0 && centre[0] == 0.0 && centre[1] == 0.0 && centre[2] == 0.0;
+}
+
+void ProblemScaling::to_user_point(const double* mapped, double* user) const {
+  for (int i = 0; i < dim; ++i) user[i] = centre[static_cast<std::size_t>(i)] + length * mapped[i];
+}
+
+double ProblemScaling::user_length(double mapped, int power) const { return std::pow(length, power) * mapped; }
+
+std::string ProblemScaling::describe() const {
+  std::ostringstream text;
+  text << "x = (";
+  for (int i = 0; i < dim; ++i) text << (i ? ", " : "") << centre[static_cast<std::size_t>(i)];
+  text << ") + " << length << "·x̂, u = " << value << "·û";
+  return text.str();
+}
+
+ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
+  const Domain& domain = problem.domain;
+  ProblemScaling scaling;
+  scaling.dim = domain.dim();
+  double half_width = 0.0, centre_distance = 0.0;
+  std::array<double, 3> centre{0, 0, 0};
+  for (int i = 0; i < scaling.dim; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    half_width = std::max(half_width, 0.5 * (domain.upper()[k] - domain.lower()[k]));
+    centre[k] = 0.5 * (domain.upper()[k] + domain.lower()[k]);
+    centre_distance = std::max(centre_distance, std::abs(centre[k]));
+  }
+  // The data's size on a coarse sample (about 4096 interior points, 256 on the boundary).
+  const int dim = scaling.dim;
+  const std::vector<double> inside = domain.sample_interior(4096, SamplingMethod::grid, 0);
+  const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 256);
+  const double size = std::max({largest_magnitude(problem.boundary, boundary, dim),
+                                largest_magnitude(problem.lower_obstacle, inside, dim),
+                                largest_magnitude(problem.upper_obstacle, inside, dim),
+                                0.5 * half_width * half_width * largest_magnitude(problem.source, inside, dim)});
+  const bool unit_range = half_width >= 0.25 && half_width <= 4.0 &&
+                          centre_distance <= 4.0 * std::max(half_width, 1.0) && (size == 0.0 || (size >= 1.0 / 16 && size <= 16.0));
+  if (unit_range) return scaling;
+  scaling.centre = centre;
+  scaling.length = half_width;
+  scaling.value = size > 0.0 ? size : 1.0;
+  return scaling;
+}
+
+ObstacleProblem scaled_problem(const ObstacleProblem& problem, const ProblemScaling& s) {
+  ObstacleProblem mapped_problem = problem;
+  mapped_problem.domain = mapped_domain(problem.domain, s);
+  mapped_problem.source = mapped(problem.source, s, s.length * s.length / s.value);
+  mapped_problem.boundary = mapped(problem.boundary, s, 1.0 / s.value);
+  mapped_problem.lower_obstacle = mapped(problem.lower_obstacle, s, 1.0 / s.value);
+  mapped_problem.upper_obstacle = mapped(problem.upper_obstacle, s, 1.0 / s.value);
+  mapped_problem.exact = mapped(problem.exact, s, 1.0 / s.value);
+  mapped_problem.lift = mapped(problem.lift, s, 1.0 / s.value);
+  return mapped_problem;
+}
+
+}  // namespace pinn
