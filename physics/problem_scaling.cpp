@@ -87,10 +87,12 @@ ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
   const int dim = scaling.dim;
   const std::vector<double> inside = domain.sample_interior(4096, SamplingMethod::grid, 0);
   const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 256);
-  const double size = std::max({largest_magnitude(problem.boundary, boundary, dim),
+  const double data = std::max({largest_magnitude(problem.boundary, boundary, dim),
                                 largest_magnitude(problem.lower_obstacle, inside, dim),
-                                largest_magnitude(problem.upper_obstacle, inside, dim),
-                                0.5 * half_width * half_width * largest_magnitude(problem.source, inside, dim)});
+                                largest_magnitude(problem.upper_obstacle, inside, dim)});
+  // Between two obstacles u stays within them, whatever the load.
+  const double load = 0.5 * half_width * half_width * largest_magnitude(problem.source, inside, dim);
+  const double size = problem.has_lower() && problem.has_upper() ? data : std::max(data, load);
   const bool unit_range = half_width >= 0.25 && half_width <= 4.0 &&
                           centre_distance <= 4.0 * std::max(half_width, 1.0) && (size == 0.0 || (size >= 1.0 / 16 && size <= 16.0));
   if (unit_range) return scaling;

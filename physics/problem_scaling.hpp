@@ -33,8 +33,9 @@ struct ProblemScaling {
 
 /// The unit range: half-width L of the bounding box in [¼, 4], its centre
 /// within 4·max(L, 1) of the origin, and the data's size U in [1/16, 16] —
-/// U is the largest of |g| on the boundary, |ψ| and |ψ_hi| in the domain and
-/// |f|·L²/2 (the size of the solution a load makes), on a sample of points.
+/// U is the largest of |g| on the boundary, |ψ| and |ψ_hi| in the domain and,
+/// unless both obstacles hold u between them, |f|·L²/2 (the size of the
+/// solution a load makes), on a sample of points.
 /// Inside it the identity; outside c = the box's centre, L its largest
 /// half-width, U the data's size.
 ProblemScaling choose_problem_scaling(const ObstacleProblem& problem);
