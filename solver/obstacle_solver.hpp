@@ -38,7 +38,8 @@ struct RunOptions {
 
 class ObstacleSolver {
  public:
-  /// Checks the case (solver/case_checks.hpp; throws pinn::UserError) and
+  /// Checks the case (solver/case_checks.hpp; throws pinn::UserError), maps
+  /// a problem far from unit size onto it (physics/problem_scaling.hpp) and
   /// builds the network, initialised from the seed.
   explicit ObstacleSolver(CaseConfig config, RunOptions options = {});
   ObstacleSolver(const ObstacleSolver&) = delete;
@@ -47,6 +48,10 @@ class ObstacleSolver {
   /// Trains the network, measures it and writes the results.
   RunResult run();
 
+  /// The network, the case, the history's losses and the training points
+  /// as the solver trains them: in mapped units when config().scaling is not
+  /// the identity (x = c + L·x̂, u = U·û); run()'s metrics and files are in the
+  /// case's own units.
   const Mlp& network() const { return *state_.net; }
   const CaseConfig& config() const { return config_; }
   const std::vector<HistoryRow>& history() const { return state_.history; }
