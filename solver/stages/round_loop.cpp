@@ -62,11 +62,17 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
       interrupted = context.observer.stop_requested(state);
       return !interrupted;
     };
-    const RoundEnd end = solve(x, RoundBudget{round, std::min(per_round, stage.iterations - done), seconds}, hook);
+    const RoundBudget budget{round, std::min(per_round, stage.iterations - done), seconds};
+    const RoundEnd end = solve(x, budget, hook);
     load_parameters(net, x.data());  // the solve leaves its best accepted iterate in x
     if (!interrupted) context.outer.consider_round(state, stage, round, x);
     done = std::max(done, done_before + end.iterations);
     summary.termination = end.termination;
+    // A solve that stopped short of its iterations without converging ran
+    // out of its share of the time limit (Ceres reports both as NO_CONVERGENCE).
+    if (!interrupted && end.termination == StageTermination::completed && stage.time_limit > 0 &&
+        end.iterations < budget.max_iterations)
+      summary.termination = StageTermination::time_limit;
     summary.solver_report = end.report;
     if (!interrupted && context.outer.converged(state, stage, round)) {
       summary.termination = StageTermination::converged;

@@ -67,6 +67,20 @@ TEST(TimeBudget, EachStageGetsItsShareOfWhatRemains) {
   EXPECT_GT(result.stages[1].iterations, result.stages[0].iterations);
 }
 
+TEST(TimeBudget, ARoundSolvingStageCutByItSaysSo) {
+  // A Levenberg–Marquardt stage far too long for its share: its rounds end
+  // by their share of the time, and the stage reports time_limit (Ceres says
+  // NO_CONVERGENCE for both a spent iteration count and a spent time).
+  pinn::CaseConfig config = pinn::load_case_file(
+      kCase, {"run.time_budget=1", "stage.0.iterations=50", "stage.1.iterations=100000000",
+              "stage.1.multiplier_updates=3", "stage.1.budget_share=100"});
+  const pinn::RunResult result = run_quietly(config);
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
+  ASSERT_EQ(result.stages.size(), 2u);
+  EXPECT_EQ(result.stages[1].termination, pinn::StageTermination::time_limit);
+  EXPECT_GT(result.stages[1].iterations, 0);
+}
+
 TEST(TimeBudget, TheDefaultPipelineDividesIt) {
   const pinn::CaseConfig c = pinn::parse_case(
       "[problem]\nname = \"p\"\ndomain = { type = \"interval\", min = [0.0], max = [2.0] }\nsource = \"-4\"\n"
