@@ -71,15 +71,24 @@ std::string ProblemScaling::describe() const {
   return text.str();
 }
 
+double largest_half_width(const Domain& domain) {
+  double half_width = 0.0;
+  for (int i = 0; i < domain.dim(); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    half_width = std::max(half_width, 0.5 * (domain.upper()[k] - domain.lower()[k]));
+  }
+  return half_width;
+}
+
 ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
   const Domain& domain = problem.domain;
   ProblemScaling scaling;
   scaling.dim = domain.dim();
-  double half_width = 0.0, centre_distance = 0.0;
+  const double half_width = largest_half_width(domain);
+  double centre_distance = 0.0;
   std::array<double, 3> centre{0, 0, 0};
   for (int i = 0; i < scaling.dim; ++i) {
     const auto k = static_cast<std::size_t>(i);
-    half_width = std::max(half_width, 0.5 * (domain.upper()[k] - domain.lower()[k]));
     centre[k] = 0.5 * (domain.upper()[k] + domain.lower()[k]);
     centre_distance = std::max(centre_distance, std::abs(centre[k]));
   }

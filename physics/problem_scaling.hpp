@@ -31,6 +31,9 @@ struct ProblemScaling {
   std::string describe() const;
 };
 
+/// The largest half-width of the domain's bounding box: L of the map.
+double largest_half_width(const Domain& domain);
+
 /// The unit range: half-width L of the bounding box in [¼, 4], its centre
 /// within 4·max(L, 1) of the origin, and the data's size U in [1/16, 16] —
 /// U is the largest of |g| on the boundary, |ψ| and |ψ_hi| in the domain and,

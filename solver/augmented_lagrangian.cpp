@@ -53,10 +53,21 @@ const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState
   return validation_;
 }
 
+namespace {
+
+/// A copy of the state's network (sharing its parameters) with the exact
+/// activation: validation looks at the network results describe.
+Mlp exact_network(const TrainingState& state) {
+  Mlp exact = *state.net;
+  exact.set_smoothing(0.0);
+  return exact;
+}
+
+}  // namespace
+
 double AugmentedLagrangian::validation_loss(const TrainingState& state) {
   const TrainingPoints& validation = validation_points(state);
-  Mlp exact = *state.net;  // shares the parameters
-  exact.set_smoothing(0.0);
+  const Mlp exact = exact_network(state);
   // The case's own μ: a continuation (penalty_growth) must not change how
   // the rounds of one stage compare.
   ObstacleLossParams params = state.loss_params;
@@ -82,9 +93,7 @@ std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState
     const std::vector<double> points(coordinates.data(), coordinates.data() + coordinates.size());
     validation_data_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, points));
   }
-  Mlp exact = *state.net;  // shares the parameters
-  exact.set_smoothing(0.0);
-  return evaluate_solution(ExecSpace(), exact, config_.loss, *validation_data_, SolutionDerivatives::gradient).u;
+  return evaluate_solution(ExecSpace(), exact_network(state), config_.loss, *validation_data_, SolutionDerivatives::gradient).u;
 }
 
 bool AugmentedLagrangian::converged(TrainingState& state, const StageConfig& stage, int round) {

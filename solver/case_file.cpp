@@ -159,10 +159,9 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
       stage.max_penalty = s.get_double("max_penalty", 1e12, 0.0, 1e15, true);
       stage.time_limit = s.get_double("time_limit", 0.0, 0.0, 1e9);
       stage.budget_share = s.get_double("budget_share", 1.0, 0.0, 1e6, true);
-      // Stage types that end on their last iterate refused these already.
+      // Stage types that end on their last iterate refused these three keys already.
       stage.patience = static_cast<int>(s.get_int("patience", 0, 0, 100'000));
       stage.min_change = s.get_double("min_change", 1e-5, 0.0, 1.0);
-      // Stage types that end on their last iterate refused the key already.
       stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
       parse_stage_smoothing(s, stage);
       stage.revive_neurons = s.get_bool("revive_neurons", false);

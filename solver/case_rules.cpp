@@ -85,11 +85,14 @@ void check_stage(const CaseConfig& c, std::size_t index) {
                     c.where(prefix + "select_last_rounds")
                         << ": found " << stage.select_last_rounds << "; allowed: 0 to the stage's " << rounds
                         << " multiplier rounds (multiplier_updates + 1)");
-  PINN_USER_REQUIRE(stage.select_last_rounds == 0 || kind->selects_rounds,
-                    c.where(prefix + "select_last_rounds")
-                        << ": found " << stage.select_last_rounds << "; an " << stage.type
-                        << " stage ends on its last iterate; select_last_rounds belongs to stages that solve "
-                           "each round apart (ceres_lm, ceres_lbfgs)");
+  // Keys that mean something only to stages that solve each round apart (StageKind::selects_rounds).
+  const auto round_solving_only = [&](const char* key, int value, const char* refusal) {
+    PINN_USER_REQUIRE(value == 0 || kind->selects_rounds,
+                      c.where(prefix + key) << ": found " << value << "; an " << stage.type << refusal);
+  };
+  round_solving_only("select_last_rounds", stage.select_last_rounds,
+                     " stage ends on its last iterate; select_last_rounds belongs to stages that solve each round "
+                     "apart (ceres_lm, ceres_lbfgs)");
   PINN_USER_REQUIRE(stage.budget_share > 0.0 && std::isfinite(stage.budget_share),
                     c.where(prefix + "budget_share") << ": found " << stage.budget_share
                                                      << "; allowed: a weight > 0 (the stage's share of the budget)");
@@ -98,11 +101,9 @@ void check_stage(const CaseConfig& c, std::size_t index) {
   PINN_USER_REQUIRE(stage.min_change >= 0.0 && stage.min_change < 1.0,
                     c.where(prefix + "min_change") << ": found " << stage.min_change
                                                         << "; allowed: a relative change in [0, 1)");
-  PINN_USER_REQUIRE(stage.patience == 0 || kind->selects_rounds,
-                    c.where(prefix + "patience")
-                        << ": found " << stage.patience << "; an " << stage.type
-                        << " stage runs its iterations with a learning-rate schedule; the convergence stop belongs to "
-                           "stages that solve each round apart (ceres_lm, ceres_lbfgs, natural_gradient)");
+  round_solving_only("patience", stage.patience,
+                     " stage runs its iterations with a learning-rate schedule; the convergence stop belongs to "
+                     "stages that solve each round apart (ceres_lm, ceres_lbfgs, natural_gradient)");
   check_smoothing(c, stage, prefix);
   PINN_USER_REQUIRE(!stage.revive_neurons || is_piecewise_linear(c.network.activation),
                     c.where(prefix + "revive_neurons")

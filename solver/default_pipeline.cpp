@@ -5,7 +5,6 @@
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 
-#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -44,10 +43,6 @@ StageConfig second_order_stage(const std::string& type, int iterations, int mult
   stage.budget_share = budget_share;
   return stage;
 }
-
-}  // namespace
-
-namespace {
 
 bool given(const CaseConfig& config, const std::string& key) { return config.locations.count(key) > 0; }
 
@@ -117,12 +112,10 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   // ε is a width in the first layer's pre-activations, whose initial range
   // grows with the domain (kinks through points of the box, weights of a
   // fixed spread): radial2d_leaky's widths were proven on a half-width of 2,
-  // so they scale with the half-width h of the box.
-  // (in the units the problem is trained in: physics/problem_scaling.hpp).
-  const Domain& domain = config.problem.domain;
-  double h = 0.0;
-  for (int i = 0; i < dim; ++i) h = std::max(h, 0.5 * (domain.upper()[i] - domain.lower()[i]));
-  h /= choose_problem_scaling(config.problem).length;
+  // so they scale with the half-width h of the box in the units the problem
+  // is trained in (physics/problem_scaling.hpp).
+  const double h =
+      largest_half_width(config.problem.domain) / choose_problem_scaling(config.problem).length;
   const double scale = h / 2.0;
   // Alone in 3D, the Adam stage carries the whole homotopy.
   StageConfig adam =

@@ -275,7 +275,8 @@ Metrics in_user_units(Metrics m, const ProblemScaling& s) {
   if (s.identity()) return m;
   const double U = s.value, L = s.length;
   const int d = s.dim;
-  auto point = [&](double x) { return s.centre[0] + L * x; };  // 1D contact sets only
+  const double measure_unit = s.user_length(1.0, d);  // areas and volumes
+  auto point = [&](double x) { return s.centre[0] + s.user_length(x); };  // 1D contact sets only
   auto points = [&](std::vector<double>& interval) {
     for (double& x : interval) x = point(x);
   };
@@ -288,7 +289,7 @@ Metrics in_user_units(Metrics m, const ProblemScaling& s) {
   scaled(m.max_abs, U);
   m.max_violation *= U;
   m.complementarity *= U * U / (L * L);
-  scaled(m.contact_set_error, d == 1 ? L : std::pow(L, d));
+  scaled(m.contact_set_error, measure_unit);  // a length in 1D
   components(m.contact_intervals);
   components(m.exact_contact_intervals);
   components(m.active_contact_intervals);
@@ -296,7 +297,7 @@ Metrics in_user_units(Metrics m, const ProblemScaling& s) {
   points(m.exact_contact_interval);
   points(m.active_contact_interval);
   for (double* measure : {&m.contact_measure, &m.exact_contact_measure, &m.active_contact_measure})
-    scaled(*measure, std::pow(L, d));
+    scaled(*measure, measure_unit);
   for (double* radius : {&m.contact_radius, &m.exact_contact_radius, &m.active_contact_radius}) scaled(*radius, L);
   return m;
 }
