@@ -32,6 +32,8 @@
 /// double-obstacle case has no such guarantee, hence the iteration cap and the `converged` flag.
 #pragma once
 
+#include "physics/boundary_conditions.hpp"
+#include "physics/elliptic_operator.hpp"
 #include "physics/scalar_function.hpp"
 
 #include <array>
@@ -56,6 +58,8 @@ struct FdReferenceProblem {
   ScalarFunction boundary;                 ///< g (required), sampled on boundary nodes only
   ScalarFunction lower_obstacle;           ///< ψ_lo (empty: none); −∞ values mean "no obstacle here"
   ScalarFunction upper_obstacle;           ///< ψ_hi (empty: none); +∞ values mean "no obstacle here"
+  EllipticOperator op;                     ///< L (default −Δ)
+  std::vector<BoundaryPart> boundary_parts;  ///< as ObstacleProblem::boundary_parts (empty: u = g on ∂Ω)
 };
 
 struct FdReferenceSolution {

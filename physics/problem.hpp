@@ -1,11 +1,15 @@
 /// @file physics/problem.hpp
-/// @brief An obstacle problem: −Δu ≥ f, ψ_lo ≤ u ≤ ψ_hi with complementarity, u = g on ∂Ω.
+/// @brief An obstacle problem: L u ≥ f, ψ_lo ≤ u ≤ ψ_hi with complementarity, u = g on ∂Ω
+/// (or Neumann / Robin conditions on parts of it), L = −Δ unless given.
 #pragma once
 
+#include "physics/boundary_conditions.hpp"
 #include "physics/domain.hpp"
+#include "physics/elliptic_operator.hpp"
 #include "physics/scalar_function.hpp"
 
 #include <string>
+#include <vector>
 
 namespace pinn {
 
@@ -14,8 +18,12 @@ namespace pinn {
 struct ObstacleProblem {
   std::string name = "problem";
   Domain domain = Domain::interval(0.0, 1.0);
+  EllipticOperator op;            ///< L (default −Δ)
   ScalarFunction source;          ///< f
-  ScalarFunction boundary;        ///< g on ∂Ω
+  ScalarFunction boundary;        ///< g of u = g where the boundary is Dirichlet
+  /// Parts of ∂Ω with their own condition, first match wins; the rest is
+  /// Dirichlet u = g. Empty: u = g on all of ∂Ω.
+  std::vector<BoundaryPart> boundary_parts;
   ScalarFunction lower_obstacle;  ///< ψ (lower)
   ScalarFunction upper_obstacle;  ///< ψ_hi (optional)
   ScalarFunction exact;           ///< exact solution, for error measurement (optional)
