@@ -154,6 +154,42 @@ DistanceJet Domain::distance(const double* x) const {
   return d;
 }
 
+DistanceJet Domain::distance_to_sides(const double* x, unsigned sides) const {
+  const unsigned all = (1u << (2 * dim_)) - 1u;
+  if (sides == 0) {  // no Dirichlet side: nothing to vanish on
+    DistanceJet one;
+    one.value = 1.0;
+    return one;
+  }
+  if (kind_ == DomainKind::disk || (sides & all) == all) return distance(x);
+  double phi[3], dphi[3], ddphi[3];
+  for (int k = 0; k < dim_; ++k) {
+    const double a = lower_[k], b = upper_[k];
+    const bool low = sides & (1u << (2 * k)), high = sides & (1u << (2 * k + 1));
+    if (low && high) {
+      const double scale = 4.0 / ((b - a) * (b - a));
+      phi[k] = scale * (x[k] - a) * (b - x[k]);
+      dphi[k] = scale * (a + b - 2.0 * x[k]);
+      ddphi[k] = -2.0 * scale;
+    } else {
+      phi[k] = low ? (x[k] - a) / (b - a) : high ? (b - x[k]) / (b - a) : 1.0;
+      dphi[k] = low ? 1.0 / (b - a) : high ? -1.0 / (b - a) : 0.0;
+      ddphi[k] = 0.0;
+    }
+  }
+  DistanceJet d;
+  d.value = 1.0;
+  for (int k = 0; k < dim_; ++k) d.value *= phi[k];
+  for (int k = 0; k < dim_; ++k) {
+    double others = 1.0;
+    for (int m = 0; m < dim_; ++m)
+      if (m != k) others *= phi[m];
+    d.grad[k] = dphi[k] * others;
+    d.laplacian += ddphi[k] * others;
+  }
+  return d;
+}
+
 namespace {
 
 double radical_inverse(std::uint64_t index, int base) {

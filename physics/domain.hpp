@@ -56,6 +56,13 @@ class Domain {
   /// Distance-like function: products of 4(x−a)(b−x)/(b−a)² per direction for
   /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre.
   DistanceJet distance(const double* x) const;
+  /// Intervals, rectangles and boxes: a distance-like function that vanishes
+  /// on the given sides only (BoundarySide bits, physics/boundary_conditions.hpp),
+  /// for hard Dirichlet conditions on part of the boundary. Per direction the
+  /// factor is 4(x−a)(b−x)/(b−a)² with both sides, (x−a)/(b−a) or
+  /// (b−x)/(b−a) with one, 1 with none; all sides give distance(x), no side
+  /// the constant 1 (for any domain).
+  DistanceJet distance_to_sides(const double* x, unsigned sides) const;
 
   /// n interior points (row-major, dim per point). `grid` uses cell midpoints
   /// of a tensor grid with about n cells (exactly n in 1D; the disk keeps the

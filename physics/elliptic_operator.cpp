@@ -33,4 +33,34 @@ OperatorCoefficients evaluate_operator(const EllipticOperator& op, int dim, cons
   return c;
 }
 
+double apply_operator(const EllipticOperator& op, const ScalarFunction& v, int dim, const double* x, double step) {
+  const OperatorCoefficients c = evaluate_operator(op, dim, x, step);
+  double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
+  const double centre = v(y);
+  const auto shifted = [&](int r, double dr, int s, double ds) {
+    const double saved_r = y[r], saved_s = y[s];
+    y[r] += dr;
+    y[s] += ds;
+    const double value = v(y);
+    y[r] = saved_r;
+    y[s] = saved_s;
+    return value;
+  };
+  double value = c.reaction * centre;
+  for (int r = 0; r < dim; ++r) {
+    const double plus = shifted(r, step, r, 0.0), minus = shifted(r, -step, r, 0.0);
+    const double first = (plus - minus) / (2.0 * step);
+    value += (c.convection[r] - c.diffusion_divergence[r]) * first;
+    value -= c.diffusion[3 * r + r] * (plus - 2.0 * centre + minus) / (step * step);
+    for (int s = 0; s < dim; ++s) {
+      if (s == r || c.diffusion[3 * r + s] == 0.0) continue;
+      const double mixed = (shifted(r, step, s, step) - shifted(r, step, s, -step) - shifted(r, -step, s, step) +
+                            shifted(r, -step, s, -step)) /
+                           (4.0 * step * step);
+      value -= c.diffusion[3 * r + s] * mixed;
+    }
+  }
+  return value;
+}
+
 }  // namespace pinn

@@ -38,4 +38,9 @@ struct OperatorCoefficients {
 /// A, ∇·A (by central differences of step `step` per coordinate), b and c at x.
 OperatorCoefficients evaluate_operator(const EllipticOperator& op, int dim, const double* x, double step);
 
+/// L v at x for a function v known as a black box: every derivative by
+/// central differences of step `step` (the full Hessian where A is a matrix),
+/// the coefficients from evaluate_operator.
+double apply_operator(const EllipticOperator& op, const ScalarFunction& v, int dim, const double* x, double step);
+
 }  // namespace pinn

@@ -12,6 +12,9 @@
 /// √(wβ)(u − g + η/β + F·n/β), which carries the boundary term
 /// of ½∫|∇u − F|² = energy − ∮ u F·n + const, so every form is ½‖r‖² + const.
 /// Unused slots are zero rows with zero seeds.
+/// The general operator (ObstacleLossParams::general_operator) changes the
+/// PDE slots (general_pde_residuals) and the rows of Neumann and Robin points
+/// (natural_boundary_residual).
 #pragma once
 
 #include "physics/obstacle_loss.hpp"
@@ -30,7 +33,7 @@ struct ResidualLayout {
 inline ResidualLayout residual_layout(const ObstacleLossParams& prm) {
   ResidualLayout layout;
   switch (prm.settings.form) {
-    case LossForm::energy: layout.n_pde = prm.dim; break;
+    case LossForm::energy: layout.n_pde = prm.dim + (prm.general_operator && prm.has_reaction ? 1 : 0); break;
     case LossForm::strong:
     case LossForm::proximal: layout.n_pde = 1; break;
     case LossForm::first_order: layout.n_pde = prm.dim + 1; break;
@@ -69,23 +72,11 @@ struct ObstaclePointResiduals {
   ObstacleLossParams params;
   ResidualLayout layout;
 
-  KOKKOS_INLINE_FUNCTION void operator()(const int i, const PointJet& net, double* r, PointJet* seeds) const {
-    const PointData& p = data(i);
+  /// The PDE slots for L = −Δ; returns the number written.
+  KOKKOS_INLINE_FUNCTION int laplacian_pde_residuals(const PointData& p, const SolutionJet& s, const PointJet& net,
+                                                     double* r, PointJet* seeds) const {
     const int dim = params.dim;
     const bool hard = params.settings.boundary == BoundaryMode::hard;
-    const SolutionJet s = solution_jet(p, net, dim, hard);
-    if (p.is_boundary) {
-      const double beta = params.settings.boundary_weight;
-      const double scale = math::sqrt(p.weight * beta);
-      // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
-      double shift = beta > 0.0 ? p.boundary_multiplier / beta : 0.0;  // the multiplier η of u = g
-      if (params.settings.form == LossForm::energy && beta > 0.0) shift += p.flux_normal / beta;
-      r[0] = scale * (s.u - p.g + shift);
-      SolutionJet bar;
-      bar.u = scale;
-      add_solution_seed(p, bar, dim, hard, seeds[0]);
-      return;
-    }
     const double sw = math::sqrt(p.weight);
     int slot = 0;
     switch (params.settings.form) {
@@ -139,6 +130,156 @@ struct ObstaclePointResiduals {
         break;
       }
     }
+    return slot;
+  }
+
+  /// The PDE slots for the general operator (obstacle_loss.hpp's
+  /// general_pde_loss as squares): energy √w((Lᵀ∇u)_k − (L⁻¹F)_k) and, with
+  /// a reaction term, √(wc)·u; strong / proximal / first_order with L u.
+  KOKKOS_INLINE_FUNCTION int general_pde_residuals(const PointData& p, const SolutionJet& s, const PointJet& net,
+                                                   double* r, PointJet* seeds) const {
+    const int dim = params.dim;
+    const bool hard = params.settings.boundary == BoundaryMode::hard;
+    const double sw = math::sqrt(p.weight);
+    int slot = 0;
+    switch (params.settings.form) {
+      case LossForm::energy:
+        for (int k = 0; k < dim; ++k, ++slot) {
+          SolutionJet bar;
+          r[slot] = -sw * p.flux[k];
+          for (int j = 0; j < dim; ++j) {
+            r[slot] += sw * p.diffusion_root[3 * k + j] * s.grad[j];
+            bar.grad[j] = sw * p.diffusion_root[3 * k + j];
+          }
+          add_solution_seed(p, bar, dim, hard, seeds[slot]);
+        }
+        if (params.has_reaction) {
+          const double root = math::sqrt(p.weight * p.reaction);
+          r[slot] = root * s.u;
+          SolutionJet bar;
+          bar.u = root;
+          add_solution_seed(p, bar, dim, hard, seeds[slot]);
+          ++slot;
+        }
+        break;
+      case LossForm::strong: {
+        const double a = scalar_diffusion_operator(p, s.u, s.grad, s.lap, dim) - p.f;
+        const ObstacleResidual c = obstacle_residual(params, p, a, s.u);
+        r[slot] = sw * c.r;
+        SolutionJet bar;
+        const double da = sw * c.dr_da;
+        bar.lap = -da * p.diffusion[0];
+        for (int k = 0; k < dim; ++k) bar.grad[k] = da * (p.convection[k] - p.diffusion_divergence[k]);
+        bar.u = sw * c.dr_du + da * p.reaction;
+        add_solution_seed(p, bar, dim, hard, seeds[slot]);
+        ++slot;
+        break;
+      }
+      case LossForm::proximal: {
+        const double eta = params.settings.proximal_step;
+        const double a = scalar_diffusion_operator(p, s.u, s.grad, s.lap, dim) - p.f;
+        const double v = s.u - eta * a - p.psi_lower;
+        const double active = v > 0.0 ? 1.0 : 0.0;
+        r[slot] = sw * (s.u - (p.psi_lower + active * v));
+        SolutionJet bar;
+        const double da = sw * eta * active;
+        bar.u = sw * (1.0 - active) + da * p.reaction;
+        bar.lap = -da * p.diffusion[0];
+        for (int k = 0; k < dim; ++k) bar.grad[k] = da * (p.convection[k] - p.diffusion_divergence[k]);
+        add_solution_seed(p, bar, dim, hard, seeds[slot]);
+        ++slot;
+        break;
+      }
+      case LossForm::first_order: {
+        double flux[3] = {0, 0, 0};
+        diffusive_flux(p, s.grad, dim, flux);
+        double divergence = 0.0;
+        for (int k = 0; k < dim; ++k, ++slot) {
+          r[slot] = sw * (net.value[1 + k] - flux[k]);
+          seeds[slot].value[1 + k] = sw;
+          SolutionJet bar;
+          for (int j = 0; j < dim; ++j) bar.grad[j] = -sw * p.diffusion[3 * k + j];
+          add_solution_seed(p, bar, dim, hard, seeds[slot]);
+          divergence += net.grad[1 + k][k];
+        }
+        const double a = -divergence + lower_order_terms(p, s.grad, s.u, dim) - p.f;
+        const ObstacleResidual c = obstacle_residual(params, p, a, s.u);
+        r[slot] = sw * c.r;
+        const double da = sw * c.dr_da;
+        for (int k = 0; k < dim; ++k) seeds[slot].grad[1 + k][k] = -da;
+        SolutionJet bar;
+        for (int k = 0; k < dim; ++k) bar.grad[k] = da * p.convection[k];
+        bar.u = sw * c.dr_du + da * p.reaction;
+        add_solution_seed(p, bar, dim, hard, seeds[slot]);
+        ++slot;
+        break;
+      }
+    }
+    return slot;
+  }
+
+  /// The one row of a Neumann or Robin point. Energy form: the natural term
+  /// w(½κu² − gu) and the flux form's −w u F·n together are
+  /// ½(√(wκ)(u − (g − F·n)/κ))² + const for κ > 0; for κ = 0 they vanish
+  /// because the flux is chosen with F·n = g there (physics/point_data.cpp;
+  /// case files refuse the other cases). Other forms: √(wβ)(A∇u·n + κu − g),
+  /// with σ·n for A∇u·n in the first_order form.
+  KOKKOS_INLINE_FUNCTION void natural_boundary_residual(const PointData& p, const SolutionJet& s, const PointJet& net,
+                                                        double* r, PointJet* seeds) const {
+    const int dim = params.dim;
+    const bool hard = params.settings.boundary == BoundaryMode::hard;
+    SolutionJet bar;
+    if (params.settings.form == LossForm::energy) {
+      if (p.robin > 0.0) {
+        const double root = math::sqrt(p.weight * p.robin);
+        r[0] = root * (s.u - (p.g - p.flux_normal) / p.robin);
+        bar.u = root;
+      } else {
+        r[0] = 0.0;
+      }
+      add_solution_seed(p, bar, dim, hard, seeds[0]);
+      return;
+    }
+    const double scale = math::sqrt(p.weight * params.settings.boundary_weight);
+    bar.u = scale * p.robin;
+    if (params.settings.form == LossForm::first_order) {
+      double value = p.robin * s.u - p.g;
+      for (int k = 0; k < dim; ++k) {
+        value += net.value[1 + k] * p.normal[k];
+        seeds[0].value[1 + k] = scale * p.normal[k];
+      }
+      r[0] = scale * value;
+    } else {
+      r[0] = scale * natural_condition_residual(p, s.u, s.grad, dim);
+      for (int k = 0; k < dim; ++k)
+        for (int j = 0; j < dim; ++j) bar.grad[j] += scale * p.diffusion[3 * k + j] * p.normal[k];
+    }
+    add_solution_seed(p, bar, dim, hard, seeds[0]);
+  }
+
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, const PointJet& net, double* r, PointJet* seeds) const {
+    const PointData& p = data(i);
+    const int dim = params.dim;
+    const bool hard = params.settings.boundary == BoundaryMode::hard;
+    const SolutionJet s = solution_jet(p, net, dim, hard);
+    if (params.general_operator && has_natural_condition(p)) {
+      natural_boundary_residual(p, s, net, r, seeds);
+      return;
+    }
+    if (p.is_boundary) {
+      const double beta = params.settings.boundary_weight;
+      const double scale = math::sqrt(p.weight * beta);
+      // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
+      double shift = beta > 0.0 ? p.boundary_multiplier / beta : 0.0;  // the multiplier η of u = g
+      if (params.settings.form == LossForm::energy && beta > 0.0) shift += p.flux_normal / beta;
+      r[0] = scale * (s.u - p.g + shift);
+      SolutionJet bar;
+      bar.u = scale;
+      add_solution_seed(p, bar, dim, hard, seeds[0]);
+      return;
+    }
+    int slot = params.general_operator ? general_pde_residuals(p, s, net, r, seeds)
+                                       : laplacian_pde_residuals(p, s, net, r, seeds);
     const double mu = params.settings.penalty;
     if (layout.n_obstacle == 0) return;
     const double scale = math::sqrt(p.obstacle_weight * mu);

@@ -14,6 +14,7 @@
 
 #include "nn/point_jet.hpp"
 #include "physics/barrier.hpp"
+#include "physics/operator_jet.hpp"
 #include "physics/point_data.hpp"
 
 namespace pinn {
@@ -23,6 +24,12 @@ struct ObstacleLossParams {
   int dim = 1;
   bool has_lower = true;
   bool has_upper = false;
+  /// The operator is not −Δ, or the boundary has Neumann / Robin parts: the
+  /// losses read PointData's operator and boundary fields. Unset, the −Δ and
+  /// Dirichlet code runs exactly as it always has.
+  bool general_operator = false;
+  /// c ≠ 0 somewhere: the energy's residual form gets a slot √(wc)·u.
+  bool has_reaction = false;
 };
 
 /// The network derivatives a loss form needs at the training points.
@@ -163,6 +170,165 @@ KOKKOS_INLINE_FUNCTION double obstacle_terms(const ObstacleLossParams& prm, cons
   return value;
 }
 
+/// The PDE part of the loss at an interior point for L = −Δ (the general
+/// operator's general_pde_loss gives the same values with more work).
+KOKKOS_INLINE_FUNCTION double laplacian_pde_loss(const ObstacleLossParams& prm, const PointData& p, const SolutionJet& s,
+                                                 const PointJet& net, SolutionJet& bar, PointJet& seed) {
+  const int dim = prm.dim;
+  const double w = p.weight;
+  double value = 0.0;
+  switch (prm.settings.form) {
+    case LossForm::energy: {
+      double grad2 = 0.0;
+      if (!prm.settings.exact_energy_integration) {  // else the trainer adds the exact ½∫u'²
+        for (int k = 0; k < dim; ++k) {
+          grad2 += s.grad[k] * s.grad[k];
+          bar.grad[k] = w * s.grad[k];
+        }
+      }
+      value = w * (0.5 * grad2 - p.f * s.u);
+      bar.u = -w * p.f;
+      break;
+    }
+    case LossForm::strong: {
+      const ObstacleResidual r = obstacle_residual(prm, p, -s.lap - p.f, s.u);
+      value = 0.5 * w * r.r * r.r;
+      bar.lap = -w * r.r * r.dr_da;
+      bar.u = w * r.r * r.dr_du;
+      break;
+    }
+    case LossForm::proximal: {
+      const double a = -s.lap - p.f;
+      const double v = s.u - prm.settings.proximal_step * a - p.psi_lower;
+      const double active = v > 0.0 ? 1.0 : 0.0;
+      const double r = s.u - (p.psi_lower + active * v);
+      value = 0.5 * w * r * r;
+      bar.u = w * r * (1.0 - active);
+      bar.lap = -w * r * prm.settings.proximal_step * active;
+      break;
+    }
+    case LossForm::first_order: {
+      double divergence = 0.0;
+      for (int k = 0; k < dim; ++k) {
+        const double rho = net.value[1 + k] - s.grad[k];
+        value += 0.5 * w * rho * rho;
+        seed.value[1 + k] += w * rho;
+        bar.grad[k] = -w * rho;
+        divergence += net.grad[1 + k][k];
+      }
+      const ObstacleResidual r = obstacle_residual(prm, p, -divergence - p.f, s.u);
+      value += 0.5 * w * r.r * r.r;
+      for (int k = 0; k < dim; ++k) seed.grad[1 + k][k] -= w * r.r * r.dr_da;
+      bar.u = w * r.r * r.dr_du;
+      break;
+    }
+  }
+  return value;
+}
+
+/// The PDE part of the loss at an interior point for the general operator
+/// (README.md, "General operators"): energy ½∇u·A∇u + ½cu² − fu (b = 0),
+/// first_order ½|σ − A∇u|² + ½C(−∇·σ + b·∇u + cu − f, ·)², strong and
+/// proximal with L u for A = a·I. Seeds on (u, ∇u, Δu) go to `bar`, those
+/// on σ straight to `seed`.
+KOKKOS_INLINE_FUNCTION double general_pde_loss(const ObstacleLossParams& prm, const PointData& p, const SolutionJet& s,
+                                               const PointJet& net, SolutionJet& bar, PointJet& seed) {
+  const int dim = prm.dim;
+  const double w = p.weight;
+  double value = 0.0;
+  switch (prm.settings.form) {
+    case LossForm::energy: {
+      double flux[3] = {0, 0, 0};
+      diffusive_flux(p, s.grad, dim, flux);
+      for (int k = 0; k < dim; ++k) {
+        value += 0.5 * w * s.grad[k] * flux[k];
+        bar.grad[k] = w * flux[k];
+      }
+      if (prm.settings.exact_energy_integration) {  // the trainer adds the exact ½∫u'² (A = I)
+        value = 0.0;
+        for (int k = 0; k < dim; ++k) bar.grad[k] = 0.0;
+      }
+      value += w * (0.5 * p.reaction * s.u - p.f) * s.u;
+      bar.u = w * (p.reaction * s.u - p.f);
+      break;
+    }
+    case LossForm::strong: {
+      const double a = scalar_diffusion_operator(p, s.u, s.grad, s.lap, dim) - p.f;
+      const ObstacleResidual r = obstacle_residual(prm, p, a, s.u);
+      value = 0.5 * w * r.r * r.r;
+      const double da = w * r.r * r.dr_da;
+      bar.lap = -da * p.diffusion[0];
+      for (int k = 0; k < dim; ++k) bar.grad[k] = da * (p.convection[k] - p.diffusion_divergence[k]);
+      bar.u = w * r.r * r.dr_du + da * p.reaction;
+      break;
+    }
+    case LossForm::proximal: {
+      const double eta = prm.settings.proximal_step;
+      const double a = scalar_diffusion_operator(p, s.u, s.grad, s.lap, dim) - p.f;
+      const double v = s.u - eta * a - p.psi_lower;
+      const double active = v > 0.0 ? 1.0 : 0.0;
+      const double r = s.u - (p.psi_lower + active * v);
+      value = 0.5 * w * r * r;
+      // r = (1 − active)·u + active·η·a + const
+      const double da = w * r * eta * active;
+      bar.u = w * r * (1.0 - active) + da * p.reaction;
+      bar.lap = -da * p.diffusion[0];
+      for (int k = 0; k < dim; ++k) bar.grad[k] = da * (p.convection[k] - p.diffusion_divergence[k]);
+      break;
+    }
+    case LossForm::first_order: {
+      double flux[3] = {0, 0, 0};
+      diffusive_flux(p, s.grad, dim, flux);
+      double divergence = 0.0;
+      for (int k = 0; k < dim; ++k) {
+        const double rho = net.value[1 + k] - flux[k];
+        value += 0.5 * w * rho * rho;
+        seed.value[1 + k] += w * rho;
+        for (int j = 0; j < dim; ++j) bar.grad[j] -= w * rho * p.diffusion[3 * k + j];
+        divergence += net.grad[1 + k][k];
+      }
+      const double a = -divergence + lower_order_terms(p, s.grad, s.u, dim) - p.f;
+      const ObstacleResidual r = obstacle_residual(prm, p, a, s.u);
+      value += 0.5 * w * r.r * r.r;
+      const double da = w * r.r * r.dr_da;
+      for (int k = 0; k < dim; ++k) {
+        seed.grad[1 + k][k] -= da;
+        bar.grad[k] += da * p.convection[k];
+      }
+      bar.u = w * r.r * r.dr_du + da * p.reaction;
+      break;
+    }
+  }
+  return value;
+}
+
+/// The loss at a Neumann or Robin boundary point: in the energy form the
+/// natural boundary integral w(½κu² − g u); in the other forms the penalty
+/// ½wβ(A∇u·n + κu − g)², with the first_order form's σ·n for A∇u·n.
+KOKKOS_INLINE_FUNCTION double natural_boundary_loss(const ObstacleLossParams& prm, const PointData& p,
+                                                    const SolutionJet& s, const PointJet& net, SolutionJet& bar,
+                                                    PointJet& seed) {
+  const int dim = prm.dim;
+  const double w = p.weight;
+  if (prm.settings.form == LossForm::energy) {
+    bar.u = w * (p.robin * s.u - p.g);
+    return w * (0.5 * p.robin * s.u - p.g) * s.u;
+  }
+  const double beta = prm.settings.boundary_weight;
+  if (prm.settings.form == LossForm::first_order) {
+    double r = p.robin * s.u - p.g;
+    for (int k = 0; k < dim; ++k) r += net.value[1 + k] * p.normal[k];
+    for (int k = 0; k < dim; ++k) seed.value[1 + k] += w * beta * r * p.normal[k];
+    bar.u = w * beta * r * p.robin;
+    return 0.5 * w * beta * r * r;
+  }
+  const double r = natural_condition_residual(p, s.u, s.grad, dim);
+  for (int k = 0; k < dim; ++k)
+    for (int j = 0; j < dim; ++j) bar.grad[j] += w * beta * r * p.diffusion[3 * k + j] * p.normal[k];
+  bar.u = w * beta * r * p.robin;
+  return 0.5 * w * beta * r * r;
+}
+
 /// Loss terms of one point and the seeds on the network jet.
 KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& prm, const PointData& p,
                                                      const PointJet& net, PointJet& seed) {
@@ -172,6 +338,11 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
   const SolutionJet s = solution_jet(p, net, dim, hard);
   SolutionJet bar;
   const double w = p.weight;
+  if (prm.general_operator && has_natural_condition(p)) {
+    terms.boundary = natural_boundary_loss(prm, p, s, net, bar, seed);
+    add_solution_seed(p, bar, dim, hard, seed);
+    return terms;
+  }
   if (p.is_boundary) {
     // Augmented Lagrangian of u = g: ½β(u − g + η/β)² − η²/(2β), so the
     // multiplier η (updated η ← η + β(u − g)) removes the O(1/β) offset.
@@ -182,52 +353,8 @@ KOKKOS_INLINE_FUNCTION LossTerms obstacle_point_loss(const ObstacleLossParams& p
     add_solution_seed(p, bar, dim, hard, seed);
     return terms;
   }
-  switch (prm.settings.form) {
-    case LossForm::energy: {
-      double grad2 = 0.0;
-      if (!prm.settings.exact_energy_integration) {  // else the trainer adds the exact ½∫u'²
-        for (int k = 0; k < dim; ++k) {
-          grad2 += s.grad[k] * s.grad[k];
-          bar.grad[k] = w * s.grad[k];
-        }
-      }
-      terms.pde = w * (0.5 * grad2 - p.f * s.u);
-      bar.u = -w * p.f;
-      break;
-    }
-    case LossForm::strong: {
-      const ObstacleResidual r = obstacle_residual(prm, p, -s.lap - p.f, s.u);
-      terms.pde = 0.5 * w * r.r * r.r;
-      bar.lap = -w * r.r * r.dr_da;
-      bar.u = w * r.r * r.dr_du;
-      break;
-    }
-    case LossForm::proximal: {
-      const double a = -s.lap - p.f;
-      const double v = s.u - prm.settings.proximal_step * a - p.psi_lower;
-      const double active = v > 0.0 ? 1.0 : 0.0;
-      const double r = s.u - (p.psi_lower + active * v);
-      terms.pde = 0.5 * w * r * r;
-      bar.u = w * r * (1.0 - active);
-      bar.lap = -w * r * prm.settings.proximal_step * active;
-      break;
-    }
-    case LossForm::first_order: {
-      double divergence = 0.0;
-      for (int k = 0; k < dim; ++k) {
-        const double rho = net.value[1 + k] - s.grad[k];
-        terms.pde += 0.5 * w * rho * rho;
-        seed.value[1 + k] += w * rho;
-        bar.grad[k] = -w * rho;
-        divergence += net.grad[1 + k][k];
-      }
-      const ObstacleResidual r = obstacle_residual(prm, p, -divergence - p.f, s.u);
-      terms.pde += 0.5 * w * r.r * r.r;
-      for (int k = 0; k < dim; ++k) seed.grad[1 + k][k] -= w * r.r * r.dr_da;
-      bar.u = w * r.r * r.dr_du;
-      break;
-    }
-  }
+  terms.pde = prm.general_operator ? general_pde_loss(prm, p, s, net, bar, seed)
+                                   : laplacian_pde_loss(prm, p, s, net, bar, seed);
   terms.obstacle = obstacle_terms(prm, p, s.u, &bar.u);
   add_solution_seed(p, bar, dim, hard, seed);
   return terms;

@@ -4,7 +4,10 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <string>
 
 namespace pinn {
 
@@ -30,6 +33,68 @@ double flux_along_x(const ObstacleProblem& problem, const double* x) {
   return -integral;
 }
 
+/// The constant C of the 1D flux F = −∫_a^x f + C: F·n = g at a Neumann end
+/// (or Robin with κ = 0)
+/// (n = −1 at a, +1 at b), so that the energy's residual form needs no term
+/// linear in u there (physics/least_squares_residuals.hpp). Zero without
+/// Neumann ends, and in 2D and 3D.
+double flux_constant(const ObstacleProblem& problem) {
+  if (problem.domain.dim() != 1 || !has_natural_parts(problem.boundary_parts)) return 0.0;
+  const double a = problem.domain.lower()[0], b = problem.domain.upper()[0];
+  const BoundaryCondition left = condition_at(problem.boundary_parts, problem.boundary, problem.domain, &a);
+  const BoundaryCondition right = condition_at(problem.boundary_parts, problem.boundary, problem.domain, &b);
+  const auto linear = [](const BoundaryCondition& c) { return c.kind != BoundaryKind::dirichlet && !(c.coefficient > 0.0); };
+  if (linear(left)) return -left.value;
+  if (linear(right)) return right.value - flux_along_x(problem, &b);
+  return 0.0;
+}
+
+/// Lᵀ of the Cholesky factor of A (row-major in a 3×3 array) and L⁻¹F in
+/// `flux`; throws where A is not positive definite.
+void factor_diffusion(PointData& p, int dim, const double* x) {
+  double lower[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (int r = 0; r < dim; ++r) {
+    for (int c = 0; c <= r; ++c) {
+      double sum = p.diffusion[3 * r + c];
+      for (int k = 0; k < c; ++k) sum -= lower[3 * r + k] * lower[3 * c + k];
+      if (r == c) {
+        PINN_USER_REQUIRE(sum > 0.0, "problem.diffusion is not positive definite at ("
+                                         << x[0] << (dim > 1 ? ", " + std::to_string(x[1]) : "")
+                                         << (dim > 2 ? ", " + std::to_string(x[2]) : "") << ")");
+        lower[3 * r + c] = std::sqrt(sum);
+      } else {
+        lower[3 * r + c] = sum / lower[3 * c + c];
+      }
+    }
+  }
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) p.diffusion_root[3 * r + c] = r < dim && c < dim ? lower[3 * c + r] : (r == c);
+  for (int r = 0; r < dim; ++r) {  // forward substitution L y = F
+    double sum = p.flux[r];
+    for (int k = 0; k < r; ++k) sum -= lower[3 * r + k] * p.flux[k];
+    p.flux[r] = sum / lower[3 * r + r];
+  }
+}
+
+/// Outward unit normal at boundary point x: −∇D/|∇D| from the domain's
+/// distance function, at corners (∇D = 0) the normalised sum of the sides' normals.
+void outward_normal(const Domain& domain, const double* x, const DistanceJet& distance, double* normal) {
+  const int dim = domain.dim();
+  double norm2 = 0.0;
+  for (int k = 0; k < dim; ++k) norm2 += distance.grad[k] * distance.grad[k];
+  if (norm2 > 0.0) {
+    for (int k = 0; k < dim; ++k) normal[k] = -distance.grad[k] / std::sqrt(norm2);
+    return;
+  }
+  const unsigned sides = sides_at(domain, x);
+  double count = 0.0;
+  for (int k = 0; k < dim; ++k) {
+    normal[k] = (sides & (1u << (2 * k)) ? -1.0 : 0.0) + (sides & (1u << (2 * k + 1)) ? 1.0 : 0.0);
+    count += normal[k] * normal[k];
+  }
+  for (int k = 0; k < dim && count > 0.0; ++k) normal[k] /= std::sqrt(count);
+}
+
 }  // namespace
 
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& base_interior,
@@ -53,6 +118,11 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
   auto coords = Kokkos::create_mirror_view(set.coordinates);
   auto data = Kokkos::create_mirror_view(set.data);
   const double interior_weight = domain.measure() / n_base;
+  const bool general = uses_general_operator(problem);
+  const bool natural = has_natural_parts(problem.boundary_parts);
+  const DirichletSides hard_sides = dirichlet_sides(problem);
+  const double flux_shift = flux == FluxAt::points ? flux_constant(problem) : 0.0;
+  const double step = 1e-5 * std::max(1.0, domain.upper()[0] - domain.lower()[0]);
   const double boundary_weight = set.n_boundary ? domain.boundary_measure() / set.n_boundary : 0.0;
   for (int i = 0; i < n; ++i) {
     const bool on_boundary = i >= set.n_interior;
@@ -64,19 +134,27 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     p.weight = on_boundary ? boundary_weight : (p.is_adaptive ? adaptive_pde_weight : interior_weight);
     p.obstacle_weight = on_boundary ? 0.0 : interior_weight;
     p.f = problem.source(x);
-    p.g = on_boundary ? problem.boundary(x) : 0.0;  // g may be singular inside (radial2d)
+    // g may be singular inside (radial2d), so only boundary points read it.
+    const BoundaryCondition condition =
+        on_boundary ? condition_at(problem.boundary_parts, problem.boundary, domain, x) : BoundaryCondition{};
+    p.g = condition.value;
+    p.boundary_kind = static_cast<int>(condition.kind);
+    p.robin = condition.coefficient;
     p.psi_lower = problem.has_lower() ? problem.lower_obstacle(x) : 0.0;
     p.psi_upper = problem.has_upper() ? problem.upper_obstacle(x) : 0.0;
     const LiftJet lift = evaluate_lift(problem, x);
     p.lift = lift.value;
     p.lift_lap = lift.laplacian;
-    const double flux_x = flux == FluxAt::points ? flux_along_x(problem, x) : 0.0;
-    const DistanceJet dist = domain.distance(x);
+    const double flux_x = flux == FluxAt::points ? flux_along_x(problem, x) + flux_shift : 0.0;
+    const DistanceJet boundary_distance = domain.distance(x);
+    const DistanceJet dist = natural && hard_sides.whole_sides ? domain.distance_to_sides(x, hard_sides.sides)
+                                                               : boundary_distance;
     if (on_boundary) {
-      // The distance function grows inwards: n = −∇D/|∇D| (0 at corners, where ∇D = 0).
+      outward_normal(domain, x, boundary_distance, p.normal);
+      // The distance function grows inwards: F·n = −F_x ∂_x D/|∇D| (0 at corners, where ∇D = 0).
       double norm2 = 0.0;
-      for (int k = 0; k < dim; ++k) norm2 += dist.grad[k] * dist.grad[k];
-      p.flux_normal = norm2 > 0.0 ? -flux_x * dist.grad[0] / std::sqrt(norm2) : 0.0;
+      for (int k = 0; k < dim; ++k) norm2 += boundary_distance.grad[k] * boundary_distance.grad[k];
+      p.flux_normal = norm2 > 0.0 ? -flux_x * boundary_distance.grad[0] / std::sqrt(norm2) : 0.0;
     } else {
       p.flux[0] = flux_x;
     }
@@ -85,6 +163,15 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     for (int k = 0; k < 3; ++k) {
       p.lift_grad[k] = lift.grad[k];
       p.dist_grad[k] = dist.grad[k];
+    }
+    if (general) {
+      const OperatorCoefficients c = evaluate_operator(problem.op, dim, x, step);
+      std::copy(std::begin(c.diffusion), std::end(c.diffusion), std::begin(p.diffusion));
+      std::copy(std::begin(c.diffusion_divergence), std::end(c.diffusion_divergence),
+                std::begin(p.diffusion_divergence));
+      std::copy(std::begin(c.convection), std::end(c.convection), std::begin(p.convection));
+      p.reaction = c.reaction;
+      factor_diffusion(p, dim, x);
     }
   }
   Kokkos::deep_copy(set.coordinates, coords);

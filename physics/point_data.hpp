@@ -35,9 +35,27 @@ struct PointData {
   /// ½∫|∇u − F|² = energy − ∮ u F·n + const, and the boundary term is absorbed
   /// into the boundary residual √(wβ)(u − g + F·n/β) (physics/least_squares_residuals.hpp).
   double flux_normal = 0;
+
+  /// The operator L u = −∇·(A∇u) + b·∇u + c u at the point (physics/elliptic_operator.hpp);
+  /// read only where ObstacleLossParams::general_operator is set.
+  double diffusion[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};  ///< A, row-major 3×3
+  /// Lᵀ of A = L Lᵀ (upper triangular, row-major): the energy's residual form
+  /// is √w (Lᵀ∇u − L⁻¹F), and `flux` then holds L⁻¹F.
+  double diffusion_root[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  double diffusion_divergence[3] = {0, 0, 0};  ///< ∇·A (rows), for the strong form
+  double convection[3] = {0, 0, 0};            ///< b
+  double reaction = 0;                         ///< c
+  /// Boundary points: the condition there (physics/boundary_conditions.hpp),
+  /// as BoundaryKind's value; g holds its value, `robin` its κ.
+  int boundary_kind = 0;
+  double robin = 0;
+  double normal[3] = {0, 0, 0};  ///< outward unit normal at boundary points
 };
 
 using PointDataView = Kokkos::View<PointData*, MemSpace>;
+
+/// A boundary point with a Neumann or Robin condition (boundary_kind ≠ Dirichlet's 0).
+KOKKOS_INLINE_FUNCTION bool has_natural_condition(const PointData& p) { return p.is_boundary && p.boundary_kind != 0; }
 
 /// The point's own multiplier: η (boundary_multiplier) at a boundary point,
 /// λ_lo (lambda_lower) elsewhere. Checkpoints store it for every point in

@@ -38,9 +38,32 @@ struct ObstacleProblem {
   bool has_exact() const { return static_cast<bool>(exact); }
 };
 
+/// Whether the losses need the general operator code: L ≠ −Δ, or Neumann /
+/// Robin parts on the boundary (ObstacleLossParams::general_operator).
+bool uses_general_operator(const ObstacleProblem& problem);
+
+/// The sides (BoundarySide bits) that carry Dirichlet conditions, found on
+/// boundary samples (corners skipped). `whole_sides` is false where a side
+/// carries both kinds or the domain has no sides (disk) and only part of the
+/// boundary is Dirichlet: hard conditions u = G + d·N then have no distance
+/// function d.
+struct DirichletSides {
+  bool whole_sides = true;
+  unsigned sides = 0;
+};
+DirichletSides dirichlet_sides(const ObstacleProblem& problem);
+
+/// Whether the energy has an exact sum-of-squares form (the one
+/// Levenberg–Marquardt and the natural-gradient stage use): a Neumann point
+/// (or a Robin one with κ = 0) leaves a term linear in u that no square
+/// carries, unless the flux F (∇·F = −f) can be chosen with F·n = g there —
+/// which the engine does at one end of an interval, not in 2D or 3D.
+bool energy_has_square_form(const ObstacleProblem& problem);
+
 /// The source texts of a problem's data as a case file gave them, for reports.
 struct ProblemTexts {
   std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
+  std::string diffusion, convection, reaction;  ///< empty where not given
 };
 
 /// Lift value, gradient and Laplacian at x (derivatives by central differences

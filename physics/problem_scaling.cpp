@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -21,6 +22,19 @@ double largest_magnitude(const ScalarFunction& h, const std::vector<double>& poi
     if (std::isfinite(value)) largest = std::max(largest, std::abs(value));
   }
   return largest;
+}
+
+/// The smallest diagonal entry of A over the points (1 for A = I): the
+/// diffusion that lets u move the most.
+double smallest_diffusion(const EllipticOperator& op, const std::vector<double>& points, int dim) {
+  if (op.diffusion.empty()) return 1.0;
+  double smallest = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= points.size(); i += static_cast<std::size_t>(dim))
+    for (int k = 0; k < dim; ++k) {
+      const ScalarFunction& a = op.diffusion.size() == 1 ? op.diffusion[0] : op.diffusion[k * dim + k];
+      smallest = std::min(smallest, a(&points[i]));
+    }
+  return std::isfinite(smallest) && smallest > 0.0 ? smallest : 1.0;
 }
 
 /// h evaluated at c + L·x̂ and multiplied by `factor`: the data in mapped units.
@@ -96,11 +110,19 @@ ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
   const int dim = scaling.dim;
   const std::vector<double> inside = domain.sample_interior(4096, SamplingMethod::grid, 0);
   const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 256);
-  const double data = std::max({largest_magnitude(problem.boundary, boundary, dim),
-                                largest_magnitude(problem.lower_obstacle, inside, dim),
-                                largest_magnitude(problem.upper_obstacle, inside, dim)});
-  // Between two obstacles u stays within them, whatever the load.
-  const double load = 0.5 * half_width * half_width * largest_magnitude(problem.source, inside, dim);
+  double data = std::max({largest_magnitude(problem.boundary, boundary, dim),
+                          largest_magnitude(problem.lower_obstacle, inside, dim),
+                          largest_magnitude(problem.upper_obstacle, inside, dim)});
+  for (const BoundaryPart& part : problem.boundary_parts)
+    if (part.kind == BoundaryKind::dirichlet) data = std::max(data, largest_magnitude(part.value, boundary, dim));
+  // Between two obstacles u stays within them, whatever the load. A load f
+  // on diffusion a moves u by about |f|L²/(2a); a flux g through a natural
+  // boundary by about |g|L/a.
+  const double diffusion = smallest_diffusion(problem.op, inside, dim);
+  double load = 0.5 * half_width * half_width * largest_magnitude(problem.source, inside, dim) / diffusion;
+  for (const BoundaryPart& part : problem.boundary_parts)
+    if (part.kind != BoundaryKind::dirichlet)
+      load = std::max(load, half_width * largest_magnitude(part.value, boundary, dim) / diffusion);
   const double size = problem.has_lower() && problem.has_upper() ? data : std::max(data, load);
   const bool unit_range = half_width >= 0.25 && half_width <= 4.0 &&
                           centre_distance <= 4.0 * std::max(half_width, 1.0) && (size == 0.0 || (size >= 1.0 / 16 && size <= 16.0));
@@ -120,6 +142,17 @@ ObstacleProblem scaled_problem(const ObstacleProblem& problem, const ProblemScal
   mapped_problem.upper_obstacle = mapped(problem.upper_obstacle, s, 1.0 / s.value);
   mapped_problem.exact = mapped(problem.exact, s, 1.0 / s.value);
   mapped_problem.lift = mapped(problem.lift, s, 1.0 / s.value);
+  // L û = −∇̂·(A∇̂û) + L b·∇̂û + L² c û = f L²/U; A∇u·n + κu = g becomes
+  // A∇̂û·n + Lκ û = g L/U.
+  for (ScalarFunction& a : mapped_problem.op.diffusion) a = mapped(a, s, 1.0);
+  for (ScalarFunction& b : mapped_problem.op.convection) b = mapped(b, s, s.length);
+  mapped_problem.op.reaction = mapped(problem.op.reaction, s, s.length * s.length);
+  for (BoundaryPart& part : mapped_problem.boundary_parts) {
+    const bool dirichlet = part.kind == BoundaryKind::dirichlet;
+    part.marker = mapped(part.marker, s, 1.0);
+    part.value = mapped(part.value, s, dirichlet ? 1.0 / s.value : s.length / s.value);
+    part.coefficient = mapped(part.coefficient, s, s.length);
+  }
   return mapped_problem;
 }
 

@@ -4,7 +4,10 @@
 
 #include "physics/expression.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
+#include <sstream>
 
 namespace pinn {
 
@@ -19,6 +22,157 @@ Expression make_expression(TomlSection& s, const std::string& key, const std::st
 ScalarFunction as_function(const Expression& e, int dim) {
   auto shared = std::make_shared<Expression>(e);
   return [shared, dim](const double* x) { return (*shared)(x, dim); };
+}
+
+/// The text of an expression key given as a string or a number.
+std::string expression_text(TomlSection& s, const toml::node& n, const std::string& what) {
+  if (n.is_string()) return *n.value<std::string>();
+  PINN_USER_REQUIRE(n.is_number(), s.where(n) << ": " << what << ": found " << describe_node(n)
+                                              << "; allowed: an expression (a string) or a number");
+  std::ostringstream out;
+  out.precision(17);
+  out << (n.is_integer() ? static_cast<double>(*n.value<int64_t>()) : *n.value<double>());
+  return out.str();
+}
+
+ScalarFunction node_function(TomlSection& s, const toml::node& n, const std::string& what, int dim,
+                             std::string* text) {
+  *text = expression_text(s, n, what);
+  return as_function(Expression(*text, s.where(n) + ": " + what), dim);
+}
+
+/// problem.diffusion (a(x), or a dim × dim array), convection (dim entries)
+/// and reaction (c(x)); see cases/README.md, "Operator".
+EllipticOperator parse_operator(TomlSection& problem, int dim, ProblemTexts& texts) {
+  EllipticOperator op;
+  std::string text;
+  if (const toml::node* n = problem.node("diffusion")) {
+    const std::string what = problem.key_name("diffusion");
+    if (n->is_array()) {
+      const toml::array& rows = *n->as_array();
+      PINN_USER_REQUIRE(rows.size() == static_cast<std::size_t>(dim),
+                        problem.where(*n) << ": " << what << ": found an array of " << rows.size()
+                                          << " entries; allowed: an expression a(x), or " << dim
+                                          << " rows of " << dim << " expressions (the matrix A)");
+      for (const toml::node& row : rows) {
+        PINN_USER_REQUIRE(row.is_array() && row.as_array()->size() == static_cast<std::size_t>(dim),
+                          problem.where(row) << ": " << what << ": found the row " << describe_node(row)
+                                             << "; allowed: an array of " << dim << " expressions");
+        for (const toml::node& entry : *row.as_array()) {
+          op.diffusion.push_back(node_function(problem, entry, what, dim, &text));
+          texts.diffusion += (texts.diffusion.empty() ? "" : ", ") + text;
+        }
+      }
+      texts.diffusion = "[" + texts.diffusion + "]";
+    } else {
+      op.diffusion.push_back(node_function(problem, *n, what, dim, &texts.diffusion));
+    }
+  }
+  if (const toml::node* n = problem.node("convection")) {
+    const std::string what = problem.key_name("convection");
+    PINN_USER_REQUIRE(n->is_array() && n->as_array()->size() == static_cast<std::size_t>(dim),
+                      problem.where(*n) << ": " << what << ": found " << describe_node(*n) << "; allowed: an array of "
+                                        << dim << " expressions (b(x), one per coordinate)");
+    for (const toml::node& entry : *n->as_array()) {
+      op.convection.push_back(node_function(problem, entry, what, dim, &text));
+      texts.convection += (texts.convection.empty() ? "" : ", ") + text;
+    }
+    texts.convection = "[" + texts.convection + "]";
+  }
+  if (const toml::node* n = problem.node("reaction"))
+    op.reaction = node_function(problem, *n, problem.key_name("reaction"), dim, &texts.reaction);
+  return op;
+}
+
+/// The sides named in a boundary part's `sides` array, as BoundarySide bits.
+unsigned parse_sides(TomlSection& part, const Domain& domain) {
+  const toml::node* n = part.node("sides");
+  if (!n) return 0;
+  std::vector<std::string> names;
+  if (domain.kind() != DomainKind::disk)
+    names.assign(std::begin(kBoundarySideNames), std::begin(kBoundarySideNames) + 2 * domain.dim());
+  std::string allowed;
+  for (const std::string& name : names) allowed += (allowed.empty() ? "" : "|") + name;
+  const std::string what = part.key_name("sides");
+  PINN_USER_REQUIRE(!names.empty(), part.where(*n) << ": " << what << ": a " << domain.describe()
+                                                   << " has no named sides; select the part with where = \"...\"");
+  PINN_USER_REQUIRE(n->is_array() && !n->as_array()->empty(),
+                    part.where(*n) << ": " << what << ": found " << describe_node(*n)
+                                   << "; allowed: a non-empty array of side names, " << allowed);
+  unsigned sides = 0;
+  for (const toml::node& entry : *n->as_array()) {
+    const std::string name = entry.is_string() ? *entry.value<std::string>() : "";
+    const auto found = std::find(names.begin(), names.end(), name);
+    PINN_USER_REQUIRE(found != names.end(), part.where(entry) << ": " << what << ": found " << describe_node(entry)
+                                                              << "; allowed: " << allowed);
+    sides |= 1u << (found - names.begin());
+  }
+  return sides;
+}
+
+/// problem.boundary (the condition on the boundary no part claims) and the
+/// [[problem.boundary_part]] tables; see cases/README.md, "Boundary conditions".
+void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
+  const int dim = d.problem.domain.dim();
+  const std::vector<std::string> kinds = names_in(kBoundaryKindNames);
+  std::vector<TomlSection> parts = problem.tables("boundary_part");
+  for (TomlSection& table : parts) {
+    BoundaryPart part;
+    part.kind = table.get_enum("type", BoundaryKind::dirichlet, kBoundaryKindNames);
+    part.sides = parse_sides(table, d.problem.domain);
+    const std::string where = table.get_string("where", "");
+    if (!where.empty()) part.marker = as_function(make_expression(table, "where", where), dim);
+    PINN_USER_REQUIRE(part.sides != 0 || part.marker,
+                      table.here() << ": " << table.name() << ": neither 'sides' nor 'where' is given; a part needs "
+                                   << "one (or both) to say where it holds");
+    std::string text;
+    if (const toml::node* n = table.node("value")) {
+      part.value = node_function(table, *n, table.key_name("value"), dim, &text);
+    } else {
+      PINN_USER_REQUIRE(part.kind == BoundaryKind::dirichlet,
+                        table.here() << ": " << table.key_name("value") << " is missing; a " << to_string(part.kind)
+                                     << " part needs its value g");
+    }
+    if (const toml::node* n = table.node("coefficient")) {
+      PINN_USER_REQUIRE(part.kind == BoundaryKind::robin,
+                        table.where(*n) << ": " << table.key_name("coefficient") << " is the κ of a robin part; this "
+                                        << "part is " << to_string(part.kind));
+      part.coefficient = node_function(table, *n, table.key_name("coefficient"), dim, &text);
+    } else {
+      PINN_USER_REQUIRE(part.kind != BoundaryKind::robin,
+                        table.here() << ": " << table.key_name("coefficient") << " is missing; a robin part "
+                                     << "A∇u·n + κu = g needs its κ");
+    }
+    table.finish();
+    d.problem.boundary_parts.push_back(std::move(part));
+  }
+  TomlSection boundary = problem.table("boundary");
+  const BoundaryKind rest = boundary.get_enum("type", BoundaryKind::dirichlet, kBoundaryKindNames);
+  d.texts.boundary = boundary.get_string("value", "0");
+  const ScalarFunction value = as_function(make_expression(boundary, "value", d.texts.boundary), dim);
+  std::string coefficient_text = rest == BoundaryKind::robin ? boundary.get_string("coefficient", "", true) : "";
+  if (rest != BoundaryKind::robin) boundary.refuse("coefficient", "it is the κ of type = \"robin\"");
+  boundary.finish();
+  if (rest == BoundaryKind::dirichlet) {
+    d.problem.boundary = value;
+    return;
+  }
+  // A natural condition on the rest: a last part that holds everywhere.
+  BoundaryPart part;
+  part.kind = rest;
+  part.value = value;
+  if (rest == BoundaryKind::robin)
+    part.coefficient = as_function(make_expression(boundary, "coefficient", coefficient_text), dim);
+  d.problem.boundary_parts.push_back(std::move(part));
+  // The Dirichlet data that hard conditions lift: the first Dirichlet part's value.
+  // (it becomes problem.boundary, so the part itself has no value of its own).
+  for (BoundaryPart& p : d.problem.boundary_parts) {
+    if (p.kind != BoundaryKind::dirichlet) continue;
+    PINN_USER_REQUIRE(static_cast<bool>(p.value), problem.here() << ": problem.boundary_part: a dirichlet part "
+                                                                 << "needs its value where problem.boundary.type is "
+                                                                 << to_string(rest));
+    if (!d.problem.boundary) d.problem.boundary = std::move(p.value), p.value = nullptr;
+  }
 }
 
 Domain parse_domain(TomlSection& problem) {
@@ -64,6 +218,36 @@ Domain parse_domain(TomlSection& problem) {
   return domain;
 }
 
+/// The loss settings the operator and the boundary parts rule out.
+void check_loss_against_operator(const LossSection& section, const ObstacleProblem& problem,
+                                 const std::string& boundary_at, bool hard_possible) {
+  const LossSettings& s = section.settings;
+  const EllipticOperator& op = problem.op;
+  PINN_USER_REQUIRE(!(s.form == LossForm::energy && op.has_convection()),
+                    section.form_at << ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
+                                       "makes L non-symmetric, and a non-symmetric operator has no energy. Use "
+                                       "form = \"first_order\" or \"strong\"");
+  PINN_USER_REQUIRE(!(needs_laplacian(s.form) && op.has_matrix_diffusion()),
+                    section.form_at << ": loss.form = \"" << to_string(s.form)
+                                    << "\" needs every second derivative of u with a matrix problem.diffusion (the "
+                                       "network gives Δu only). Use form = \"first_order\" or \"energy\"");
+  PINN_USER_REQUIRE(!(s.exact_energy_integration && !op.diffusion.empty()),
+                    section.integration_at << ": loss.energy_integration = \"exact\" integrates ½∫u'² between the "
+                                              "kinks; with problem.diffusion it would need ∫a between them. Use "
+                                              "\"points\"");
+  if (s.boundary != BoundaryMode::hard) return;
+  PINN_USER_REQUIRE(hard_possible, boundary_at << ": loss.boundary = \"hard\" needs the Dirichlet part of the "
+                                                  "boundary to be whole sides of an interval, rectangle or box; this "
+                                                  "problem's is not. Use boundary = \"penalty\"");
+  const bool own_values = std::any_of(problem.boundary_parts.begin(), problem.boundary_parts.end(), [](const auto& p) {
+    return p.kind == BoundaryKind::dirichlet && static_cast<bool>(p.value);
+  });
+  PINN_USER_REQUIRE(!own_values || problem.lift,
+                    boundary_at << ": loss.boundary = \"hard\" lifts one function G with u = G on the Dirichlet "
+                                   "part; a dirichlet boundary_part has a value of its own. Give problem.lift (equal "
+                                   "to every Dirichlet value on its part) or use boundary = \"penalty\"");
+}
+
 }  // namespace
 
 ProblemDefinition read_problem_section(TomlSection& top, const std::string& file) {
@@ -80,11 +264,8 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
   const int dim = d.problem.domain.dim();
   d.texts.source = problem.get_string("source", "0");
   d.problem.source = as_function(make_expression(problem, "source", d.texts.source), dim);
-  TomlSection boundary = problem.table("boundary");
-  boundary.get_choice("type", "dirichlet", {"dirichlet"});
-  d.texts.boundary = boundary.get_string("value", "0");
-  d.problem.boundary = as_function(make_expression(boundary, "value", d.texts.boundary), dim);
-  boundary.finish();
+  d.problem.op = parse_operator(problem, dim, d.texts);
+  parse_boundary(problem, d);
   d.texts.obstacle = problem.get_string("obstacle", "");
   if (!d.texts.obstacle.empty()) d.problem.lower_obstacle = as_function(make_expression(problem, "obstacle", d.texts.obstacle), dim);
   d.texts.upper_obstacle = problem.get_string("upper_obstacle", "");
@@ -101,21 +282,31 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
   return d;
 }
 
-LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem) {
+LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network) {
+  if (!problem.op.has_convection()) return LossForm::energy;
+  return smooth_network ? LossForm::strong : LossForm::first_order;
+}
+
+LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, bool smooth_network) {
   const int dim = problem.domain.dim();
   LossSection section;
   LossSettings& s = section.settings;
   TomlSection loss = top.table("loss");
   const toml::node* form_node = loss.node("form");
-  s.form = loss.get_enum("form", LossForm::energy, kLossFormNames);
+  s.form = loss.get_enum("form", default_loss_form(problem, smooth_network), kLossFormNames);
   s.barrier = loss.get_enum("barrier", Barrier::relu2, kBarrierNames);
   s.complementarity = loss.get_enum("complementarity", Complementarity::min, kComplementarityNames);
-  s.boundary = loss.get_enum("boundary", BoundaryMode::hard, kBoundaryModeNames);
   s.penalty = loss.get_double("penalty", 1e3, 0.0, 1e15);
   s.boundary_weight = loss.get_double("boundary_weight", 1e3, 0.0, 1e15, true);
   s.leaky_beta = loss.get_double("leaky_beta", 0.01, 0.0, 1.0, true);
   s.softplus_sharpness = loss.get_double("softplus_sharpness", 50.0, 0.0, 1e8, true);
   s.proximal_step = loss.get_double("proximal_step", 0.1, 0.0, 1e3, true);
+  // Hard Dirichlet conditions need a distance function that vanishes on the
+  // Dirichlet part only: whole sides of an interval, rectangle or box.
+  const DirichletSides dirichlet = dirichlet_sides(problem);
+  const toml::node* boundary_node = loss.node("boundary");
+  s.boundary = loss.get_enum("boundary", dirichlet.whole_sides ? BoundaryMode::hard : BoundaryMode::penalty,
+                             kBoundaryModeNames);
   const toml::node* integration_node = loss.node("energy_integration");
   s.exact_energy_integration = loss.get_choice("energy_integration", "points", {"points", "exact"}) == "exact";
   loss.finish();
@@ -131,6 +322,8 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem) 
   }
   section.form_at = form_node ? loss.where(*form_node) : loss.here();
   section.integration_at = integration_node ? loss.where(*integration_node) : loss.here();
+  check_loss_against_operator(section, problem, boundary_node ? loss.where(*boundary_node) : loss.here(),
+                              dirichlet.whole_sides);
   PINN_USER_REQUIRE(!(s.form == LossForm::proximal && problem.has_upper()),
                     section.form_at << ": loss.form = \"proximal\" supports a lower obstacle only; found an upper_obstacle. "
                                "Use form = \"energy\", \"first_order\" or \"strong\"");
@@ -143,7 +336,9 @@ void check_obstacles_against_boundary(const ObstacleProblem& p, const std::strin
   const std::vector<double> pts = p.domain.sample_boundary(dim == 1 ? 2 : 400);
   for (std::size_t i = 0; i < pts.size() / dim; ++i) {
     const double* x = &pts[i * dim];
-    const double g = p.boundary(x);
+    const BoundaryCondition condition = condition_at(p.boundary_parts, p.boundary, p.domain, x);
+    if (condition.kind != BoundaryKind::dirichlet) continue;  // u is free there
+    const double g = condition.value;
     std::ostringstream at;
     for (int k = 0; k < dim; ++k) at << (k ? ", " : "") << x[k];
     if (p.has_lower()) {

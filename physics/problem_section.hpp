@@ -29,9 +29,15 @@ struct LossSection {
   LossSettings settings;
   std::string form_at, integration_at;
 };
-LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem);
+/// The default form is the energy, except with a convection term, which
+/// has none: then strong for a smooth network, first_order for a
+/// piecewise-linear one (`smooth_network`).
+LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, bool smooth_network);
 
-/// ψ ≤ g and ψ_hi ≥ g on the boundary (2 points in 1D, 400 in 2D/3D): refused
+/// The form a case gets when it gives none (read_loss_section).
+LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network);
+
+/// ψ ≤ g and ψ_hi ≥ g on the Dirichlet boundary (2 points in 1D, 400 in 2D/3D): refused
 /// at `lower_at` / `upper_at` otherwise, as no admissible solution exists.
 void check_obstacles_against_boundary(const ObstacleProblem& problem, const std::string& lower_at,
                                       const std::string& upper_at);

@@ -177,6 +177,20 @@ class TomlSection {
     return TomlSection(n->as_table(), key_name(key), file_, n->source(), locations_);
   }
 
+  /// The tables of an array of tables ([[section.key]]), named key.0, key.1, …;
+  /// none where the key is absent.
+  std::vector<TomlSection> tables(const std::string& key) {
+    const toml::node* n = node(key);
+    std::vector<TomlSection> out;
+    if (!n) return out;
+    PINN_USER_REQUIRE(n->is_array_of_tables(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
+                                                          << "; allowed: [[" << key_name(key) << "]] tables");
+    for (const toml::node& entry : *n->as_array())
+      out.emplace_back(entry.as_table(), key_name(key) + "." + std::to_string(out.size()), file_, entry.source(),
+                       locations_);
+    return out;
+  }
+
   void finish() const {
     if (!table_) return;
     for (const auto& [key, value] : *table_) {

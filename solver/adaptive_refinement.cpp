@@ -47,7 +47,7 @@ void refine_near_free_boundary(TrainingState& state, const TrainingLoss& loss, c
     // gap, i.e. where the contact set is uncertain (its free boundary).
     double eta = std::abs(estimate * gap);
     // Smooth networks also have a pointwise PDE residual to refine on.
-    if (smooth) eta += std::abs(std::min(-fields.laplacian[i] - fields.f[i], gap));
+    if (smooth && std::isfinite(fields.residual[i])) eta += std::abs(std::min(fields.residual[i], gap));
     indicator[i] = eta;
   }
   std::vector<int> order(fields.n);

@@ -72,6 +72,60 @@ void check_fields(const CaseConfig& config, const std::vector<Field>& fields, co
   }
 }
 
+/// The operator's coefficients on 512 Halton points inside and κ on 400
+/// boundary points: A symmetric positive definite (a > 0), c ≥ 0, κ ≥ 0.
+/// Refused at the key with the first point where it fails (the case
+/// file's check_loss_against_operator has the rules that involve the loss).
+void check_coefficients(const CaseConfig& config) {
+  const ObstacleProblem& p = config.problem;
+  const Domain& domain = p.domain;
+  const int dim = domain.dim();
+  const std::vector<double> inside = domain.sample_interior(512, SamplingMethod::halton, 0);
+  const double step = 1e-5 * std::max(1.0, domain.upper()[0] - domain.lower()[0]);
+  for (std::size_t i = 0; i < inside.size() / dim && !p.op.is_laplacian(); ++i) {
+    const double* x = &inside[i * dim];
+    const OperatorCoefficients c = evaluate_operator(p.op, dim, x, step);
+    if (!p.op.diffusion.empty()) {
+      const std::string at = config.where("problem.diffusion");
+      double scale = 0.0;
+      for (int r = 0; r < dim; ++r)
+        for (int q = 0; q < dim; ++q) scale = std::max(scale, std::abs(c.diffusion[3 * r + q]));
+      for (int r = 0; r < dim; ++r)
+        for (int q = 0; q < r; ++q)
+          PINN_USER_REQUIRE(std::abs(c.diffusion[3 * r + q] - c.diffusion[3 * q + r]) <= 1e-12 * scale,
+                            at << ": A is not symmetric at " << point_text(x, dim) << ": A" << r + 1 << q + 1 << " = "
+                               << c.diffusion[3 * r + q] << ", A" << q + 1 << r + 1 << " = " << c.diffusion[3 * q + r]
+                               << "; allowed: a symmetric positive definite matrix");
+      // Leading principal minors (Sylvester) up to 3 × 3.
+      const double* a = c.diffusion;
+      const double m1 = a[0], m2 = a[0] * a[4] - a[1] * a[3];
+      const double m3 = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+                        a[2] * (a[3] * a[7] - a[4] * a[6]);
+      const bool positive = std::isfinite(m1) && m1 > 0.0 && (dim < 2 || m2 > 0.0) && (dim < 3 || m3 > 0.0);
+      PINN_USER_REQUIRE(positive, at << ": " << (p.op.has_matrix_diffusion() ? "A is not positive definite" : "a <= 0")
+                                     << " at " << point_text(x, dim) << " (a = " << a[0]
+                                     << "); allowed: a > 0 everywhere (A positive definite)");
+    }
+    for (int k = 0; k < dim && p.op.has_convection(); ++k)
+      PINN_USER_REQUIRE(std::isfinite(c.convection[k]), config.where("problem.convection") << ": b"
+                                                            << k + 1 << " = " << c.convection[k] << " at "
+                                                            << point_text(x, dim) << "; allowed: finite values");
+    PINN_USER_REQUIRE(std::isfinite(c.reaction) && c.reaction >= 0.0,
+                      config.where("problem.reaction") << ": c = " << c.reaction
+                                                    << " at " << point_text(x, dim) << "; allowed: c >= 0");
+  }
+  const std::vector<double> edge = domain.sample_boundary(dim == 1 ? 2 : 400);
+  for (std::size_t i = 0; i < edge.size() / dim && !p.boundary_parts.empty(); ++i) {
+    const double* x = &edge[i * dim];
+    const BoundaryCondition c = condition_at(p.boundary_parts, p.boundary, domain, x);
+    PINN_USER_REQUIRE(std::isfinite(c.value) && std::isfinite(c.coefficient) && c.coefficient >= 0.0,
+                      config.where("problem.boundary_part") << ": the " << to_string(c.kind) << " condition at "
+                                                         << point_text(x, dim) << " has value " << c.value
+                                                         << " and coefficient " << c.coefficient
+                                                         << "; allowed: finite values, a robin coefficient >= 0");
+  }
+}
+
 void check_data(const CaseConfig& config) {
   const ObstacleProblem& p = config.problem;
   const int dim = p.domain.dim();
@@ -90,10 +144,19 @@ void check_data(const CaseConfig& config) {
   }
   if (p.has_exact()) everywhere.push_back({&p.exact, "problem.exact"});
   if (p.lift) everywhere.push_back({&p.lift, "problem.lift"});
+  // g where the boundary is Dirichlet (the parts' own data: check_coefficients).
   const std::vector<Field> on_boundary = {{&p.boundary, "problem.boundary.value"}};
   const CheckPoints points = points_a_run_evaluates(config);
-  check_fields(config, on_boundary, points.boundary, "on the boundary");
-  if (g_is_lift)
+  std::vector<double> dirichlet_points;
+  for (std::size_t i = 0; i < points.boundary.size() / static_cast<std::size_t>(dim); ++i) {
+    const double* x = &points.boundary[i * dim];
+    if (!p.boundary_parts.empty() &&
+        condition_at(p.boundary_parts, p.boundary, p.domain, x).kind != BoundaryKind::dirichlet)
+      continue;
+    dirichlet_points.insert(dirichlet_points.end(), x, x + dim);
+  }
+  if (p.boundary) check_fields(config, on_boundary, dirichlet_points, "on the boundary");
+  if (g_is_lift && p.boundary)
     check_fields(config, on_boundary, points.everywhere,
                  "everywhere in the closed domain: with hard boundary conditions and no problem.lift, g is also "
                  "the lift inside the domain (give a lift, or loss.boundary = \"penalty\")");
@@ -167,6 +230,7 @@ void check_case(const CaseConfig& config) {
   check_threads(config);
   check_sizes(config);
   check_data(config);
+  check_coefficients(config);
 }
 
 }  // namespace pinn

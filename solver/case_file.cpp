@@ -82,7 +82,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   network.finish();
 
   // [loss]
-  const LossSection loss = read_loss_section(top, c.problem);
+  const LossSection loss = read_loss_section(top, c.problem, !is_piecewise_linear(c.network.activation));
   c.loss = loss.settings;
   PINN_USER_REQUIRE(!c.loss.exact_energy_integration || is_piecewise_linear(c.network.activation),
                     loss.integration_at << ": loss.energy_integration = \"exact\" needs a piecewise-linear network "

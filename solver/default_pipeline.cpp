@@ -157,6 +157,9 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
                     "D (as the predefined " + (dim == 1 ? "obstacle1d" : (dim == 2 ? "radial2d" : "box3d")) +
                     " case)");
   }
+  if (config.problem.op.has_convection() && !given(config, "loss.form"))
+    notes.push_back("loss.form = \"" + to_string(config.loss.form) +
+                    "\": problem.convection makes the operator non-symmetric, and such an operator has no energy");
   if (is_piecewise_linear(config.network.activation))
     piecewise_linear_pipeline(config, notes);
   else

@@ -47,10 +47,15 @@ void Measurements::add_contact_densities(const TrainingSet& points, ContactSampl
   if (config_.loss.form != LossForm::energy || (!problem.has_lower() && !problem.has_upper()) ||
       is_piecewise_linear(config_.network.activation))
     return;
-  // Δψ at x, or NaN where ψ is not smooth over the point's cell.
-  const auto smooth_laplacian = [&](const ScalarFunction& obstacle, const double* x, double f, double cell) {
-    const double at_point = central_laplacian(obstacle, problem.domain, x);
-    const double over_cell = central_laplacian(obstacle, problem.domain, x, cell);
+  // L ψ at x (−Δψ for L = −Δ), or NaN where ψ is not smooth over the point's cell.
+  const auto smooth_operator = [&](const ScalarFunction& obstacle, const double* x, double f, double cell) {
+    const auto apply = [&](double step) {
+      if (problem.op.is_laplacian()) return -central_laplacian(obstacle, problem.domain, x, step);
+      const double h = step > 0.0 ? step : 1e-3 * std::max(1.0, problem.domain.upper()[0] - problem.domain.lower()[0]);
+      return apply_operator(problem.op, obstacle, contact.dim, x, h);
+    };
+    const double at_point = apply(0.0);
+    const double over_cell = apply(cell);
     const bool smooth = std::abs(over_cell - at_point) <= 0.1 * (std::abs(at_point) + std::abs(f)) + 1e-8;
     return smooth ? at_point : std::nan("");
   };
@@ -63,9 +68,8 @@ void Measurements::add_contact_densities(const TrainingSet& points, ContactSampl
       const double* x = &contact.points[i * contact.dim];
       const double f = problem.source(x);
       const double cell = 0.6 * std::pow(contact.mass_weights[i], 1.0 / contact.dim);
-      if (problem.has_lower()) contact_density_.push_back(-smooth_laplacian(problem.lower_obstacle, x, f, cell) - f);
-      if (problem.has_upper())
-        upper_contact_density_.push_back(smooth_laplacian(problem.upper_obstacle, x, f, cell) + f);
+      if (problem.has_lower()) contact_density_.push_back(smooth_operator(problem.lower_obstacle, x, f, cell) - f);
+      if (problem.has_upper()) upper_contact_density_.push_back(f - smooth_operator(problem.upper_obstacle, x, f, cell));
     }
   }
   contact.contact_density = contact_density_;

@@ -42,6 +42,8 @@ ObstacleLossParams initial_loss_params(const CaseConfig& config) {
   params.dim = config.problem.domain.dim();
   params.has_lower = config.problem.has_lower();
   params.has_upper = config.problem.has_upper();
+  params.general_operator = uses_general_operator(config.problem);
+  params.has_reaction = config.problem.op.has_reaction();
   return params;
 }
 

@@ -7,6 +7,7 @@
 #include "physics/point_data.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pinn {
 
@@ -18,6 +19,8 @@ SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<
   s.n = static_cast<int>(points.size()) / s.dim;
   s.points = points;
   sampled.data = make_training_points(problem, points, {}, {}, 0.0, FluxAt::none);
+  sampled.general_operator = !problem.op.is_laplacian();
+  sampled.matrix_diffusion = problem.op.has_matrix_diffusion();
   const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   s.psi.resize(s.n);
   s.psi_upper.resize(s.n);
@@ -67,10 +70,19 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
   s.u.resize(s.n);
   s.laplacian.assign(s.n, 0.0);
   s.grad.resize(static_cast<std::size_t>(s.n) * s.dim);
+  if (laplacian) s.residual.resize(s.n);
+  const bool general = sampled.general_operator;
   for (int i = 0; i < s.n; ++i) {
-    const SolutionJet jet = solution_jet(host_data(i), jets(i), s.dim, hard);
+    const PointData& p = host_data(i);
+    const SolutionJet jet = solution_jet(p, jets(i), s.dim, hard);
     s.u[i] = jet.u;
-    if (laplacian) s.laplacian[i] = jet.lap;
+    if (laplacian) {
+      s.laplacian[i] = jet.lap;
+      s.residual[i] = !general ? -jet.lap - p.f
+                      : sampled.matrix_diffusion
+                          ? std::nan("")
+                          : scalar_diffusion_operator(p, jet.u, jet.grad, jet.lap, s.dim) - p.f;
+    }
     for (int k = 0; k < s.dim; ++k) s.grad[i * s.dim + k] = jet.grad[k];
   }
   return s;
@@ -95,7 +107,7 @@ void to_user_units(SolutionFields& fields, const ProblemScaling& s) {
   };
   for (std::vector<double>* values : {&fields.u, &fields.psi, &fields.psi_upper, &fields.exact}) scale(*values, U);
   for (std::vector<double>* values : {&fields.grad, &fields.exact_grad}) scale(*values, U / L);
-  for (std::vector<double>* values : {&fields.laplacian, &fields.f}) scale(*values, U / (L * L));
+  for (std::vector<double>* values : {&fields.laplacian, &fields.f, &fields.residual}) scale(*values, U / (L * L));
 }
 
 }  // namespace pinn

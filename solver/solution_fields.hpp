@@ -20,6 +20,9 @@ struct SolutionFields {
   std::vector<double> u, grad, laplacian; ///< grad row-major (n, dim)
   std::vector<double> psi, psi_upper, f;
   std::vector<double> exact, exact_grad;  ///< the reference and its gradient; empty without one
+  /// L u − f where Δu was asked for (NaN with a matrix diffusion, whose
+  /// operator needs second derivatives the network does not give); else empty.
+  std::vector<double> residual;
 };
 
 /// The problem data and (if given) the reference at fixed points: everything
@@ -30,6 +33,8 @@ struct SolutionFields {
 struct SampledProblem {
   SolutionFields fields;  ///< points, psi, psi_upper, f, exact, exact_grad
   TrainingPoints data;    ///< what u = G + d·N needs at each point
+  bool general_operator = false;  ///< L ≠ −Δ: the residual reads the operator in `data`
+  bool matrix_diffusion = false;
 };
 SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<double>& points,
                               const ReferenceSolution* reference = nullptr);
@@ -53,7 +58,7 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const O
 
 /// Fields of a problem solved in mapped units (physics/problem_scaling.hpp)
 /// in the user's: points c + L·x̂; u, ψ, ψ_hi and the reference ×U; gradients
-/// ×U/L; Laplacians and f ×U/L².
+/// ×U/L; Laplacians, f and the residual ×U/L².
 void to_user_units(SolutionFields& fields, const ProblemScaling& scaling);
 
 }  // namespace pinn

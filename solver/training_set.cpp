@@ -13,7 +13,10 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
   const Domain& domain = config.problem.domain;
   const int dim = domain.dim();
   base_interior_ = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
-  if (config.loss.boundary == BoundaryMode::penalty) {
+  // Neumann and Robin parts need boundary points also with hard Dirichlet
+  // conditions; there the Dirichlet points carry zero terms (u = g exactly).
+  const bool natural = has_natural_parts(config.problem.boundary_parts);
+  if (config.loss.boundary == BoundaryMode::penalty || natural) {
     int n = config.sampling.boundary;
     if (n == 0) n = dim == 1 ? 2 : 4 * static_cast<int>(std::sqrt(static_cast<double>(config.sampling.interior)));
     base_boundary_ = domain.sample_boundary(n);

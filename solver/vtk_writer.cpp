@@ -66,7 +66,7 @@ void add_cells(vtkUnstructuredGrid* mesh, const EvaluationGrid& grid) {
 void attach_fields(vtkDataSet* mesh, const SolutionFields& fields, const std::vector<double>& lambda,
                    const std::vector<int>& contact, bool with_upper, bool with_residual,
                    const VtkFieldData& field_data) {
-  std::vector<double> gap(fields.n), contact_d(fields.n), error, residual;
+  std::vector<double> gap(fields.n), contact_d(fields.n), error;
   for (int i = 0; i < fields.n; ++i) {
     gap[i] = fields.u[i] - fields.psi[i];
     contact_d[i] = contact[i];
@@ -83,11 +83,8 @@ void attach_fields(vtkDataSet* mesh, const SolutionFields& fields, const std::ve
     add_point_array(mesh, "error", error);
     add_point_array(mesh, "exact", fields.exact);
   }
-  if (with_residual) {
-    residual.resize(fields.n);
-    for (int i = 0; i < fields.n; ++i) residual[i] = -fields.laplacian[i] - fields.f[i];
-    add_point_array(mesh, "residual", residual);
-  }
+  if (with_residual && fields.residual.size() == static_cast<std::size_t>(fields.n))
+    add_point_array(mesh, "residual", fields.residual);
   mesh->GetPointData()->SetActiveScalars("u");
 
   vtkNew<vtkStringArray> name;

@@ -5,6 +5,7 @@
 #include "nn/error.hpp"
 #include "solver/stages/ceres_common.hpp"
 #include "solver/stages/batched_residuals.hpp"
+#include "solver/stages/least_squares_form.hpp"
 
 #include <ceres/ceres.h>
 
@@ -28,13 +29,8 @@ ceres::LinearSolverType linear_solver_for(LmLinearSolver choice) {
 void CeresLmStage::validate(const CaseConfig& config, int stage_index) {
   const StageConfig& stage = config.stages.at(static_cast<std::size_t>(stage_index));
   options_of<CeresLmOptions>(stage, config.where("stage." + std::to_string(stage_index) + ".type"));
-  // Levenberg–Marquardt works on the least-squares form, which samples u' at
-  // the points: it is not the exactly integrated energy.
-  PINN_USER_REQUIRE(!config.loss.exact_energy_integration,
-                    config.where("stage." + std::to_string(stage_index) + ".type")
-                        << " = \"ceres_lm\" works on the least-squares form with u' at the points, which is not "
-                           "the energy integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs "
-                           "stage, or energy_integration = \"points\"");
+  // Levenberg–Marquardt works on the least-squares form.
+  check_least_squares_form(config, config.where("stage." + std::to_string(stage_index) + ".type"), " = \"ceres_lm\"");
 }
 
 std::shared_ptr<const StageOptions> CeresLmStage::read_options(TomlSection& table, const StageConfig& stage,

@@ -6,6 +6,7 @@
 #include "nn/checkpoint.hpp"
 #include "physics/least_squares_residuals.hpp"
 #include "solver/output_layer_solve.hpp"
+#include "solver/stages/least_squares_form.hpp"
 
 #include <cmath>
 #include <ostream>
@@ -33,13 +34,8 @@ void GradientStepStage::validate(const CaseConfig& config, int stage_index) {
   PINN_USER_REQUIRE(options.output_solve_every >= 0, config.where(prefix + "output_solve_every")
                                                          << ": found " << options.output_solve_every
                                                          << "; allowed: an integer >= 0 (0: off)");
-  // The output-layer solve works on the least-squares form, which samples u'
-  // at the points: it is not the exactly integrated energy.
-  PINN_USER_REQUIRE(options.output_solve_every == 0 || !config.loss.exact_energy_integration,
-                    config.where(prefix + "output_solve_every")
-                        << " works on the least-squares form with u' at the points, which is not "
-                           "the energy integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs "
-                           "stage, or energy_integration = \"points\"");
+  // The output-layer solve works on the least-squares form.
+  if (options.output_solve_every > 0) check_least_squares_form(config, config.where(prefix + "output_solve_every"), "");
 }
 
 std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection& s, const StageConfig& stage,

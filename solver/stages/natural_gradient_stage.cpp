@@ -1,5 +1,6 @@
 /// @file solver/stages/natural_gradient_stage.cpp
 /// @brief The natural-gradient (Gauss–Newton) stage.
+#include "solver/stages/least_squares_form.hpp"
 #include "solver/stages/natural_gradient_stage.hpp"
 
 #include "nn/error.hpp"
@@ -53,13 +54,8 @@ void NaturalGradientStage::validate(const CaseConfig& config, int stage_index) {
                     config.where(prefix + "damping") << ": found " << options.damping
                                                      << "; allowed: a number in (0, 1e6] (a multiple of "
                                                         "diag(JᵀJ))");
-  // The Gauss–Newton system is the one of the least-squares form, which
-  // samples u' at the points: it is not the exactly integrated energy.
-  PINN_USER_REQUIRE(!config.loss.exact_energy_integration,
-                    config.where(prefix + "type")
-                        << " = \"natural_gradient\" works on the least-squares form with u' at the points, which is "
-                           "not the energy integrated by loss.energy_integration = \"exact\". Use an adam or "
-                           "ceres_lbfgs stage, or energy_integration = \"points\"");
+  // The Gauss–Newton system is the one of the least-squares form.
+  check_least_squares_form(config, config.where(prefix + "type"), " = \"natural_gradient\"");
 }
 
 StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& context) {
