@@ -39,7 +39,8 @@
 ///   by sparse LDLᵀ when it is symmetric (−∇·(A∇u) + cu, the Neumann/Robin rows scaled by their half-cell
 ///   volume), or in 3D beyond a few thousand unknowns, where LDLᵀ fill explodes, by conjugate gradients to a
 ///   relative residual of 1e-14; when it is not (convection, or cross terms next to a Neumann/Robin side)
-///   by sparse LU, or in 3D beyond a few thousand unknowns BiCGSTAB with an incomplete LU, falling back to LU.
+///   by sparse LU, or in 3D beyond a few thousand unknowns BiCGSTAB (Jacobi-, then incomplete-LU-
+///   preconditioned), falling back to LU.
 /// Because λ vanishes off the active sets and u equals the obstacle on them, the sets do not depend on
 /// the value of c > 0 once the iteration is under way; c is the node's diagonal entry of L_h (for −Δ:
 /// 2 Σ_d 1/h_d²) so that λ/c is a displacement and both terms can share one round-off threshold (1e-11
