@@ -27,6 +27,8 @@ FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
   fd.boundary = problem.boundary;
   fd.lower_obstacle = problem.lower_obstacle;
   fd.upper_obstacle = problem.upper_obstacle;
+  fd.op = problem.op;
+  fd.boundary_parts = problem.boundary_parts;
   return fd;
 }
 
