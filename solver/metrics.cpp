@@ -225,6 +225,21 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
           std::max(m.complementarity, std::abs(contact.lambda_upper[i] * (contact.psi_upper[i] - contact.u[i])));
   }
 
+  if (static_cast<int>(contact.weights.size()) == n_contact && n_contact > 0) {
+    // Weights normalised to |Ω|: adaptive points carry PDE weight of their own
+    // in the collocation forms.
+    double total = 0.0, integral = 0.0, exact_integral = 0.0;
+    for (int i = 0; i < n_contact; ++i) {
+      const double w = contact.weights[static_cast<std::size_t>(i)];
+      total += w;
+      integral += w * contact.u[i];
+      if (reference) exact_integral += w * reference->value(&contact.points[static_cast<std::size_t>(i) * dim]);
+    }
+    if (total > 0.0) {
+      m.integral = integral * problem.domain.measure() / total;
+      if (reference) m.exact_integral = exact_integral * problem.domain.measure() / total;
+    }
+  }
   if (!problem.has_lower() && !problem.has_upper()) return m;
   const std::vector<ActiveSide> sides = active_sides(contact, problem);
   const std::vector<double> theta = contact_fractions(contact, problem, sides);
@@ -299,6 +314,8 @@ Metrics in_user_units(Metrics m, const ProblemScaling& s) {
   for (double* measure : {&m.contact_measure, &m.exact_contact_measure, &m.active_contact_measure})
     scaled(*measure, measure_unit);
   for (double* radius : {&m.contact_radius, &m.exact_contact_radius, &m.active_contact_radius}) scaled(*radius, L);
+  m.integral *= U * measure_unit;  // NaN stays NaN
+  m.exact_integral *= U * measure_unit;
   return m;
 }
 

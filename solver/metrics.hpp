@@ -14,6 +14,7 @@
 
 #include <array>
 #include <string>
+#include <cmath>
 #include <vector>
 
 namespace pinn {
@@ -54,6 +55,9 @@ struct Metrics {
   /// 2D/3D: area (volume) of the contact set, and of the reference's contact
   /// set (a quadrature sum over the training points).
   double contact_measure = -1, exact_contact_measure = -1;
+  /// ∫_Ω u and the reference's, by the interior training points' quadrature
+  /// (a bearing's load capacity ∫p); NaN where not measured.
+  double integral = std::nan(""), exact_integral = std::nan("");
   /// 2D: radius of the disc with the contact set's area, sqrt(area/π) (the
   /// contact radius of a round contact set such as radial2d's), and the reference's.
   double contact_radius = -1, exact_contact_radius = -1;

@@ -5,6 +5,7 @@
 #include "nn/kokkos_types.hpp"
 #include "solver/run_outcome.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace pinn {
@@ -57,6 +58,8 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   }
   if (m.active_contact_measure >= 0) j["metrics"]["active_contact_measure"] = m.active_contact_measure;
   if (m.active_contact_radius >= 0) j["metrics"]["active_contact_radius"] = m.active_contact_radius;
+  if (std::isfinite(m.integral)) j["metrics"]["integral"] = m.integral;
+  if (std::isfinite(m.exact_integral)) j["metrics"]["exact_integral"] = m.exact_integral;
   j["stages"] = json::array();
   for (const StageSummary& s : result.stages) {
     json stage = {{"name", s.name},         {"iterations", s.iterations}, {"seconds", s.seconds},

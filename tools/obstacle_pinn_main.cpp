@@ -99,6 +99,11 @@ void print_metrics(const pinn::RunResult& result) {
       std::cout << "   exact: " << format_components(m.exact_contact_intervals);
     std::cout << "\n";
   }
+  if (std::isfinite(m.integral)) {
+    std::cout << "integral of u: " << m.integral;
+    if (std::isfinite(m.exact_integral)) std::cout << " (reference " << m.exact_integral << ")";
+    std::cout << "\n";
+  }
   if (m.contact_measure >= 0) {
     std::cout << "contact set (" << estimate << "): " << (m.contact_radius >= 0 ? "area " : "volume ")
               << m.contact_measure;
