@@ -3,6 +3,7 @@
 #include "physics/problem_section.hpp"
 
 #include "physics/expression.hpp"
+#include "physics/symmetric_form.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -223,10 +224,11 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
                                  const std::string& boundary_at, bool hard_possible) {
   const LossSettings& s = section.settings;
   const EllipticOperator& op = problem.op;
-  PINN_USER_REQUIRE(!(s.form == LossForm::energy && op.has_convection()),
+  PINN_USER_REQUIRE(!(s.form == LossForm::energy && op.has_convection() && !has_symmetric_form(problem)),
                     section.form_at << ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
-                                       "makes L non-symmetric, and a non-symmetric operator has no energy. Use "
-                                       "form = \"first_order\" or \"strong\"");
+                                       "makes L non-symmetric, and a non-symmetric operator has no energy (in 1D "
+                                       "the engine trains the symmetric form e^{-φ}L, φ' = b/a, where e^{±φ} stays "
+                                       "within e^30). Use form = \"first_order\" or \"strong\"");
   PINN_USER_REQUIRE(!(needs_laplacian(s.form) && op.has_matrix_diffusion()),
                     section.form_at << ": loss.form = \"" << to_string(s.form)
                                     << "\" needs every second derivative of u with a matrix problem.diffusion (the "
@@ -283,7 +285,7 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
 }
 
 LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network) {
-  if (!problem.op.has_convection()) return LossForm::energy;
+  if (!problem.op.has_convection() || has_symmetric_form(problem)) return LossForm::energy;
   return smooth_network ? LossForm::strong : LossForm::first_order;
 }
 

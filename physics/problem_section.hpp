@@ -30,8 +30,9 @@ struct LossSection {
   std::string form_at, integration_at;
 };
 /// The default form is the energy, except with a convection term, which
-/// has none: then strong for a smooth network, first_order for a
-/// piecewise-linear one (`smooth_network`).
+/// has none (outside 1D, where the symmetric form has one:
+/// physics/symmetric_form.hpp): then strong for a smooth network,
+/// first_order for a piecewise-linear one (`smooth_network`).
 LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, bool smooth_network);
 
 /// The form a case gets when it gives none (read_loss_section).

@@ -127,6 +127,10 @@ struct CaseConfig {
   /// the identity for problems in the unit range. ObstacleSolver sets it and
   /// replaces `problem` by the mapped one; results are reported in the user's units.
   ProblemScaling scaling;
+  /// Set where ObstacleSolver trains a 1D convection problem in its symmetric
+  /// form (physics/symmetric_form.hpp): the weight w(x) (user coordinates)
+  /// of its multipliers w·λ, which the outputs divide out. Empty otherwise.
+  ScalarFunction multiplier_weight;
   MlpConfig network;
   KinkPlacement kink_placement = KinkPlacement::domain;
   LossSettings loss;

@@ -3,6 +3,7 @@
 #include "solver/obstacle_solver.hpp"
 
 #include "nn/atomic_file.hpp"
+#include "physics/symmetric_form.hpp"
 #include "solver/augmented_lagrangian.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/measurements.hpp"
@@ -95,6 +96,10 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
   config.finalize();
   check_case(config);
   if (config.scaling.identity()) {  // not mapped already (a solver's own config())
+    if (config.loss.form == LossForm::energy && config.problem.op.has_convection()) {
+      config.multiplier_weight = convection_weight(config.problem);
+      config.problem = symmetric_form(config.problem);
+    }
     config.scaling = choose_problem_scaling(config.problem);
     if (!config.scaling.identity()) config.problem = scaled_problem(config.problem, config.scaling);
   }
@@ -139,6 +144,9 @@ RunResult ObstacleSolver::run() {
     write_file_atomically(output.folder().file("case.toml"), config_.effective_toml);
     if (config_.output.snapshots > 0) output.write_snapshot(state_, "initial", seconds_since(start));
   }
+  if (log && config_.multiplier_weight)
+    *log << "1D convection: trained in the symmetric form −(w a u')' + w c u ≥ w f, w = e^{−φ}, φ' = b/a (same u; "
+            "the outputs' multipliers are λ = (w λ)/w)\n";
   if (log && !config_.scaling.identity())
     *log << "far from unit size: trained in mapped units, " << config_.scaling.describe()
          << "; results in the case's own units (README, \"Problems far from unit size\")\n";

@@ -27,6 +27,12 @@ bool is_active(const ContactSample& contact, int i) {
 
 }  // namespace
 
+void SolutionOutput::divide_by_weight(std::vector<double>& lambda, const std::vector<double>& user_points,
+                                      int dim) const {
+  if (!config_.multiplier_weight) return;
+  for (std::size_t i = 0; i < lambda.size(); ++i) lambda[i] /= config_.multiplier_weight(&user_points[i * dim]);
+}
+
 SolutionOutput::SolutionOutput(const CaseConfig& config, const TrainingLoss& loss, const Measurements& measurements)
     : config_(config), loss_(loss), measurements_(measurements) {}
 
@@ -64,6 +70,7 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   const double force_unit = scaling.value / (scaling.length * scaling.length);
   to_user_units(fields, scaling);
   for (double& value : lambda) value *= force_unit;
+  divide_by_weight(lambda, fields.points, fields.dim);
   const bool smooth = !is_piecewise_linear(config_.network.activation);
   const bool upper = config_.problem.has_upper();
   SolutionFiles files;
@@ -80,6 +87,7 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
     point_lambda[i] = force_unit * contact_force(contact, static_cast<int>(i));
     point_contact[i] = is_active(contact, static_cast<int>(i)) ? 1 : 0;
   }
+  divide_by_weight(point_lambda, at_points.points, at_points.dim);
   files.points_vtu = encode_points_vtu(at_points, point_lambda, point_contact, upper, field_data);
   return files;
 }
