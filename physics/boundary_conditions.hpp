@@ -55,7 +55,8 @@ struct BoundaryCondition {
 };
 
 /// The sides (BoundarySide bits) that x lies on, within 1e-9 of the domain's
-/// extent; 0 for disks and for points off the sides.
+/// extent; 0 for disks, polygons (name their parts by a marker) and for
+/// points off the sides.
 unsigned sides_at(const Domain& domain, const double* x);
 
 /// The condition at boundary point x: the first of `parts` that holds there,
