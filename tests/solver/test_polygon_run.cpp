@@ -2,18 +2,24 @@
 /// @brief Polygon domains through the solver: a short run on an L-shape with a
 /// manufactured solution is measured against the finite-element reference as
 /// it is against the exact solution (the two agree to the reference's own
-/// error); the FE reference's values and contact set; the output grid keeps
-/// the nodes inside the polygon, as for the disk.
+/// error); `obstacle-pinn reference` on a polygon; the output grid keeps the
+/// nodes inside the polygon, as for the disk.
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
 #include "solver/evaluation_grid.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/reference_run.hpp"
 #include "solver/reference_solution.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -61,6 +67,27 @@ TEST(PolygonRun, ShortRunIsMeasuredAgainstTheFiniteElementReferenceAsAgainstTheE
   // The contact sets: the disc of area π·0.09 against its mesh approximation.
   EXPECT_NEAR(exact.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
   EXPECT_NEAR(fe.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
+}
+
+TEST(PolygonRun, TheReferenceCommandSolvesTheFiniteElementReferenceAndWritesItsTriangles) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("pinn_polygon_reference_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const pinn::CaseConfig config = pinn::parse_case(lshape_case(true), "lshape.toml", {});
+  const pinn::ReferenceRunResult r = pinn::run_reference(config, 64, dir.string());
+  ASSERT_TRUE(r.finite_element);
+  EXPECT_TRUE(r.fe_solution.converged);
+  EXPECT_EQ(r.fe_solution.mesh.n_triangles(), 4096);
+  // Nodal errors of the level-5 mesh (BENCHMARKS.md §8: relative L2 1.3e-3, nodal max 3.4e-4).
+  EXPECT_LT(r.rel_l2_vs_exact, 2e-3);
+  EXPECT_LT(r.max_abs_vs_exact, 5e-4);
+  // The active nodes' lumped masses: the disc of area π·0.09 up to a ring of about a mesh width.
+  EXPECT_NEAR(r.contact_measure, M_PI * 0.09, 2 * M_PI * 0.3 / 32);
+  std::ifstream file(r.output_file);
+  const std::string vtu((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(vtu.find("Name=\"refinements\""), std::string::npos);
+  EXPECT_NE(vtu.find("NumberOfCells=\"4096\""), std::string::npos) << "the mesh's triangles as cells";
+  fs::remove_all(dir);
 }
 
 TEST(PolygonRun, TheOutputGridKeepsTheNodesInsideThePolygon) {
