@@ -2,8 +2,9 @@
 /// @brief Polygon domains through the solver: a short run on an L-shape with a
 /// manufactured solution is measured against the finite-element reference as
 /// it is against the exact solution (the two agree to the reference's own
-/// error); `obstacle-pinn reference` on a polygon; the output grid keeps the
-/// nodes inside the polygon, as for the disk.
+/// error); the FE reference's values and contact set; `obstacle-pinn
+/// reference` on a polygon; the output grid keeps the nodes inside the
+/// polygon, as for the disk.
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
 #include "solver/evaluation_grid.hpp"
@@ -67,6 +68,25 @@ TEST(PolygonRun, ShortRunIsMeasuredAgainstTheFiniteElementReferenceAsAgainstTheE
   // The contact sets: the disc of area π·0.09 against its mesh approximation.
   EXPECT_NEAR(exact.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
   EXPECT_NEAR(fe.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
+}
+
+TEST(PolygonRun, TheFiniteElementReferenceOfTheLShapeCase) {
+  const pinn::CaseConfig config =
+      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/lshape.toml", {"reference.cells=64"});
+  const auto reference = pinn::ReferenceSolution::for_problem(config.problem, config.reference_cells);
+  ASSERT_NE(reference, nullptr);
+  ASSERT_EQ(reference->kind(), pinn::ReferenceKind::fe);
+  ASSERT_NE(reference->fe(), nullptr);
+  EXPECT_EQ(reference->fd(), nullptr);
+  EXPECT_EQ(reference->fe()->mesh.n_triangles(), 4096);
+  // The membrane lies on the paraboloid's top and is free near the re-entrant corner.
+  const double top[2] = {-0.4, 0.4}, corner[2] = {0.1, 0.1}, edge[2] = {0.5, 0.0};
+  EXPECT_TRUE(reference->in_contact(top));
+  EXPECT_NEAR(reference->value(top), -0.2, 1e-3);  // ψ interpolated between nodes (h = 1/32)
+  EXPECT_FALSE(reference->in_contact(corner));
+  EXPECT_LT(reference->value(corner), 0.0);
+  EXPECT_DOUBLE_EQ(reference->value(edge), 0.0);
+  EXPECT_THROW(pinn::ReferenceSolution::from_fd(config.problem, 32), pinn::UserError);
 }
 
 TEST(PolygonRun, TheReferenceCommandSolvesTheFiniteElementReferenceAndWritesItsTriangles) {
