@@ -13,7 +13,7 @@ namespace pinn {
 std::string to_string(BoundaryKind kind) { return name_in(kBoundaryKindNames, kind); }
 
 unsigned sides_at(const Domain& domain, const double* x) {
-  if (domain.kind() == DomainKind::disk) return 0;
+  if (domain.kind() == DomainKind::disk || domain.kind() == DomainKind::polygon) return 0;
   unsigned sides = 0;
   for (int k = 0; k < domain.dim(); ++k) {
     const double lo = domain.lower()[k], hi = domain.upper()[k];
@@ -24,12 +24,26 @@ unsigned sides_at(const Domain& domain, const double* x) {
   return sides;
 }
 
-BoundaryCondition condition_at(const std::vector<BoundaryPart>& parts, const ScalarFunction& dirichlet_value,
-                               const Domain& domain, const double* x) {
+int part_at(const std::vector<BoundaryPart>& parts, const Domain& domain, const double* x) {
   const unsigned sides = parts.empty() ? 0u : sides_at(domain, x);
-  for (const BoundaryPart& part : parts) {
+  for (std::size_t index = 0; index < parts.size(); ++index) {
+    const BoundaryPart& part = parts[index];
     if (part.sides != 0 && (part.sides & sides) == 0) continue;
     if (part.marker && !(part.marker(x) > 0.0)) continue;
+    return static_cast<int>(index);
+  }
+  return -1;
+}
+
+BoundaryCondition condition_at(const std::vector<BoundaryPart>& parts, const ScalarFunction& dirichlet_value,
+                               const Domain& domain, const double* x) {
+  return condition_of(parts, part_at(parts, domain, x), dirichlet_value, x);
+}
+
+BoundaryCondition condition_of(const std::vector<BoundaryPart>& parts, int index,
+                               const ScalarFunction& dirichlet_value, const double* x) {
+  if (index >= 0) {
+    const BoundaryPart& part = parts[static_cast<std::size_t>(index)];
     BoundaryCondition c;
     c.kind = part.kind;
     const ScalarFunction& value = part.value || part.kind != BoundaryKind::dirichlet ? part.value : dirichlet_value;

@@ -55,14 +55,27 @@ struct BoundaryCondition {
 };
 
 /// The sides (BoundarySide bits) that x lies on, within 1e-9 of the domain's
-/// extent; 0 for disks and for points off the sides.
+/// extent; 0 for disks, polygons (name their parts by a marker) and for
+/// points off the sides.
 unsigned sides_at(const Domain& domain, const double* x);
 
 /// The condition at boundary point x: the first of `parts` that holds there,
 /// else Dirichlet u = dirichlet_value(x). Throws pinn::UserError where a
 /// Dirichlet condition has no value (neither its own nor dirichlet_value).
+/// The same as condition_of(parts, part_at(parts, domain, x), dirichlet_value, x).
 BoundaryCondition condition_at(const std::vector<BoundaryPart>& parts, const ScalarFunction& dirichlet_value,
                                const Domain& domain, const double* x);
+
+/// The index of the first of `parts` that holds at boundary point x; −1 when
+/// none does (Dirichlet u = g there).
+int part_at(const std::vector<BoundaryPart>& parts, const Domain& domain, const double* x);
+
+/// The condition that part `index` of `parts` (−1: none, Dirichlet with
+/// dirichlet_value) prescribes at x, wherever x is: a finite-element solver
+/// decides the part on an edge and evaluates its data at the edge's nodes and
+/// quadrature points. Throws pinn::UserError as condition_at.
+BoundaryCondition condition_of(const std::vector<BoundaryPart>& parts, int index,
+                               const ScalarFunction& dirichlet_value, const double* x);
 
 /// Whether any part is Neumann or Robin (else the boundary is all Dirichlet).
 bool has_natural_parts(const std::vector<BoundaryPart>& parts);

@@ -3,11 +3,13 @@
 #include "physics/domain.hpp"
 
 #include "nn/error.hpp"
+#include "physics/polygon.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <utility>
 
 namespace pinn {
 
@@ -90,8 +92,42 @@ Domain Domain::disk(std::array<double, 2> center, double radius) {
   return d;
 }
 
+Domain Domain::polygon(std::vector<std::array<double, 2>> vertices) {
+  const std::string defect = polygon_defect(vertices);
+  PINN_USER_REQUIRE(defect.empty(), "polygon domain: " << defect);
+  Domain d;
+  d.kind_ = DomainKind::polygon;
+  d.dim_ = 2;
+  d.lower_ = {vertices[0][0], vertices[0][1], 0};
+  d.upper_ = d.lower_;
+  for (const auto& v : vertices)
+    for (int k = 0; k < 2; ++k) {
+      d.lower_[k] = std::min(d.lower_[k], v[k]);
+      d.upper_[k] = std::max(d.upper_[k], v[k]);
+    }
+  for (int k = 0; k < 2; ++k)
+    PINN_USER_REQUIRE(usable_extent(d.lower_[k], d.upper_[k]),
+                      "polygon domain: its bounding box has min = " << d.lower_[k] << ", max = " << d.upper_[k]
+                                                                    << " in coordinate " << k << "; "
+                                                                    << allowed_extent());
+  // Counter-clockwise, still starting from the first vertex given.
+  if (polygon_signed_area(vertices) < 0.0) std::reverse(vertices.begin() + 1, vertices.end());
+  d.vertices_ = std::move(vertices);
+  // φ's size: its largest value on the midpoints of a 64² grid of the bounding
+  // box (a sliver that no midpoint hits: on 256 Halton points inside).
+  std::vector<double> sample = d.sample_interior(64 * 64, SamplingMethod::grid, 0);
+  if (sample.empty()) sample = d.sample_interior(256, SamplingMethod::halton, 0);
+  double largest = 0.0;
+  for (std::size_t i = 0; i < sample.size(); i += 2)
+    largest = std::max(largest, polygon_distance(d.vertices_, &sample[i]).value);
+  PINN_ASSERT(largest > 0.0);
+  d.distance_scale_ = largest;
+  return d;
+}
+
 double Domain::measure() const {
   if (kind_ == DomainKind::disk) return M_PI * radius_ * radius_;
+  if (kind_ == DomainKind::polygon) return polygon_signed_area(vertices_);
   double m = 1.0;
   for (int k = 0; k < dim_; ++k) m *= upper_[k] - lower_[k];
   return m;
@@ -106,6 +142,7 @@ double Domain::boundary_measure() const {
       return 2.0 * (a * b + b * c + a * c);
     }
     case DomainKind::disk: return 2.0 * M_PI * radius_;
+    case DomainKind::polygon: return polygon_perimeter(vertices_);
   }
   return 0.0;
 }
@@ -114,6 +151,13 @@ bool Domain::contains(const double* x) const {
   if (kind_ == DomainKind::disk) {
     const double dx = x[0] - center_[0], dy = x[1] - center_[1];
     return dx * dx + dy * dy <= radius_ * radius_;
+  }
+  if (kind_ == DomainKind::polygon) {
+    // Points computed on an edge (boundary samples, grid nodes) count as inside.
+    double size = 0.0;
+    for (int k = 0; k < 2; ++k)
+      size = std::max({size, upper_[k] - lower_[k], std::abs(lower_[k]), std::abs(upper_[k])});
+    return polygon_contains(vertices_, x, 1e-12 * size);
   }
   for (int k = 0; k < dim_; ++k)
     if (x[k] < lower_[k] || x[k] > upper_[k]) return false;
@@ -132,6 +176,13 @@ DistanceJet Domain::distance(const double* x) const {
     }
     d.value = (r2 - s) / r2;
     d.laplacian = -4.0 / r2;
+    return d;
+  }
+  if (kind_ == DomainKind::polygon) {
+    const PolygonDistanceJet phi = polygon_distance(vertices_, x);
+    d.value = phi.value / distance_scale_;
+    d.grad = {phi.grad[0] / distance_scale_, phi.grad[1] / distance_scale_, 0.0};
+    d.laplacian = phi.laplacian / distance_scale_;
     return d;
   }
   // Product of one-dimensional bumps φ_k = 4(x−a)(b−x)/(b−a)².
@@ -314,6 +365,26 @@ std::vector<double> Domain::sample_boundary(int n) const {
       }
       break;
     }
+    case DomainKind::polygon: {
+      const double perimeter = polygon_perimeter(vertices_);
+      std::size_t edge = 0;
+      double edge_start = 0.0;  // arc length at the start of `edge`
+      for (int i = 0; i < n; ++i) {
+        const double s = perimeter * (i + 0.5) / n;
+        const auto length = [&](std::size_t k) {
+          const auto& a = vertices_[k];
+          const auto& b = vertices_[(k + 1) % vertices_.size()];
+          return std::hypot(b[0] - a[0], b[1] - a[1]);
+        };
+        while (edge + 1 < vertices_.size() && s > edge_start + length(edge)) edge_start += length(edge++);
+        const auto& a = vertices_[edge];
+        const auto& b = vertices_[(edge + 1) % vertices_.size()];
+        const double fraction = std::min(1.0, (s - edge_start) / length(edge));
+        points.push_back(a[0] + fraction * (b[0] - a[0]));
+        points.push_back(a[1] + fraction * (b[1] - a[1]));
+      }
+      break;
+    }
     case DomainKind::box: {
       // Each face gets points in proportion to its area, on a midpoint grid.
       const double total = boundary_measure();
@@ -351,6 +422,11 @@ std::string Domain::describe() const {
       break;
     case DomainKind::disk:
       out << "disk centre (" << center_[0] << ", " << center_[1] << ") radius " << radius_;
+      break;
+    case DomainKind::polygon:
+      out << "polygon";
+      for (std::size_t k = 0; k < vertices_.size(); ++k)
+        out << (k ? ", (" : " (") << vertices_[k][0] << ", " << vertices_[k][1] << ")";
       break;
   }
   return out.str();

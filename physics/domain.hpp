@@ -1,7 +1,7 @@
 /// @file physics/domain.hpp
-/// @brief Computational domains: interval, rectangle, box (3D) and disk, with
-/// sampling of their interior and boundary and a smooth distance-like function
-/// for hard Dirichlet conditions.
+/// @brief Computational domains: interval, rectangle, box (3D), disk and
+/// polygon, with sampling of their interior and boundary and a smooth
+/// distance-like function for hard Dirichlet conditions.
 #pragma once
 
 #include "nn/enum_names.hpp"
@@ -13,7 +13,7 @@
 
 namespace pinn {
 
-enum class DomainKind { interval, rectangle, box, disk };
+enum class DomainKind { interval, rectangle, box, disk, polygon };
 
 /// grid: cell midpoints of a tensor grid; nodes: the interior nodes of a tensor
 /// grid (so lines such as x = 0 carry points: an obstacle with jumps there is
@@ -43,9 +43,17 @@ class Domain {
   static Domain rectangle(std::array<double, 2> min, std::array<double, 2> max);
   static Domain box(std::array<double, 3> min, std::array<double, 3> max);
   static Domain disk(std::array<double, 2> center, double radius);
+  /// A simple polygon in 2D from its vertices in order (either orientation,
+  /// the closing vertex not repeated). Throws pinn::UserError naming the
+  /// vertices or edges at fault (physics/polygon.hpp, polygon_defect) and for
+  /// a bounding box outside the extents the other domains allow.
+  static Domain polygon(std::vector<std::array<double, 2>> vertices);
 
   DomainKind kind() const { return kind_; }
   int dim() const { return dim_; }
+  /// The polygon's vertices, counter-clockwise, starting from the first one
+  /// given (empty for the other kinds).
+  const std::vector<std::array<double, 2>>& vertices() const { return vertices_; }
   /// Bounding box (the domain itself for interval/rectangle/box).
   const std::array<double, 3>& lower() const { return lower_; }
   const std::array<double, 3>& upper() const { return upper_; }
@@ -54,7 +62,12 @@ class Domain {
   bool contains(const double* x) const;
 
   /// Distance-like function: products of 4(x−a)(b−x)/(b−a)² per direction for
-  /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre.
+  /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre. For a
+  /// polygon the R-function φ of physics/polygon.hpp divided by its largest
+  /// value on a 64² grid of midpoints (so about 1 at its largest, like the
+  /// others, and unchanged by a similarity map of the polygon); smooth inside,
+  /// not differentiable at the vertices; on an edge its gradient is the
+  /// one-sided one (inward normal / scale), at a vertex 0.
   DistanceJet distance(const double* x) const;
   /// Intervals, rectangles and boxes: a distance-like function that vanishes
   /// on the given sides only (BoundarySide bits, physics/boundary_conditions.hpp),
@@ -65,12 +78,17 @@ class Domain {
   DistanceJet distance_to_sides(const double* x, unsigned sides) const;
 
   /// n interior points (row-major, dim per point). `grid` uses cell midpoints
-  /// of a tensor grid with about n cells (exactly n in 1D; the disk keeps the
-  /// midpoints inside); `nodes` the interior nodes of a grid with about n of
+  /// of a tensor grid with about n cells (exactly n in 1D; the disk and the
+  /// polygon keep the midpoints of their bounding box's grid that lie inside);
+  /// `nodes` the interior nodes of a grid with about n of
   /// them (m + 1 cells per direction for m = round(n^(1/d))); the others are
   /// seeded and reproducible.
   std::vector<double> sample_interior(int n, SamplingMethod method, std::uint64_t seed) const;
-  /// n boundary points, evenly spread along the boundary (the two end points in 1D).
+  /// n boundary points, evenly spread along the boundary (the two end points
+  /// in 1D). Rectangles and polygons: at arc lengths P·(i + ½)/n
+  /// counter-clockwise from the lower-left corner (rectangle) or the first
+  /// vertex (polygon), P the perimeter; a vertex is among them where one of
+  /// these lengths falls on it.
   std::vector<double> sample_boundary(int n) const;
 
   std::string describe() const;
@@ -81,6 +99,8 @@ class Domain {
   std::array<double, 3> lower_{0, 0, 0}, upper_{1, 1, 1};
   std::array<double, 3> center_{0, 0, 0};
   double radius_ = 1;
+  std::vector<std::array<double, 2>> vertices_;  ///< polygon only, counter-clockwise
+  double distance_scale_ = 1;                    ///< polygon only: the largest φ on the sampling grid
 };
 
 std::string to_string(SamplingMethod method);

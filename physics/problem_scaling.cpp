@@ -79,6 +79,11 @@ Domain mapped_domain(const Domain& domain, const ProblemScaling& s) {
     case DomainKind::disk:
       return Domain::disk({map(0, 0.5 * (lo[0] + hi[0])), map(1, 0.5 * (lo[1] + hi[1]))},
                           0.5 * (hi[0] - lo[0]) / s.length);
+    case DomainKind::polygon: {
+      std::vector<std::array<double, 2>> vertices = domain.vertices();
+      for (auto& v : vertices) v = {map(0, v[0]), map(1, v[1])};
+      return Domain::polygon(std::move(vertices));
+    }
   }
   return domain;
 }

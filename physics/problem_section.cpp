@@ -6,9 +6,12 @@
 #include "physics/symmetric_form.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <iterator>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace pinn {
 
@@ -176,18 +179,49 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
   }
 }
 
+/// problem.domain.vertices: an array of at least 3 [x, y] pairs of finite numbers.
+std::vector<std::array<double, 2>> parse_vertices(TomlSection& d) {
+  const std::string key = d.key_name("vertices");
+  const std::string allowed = "allowed: an array of at least 3 vertices [x, y], e.g. [[0, 0], [1, 0], [0, 1]]";
+  const toml::node* n = d.node("vertices");
+  PINN_USER_REQUIRE(n, d.here() << ": " << key << " is missing; it is required for type = \"polygon\" (" << allowed
+                                << ")");
+  PINN_USER_REQUIRE(n->is_array(), d.where(*n) << ": " << key << ": found " << describe_node(*n) << "; " << allowed);
+  const toml::array& list = *n->as_array();
+  PINN_USER_REQUIRE(list.size() >= 3, d.where(*n) << ": " << key << ": found " << list.size() << " vertices; "
+                                                  << allowed);
+  std::vector<std::array<double, 2>> vertices;
+  for (const toml::node& e : list) {
+    const std::string at = d.where(e) + ": " + key + "[" + std::to_string(vertices.size()) + "]";
+    PINN_USER_REQUIRE(e.is_array() && e.as_array()->size() == 2,
+                      at << ": found " << describe_node(e) << "; allowed: a vertex [x, y] of two finite numbers");
+    std::array<double, 2> v{};
+    for (std::size_t k = 0; k < 2; ++k) {
+      const toml::node& c = *e.as_array()->get(k);
+      PINN_USER_REQUIRE(c.is_number() && std::isfinite(c.value<double>().value_or(NAN)),
+                        at << ": found " << describe_node(c) << " as coordinate " << k << "; allowed: finite numbers");
+      v[k] = c.is_integer() ? static_cast<double>(*c.value<int64_t>()) : *c.value<double>();
+    }
+    vertices.push_back(v);
+  }
+  return vertices;
+}
+
 Domain parse_domain(TomlSection& problem) {
   TomlSection d = problem.table("domain");
   PINN_USER_REQUIRE(d.present(), problem.here() << ": problem.domain is missing; e.g. domain = { type = \"interval\", "
                                                    "min = 0.0, max = 1.0 }");
-  const std::string type = d.get_choice("type", "", {"interval", "rectangle", "box", "disk"});
+  const std::string type = d.get_choice("type", "", {"interval", "rectangle", "box", "disk", "polygon"});
   // Numbers first: their errors carry their own location. Only the Domain's
-  // own checks (min < max, radius > 0) get the table's location added below.
+  // own checks (min < max, radius > 0, a simple polygon) get the table's location added below.
   std::vector<double> min, max, center;
+  std::vector<std::array<double, 2>> vertices;
   double radius = 1.0;
   if (type == "disk") {
     center = d.get_numbers("center", 2, {0.0, 0.0});
     radius = d.get_numbers("radius", 1, {1.0})[0];
+  } else if (type == "polygon") {
+    vertices = parse_vertices(d);
   } else {
     const std::size_t n = type == "interval" ? 1 : type == "rectangle" ? 2 : 3;
     min = d.get_numbers("min", n, std::vector<double>(n, 0.0));
@@ -201,13 +235,15 @@ Domain parse_domain(TomlSection& problem) {
       domain = Domain::rectangle({min[0], min[1]}, {max[0], max[1]});
     } else if (type == "box") {
       domain = Domain::box({min[0], min[1], min[2]}, {max[0], max[1], max[2]});
-    } else {
+    } else if (type == "disk") {
       domain = Domain::disk({center[0], center[1]}, radius);
+    } else {
+      domain = Domain::polygon(vertices);
     }
   } catch (const UserError& e) {
     // Blame a key of the table: one given by --set if any (that is what changed), else the last one.
     std::string at = d.here();
-    for (const char* key : {"radius", "center", "max", "min"}) {
+    for (const char* key : {"radius", "center", "max", "min", "vertices"}) {
       if (const toml::node* n = d.node(key)) {
         const std::string here = d.where(*n);
         if (at == d.here() || here.rfind("--set", 0) == 0) at = here;

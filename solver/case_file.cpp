@@ -112,16 +112,20 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   const toml::node* shift_node = sampling.node("shift_each_round");
   c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
   sampling.finish();
-  // Both options work on the cells of a tensor grid of midpoints.
-  const bool tensor_grid = c.sampling.method == SamplingMethod::grid && c.problem.domain.kind() != DomainKind::disk;
+  // Both options work on the cells of a tensor grid of midpoints; a disk's or
+  // a polygon's grid is cut at its boundary.
+  const DomainKind domain_kind = c.problem.domain.kind();
+  const bool cut_grid = domain_kind == DomainKind::disk || domain_kind == DomainKind::polygon;
+  const bool tensor_grid = c.sampling.method == SamplingMethod::grid && !cut_grid;
   const auto require_tensor_grid = [&](bool requested, const toml::node* at, const char* key, const char* why) {
     PINN_USER_REQUIRE(!requested || tensor_grid,
                       sampling.where(*at) << ": sampling." << key << " = true " << why
                                           << ", so it needs method = \"grid\" on an interval, rectangle or box; "
                                              "found method = \""
                                           << to_string(c.sampling.method) << "\" on a "
-                                          << (c.problem.domain.kind() == DomainKind::disk ? "disk"
-                                                                                          : "tensor-product domain"));
+                                          << (domain_kind == DomainKind::disk      ? "disk"
+                                              : domain_kind == DomainKind::polygon ? "polygon"
+                                                                                   : "tensor-product domain"));
   };
   require_tensor_grid(c.sampling.shift_each_round, shift_node, "shift_each_round",
                       "moves the midpoints of the training grid within their cells");

@@ -16,6 +16,9 @@ struct EvaluationGrid {
   std::vector<double> points;           ///< row-major, only the nodes inside the domain
   std::vector<int> node_of_point;       ///< grid node index (x fastest) of each point
   std::vector<int> point_of_node;       ///< point index of each grid node, −1 outside the domain
+  /// Triangles of point indices: the cells of a triangle mesh (the finite-element reference's nodes
+  /// as the points); empty for the tensor grid, whose cells are the ones with every corner inside.
+  std::vector<std::array<int, 3>> triangles;
   int size() const { return static_cast<int>(node_of_point.size()); }
 };
 

@@ -27,6 +27,12 @@ Measurements::Measurements(const CaseConfig& config, const TrainingLoss& loss, s
     *log << "finite-difference reference: " << fd.n_nodes[0] - 1 << " cells per dimension, " << fd.iterations
          << " active-set iterations, " << fd.seconds << " s\n";
   }
+  if (reference_ && reference_->fe() && log) {
+    const FeReferenceSolution& fe = *reference_->fe();
+    *log << "finite-element reference: " << fe.mesh.n_triangles() << " triangles (" << fe.levels
+         << " refinements), " << fe.mesh.n_nodes() << " nodes, " << fe.iterations << " active-set iterations, "
+         << fe.seconds << " s\n";
+  }
 }
 
 void Measurements::add_contact_densities(const TrainingSet& points, ContactSample& contact) {

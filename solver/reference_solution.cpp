@@ -1,5 +1,5 @@
 /// @file solver/reference_solution.cpp
-/// @brief Exact and finite-difference references.
+/// @brief Exact, finite-difference and finite-element references.
 #include "solver/reference_solution.hpp"
 
 #include "nn/error.hpp"
@@ -12,9 +12,10 @@ int default_fd_cells(int dim) { return dim == 1 ? 1024 : (dim == 2 ? 256 : 48); 
 
 FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
   const Domain& domain = problem.domain;
-  PINN_USER_REQUIRE(domain.kind() != DomainKind::disk,
+  PINN_USER_REQUIRE(domain.kind() != DomainKind::disk && domain.kind() != DomainKind::polygon,
                     "the finite-difference reference needs a tensor-grid domain (interval, rectangle, box); found a "
-                    "disk. Give the case an exact solution to measure its error");
+                        << (domain.kind() == DomainKind::disk ? "disk. Give the case an exact solution to measure its error"
+                                                              : "polygon, whose reference is the finite-element one"));
   PINN_USER_REQUIRE(cells >= 2, "reference cells: found " << cells << "; allowed: at least 2");
   FdReferenceProblem fd;
   fd.dim = domain.dim();
@@ -30,6 +31,23 @@ FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
   fd.op = problem.op;
   fd.boundary_parts = problem.boundary_parts;
   return fd;
+}
+
+FeReferenceProblem fe_problem_for(const ObstacleProblem& problem, int cells) {
+  const Domain& domain = problem.domain;
+  PINN_USER_REQUIRE(domain.kind() == DomainKind::polygon,
+                    "the finite-element reference needs a polygon domain; found " << domain.describe());
+  PINN_USER_REQUIRE(cells >= 2, "reference cells: found " << cells << "; allowed: at least 2");
+  FeReferenceProblem fe;
+  fe.vertices = domain.vertices();
+  fe.levels = fe_levels_for_cells(fe.vertices, cells);
+  fe.source = problem.source;
+  fe.boundary = problem.boundary;
+  fe.lower_obstacle = problem.lower_obstacle;
+  fe.upper_obstacle = problem.upper_obstacle;
+  fe.op = problem.op;
+  fe.boundary_parts = problem.boundary_parts;
+  return fe;
 }
 
 std::unique_ptr<ReferenceSolution> ReferenceSolution::from_exact(const ObstacleProblem& problem) {
@@ -55,15 +73,40 @@ std::unique_ptr<ReferenceSolution> ReferenceSolution::from_fd(const ObstacleProb
   return r;
 }
 
-std::unique_ptr<ReferenceSolution> ReferenceSolution::for_problem(const ObstacleProblem& problem, int fd_cells) {
-  if (problem.has_exact()) return from_exact(problem);
-  if (problem.domain.kind() == DomainKind::disk) return nullptr;
-  return from_fd(problem, fd_cells > 0 ? fd_cells : default_fd_cells(problem.domain.dim()));
+std::unique_ptr<ReferenceSolution> ReferenceSolution::from_fe(const ObstacleProblem& problem, int cells) {
+  auto r = std::make_unique<ReferenceSolution>();
+  r->kind_ = ReferenceKind::fe;
+  r->problem_ = &problem;
+  try {
+    r->fe_ = std::make_unique<FeReferenceSolution>(solve_fe_reference(fe_problem_for(problem, cells)));
+  } catch (const std::invalid_argument& e) {
+    throw UserError(std::string("finite-element reference: ") + e.what());
+  }
+  if (!r->fe_->converged)
+    throw RunError("the finite-element reference did not converge in " + std::to_string(r->fe_->iterations) +
+                   " active-set iterations");
+  return r;
 }
 
-double ReferenceSolution::value(const double* x) const { return fd_ ? fd_->interpolate(x) : problem_->exact(x); }
+std::unique_ptr<ReferenceSolution> ReferenceSolution::for_problem(const ObstacleProblem& problem, int cells) {
+  if (problem.has_exact()) return from_exact(problem);
+  const DomainKind kind = problem.domain.kind();
+  if (kind == DomainKind::disk) return nullptr;
+  const int resolution = cells > 0 ? cells : default_fd_cells(problem.domain.dim());
+  return kind == DomainKind::polygon ? from_fe(problem, resolution) : from_fd(problem, resolution);
+}
+
+double ReferenceSolution::value(const double* x) const {
+  if (fd_) return fd_->interpolate(x);
+  if (fe_) return fe_->interpolate(x);
+  return problem_->exact(x);
+}
 
 bool ReferenceSolution::in_contact(const double* x) const {
+  if (fe_) {
+    const auto node = static_cast<std::size_t>(fe_->node_near(x));
+    return fe_->contact_lower[node] != 0 || fe_->contact_upper[node] != 0;
+  }
   if (!fd_) {
     const auto on = [&](const ScalarFunction& obstacle) {
       const double psi = obstacle(x);

@@ -38,11 +38,18 @@ SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<
       for (int k = 0; k < s.dim; ++k) x[k] = points[i * s.dim + k];
       s.exact[i] = reference->value(x);
       for (int k = 0; k < s.dim; ++k) {
-        // One-sided at the boundary so the FD reference is never asked outside its box.
+        // One-sided at the boundary so the FD reference is never asked outside its box, nor the FE
+        // one outside its polygon (a step that leaves the domain stays at x).
         const double h = 1e-6 * std::max(1.0, problem.domain.upper()[k] - problem.domain.lower()[k]);
         const double saved = x[k];
-        const double hi = std::min(saved + h, problem.domain.upper()[k]);
-        const double lo = std::max(saved - h, problem.domain.lower()[k]);
+        const auto inside = [&](double coordinate) {
+          x[k] = coordinate;
+          const bool contained = problem.domain.contains(x);
+          x[k] = saved;
+          return contained ? coordinate : saved;
+        };
+        const double hi = inside(std::min(saved + h, problem.domain.upper()[k]));
+        const double lo = inside(std::max(saved - h, problem.domain.lower()[k]));
         x[k] = hi;
         const double plus = reference->value(x);
         x[k] = lo;

@@ -31,8 +31,15 @@ void add_point_array(vtkDataSet* mesh, const char* name, const std::vector<doubl
   mesh->GetPointData()->AddArray(array);
 }
 
-/// Cells of the tensor grid whose corners are all inside the domain.
+/// Cells of the tensor grid whose corners are all inside the domain, or the grid's triangles.
 void add_cells(vtkUnstructuredGrid* mesh, const EvaluationGrid& grid) {
+  if (!grid.triangles.empty()) {
+    for (const auto& t : grid.triangles) {
+      const vtkIdType ids[3] = {t[0], t[1], t[2]};
+      mesh->InsertNextCell(VTK_TRIANGLE, 3, ids);
+    }
+    return;
+  }
   const auto& n = grid.n_nodes;
   auto point = [&](int i, int j, int k) { return grid.point_of_node[i + n[0] * (j + n[1] * k)]; };
   if (grid.dim == 1) {

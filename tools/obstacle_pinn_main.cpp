@@ -126,11 +126,22 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
   const std::string dir = out_dir.empty() ? config.output.directory : out_dir;
   pinn::ResultFolder(dir).check_writable();
   const pinn::ReferenceRunResult r = pinn::run_reference(config, cells, dir);
-  const auto& fd = r.solution;
-  std::cout << "finite-difference/PDAS reference for " << config.problem.name << ": " << r.cells
-            << " cells per dimension, " << fd.u.size() << " nodes\n"
-            << "active-set iterations: " << fd.iterations << (fd.converged ? " (converged: active set unchanged)" : " (NOT converged)")
-            << ", " << std::fixed << std::setprecision(3) << fd.seconds << " s\n";
+  int iterations = r.solution.iterations;
+  bool converged = r.solution.converged;
+  double seconds = r.solution.seconds;
+  if (r.finite_element) {
+    const auto& fe = r.fe_solution;
+    iterations = fe.iterations, converged = fe.converged, seconds = fe.seconds;
+    std::cout << "finite-element/PDAS reference for " << config.problem.name << ": " << fe.mesh.n_triangles()
+              << " triangles (" << fe.levels << " refinements, at least " << r.cells << "^2), " << fe.mesh.n_nodes()
+              << " nodes\n";
+  } else {
+    std::cout << "finite-difference/PDAS reference for " << config.problem.name << ": " << r.cells
+              << " cells per dimension, " << r.solution.u.size() << " nodes\n";
+  }
+  std::cout << "active-set iterations: " << iterations
+            << (converged ? " (converged: active set unchanged)" : " (NOT converged)") << ", " << std::fixed
+            << std::setprecision(3) << seconds << " s\n";
   std::cout << std::setprecision(6) << "contact set measure: " << r.contact_measure;
   if (!r.contact_intervals.empty())
     std::cout << "   " << (r.contact_intervals.size() == 1 ? "interval " : "intervals ")
@@ -140,7 +151,7 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
     std::cout << "error against the exact solution on the nodes: relative L2 " << r.rel_l2_vs_exact << ", max "
               << r.max_abs_vs_exact << "\n";
   std::cout << "written: " << r.output_file << "\n";
-  return fd.converged ? 0 : 1;
+  return converged ? 0 : 1;
 }
 
 constexpr std::array<const char*, 5> kVerbs = {"run", "validate", "reference", "resume", "list"};
@@ -259,7 +270,8 @@ int main(int argc, char** argv) {
   validate->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
   int cells = 0;
-  auto* reference = app.add_subcommand("reference", "solve a case with the finite-difference/PDAS reference solver only");
+  auto* reference = app.add_subcommand(
+      "reference", "solve a case with the finite-difference/PDAS reference solver only (finite-element on polygons)");
   reference->add_option("case", case_file, "case file (TOML)")->required();
   reference->add_option("--cells", cells, "cells per dimension (default: [reference] cells, or 1024/256/48 in 1D/2D/3D)")
       ->check(CLI::Range(4, 100000));

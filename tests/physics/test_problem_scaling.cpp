@@ -67,3 +67,20 @@ TEST(ProblemScaling, TheMappedProblemIsTheSameProblemInMappedUnits) {
   EXPECT_DOUBLE_EQ(user[1], -7.5);
   EXPECT_DOUBLE_EQ(s.user_length(0.1, 2), 10.0);
 }
+
+TEST(ProblemScaling, APolygonIsMappedVertexByVertex) {
+  // An L-shape of width 200 around (100, 100): c = (100, 100), L = 100.
+  const pinn::Domain lshape = pinn::Domain::polygon({{0, 0}, {200, 0}, {200, 100}, {100, 100}, {100, 200}, {0, 200}});
+  const pinn::ObstacleProblem p = problem_on(lshape, 0, -1);
+  const pinn::ProblemScaling s = pinn::choose_problem_scaling(p);
+  ASSERT_FALSE(s.identity());
+  EXPECT_DOUBLE_EQ(s.length, 100.0);
+  const pinn::ObstacleProblem m = pinn::scaled_problem(p, s);
+  ASSERT_EQ(m.domain.kind(), pinn::DomainKind::polygon);
+  const std::vector<std::array<double, 2>> expected{{-1, -1}, {1, -1}, {1, 0}, {0, 0}, {0, 1}, {-1, 1}};
+  EXPECT_EQ(m.domain.vertices(), expected);
+  EXPECT_DOUBLE_EQ(m.domain.measure(), 3.0);
+  // The distance function is invariant: the same value at corresponding points.
+  const double user[2] = {50, 150}, mapped[2] = {-0.5, 0.5};
+  EXPECT_NEAR(m.domain.distance(mapped).value, lshape.distance(user).value, 1e-12);
+}

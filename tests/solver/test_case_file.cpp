@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <initializer_list>
@@ -297,6 +298,70 @@ TEST(CaseFile, DiskRadiusMustBePositive) {
   expect_rejected(c, {at(n), "problem.domain", "found radius -1", "need radius > 0"});
 }
 
+/// The base case on a polygon (the obstacle below g = 0 on its boundary).
+CaseText polygon_case(const std::string& domain_line) {
+  CaseText c;
+  c.replace("problem", "obstacle", "obstacle = \"-1\"");
+  c.replace("problem", "domain", domain_line);
+  return c;
+}
+
+TEST(CaseFile, PolygonDomainIsRead) {
+  const CaseText c = polygon_case(
+      "domain = { type = \"polygon\", vertices = [[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2.0]] }");
+  const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml", {});
+  ASSERT_EQ(config.problem.domain.kind(), pinn::DomainKind::polygon);
+  const std::vector<std::array<double, 2>> expected{{0, 0}, {2, 0}, {2, 1}, {1, 1}, {1, 2}, {0, 2}};
+  EXPECT_EQ(config.problem.domain.vertices(), expected);
+  // --set replaces the list as a whole.
+  const pinn::CaseConfig triangle =
+      pinn::parse_case(c.str(), "case.toml", {"problem.domain.vertices=[[0, 0], [1, 0], [0, 1]]"});
+  EXPECT_DOUBLE_EQ(triangle.problem.domain.measure(), 0.5);
+}
+
+TEST(CaseFile, PolygonVerticesAreRequired) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\" }");
+  expect_rejected(c, {at(c.line_of("problem", "domain")), "problem.domain.vertices is missing", "at least 3"});
+}
+
+TEST(CaseFile, PolygonVerticesMustBeAnArray) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\", vertices = \"square\" }");
+  const int n = c.line_of("problem", "domain");
+  expect_rejected(c, {at(n, c.column_of(n, "\"square\"")), "problem.domain.vertices", "found the string \"square\"",
+                      "allowed: an array of at least 3 vertices [x, y]"});
+}
+
+TEST(CaseFile, PolygonNeedsThreeVertices) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0]] }");
+  const int n = c.line_of("problem", "domain");
+  expect_rejected(c, {at(n, c.column_of(n, "[[0, 0]")), "problem.domain.vertices", "found 2 vertices"});
+}
+
+TEST(CaseFile, PolygonVertexNeedsTwoNumbers) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0, 3], [0, \"a\"]] }");
+  const int n = c.line_of("problem", "domain");
+  expect_rejected(c, {at(n, c.column_of(n, "[1, 0, 3]")), "problem.domain.vertices[1]", "found an array of 3 elements",
+                      "allowed: a vertex [x, y] of two finite numbers"});
+  const CaseText d = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0], [0, \"a\"]] }");
+  expect_rejected(d, {"problem.domain.vertices[2]", "found the string \"a\" as coordinate 1"});
+}
+
+TEST(CaseFile, PolygonMustBeSimpleAndTheMessageNamesTheEdges) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 1], [1, 0], [0, 1]] }");
+  const int n = c.line_of("problem", "domain");
+  expect_rejected(c, {at(n, c.column_of(n, "[[0, 0]")), "problem.domain: polygon domain: edges 0 (0, 0)–(1, 1) and 2 "
+                                                          "(1, 0)–(0, 1) intersect"});
+  // Given by --set, the override is blamed.
+  expect_parts(user_error(polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0], [0, 1]] }").str(),
+                          {"problem.domain.vertices=[[0, 0], [1, 0], [1, 0]]"}),
+               {"--set", "vertices 1 and 2 are the same point (1, 0)"});
+}
+
+TEST(CaseFile, PolygonTakesNoBoxKeys) {
+  const CaseText c = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0], [0, 1]], min = [0, 0] }");
+  expect_rejected(c, {"unknown key 'problem.domain.min'", "allowed: type|vertices"});
+}
+
 TEST(CaseFile, IntegerWhereTable) {
   CaseText c;
   const int n = c.replace("problem", "boundary", "boundary = 0");
@@ -423,13 +488,13 @@ TEST(CaseFile, UnknownDomainType) {
   CaseText c;
   const int n = c.replace("problem", "domain", "domain = { type = \"sphere\", min = 0.0, max = 1.0 }");
   expect_rejected(c, {at(n, c.column_of(n, "\"sphere\"")), "problem.domain.type", "found \"sphere\"",
-                      "allowed: interval|rectangle|box|disk"});
+                      "allowed: interval|rectangle|box|disk|polygon"});
 }
 
 TEST(CaseFile, MissingDomainType) {
   CaseText c;
   const int n = c.replace("problem", "domain", "domain = { min = 0.0, max = 1.0 }");
-  expect_rejected(c, {at(n), "problem.domain.type is missing", "allowed: interval|rectangle|box|disk"});
+  expect_rejected(c, {at(n), "problem.domain.type is missing", "allowed: interval|rectangle|box|disk|polygon"});
 }
 
 TEST(CaseFile, UnknownBoundaryType) {
@@ -509,6 +574,12 @@ TEST(CaseFile, ObstacleNodesNeedAGrid) {
   c.replace("sampling", "method", "method = \"sobol\"");
   const int n = c.insert("sampling", "obstacle_nodes = true");
   expect_rejected(c, {at(n, c.value_column(n)), "sampling.obstacle_nodes", "method = \"grid\"", "\"sobol\""});
+}
+
+TEST(CaseFile, ObstacleNodesNeedATensorGridNotAPolygon) {
+  CaseText c = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0], [0, 1]] }");
+  const int n = c.insert("sampling", "obstacle_nodes = true");
+  expect_rejected(c, {at(n, c.value_column(n)), "sampling.obstacle_nodes", "found method = \"grid\" on a polygon"});
 }
 
 TEST(CaseFile, ObstacleNodesIsABoolean) {

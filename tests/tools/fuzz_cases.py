@@ -332,8 +332,8 @@ def domain_refusal(d):
     kind = d.get("type")
     if not isinstance(kind, str):
         return "missing domain type or not a string"
-    allowed = {"disk": {"type", "center", "radius"}}.get(kind, {"type", "min", "max"})
-    dims = {"interval": 1, "rectangle": 2, "box": 3, "disk": 2}.get(kind)
+    allowed = {"disk": {"type", "center", "radius"}, "polygon": {"type", "vertices"}}.get(kind, {"type", "min", "max"})
+    dims = {"interval": 1, "rectangle": 2, "box": 3, "disk": 2, "polygon": 2}.get(kind)
     if dims is None:
         return "missing or unknown domain type"
     if set(d) - allowed:
@@ -353,6 +353,8 @@ def domain_refusal(d):
             return None, "a non-finite coordinate"
         return v, None
 
+    if kind == "polygon":
+        return polygon_refusal(d.get("vertices"))
     if kind == "disk":
         c, why = coords(d.get("center"), 0.0, 2)
         r, why_r = coords(d.get("radius"), 1.0, 1)
@@ -382,6 +384,57 @@ def domain_refusal(d):
         return "the measure overflows to inf"
     if measure == 0:
         return "the measure underflows to 0"
+    return None
+
+
+def _cross(o, a, b):
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def _segments_meet(a, b, c, d):
+    def sign(v):
+        return (v > 0) - (v < 0)
+
+    def within(p, q, r):
+        return min(p[0], q[0]) <= r[0] <= max(p[0], q[0]) and min(p[1], q[1]) <= r[1] <= max(p[1], q[1])
+    o1, o2, o3, o4 = sign(_cross(a, b, c)), sign(_cross(a, b, d)), sign(_cross(c, d, a)), sign(_cross(c, d, b))
+    if o1 != o2 and o3 != o4:
+        return True
+    return ((o1 == 0 and within(a, b, c)) or (o2 == 0 and within(a, b, d)) or (o3 == 0 and within(c, d, a)) or
+            (o4 == 0 and within(c, d, b)))
+
+
+def polygon_refusal(v):
+    """Why a polygon's vertices must be refused (cases/README.md, problem.domain), or None: missing, not
+    a list of at least 3 [x, y] pairs of finite numbers, two consecutive vertices equal, two edges that
+    meet other than neighbours at their shared vertex, neighbours folding back, no area, or a bounding
+    box that overflows or collapses in doubles."""
+    if not isinstance(v, list) or len(v) < 3:
+        return "polygon: vertices missing, not a list or fewer than 3"
+    if not all(isinstance(p, list) and len(p) == 2 and all(_number(e) for e in p) for p in v):
+        return "polygon: a vertex is not two numbers"
+    v = [(float(p[0]), float(p[1])) for p in v]
+    if not all(math.isfinite(e) for p in v for e in p):
+        return "polygon: a non-finite coordinate"
+    n = len(v)
+    for k in range(2):
+        lo, hi = min(p[k] for p in v), max(p[k] for p in v)
+        if not math.isfinite(hi - lo) or hi - lo == 0:
+            return "polygon: the bounding box overflows or collapses"
+    if any(v[i] == v[(i + 1) % n] for i in range(n)):
+        return "polygon: two consecutive vertices are equal"
+    for i in range(n):
+        a, s, c = v[i], v[(i + 1) % n], v[(i + 2) % n]
+        if _cross(a, s, c) == 0 and (a[0] - s[0]) * (c[0] - s[0]) + (a[1] - s[1]) * (c[1] - s[1]) > 0:
+            return "polygon: edges fold back"
+        for j in range(i + 2, n):
+            if i == 0 and j == n - 1:
+                continue
+            if _segments_meet(v[i], v[(i + 1) % n], v[j], v[(j + 1) % n]):
+                return "polygon: edges %d and %d meet" % (i, j)
+    area = sum(v[k][0] * v[(k + 1) % n][1] - v[(k + 1) % n][0] * v[k][1] for k in range(n))
+    if area == 0 or not math.isfinite(area):
+        return "polygon: no area, or an area that overflows"
     return None
 
 
@@ -417,6 +470,13 @@ def domain_variants(d):
     out.append('{ type = "disk", center = [1e308, 1e308], radius = 1.0 }')
     out.append('{ type = "disk", center = [0.0], radius = 1.0 }')
     out.append('{ type = "disk", min = 0.0, max = 1.0 }')
+    for vertices in ["[[0, 0], [1, 1], [1, 0], [0, 1]]", "[[0, 0], [1, 0]]", "[[0, 0], [1, 0], [1, 0], [0, 1]]",
+                     "[[0, 0], [1, 0], [0, 1], [0, 0]]", "[[0, 0], [1, 0], [2, 0]]", "[[0, 0], [2, 0], [1, 0], [0, 1]]",
+                     "[[0, 0], [nan, 0], [0, 1]]", "[[0, 0], [1e308, 0], [0, 1e308]]", "[[0, 0], [1, 0, 0], [0, 1]]",
+                     "[[0, 0], [5e-324, 0], [0, 5e-324]]", '"square"', "[]"]:
+        out.append('{ type = "polygon", vertices = %s }' % vertices)
+    out.append('{ type = "polygon" }')
+    out.append('{ type = "polygon", vertices = [[0, 0], [1, 0], [0, 1]], min = [0, 0] }')
     out.append('{ type = "sphere" }')
     out.append("{ }")
     out.append('{ type = "interval", min = 0.0, max = 1.0, min = 0.5 }')
@@ -424,8 +484,11 @@ def domain_variants(d):
 
 
 def bump(d):
-    """An expression that is 0 on the boundary of the domain d and > 0 inside."""
+    """An expression that is 0 on the boundary of the domain d and > 0 inside; None for a polygon
+    (no such expression is at hand)."""
     kind = d.get("type")
+    if kind == "polygon":
+        return None
     if kind == "disk":
         c = d.get("center", [0.0, 0.0])
         r = d.get("radius", 1.0)
@@ -501,6 +564,7 @@ DOMAIN_COVER = [
     '{ type = "disk", center = [0.0, 0.0], radius = 5e-324 }',
     '{ type = "disk", center = [0.0, 0.0], radius = 1e308 }',
     '{ type = "disk", center = [0.0, 0.0], radius = 0 }',
+    '{ type = "polygon", vertices = [[0, 0], [1, 1], [1, 0], [0, 1]] }',
 ]
 
 # The first mutants cover every listed hostile value once (case and key drawn
@@ -666,7 +730,7 @@ def make_mutant(seed, index, cases):
 
     elif kind == "crossed":
         mode = forced or rng.choice(["inside", "inside", "everywhere"])
-        if mode == "inside" and domain is not None:
+        if mode == "inside" and domain is not None and bump(domain) is not None:
             # Both obstacles admissible on the boundary (0 there, g = 0), crossed inside.
             b = bump(domain)
             a = rng.choice(["1", "1000", "1e-6"])
@@ -745,6 +809,9 @@ def _is_ceres_stage(doc, section):
 
 
 def _xmin(d):
+    if d.get("type") == "polygon":
+        v = d.get("vertices")
+        return min(float(p[0]) for p in v) if isinstance(v, list) and v else None
     if d.get("type") == "disk":
         c, r = d.get("center", [0.0, 0.0]), d.get("radius", 1.0)
         return float(c[0]) - float(r)

@@ -1,0 +1,222 @@
+/// @file physics/polygon.cpp
+/// @brief Simple polygons: validation, point location, the R-function distance.
+#include "physics/polygon.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace pinn {
+
+namespace {
+
+double cross(const Point2& o, const Point2& a, const Point2& b) {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+int sign(double v) { return (v > 0.0) - (v < 0.0); }
+
+/// Whether p, known to be on the line through a and b, lies within their box.
+bool within(const Point2& a, const Point2& b, const Point2& p) {
+  return std::min(a[0], b[0]) <= p[0] && p[0] <= std::max(a[0], b[0]) && std::min(a[1], b[1]) <= p[1] &&
+         p[1] <= std::max(a[1], b[1]);
+}
+
+/// Whether the closed segments ab and cd have a point in common.
+bool segments_meet(const Point2& a, const Point2& b, const Point2& c, const Point2& d) {
+  const int o1 = sign(cross(a, b, c)), o2 = sign(cross(a, b, d));
+  const int o3 = sign(cross(c, d, a)), o4 = sign(cross(c, d, b));
+  if (o1 != o2 && o3 != o4) return true;
+  return (o1 == 0 && within(a, b, c)) || (o2 == 0 && within(a, b, d)) || (o3 == 0 && within(c, d, a)) ||
+         (o4 == 0 && within(c, d, b));
+}
+
+std::string point_text(const Point2& p) {
+  std::ostringstream out;
+  out << "(" << p[0] << ", " << p[1] << ")";
+  return out.str();
+}
+
+std::string edge_text(const std::vector<Point2>& v, std::size_t k) {
+  std::ostringstream out;
+  out << k << " " << point_text(v[k]) << "–" << point_text(v[(k + 1) % v.size()]);
+  return out.str();
+}
+
+double distance_to_segment(const Point2& a, const Point2& b, const double* x) {
+  const double ex = b[0] - a[0], ey = b[1] - a[1];
+  const double length2 = ex * ex + ey * ey;
+  double s = length2 > 0.0 ? ((x[0] - a[0]) * ex + (x[1] - a[1]) * ey) / length2 : 0.0;
+  s = std::clamp(s, 0.0, 1.0);
+  return std::hypot(x[0] - (a[0] + s * ex), x[1] - (a[1] + s * ey));
+}
+
+/// The trimmed segment function φ_i of the edge a→b with its derivatives
+/// (polygon.hpp). `normal` receives the edge's inward unit normal (its left).
+/// Only called where φ_i > 0, where every quotient below is finite.
+struct SegmentJet {
+  double value = 0, grad[2] = {0, 0}, laplacian = 0, normal[2] = {0, 0};
+};
+
+SegmentJet segment_function(const Point2& a, const Point2& b, const double* x) {
+  SegmentJet s;
+  const double ex = b[0] - a[0], ey = b[1] - a[1];
+  const double length = std::hypot(ex, ey);
+  s.normal[0] = -ey / length;
+  s.normal[1] = ex / length;
+  // In units of the edge length (f⁴ beside t² is not dimensionally consistent otherwise):
+  // φ_i = L·φ̂(f/L, t/L), so that φ is unchanged by similarity maps.
+  const double f = (s.normal[0] * (x[0] - a[0]) + s.normal[1] * (x[1] - a[1])) / length;
+  const double cx = (x[0] - 0.5 * (a[0] + b[0])) / length, cy = (x[1] - 0.5 * (a[1] + b[1])) / length;
+  const double t = 0.25 - (cx * cx + cy * cy);
+  // Derivatives of f and t in the unit coordinates x/L.
+  const double grad_t[2] = {-2.0 * cx, -2.0 * cy};
+  const double laplacian_t = -4.0;
+  const double f2 = f * f, f3 = f2 * f, f4 = f2 * f2;
+  const double rho = std::sqrt(t * t + f4);
+  // q = (ρ − t)/2 without the cancellation of ρ − t for t > 0 (next to the edge).
+  const double q = t > 0.0 ? f4 / (2.0 * (rho + t)) : 0.5 * (rho - t);
+  const double phi = std::sqrt(f2 + q * q);
+  s.value = length * phi;
+  if (!(phi > 0.0)) return s;
+  const double rho3 = rho * rho * rho;
+  const double q_f = f3 / rho, q_t = -q / rho;
+  const double q_ff = 3.0 * f2 / rho - 2.0 * f4 * f2 / rho3, q_ft = -f3 * t / rho3, q_tt = 0.5 * f4 / rho3;
+  const double phi_f = (f + q * q_f) / phi, phi_t = q * q_t / phi;
+  const double phi_ff = (1.0 + q_f * q_f + q * q_ff - phi_f * phi_f) / phi;
+  const double phi_ft = (q_t * q_f + q * q_ft - phi_f * phi_t) / phi;
+  const double phi_tt = (q_t * q_t + q * q_tt - phi_t * phi_t) / phi;
+  for (int k = 0; k < 2; ++k) s.grad[k] = phi_f * s.normal[k] + phi_t * grad_t[k];
+  const double n_dot_t = s.normal[0] * grad_t[0] + s.normal[1] * grad_t[1];
+  const double t_dot_t = grad_t[0] * grad_t[0] + grad_t[1] * grad_t[1];
+  // Gradient: L·∇_x̂φ̂/L; Laplacian: L·Δ_x̂φ̂/L².
+  s.laplacian = (phi_ff + 2.0 * phi_ft * n_dot_t + phi_tt * t_dot_t + phi_t * laplacian_t) / length;
+  return s;
+}
+
+}  // namespace
+
+double polygon_signed_area(const std::vector<Point2>& v) {
+  double twice = 0.0;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    const Point2& a = v[k];
+    const Point2& b = v[(k + 1) % v.size()];
+    twice += a[0] * b[1] - b[0] * a[1];
+  }
+  return 0.5 * twice;
+}
+
+double polygon_perimeter(const std::vector<Point2>& v) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    const Point2& a = v[k];
+    const Point2& b = v[(k + 1) % v.size()];
+    sum += std::hypot(b[0] - a[0], b[1] - a[1]);
+  }
+  return sum;
+}
+
+std::string polygon_defect(const std::vector<Point2>& v) {
+  std::ostringstream out;
+  const std::size_t n = v.size();
+  if (n < 3) {
+    out << "found " << n << " vertices; need at least 3";
+    return out.str();
+  }
+  for (std::size_t k = 0; k < n; ++k)
+    if (!std::isfinite(v[k][0]) || !std::isfinite(v[k][1])) {
+      out << "vertex " << k << " is " << point_text(v[k]) << "; need finite coordinates";
+      return out.str();
+    }
+  for (std::size_t k = 0; k < n; ++k)
+    if (v[k] == v[(k + 1) % n]) {
+      if (k + 1 == n)
+        out << "the last vertex repeats the first, " << point_text(v[k])
+            << "; the polygon closes by itself: leave the closing vertex out";
+      else
+        out << "vertices " << k << " and " << k + 1 << " are the same point " << point_text(v[k])
+            << "; need consecutive vertices to differ";
+      return out.str();
+    }
+  for (std::size_t i = 0; i < n; ++i) {
+    // Adjacent edges i and i + 1 share vertex i + 1; they overlap when they fold back on each other.
+    const Point2& a = v[i];
+    const Point2& shared = v[(i + 1) % n];
+    const Point2& c = v[(i + 2) % n];
+    const double dot = (a[0] - shared[0]) * (c[0] - shared[0]) + (a[1] - shared[1]) * (c[1] - shared[1]);
+    if (cross(a, shared, c) == 0.0 && dot > 0.0) {
+      out << "edges " << edge_text(v, i) << " and " << edge_text(v, (i + 1) % n) << " overlap (they fold back at vertex "
+          << (i + 1) % n << "); need a simple polygon";
+      return out.str();
+    }
+    for (std::size_t j = i + 2; j < n; ++j) {
+      if (i == 0 && j == n - 1) continue;  // adjacent through vertex 0
+      if (segments_meet(v[i], v[(i + 1) % n], v[j], v[(j + 1) % n])) {
+        out << "edges " << edge_text(v, i) << " and " << edge_text(v, j)
+            << " intersect; need a simple polygon (no two edges meet except neighbours at their shared vertex)";
+        return out.str();
+      }
+    }
+  }
+  if (!(polygon_signed_area(v) != 0.0)) {
+    out << "the vertices enclose no area; need a polygon with a non-zero area";
+    return out.str();
+  }
+  return "";
+}
+
+bool polygon_contains(const std::vector<Point2>& v, const double* x, double tolerance) {
+  const std::size_t n = v.size();
+  for (std::size_t k = 0; k < n; ++k)
+    if (distance_to_segment(v[k], v[(k + 1) % n], x) <= tolerance) return true;
+  bool inside = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    const Point2& a = v[k];
+    const Point2& b = v[(k + 1) % n];
+    if ((a[1] > x[1]) != (b[1] > x[1]) && x[0] < a[0] + (x[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]))
+      inside = !inside;
+  }
+  return inside;
+}
+
+PolygonDistanceJet polygon_distance(const std::vector<Point2>& v, const double* x) {
+  PolygonDistanceJet d;
+  const std::size_t n = v.size();
+  double size = 0.0;
+  for (const Point2& p : v) size = std::max({size, std::abs(p[0]), std::abs(p[1])});
+  // Below this φ_i a point is on edge i: the round-off of f for points computed on the edge.
+  const double on_edge = 1e-13 * std::max(size, polygon_perimeter(v));
+  std::vector<SegmentJet> segments(n);
+  std::size_t n_on = 0, edge = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    segments[k] = segment_function(v[k], v[(k + 1) % n], x);
+    if (segments[k].value <= on_edge) ++n_on, edge = k;
+  }
+  if (n_on > 1) return d;  // a vertex: no gradient
+  if (n_on == 1) {
+    // The limits from inside: φ = φ_i/(1 + φ_i S), S = Σ_{j≠i} 1/φ_j, so ∇φ → n_i and Δφ → −2S.
+    double others = 0.0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (k != edge) others += 1.0 / segments[k].value;
+    d.grad[0] = segments[edge].normal[0];
+    d.grad[1] = segments[edge].normal[1];
+    d.laplacian = -2.0 * others;
+    return d;
+  }
+  double inverse_sum = 0.0;
+  for (const SegmentJet& s : segments) inverse_sum += 1.0 / s.value;
+  d.value = 1.0 / inverse_sum;
+  // With r_i = φ/φ_i: ∇φ = Σ r_i² ∇φ_i, Δφ = Σ r_i² Δφ_i + (2/φ)(|∇φ|² − Σ r_i³ |∇φ_i|²).
+  double weighted_squares = 0.0;
+  for (const SegmentJet& s : segments) {
+    const double r = d.value / s.value, r2 = r * r;
+    d.grad[0] += r2 * s.grad[0];
+    d.grad[1] += r2 * s.grad[1];
+    d.laplacian += r2 * s.laplacian;
+    weighted_squares += r2 * r * (s.grad[0] * s.grad[0] + s.grad[1] * s.grad[1]);
+  }
+  d.laplacian += 2.0 / d.value * (d.grad[0] * d.grad[0] + d.grad[1] * d.grad[1] - weighted_squares);
+  return d;
+}
+
+}  // namespace pinn

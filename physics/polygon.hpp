@@ -1,0 +1,56 @@
+/// @file physics/polygon.hpp
+/// @brief Geometry of simple polygons for Domain::polygon and the finite-element
+/// reference: validation, area, point location, and a smooth distance-like
+/// function that vanishes on every edge (R-functions, Sukumar & Srivastava 2022).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace pinn {
+
+using Point2 = std::array<double, 2>;
+
+/// Signed area by the shoelace formula: positive for counter-clockwise vertices.
+double polygon_signed_area(const std::vector<Point2>& vertices);
+
+/// Perimeter: the lengths of the edges, the last edge closing the polygon.
+double polygon_perimeter(const std::vector<Point2>& vertices);
+
+/// What keeps `vertices` from being a simple polygon, as a sentence naming the
+/// vertices or edges (edge k joins vertex k to vertex k + 1, 0-based, the last
+/// one back to vertex 0); empty when it is one. Checked: at least 3 vertices,
+/// finite coordinates, no two consecutive vertices equal (the closing vertex
+/// is not repeated), no two non-adjacent edges that meet, no two adjacent
+/// edges that fold back onto each other, and a non-zero area.
+std::string polygon_defect(const std::vector<Point2>& vertices);
+
+/// Whether x lies in the closed polygon: on an edge (within `tolerance`) or
+/// inside by the crossing number.
+bool polygon_contains(const std::vector<Point2>& vertices, const double* x, double tolerance);
+
+/// φ with its gradient and Laplacian at one point.
+struct PolygonDistanceJet {
+  double value = 0;
+  double grad[2] = {0, 0};
+  double laplacian = 0;
+};
+
+/// The R-function distance of a counter-clockwise polygon. Per edge the
+/// trimmed segment function of Sukumar & Srivastava (CMAME 389, 2022, §5.1)
+/// in units of the edge's length L (their f⁴ beside t² is not dimensionally
+/// consistent, so this makes φ invariant under similarity maps): with f the
+/// signed distance to the edge's line over L (positive inside), c the edge's
+/// midpoint and t = ¼ − |x − c|²/L² the trimming function,
+/// φ_i = L·√(f² + ((√(t² + f⁴) − t)/2)²), which is zero on the edge only and
+/// equals L·|f| to seventh order next to it. They are joined by the
+/// R-equivalence of order 1, φ = (Σ 1/φ_i)⁻¹: zero on every edge, positive
+/// elsewhere (outside too, where it is never used), smooth off the boundary,
+/// and normalised to first order: φ = dist + O(dist²) next to an edge, so
+/// ∇φ is the inward unit normal there. At a vertex φ is continuous but has no
+/// gradient; the gradient returned there is 0 (as for the corners of a box),
+/// and on an edge the inward normal with the one-sided Laplacian.
+PolygonDistanceJet polygon_distance(const std::vector<Point2>& vertices, const double* x);
+
+}  // namespace pinn

@@ -1,0 +1,181 @@
+/// @file tests/physics/test_polygon_domain.cpp
+/// @brief Polygon domains: validation messages, orientation, measures, point
+/// location, sampling, and the R-function distance (zero on every edge,
+/// normalised, derivatives against central differences, similarity-invariant).
+#include "nn/error.hpp"
+#include "physics/domain.hpp"
+#include "physics/polygon.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Vertices = std::vector<std::array<double, 2>>;
+
+const Vertices kLShape{{0, 0}, {2, 0}, {2, 1}, {1, 1}, {1, 2}, {0, 2}};
+
+/// The message of the pinn::UserError that Domain::polygon throws.
+std::string rejection(const Vertices& v) {
+  try {
+    pinn::Domain::polygon(v);
+  } catch (const pinn::UserError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected pinn::UserError";
+  return "";
+}
+
+void expect_contains(const std::string& message, const std::string& part) {
+  EXPECT_NE(message.find(part), std::string::npos) << "missing \"" << part << "\" in: " << message;
+}
+
+TEST(PolygonDomain, InvalidVertexListsAreRejectedWithTheVerticesOrEdgesAtFault) {
+  expect_contains(rejection({{0, 0}, {1, 0}}), "found 2 vertices; need at least 3");
+  expect_contains(rejection({{0, 0}, {1, NAN}, {0, 1}}), "vertex 1 is (1, nan)");
+  expect_contains(rejection({{0, 0}, {1, 0}, {1, 0}, {0, 1}}), "vertices 1 and 2 are the same point (1, 0)");
+  expect_contains(rejection({{0, 0}, {1, 0}, {0, 1}, {0, 0}}), "the last vertex repeats the first");
+  // A bow tie: edge 0 (0,0)–(1,1) crosses edge 2 (1,0)–(0,1).
+  const std::string bow_tie = rejection({{0, 0}, {1, 1}, {1, 0}, {0, 1}});
+  expect_contains(bow_tie, "edges 0 (0, 0)–(1, 1) and 2 (1, 0)–(0, 1) intersect");
+  expect_contains(bow_tie, "polygon domain:");
+  // Touching without crossing is not simple either: vertex 4 lies on edge 1.
+  expect_contains(rejection({{0, 0}, {2, 0}, {2, 2}, {1, 2}, {2, 1}, {0, 2}}), "intersect");
+  // Folding back along a line.
+  expect_contains(rejection({{0, 0}, {2, 0}, {1, 0}, {0, 1}}), "overlap");
+  expect_contains(rejection({{0, 0}, {1, 0}, {2, 0}}), "overlap");
+  expect_contains(rejection({{0, 0}, {1e200, 0}, {0, 1}}), "bounding box");
+}
+
+TEST(PolygonDomain, IsStoredCounterClockwiseFromTheFirstVertex) {
+  const pinn::Domain ccw = pinn::Domain::polygon(kLShape);
+  EXPECT_EQ(ccw.vertices(), kLShape);
+  Vertices clockwise{kLShape[0]};
+  for (std::size_t k = kLShape.size() - 1; k >= 1; --k) clockwise.push_back(kLShape[k]);
+  const pinn::Domain cw = pinn::Domain::polygon(clockwise);
+  EXPECT_EQ(cw.vertices(), kLShape);
+  EXPECT_EQ(cw.kind(), pinn::DomainKind::polygon);
+  EXPECT_EQ(cw.dim(), 2);
+}
+
+TEST(PolygonDomain, MeasuresBoundingBoxAndDescription) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  EXPECT_DOUBLE_EQ(d.measure(), 3.0);
+  EXPECT_DOUBLE_EQ(d.boundary_measure(), 8.0);
+  EXPECT_EQ(d.lower()[0], 0.0);
+  EXPECT_EQ(d.lower()[1], 0.0);
+  EXPECT_EQ(d.upper()[0], 2.0);
+  EXPECT_EQ(d.upper()[1], 2.0);
+  EXPECT_EQ(d.describe(), "polygon (0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)");
+}
+
+TEST(PolygonDomain, ContainsTheClosedPolygonOnly) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  const double inside[][2] = {{0.5, 0.5}, {1.5, 0.5}, {0.5, 1.5}, {0.999, 0.999}};
+  const double outside[][2] = {{1.5, 1.5}, {1.001, 1.001}, {2.1, 0.5}, {-0.1, 1}, {0.5, 2.0001}};
+  const double on_boundary[][2] = {{1, 1.5}, {1.5, 1}, {0, 0}, {1, 1}, {2, 0.3}, {0.7, 2}};
+  for (const auto& x : inside) EXPECT_TRUE(d.contains(x)) << x[0] << ", " << x[1];
+  for (const auto& x : outside) EXPECT_FALSE(d.contains(x)) << x[0] << ", " << x[1];
+  for (const auto& x : on_boundary) EXPECT_TRUE(d.contains(x)) << x[0] << ", " << x[1];
+}
+
+TEST(PolygonDomain, GridSamplingKeepsTheMidpointsInside) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  // 64² midpoints of the bounding box; the cut lines x = 1, y = 1 fall between cells, so 3/4 stay.
+  const auto points = d.sample_interior(4096, pinn::SamplingMethod::grid, 0);
+  EXPECT_EQ(points.size(), 2u * 3072u);
+  for (std::size_t i = 0; i < points.size(); i += 2) EXPECT_FALSE(points[i] > 1 && points[i + 1] > 1);
+  for (auto method : {pinn::SamplingMethod::random, pinn::SamplingMethod::halton, pinn::SamplingMethod::sobol}) {
+    EXPECT_NE(d.sample_interior(100, method, 1), d.sample_interior(100, method, 2)) << "the seed matters";
+  }
+}
+
+TEST(PolygonDomain, BoundarySamplesAreEvenlySpacedAlongThePerimeter) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  // Perimeter 8: arc lengths 1, 3, 5, 7 from (0, 0); 3 and 5 fall on the vertices (2, 1) and (1, 2).
+  const std::vector<double> four = d.sample_boundary(4);
+  const std::vector<double> expected{1, 0, 2, 1, 1, 2, 0, 1};
+  ASSERT_EQ(four.size(), expected.size());
+  for (std::size_t i = 0; i < four.size(); ++i) EXPECT_NEAR(four[i], expected[i], 1e-14) << i;
+  const std::vector<double> many = d.sample_boundary(80);
+  ASSERT_EQ(many.size(), 160u);
+  for (std::size_t i = 0; i + 2 < many.size(); i += 2) {
+    // Consecutive points 0.1 apart along the boundary (a corner between them shortens the chord).
+    const double chord = std::hypot(many[i + 2] - many[i], many[i + 3] - many[i + 1]);
+    EXPECT_LE(chord, 0.1 + 1e-12);
+    EXPECT_GE(chord, 0.1 / std::sqrt(2.0) - 1e-12);
+  }
+}
+
+TEST(PolygonDomain, DistanceIsNormalisedAndItsGradientOnAnEdgeIsTheInwardNormal) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  // Largest value about 1 (the scale is the largest value on a 64² grid).
+  double largest = 0.0;
+  const auto fine = d.sample_interior(40000, pinn::SamplingMethod::grid, 0);
+  for (std::size_t i = 0; i < fine.size(); i += 2) largest = std::max(largest, d.distance(&fine[i]).value);
+  EXPECT_NEAR(largest, 1.0, 0.01);
+  // On edge points: the gradient is the inward normal over the scale; first order: d(x + εn) ≈ ε|∇d|.
+  const double probes[][4] = {{1.5, 0, 0, 1}, {2, 0.5, -1, 0}, {1.5, 1, 0, -1}, {1, 1.5, -1, 0}, {0, 0.7, 1, 0}};
+  for (const auto& p : probes) {
+    const pinn::DistanceJet on = d.distance(p);
+    EXPECT_EQ(on.value, 0.0);
+    const double norm = std::hypot(on.grad[0], on.grad[1]);
+    EXPECT_NEAR(on.grad[0] / norm, p[2], 1e-12);
+    EXPECT_NEAR(on.grad[1] / norm, p[3], 1e-12);
+    const double eps = 1e-6, x[2] = {p[0] + eps * p[2], p[1] + eps * p[3]};
+    EXPECT_NEAR(d.distance(x).value / eps, norm, 1e-4 * norm);
+  }
+  // At a vertex: value 0, no gradient.
+  const double vertex[2] = {1, 1};
+  EXPECT_EQ(d.distance(vertex).value, 0.0);
+  EXPECT_EQ(d.distance(vertex).grad[0], 0.0);
+}
+
+TEST(PolygonDomain, DistanceDerivativesMatchCentralDifferencesEverywhereInside) {
+  for (const Vertices& v : {kLShape, Vertices{{0, 0}, {1, 0}, {0.3, 0.8}}}) {
+    const pinn::Domain d = pinn::Domain::polygon(v);
+    const auto points = d.sample_interior(300, pinn::SamplingMethod::halton, 5);
+    int checked = 0;
+    for (std::size_t i = 0; i < points.size(); i += 2) {
+      const double* x = &points[i];
+      const pinn::DistanceJet jet = d.distance(x);
+      ASSERT_GT(jet.value, 0.0);
+      // Fourth-order differences (steps 2.5e-4 and 1e-3: truncation below 1e-8 and 1e-6 relative),
+      // at points where d varies on a longer scale (d grows like 4–7 times the distance to the boundary).
+      if (jet.value < 0.1) continue;
+      ++checked;
+      const double g = 2.5e-4, h = 1e-3;
+      double laplacian = 0.0;
+      for (int k = 0; k < 2; ++k) {
+        const auto at = [&](double step) {
+          double y[2] = {x[0], x[1]};
+          y[k] += step;
+          return d.distance(y).value;
+        };
+        const double gradient = (8 * (at(g) - at(-g)) - (at(2 * g) - at(-2 * g))) / (12 * g);
+        EXPECT_NEAR(jet.grad[k], gradient, 1e-7 * (1 + std::abs(jet.grad[k]))) << x[0] << ", " << x[1];
+        laplacian += (16 * (at(h) + at(-h)) - (at(2 * h) + at(-2 * h)) - 30 * jet.value) / (12 * h * h);
+      }
+      EXPECT_NEAR(jet.laplacian, laplacian, 1e-5 * (1 + std::abs(jet.laplacian))) << x[0] << ", " << x[1];
+    }
+    EXPECT_GT(checked, 150);
+  }
+}
+
+TEST(PolygonDomain, DistanceIsUnchangedByASimilarityMap) {
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  Vertices mapped;
+  for (const auto& p : kLShape) mapped.push_back({100 + 50 * p[0], -3 + 50 * p[1]});
+  const pinn::Domain big = pinn::Domain::polygon(mapped);
+  const auto points = d.sample_interior(50, pinn::SamplingMethod::sobol, 3);
+  for (std::size_t i = 0; i < points.size(); i += 2) {
+    const double y[2] = {100 + 50 * points[i], -3 + 50 * points[i + 1]};
+    EXPECT_NEAR(big.distance(y).value, d.distance(&points[i]).value, 1e-11);
+    EXPECT_NEAR(50 * big.distance(y).grad[0], d.distance(&points[i]).grad[0], 1e-9);
+  }
+}
+
+}  // namespace
