@@ -1,0 +1,58 @@
+/// @file tests/solver/test_natural_boundary_run.cpp
+/// @brief Whole runs of 1D problems with a Neumann or Robin end and with
+/// convection, from case text with no [[stage]] (the default pipeline), against
+/// their exact solutions: −u'' ≥ −1, u ≥ 0, u(0) = 0.1, contact [√0.2, 0.7]
+/// with u = (x − √0.2)²/2 left of it and (x − 0.7)²/2 right of it, so
+/// u'(1) = 0.3 and u'(1) + 2u(1) = 0.39. About 10 s each on 2 threads.
+#include "solver/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+const std::string kExact =
+    "x < 0.4472135954999579 ? (x - 0.4472135954999579)^2/2 : (x > 0.7 ? (x - 0.7)^2/2 : 0)";
+
+pinn::RunResult run_text(const std::string& problem_lines, const std::string& source = "-1") {
+  const std::string text = "[problem]\nname = \"natural1d\"\n"
+                           "domain = { type = \"interval\", min = 0.0, max = 1.0 }\n"
+                           "source = \"" + source + "\"\nobstacle = \"0\"\n"
+                           "exact = \"" + kExact + "\"\n" + problem_lines;
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  pinn::ObstacleSolver solver(pinn::parse_case(text, "natural1d.toml"), options);
+  return solver.run();
+}
+
+TEST(NaturalBoundaryRun, NeumannEndReachesTheExactSolution) {
+  const pinn::RunResult result = run_text(
+      "boundary = { type = \"dirichlet\", value = \"0.1\" }\n"
+      "[[problem.boundary_part]]\ntype = \"neumann\"\nsides = [\"right\"]\nvalue = \"0.3\"\n");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_LT(result.metrics.rel_l2, 5e-3);  // 1D default pipeline: Levenberg–Marquardt on the energy's squares
+}
+
+TEST(NaturalBoundaryRun, RobinEndReachesTheExactSolution) {
+  const pinn::RunResult result = run_text(
+      "boundary = { type = \"robin\", value = \"0.39\", coefficient = \"2\" }\n"
+      "[[problem.boundary_part]]\nsides = [\"left\"]\nvalue = \"0.1\"\n");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_LT(result.metrics.rel_l2, 5e-3);
+}
+
+TEST(NaturalBoundaryRun, ConvectionIsSolvedInItsSymmetricForm) {
+  // The same u solves −u'' + b u' ≥ f_b with f_b = −1 + b u' off the contact
+  // set and −1 on it (b u' = 0 there): b = 3.
+  const pinn::RunResult result =
+      run_text("convection = [\"3\"]\n"
+               "boundary = { type = \"dirichlet\", value = \"x < 0.5 ? 0.1 : 0.045\" }\n",
+               "x < 0.4472135954999579 ? -1 + 3*(x - 0.4472135954999579) : (x > 0.7 ? -1 + 3*(x - 0.7) : -1)");
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_LT(result.metrics.rel_l2, 1e-2);
+}
+
+}  // namespace
