@@ -269,10 +269,10 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
                     section.form_at << ": loss.form = \"" << to_string(s.form)
                                     << "\" needs every second derivative of u with a matrix problem.diffusion (the "
                                        "network gives Δu only). Use form = \"first_order\" or \"energy\"");
-  PINN_USER_REQUIRE(!(s.exact_energy_integration && !op.diffusion.empty()),
+  PINN_USER_REQUIRE(!(s.exact_energy_integration && (!op.diffusion.empty() || op.has_convection())),
                     section.integration_at << ": loss.energy_integration = \"exact\" integrates ½∫u'² between the "
-                                              "kinks; with problem.diffusion it would need ∫a between them. Use "
-                                              "\"points\"");
+                                              "kinks; with problem.diffusion (or convection, whose symmetric form "
+                                              "weighs u'²) it would need ∫a between them. Use \"points\"");
   if (s.boundary != BoundaryMode::hard) return;
   PINN_USER_REQUIRE(hard_possible, boundary_at << ": loss.boundary = \"hard\" needs the Dirichlet part of the "
                                                   "boundary to be whole sides of an interval, rectangle or box; this "

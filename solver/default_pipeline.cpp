@@ -88,7 +88,10 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   const int dim = config.problem.domain.dim();
   const std::string activation = to_string(config.network.activation);
   const bool energy = config.loss.form == LossForm::energy;
-  if (dim == 1 && energy && !given(config, "loss.boundary") && !given(config, "loss.energy_integration")) {
+  const EllipticOperator& op = config.problem.op;
+  const bool unit_diffusion = op.diffusion.empty() && !op.has_convection();  // what the exact integral assumes
+  if (dim == 1 && energy && unit_diffusion && !given(config, "loss.boundary") &&
+      !given(config, "loss.energy_integration")) {
     // With point quadrature a piecewise-linear network's energy is blind to
     // where its kinks lie between the points; the exact energy is not.
     config.loss.boundary = BoundaryMode::penalty;
@@ -141,8 +144,11 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
                   "; the training grid moves at every multiplier update (sampling.shift_each_round)");
   notes.push_back(widths.str());
   if (dim == 1)
-    notes.push_back("the exact 1D energy was not chosen: it needs loss.form = \"energy\" with boundary = "
-                    "\"penalty\" and energy_integration = \"exact\", and the case file sets one of them otherwise");
+    notes.push_back(unit_diffusion ? "the exact 1D energy was not chosen: it needs loss.form = \"energy\" with "
+                                     "boundary = \"penalty\" and energy_integration = \"exact\", and the case "
+                                     "file sets one of them otherwise"
+                                   : "the exact 1D energy was not chosen: it integrates ½∫u'² between the kinks, "
+                                     "and this operator weighs u'² with a(x) (or e^{−φ} for convection)");
 }
 
 }  // namespace

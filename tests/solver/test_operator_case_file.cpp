@@ -124,6 +124,15 @@ TEST(OperatorCaseFile, RefusesFormsTheOperatorRulesOut) {
       "obstacle = \"-0.1\"\ndiffusion = \"1 + x\"\n[network]\nactivation = \"prelu\"\n";
   expect_parts(user_error(scalar1d + "[loss]\nboundary = \"penalty\"\nenergy_integration = \"exact\"\n"),
                {"case.toml:11:22: loss.energy_integration = \"exact\"", "∫a", "\"points\""});
+  // Without [loss] the piecewise-linear default pipeline keeps the energy at the points.
+  const pinn::CaseConfig chosen = pinn::parse_case(scalar1d, "case.toml");
+  EXPECT_FALSE(chosen.loss.exact_energy_integration);
+  const std::string convection1d =
+      "[problem]\nname = \"c\"\ndomain = { type = \"interval\", min = 0.0, max = 1.0 }\nsource = \"-1\"\n"
+      "obstacle = \"-0.1\"\nconvection = [\"2\"]\n[network]\nactivation = \"prelu\"\n";
+  EXPECT_FALSE(pinn::parse_case(convection1d, "case.toml").loss.exact_energy_integration);
+  expect_parts(user_error(convection1d + "[loss]\nboundary = \"penalty\"\nenergy_integration = \"exact\"\n"),
+               {"case.toml:11:22: loss.energy_integration = \"exact\"", "convection"});
 }
 
 TEST(OperatorCaseFile, RefusesBadCoefficientsWithTheirPoint) {
