@@ -185,24 +185,7 @@ DistanceJet Domain::distance(const double* x) const {
     d.laplacian = phi.laplacian / distance_scale_;
     return d;
   }
-  // Product of one-dimensional bumps φ_k = 4(x−a)(b−x)/(b−a)².
-  double phi[3], dphi[3], ddphi[3];
-  for (int k = 0; k < dim_; ++k) {
-    const double a = lower_[k], b = upper_[k], scale = 4.0 / ((b - a) * (b - a));
-    phi[k] = scale * (x[k] - a) * (b - x[k]);
-    dphi[k] = scale * (a + b - 2.0 * x[k]);
-    ddphi[k] = -2.0 * scale;
-  }
-  d.value = 1.0;
-  for (int k = 0; k < dim_; ++k) d.value *= phi[k];
-  for (int k = 0; k < dim_; ++k) {
-    double others = 1.0;
-    for (int m = 0; m < dim_; ++m)
-      if (m != k) others *= phi[m];
-    d.grad[k] = dphi[k] * others;
-    d.laplacian += ddphi[k] * others;
-  }
-  return d;
+  return product_distance(x, (1u << (2 * dim_)) - 1u);
 }
 
 DistanceJet Domain::distance_to_sides(const double* x, unsigned sides) const {
@@ -212,7 +195,13 @@ DistanceJet Domain::distance_to_sides(const double* x, unsigned sides) const {
     one.value = 1.0;
     return one;
   }
-  if (kind_ == DomainKind::disk || (sides & all) == all) return distance(x);
+  if (kind_ == DomainKind::disk || kind_ == DomainKind::polygon || (sides & all) == all) return distance(x);
+  return product_distance(x, sides);
+}
+
+DistanceJet Domain::product_distance(const double* x, unsigned sides) const {
+  // Per direction φ_k = 4(x−a)(b−x)/(b−a)² where both sides vanish, the
+  // linear (x−a)/(b−a) or (b−x)/(b−a) where one does, 1 where none does.
   double phi[3], dphi[3], ddphi[3];
   for (int k = 0; k < dim_; ++k) {
     const double a = lower_[k], b = upper_[k];

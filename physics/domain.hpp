@@ -94,6 +94,10 @@ class Domain {
   std::string describe() const;
 
  private:
+  /// Intervals, rectangles, boxes: the product of one factor per direction
+  /// that vanishes on the given sides (distance_to_sides).
+  DistanceJet product_distance(const double* x, unsigned sides) const;
+
   DomainKind kind_ = DomainKind::interval;
   int dim_ = 1;
   std::array<double, 3> lower_{0, 0, 0}, upper_{1, 1, 1};
