@@ -690,7 +690,14 @@ def make_mutant(seed, index, cases):
         else:
             inner = old[1:-1].split(",")[0].strip() or "1"
             new = rng.choice([inner, toml_string(old), "{ v = %s }" % old])
+        # The operator's coefficients and a boundary part's data are expressions
+        # that may also be given as numbers (cases/README.md, "Operator").
+        number_expression = len(span.path) >= 2 and span.path[0] == "problem" and (
+            span.path[1] in ("diffusion", "convection", "reaction") or
+            (span.path[1] == "boundary_part" and span.path[-1] in ("value", "coefficient")))
         refuse = not (one_number and span.kind == "number" and new == "[%s]" % old)
+        if number_expression and span.kind == "string" and new in ("1", "0.5"):
+            refuse = False
         m.must_refuse = "wrong type" if refuse else None
         m.desc = "%s: %s -> %s" % (".".join(map(str, span.path)), _short(old), _short(new))
         m.line = doc.replace(span, new)
