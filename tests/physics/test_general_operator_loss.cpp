@@ -5,6 +5,7 @@
 /// differences of the residuals, and the residual form's gradient against
 /// the loss's (physics/least_squares_residuals.hpp).
 #include "physics/least_squares_residuals.hpp"
+#include "sample_jet.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace {
+
+using pinn_test::make_jet;
 
 using pinn::LossForm;
 
@@ -61,17 +64,6 @@ pinn::PointData make_point(int dim, bool boundary, int boundary_kind, bool scala
   for (int r = 0; r < dim; ++r)
     for (int c = 0; c < dim; ++c) p.diffusion_root[3 * r + c] = l[3 * c + r];
   return p;
-}
-
-pinn::PointJet make_jet(int n_out, int dim, double shift) {
-  pinn::PointJet jet;
-  jet.zero();
-  for (int o = 0; o < n_out; ++o) {
-    jet.value[o] = 0.3 + shift + 0.11 * o;
-    jet.lap[o] = -0.7 + 0.2 * o;
-    for (int k = 0; k < dim; ++k) jet.grad[o][k] = 0.4 - 0.3 * k + 0.05 * o;
-  }
-  return jet;
 }
 
 struct OperatorCase {

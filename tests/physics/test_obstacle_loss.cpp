@@ -2,6 +2,7 @@
 /// @brief The seeds of every loss form, barrier and boundary mode against
 /// central finite differences of the pointwise loss in the network jet.
 #include "physics/obstacle_loss.hpp"
+#include "sample_jet.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,8 @@
 #include <string>
 
 namespace {
+
+using pinn_test::make_jet;
 
 using pinn::LossForm;
 
@@ -36,17 +39,6 @@ pinn::PointData make_point(int dim, bool boundary) {
     p.dist_grad[k] = -0.3 + 0.25 * k;
   }
   return p;
-}
-
-pinn::PointJet make_jet(int n_out, int dim, double shift) {
-  pinn::PointJet jet;
-  jet.zero();
-  for (int o = 0; o < n_out; ++o) {
-    jet.value[o] = 0.3 + shift + 0.11 * o;
-    jet.lap[o] = -0.7 + 0.2 * o;
-    for (int k = 0; k < dim; ++k) jet.grad[o][k] = 0.4 - 0.3 * k + 0.05 * o;
-  }
-  return jet;
 }
 
 double loss_at(const pinn::ObstacleLossParams& prm, const pinn::PointData& p, const pinn::PointJet& jet) {

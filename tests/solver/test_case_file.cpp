@@ -6,6 +6,8 @@
 #include "solver/case_file.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 
+#include "user_error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -134,23 +136,10 @@ std::string at(int line, int column) { return at(line) + std::to_string(column) 
 
 /// The message of the pinn::UserError that parsing throws ("" and a failure if none).
 std::string user_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    pinn::parse_case(text, "case.toml", overrides);
-  } catch (const pinn::UserError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected pinn::UserError, got another exception: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "expected pinn::UserError, but the case parsed";
-  return "";
+  return pinn_test::user_error_of([&] { pinn::parse_case(text, "case.toml", overrides); });
 }
 
-/// Every part must occur in the message.
-void expect_parts(const std::string& message, std::initializer_list<std::string> parts) {
-  for (const std::string& part : parts)
-    EXPECT_NE(message.find(part), std::string::npos) << "missing \"" << part << "\" in the message:\n  " << message;
-}
+using pinn_test::expect_parts;
 
 void expect_rejected(const CaseText& c, std::initializer_list<std::string> parts) {
   expect_parts(user_error(c.str()), parts);

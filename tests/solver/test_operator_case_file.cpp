@@ -9,6 +9,8 @@
 #include "physics/problem_section.hpp"
 #include "solver/case_checks.hpp"
 
+#include "user_error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -29,23 +31,11 @@ std::string square_case(const std::string& problem_lines, const std::string& ext
 
 /// The message of the pinn::UserError that parsing and the checks before a
 /// run (check_case) throw; a failure if none.
-std::string user_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    pinn::check_case(pinn::parse_case(text, "case.toml", overrides));
-  } catch (const pinn::UserError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected pinn::UserError, got another exception: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "expected pinn::UserError, but the case parsed";
-  return "";
+std::string user_error(const std::string& text) {
+  return pinn_test::user_error_of([&] { pinn::check_case(pinn::parse_case(text, "case.toml")); });
 }
 
-void expect_parts(const std::string& message, std::initializer_list<std::string> parts) {
-  for (const std::string& part : parts)
-    EXPECT_NE(message.find(part), std::string::npos) << "missing \"" << part << "\" in the message:\n  " << message;
-}
+using pinn_test::expect_parts;
 
 TEST(OperatorCaseFile, BuildsTheOperatorAndTheParts) {
   const std::string text = square_case(
