@@ -77,6 +77,12 @@ int part_at(const std::vector<BoundaryPart>& parts, const Domain& domain, const 
 BoundaryCondition condition_of(const std::vector<BoundaryPart>& parts, int index,
                                const ScalarFunction& dirichlet_value, const double* x);
 
+/// A natural condition whose energy term is linear in u: Neumann, or Robin
+/// with κ = 0 (−∫g u, which no square carries; physics/least_squares_residuals.hpp).
+inline bool is_linear_in_u(const BoundaryCondition& c) {
+  return c.kind != BoundaryKind::dirichlet && !(c.coefficient > 0.0);
+}
+
 /// Whether any part is Neumann or Robin (else the boundary is all Dirichlet).
 bool has_natural_parts(const std::vector<BoundaryPart>& parts);
 

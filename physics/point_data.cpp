@@ -43,9 +43,8 @@ double flux_constant(const ObstacleProblem& problem) {
   const double a = problem.domain.lower()[0], b = problem.domain.upper()[0];
   const BoundaryCondition left = condition_at(problem.boundary_parts, problem.boundary, problem.domain, &a);
   const BoundaryCondition right = condition_at(problem.boundary_parts, problem.boundary, problem.domain, &b);
-  const auto linear = [](const BoundaryCondition& c) { return c.kind != BoundaryKind::dirichlet && !(c.coefficient > 0.0); };
-  if (linear(left)) return -left.value;
-  if (linear(right)) return right.value - flux_along_x(problem, &b);
+  if (is_linear_in_u(left)) return -left.value;
+  if (is_linear_in_u(right)) return right.value - flux_along_x(problem, &b);
   return 0.0;
 }
 

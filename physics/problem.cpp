@@ -53,7 +53,7 @@ bool energy_has_square_form(const ObstacleProblem& problem) {
   int linear = 0;  // points whose natural condition has κ = 0
   for (std::size_t i = 0; i < points.size() / dim; ++i) {
     const BoundaryCondition c = condition_at(problem.boundary_parts, problem.boundary, domain, &points[i * dim]);
-    if (c.kind != BoundaryKind::dirichlet && !(c.coefficient > 0.0)) ++linear;
+    if (is_linear_in_u(c)) ++linear;
   }
   return linear == 0 || (dim == 1 && linear == 1);
 }
