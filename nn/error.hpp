@@ -2,8 +2,6 @@
 /// @brief The four error tiers of the engine (README.md, "Contributing"), shared by every folder.
 #pragma once
 
-#include <Kokkos_Core.hpp>
-
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -70,7 +68,9 @@ namespace detail {
     }                                                    \
   } while (false)
 
-/// Inside kernels: device code cannot throw, so abort with the message.
+/// Inside kernels: device code cannot throw, so abort with the message (the
+/// unit that uses it includes Kokkos; this header does not, so that the
+/// Kokkos-free case-file parser can use the macros above).
 #define PINN_KERNEL_ASSERT(condition, message) \
   do {                                         \
     if (!(condition)) Kokkos::abort(message);  \

@@ -18,7 +18,7 @@ namespace pinn {
 namespace {
 
 Expression make_expression(TomlSection& s, const std::string& key, const std::string& text) {
-  const toml::node* n = s.node(key);  // already validated as a string; used for the location
+  const CaseNode* n = s.node(key);  // already validated as a string; used for the location
   const std::string where = (n ? s.where(*n) : s.here()) + ": " + s.key_name(key);
   return Expression(text, where);
 }
@@ -29,7 +29,7 @@ ScalarFunction as_function(const Expression& e, int dim) {
 }
 
 /// The text of an expression key given as a string or a number.
-std::string expression_text(TomlSection& s, const toml::node& n, const std::string& what) {
+std::string expression_text(TomlSection& s, const CaseNode& n, const std::string& what) {
   if (n.is_string()) return *n.value<std::string>();
   PINN_USER_REQUIRE(n.is_number(), s.where(n) << ": " << what << ": found " << describe_node(n)
                                               << "; allowed: an expression (a string) or a number");
@@ -39,7 +39,7 @@ std::string expression_text(TomlSection& s, const toml::node& n, const std::stri
   return out.str();
 }
 
-ScalarFunction node_function(TomlSection& s, const toml::node& n, const std::string& what, int dim,
+ScalarFunction node_function(TomlSection& s, const CaseNode& n, const std::string& what, int dim,
                              std::string* text) {
   *text = expression_text(s, n, what);
   return as_function(Expression(*text, s.where(n) + ": " + what), dim);
@@ -50,19 +50,19 @@ ScalarFunction node_function(TomlSection& s, const toml::node& n, const std::str
 EllipticOperator parse_operator(TomlSection& problem, int dim, ProblemTexts& texts) {
   EllipticOperator op;
   std::string text;
-  if (const toml::node* n = problem.node("diffusion")) {
+  if (const CaseNode* n = problem.node("diffusion")) {
     const std::string what = problem.key_name("diffusion");
     if (n->is_array()) {
-      const toml::array& rows = *n->as_array();
+      const std::vector<CaseNode>& rows = *n->as_array();
       PINN_USER_REQUIRE(rows.size() == static_cast<std::size_t>(dim),
                         problem.where(*n) << ": " << what << ": found an array of " << rows.size()
                                           << " entries; allowed: an expression a(x), or " << dim
                                           << " rows of " << dim << " expressions (the matrix A)");
-      for (const toml::node& row : rows) {
+      for (const CaseNode& row : rows) {
         PINN_USER_REQUIRE(row.is_array() && row.as_array()->size() == static_cast<std::size_t>(dim),
                           problem.where(row) << ": " << what << ": found the row " << describe_node(row)
                                              << "; allowed: an array of " << dim << " expressions");
-        for (const toml::node& entry : *row.as_array()) {
+        for (const CaseNode& entry : *row.as_array()) {
           op.diffusion.push_back(node_function(problem, entry, what, dim, &text));
           texts.diffusion += (texts.diffusion.empty() ? "" : ", ") + text;
         }
@@ -72,25 +72,25 @@ EllipticOperator parse_operator(TomlSection& problem, int dim, ProblemTexts& tex
       op.diffusion.push_back(node_function(problem, *n, what, dim, &texts.diffusion));
     }
   }
-  if (const toml::node* n = problem.node("convection")) {
+  if (const CaseNode* n = problem.node("convection")) {
     const std::string what = problem.key_name("convection");
     PINN_USER_REQUIRE(n->is_array() && n->as_array()->size() == static_cast<std::size_t>(dim),
                       problem.where(*n) << ": " << what << ": found " << describe_node(*n) << "; allowed: an array of "
                                         << dim << " expressions (b(x), one per coordinate)");
-    for (const toml::node& entry : *n->as_array()) {
+    for (const CaseNode& entry : *n->as_array()) {
       op.convection.push_back(node_function(problem, entry, what, dim, &text));
       texts.convection += (texts.convection.empty() ? "" : ", ") + text;
     }
     texts.convection = "[" + texts.convection + "]";
   }
-  if (const toml::node* n = problem.node("reaction"))
+  if (const CaseNode* n = problem.node("reaction"))
     op.reaction = node_function(problem, *n, problem.key_name("reaction"), dim, &texts.reaction);
   return op;
 }
 
 /// The sides named in a boundary part's `sides` array, as BoundarySide bits.
 unsigned parse_sides(TomlSection& part, const Domain& domain) {
-  const toml::node* n = part.node("sides");
+  const CaseNode* n = part.node("sides");
   if (!n) return 0;
   std::vector<std::string> names;
   if (domain.kind() != DomainKind::disk)
@@ -104,7 +104,7 @@ unsigned parse_sides(TomlSection& part, const Domain& domain) {
                     part.where(*n) << ": " << what << ": found " << describe_node(*n)
                                    << "; allowed: a non-empty array of side names, " << allowed);
   unsigned sides = 0;
-  for (const toml::node& entry : *n->as_array()) {
+  for (const CaseNode& entry : *n->as_array()) {
     const std::string name = entry.is_string() ? *entry.value<std::string>() : "";
     const auto found = std::find(names.begin(), names.end(), name);
     PINN_USER_REQUIRE(found != names.end(), part.where(entry) << ": " << what << ": found " << describe_node(entry)
@@ -130,14 +130,14 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
                       table.here() << ": " << table.name() << ": neither 'sides' nor 'where' is given; a part needs "
                                    << "one (or both) to say where it holds");
     std::string text;
-    if (const toml::node* n = table.node("value")) {
+    if (const CaseNode* n = table.node("value")) {
       part.value = node_function(table, *n, table.key_name("value"), dim, &text);
     } else {
       PINN_USER_REQUIRE(part.kind == BoundaryKind::dirichlet,
                         table.here() << ": " << table.key_name("value") << " is missing; a " << to_string(part.kind)
                                      << " part needs its value g");
     }
-    if (const toml::node* n = table.node("coefficient")) {
+    if (const CaseNode* n = table.node("coefficient")) {
       PINN_USER_REQUIRE(part.kind == BoundaryKind::robin,
                         table.where(*n) << ": " << table.key_name("coefficient") << " is the κ of a robin part; this "
                                         << "part is " << to_string(part.kind));
@@ -183,21 +183,21 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
 std::vector<std::array<double, 2>> parse_vertices(TomlSection& d) {
   const std::string key = d.key_name("vertices");
   const std::string allowed = "allowed: an array of at least 3 vertices [x, y], e.g. [[0, 0], [1, 0], [0, 1]]";
-  const toml::node* n = d.node("vertices");
+  const CaseNode* n = d.node("vertices");
   PINN_USER_REQUIRE(n, d.here() << ": " << key << " is missing; it is required for type = \"polygon\" (" << allowed
                                 << ")");
   PINN_USER_REQUIRE(n->is_array(), d.where(*n) << ": " << key << ": found " << describe_node(*n) << "; " << allowed);
-  const toml::array& list = *n->as_array();
+  const std::vector<CaseNode>& list = *n->as_array();
   PINN_USER_REQUIRE(list.size() >= 3, d.where(*n) << ": " << key << ": found " << list.size() << " vertices; "
                                                   << allowed);
   std::vector<std::array<double, 2>> vertices;
-  for (const toml::node& e : list) {
+  for (const CaseNode& e : list) {
     const std::string at = d.where(e) + ": " + key + "[" + std::to_string(vertices.size()) + "]";
     PINN_USER_REQUIRE(e.is_array() && e.as_array()->size() == 2,
                       at << ": found " << describe_node(e) << "; allowed: a vertex [x, y] of two finite numbers");
     std::array<double, 2> v{};
     for (std::size_t k = 0; k < 2; ++k) {
-      const toml::node& c = *e.as_array()->get(k);
+      const CaseNode& c = (*e.as_array())[k];
       PINN_USER_REQUIRE(c.is_number() && std::isfinite(c.value<double>().value_or(NAN)),
                         at << ": found " << describe_node(c) << " as coordinate " << k << "; allowed: finite numbers");
       v[k] = c.is_integer() ? static_cast<double>(*c.value<int64_t>()) : *c.value<double>();
@@ -244,7 +244,7 @@ Domain parse_domain(TomlSection& problem) {
     // Blame a key of the table: one given by --set if any (that is what changed), else the last one.
     std::string at = d.here();
     for (const char* key : {"radius", "center", "max", "min", "vertices"}) {
-      if (const toml::node* n = d.node(key)) {
+      if (const CaseNode* n = d.node(key)) {
         const std::string here = d.where(*n);
         if (at == d.here() || here.rfind("--set", 0) == 0) at = here;
       }
@@ -330,7 +330,7 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, 
   LossSection section;
   LossSettings& s = section.settings;
   TomlSection loss = top.table("loss");
-  const toml::node* form_node = loss.node("form");
+  const CaseNode* form_node = loss.node("form");
   s.form = loss.get_enum("form", default_loss_form(problem, smooth_network), kLossFormNames);
   s.barrier = loss.get_enum("barrier", Barrier::relu2, kBarrierNames);
   s.complementarity = loss.get_enum("complementarity", Complementarity::min, kComplementarityNames);
@@ -342,10 +342,10 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, 
   // Hard Dirichlet conditions need a distance function that vanishes on the
   // Dirichlet part only: whole sides of an interval, rectangle or box.
   const DirichletSides dirichlet = dirichlet_sides(problem);
-  const toml::node* boundary_node = loss.node("boundary");
+  const CaseNode* boundary_node = loss.node("boundary");
   s.boundary = loss.get_enum("boundary", dirichlet.whole_sides ? BoundaryMode::hard : BoundaryMode::penalty,
                              kBoundaryModeNames);
-  const toml::node* integration_node = loss.node("energy_integration");
+  const CaseNode* integration_node = loss.node("energy_integration");
   s.exact_energy_integration = loss.get_choice("energy_integration", "points", {"points", "exact"}) == "exact";
   loss.finish();
   if (s.exact_energy_integration) {

@@ -10,7 +10,8 @@
 #include "nn/error.hpp"
 #include "nn/mlp.hpp"
 
-#include <toml++/toml.h>
+#include "physics/case_node.hpp"
+#include "physics/case_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,16 +24,15 @@
 namespace pinn {
 
 /// "file:line:column", or "--set 'key=value'" for a node made from a command-line override.
-std::string location(const toml::source_region& src, const std::string& file);
 
 /// "the string \"x\"", "the integer 3", "an array of 2 elements", ...
-std::string describe_node(const toml::node& node);
+std::string describe_node(const CaseNode& node);
 
 /// One TOML table being read: typed getters that record which keys are
 /// allowed, and finish() which rejects every key nobody asked for.
 class TomlSection {
  public:
-  TomlSection(const toml::table* table, std::string name, std::string file, toml::source_region where,
+  TomlSection(const CaseNode* table, std::string name, std::string file, SourcePosition where,
           std::map<std::string, std::string>* locations)
       : table_(table), name_(std::move(name)), file_(std::move(file)), where_(where), locations_(locations) {}
 
@@ -40,22 +40,22 @@ class TomlSection {
   const std::string& name() const { return name_; }
   std::string here() const { return location(where_, file_); }
 
-  const toml::node* node(const std::string& key) {
+  const CaseNode* node(const std::string& key) {
     if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end()) allowed_.push_back(key);
-    const toml::node* found = table_ ? table_->get(key) : nullptr;
+    const CaseNode* found = table_ ? table_->get(key) : nullptr;
     if (found && locations_) (*locations_)[key_name(key)] = where(*found);
     return found;
   }
-  std::string where(const toml::node& n) const { return location(n.source(), file_); }
+  std::string where(const CaseNode& n) const { return location(n.source(), file_); }
   /// Location of `key` if given, else of this table.
   std::string where_key(const std::string& key) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     return n ? where(*n) : here();
   }
   std::string key_name(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
 
   std::string get_string(const std::string& key, const std::string& fallback, bool required = false) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) {
       PINN_USER_REQUIRE(!required, here() << ": " << key_name(key) << " is missing; it is required (a string)");
       return fallback;
@@ -66,7 +66,7 @@ class TomlSection {
   }
 
   std::string get_choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     std::string value = fallback;
     std::string at = here();
     PINN_USER_REQUIRE(n || !fallback.empty(),
@@ -96,12 +96,12 @@ class TomlSection {
 
   /// Refuses `key` if the table has it: "<where>: <name>: found <value>; <why>".
   void refuse(const std::string& key, const std::string& why) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     PINN_USER_REQUIRE(!n, where(*n) << ": " << key_name(key) << ": found " << describe_node(*n) << "; " << why);
   }
 
   bool get_bool(const std::string& key, bool fallback) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return fallback;
     PINN_USER_REQUIRE(n->is_boolean(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                  << "; allowed: true | false");
@@ -109,7 +109,7 @@ class TomlSection {
   }
 
   double get_double(const std::string& key, double fallback, double min, double max, bool min_exclusive = false) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return fallback;
     PINN_USER_REQUIRE(n->is_number(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                 << "; allowed: a number in " << range(min, max, min_exclusive));
@@ -121,7 +121,7 @@ class TomlSection {
   }
 
   int64_t get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return fallback;
     PINN_USER_REQUIRE(n->is_integer(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                  << "; allowed: an integer in [" << min << ", " << max << "]");
@@ -132,7 +132,7 @@ class TomlSection {
   }
 
   std::vector<double> get_numbers(const std::string& key, std::size_t count, std::vector<double> fallback) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return fallback;
     const std::string allowed = count == 1 ? "a number" : "an array of " + std::to_string(count) + " numbers";
     if (count == 1 && n->is_number())
@@ -140,7 +140,7 @@ class TomlSection {
     PINN_USER_REQUIRE(n->is_array() && n->as_array()->size() == count,
                       where(*n) << ": " << key_name(key) << ": found " << describe_node(*n) << "; allowed: " << allowed);
     std::vector<double> out;
-    for (const toml::node& e : *n->as_array()) {
+    for (const CaseNode& e : *n->as_array()) {
       PINN_USER_REQUIRE(e.is_number() && std::isfinite(e.value<double>().value_or(NAN)),
                         where(e) << ": " << key_name(key) << ": found " << describe_node(e)
                                  << "; allowed: finite numbers");
@@ -150,13 +150,13 @@ class TomlSection {
   }
 
   std::vector<int> get_widths(const std::string& key, std::vector<int> fallback) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return fallback;
     PINN_USER_REQUIRE(n->is_array() && !n->as_array()->empty(),
                       where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                 << "; allowed: a non-empty array of layer widths, e.g. [32, 32]");
     std::vector<int> out;
-    for (const toml::node& e : *n->as_array()) {
+    for (const CaseNode& e : *n->as_array()) {
       PINN_USER_REQUIRE(e.is_integer() && *e.value<int64_t>() >= 1 && *e.value<int64_t>() <= 4096,
                         where(e) << ": " << key_name(key) << ": found " << describe_node(e)
                                  << "; allowed: integer widths in [1, 4096]");
@@ -170,7 +170,7 @@ class TomlSection {
 
   /// A sub-table given inline ({ ... }) or as [section.key].
   TomlSection table(const std::string& key) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     if (!n) return TomlSection(nullptr, key_name(key), file_, where_, locations_);
     PINN_USER_REQUIRE(n->is_table(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                << "; allowed: a table");
@@ -180,12 +180,12 @@ class TomlSection {
   /// The tables of an array of tables ([[section.key]]), named key.0, key.1, …;
   /// none where the key is absent.
   std::vector<TomlSection> tables(const std::string& key) {
-    const toml::node* n = node(key);
+    const CaseNode* n = node(key);
     std::vector<TomlSection> out;
     if (!n) return out;
     PINN_USER_REQUIRE(n->is_array_of_tables(), where(*n) << ": " << key_name(key) << ": found " << describe_node(*n)
                                                           << "; allowed: [[" << key_name(key) << "]] tables");
-    for (const toml::node& entry : *n->as_array())
+    for (const CaseNode& entry : *n->as_array())
       out.emplace_back(entry.as_table(), key_name(key) + "." + std::to_string(out.size()), file_, entry.source(),
                        locations_);
     return out;
@@ -193,11 +193,11 @@ class TomlSection {
 
   void finish() const {
     if (!table_) return;
-    for (const auto& [key, value] : *table_) {
-      const std::string k(key.str());
+    for (std::size_t i = 0; i < table_->keys().size(); ++i) {
+      const std::string& k = table_->keys()[i];
       if (std::find(allowed_.begin(), allowed_.end(), k) == allowed_.end()) {
-        PINN_USER_REQUIRE(false, location(value.source(), file_) << ": unknown key '" << key_name(k)
-                                                                 << "'; allowed: " << join(allowed_));
+        PINN_USER_REQUIRE(false, location(table_->values()[i].source(), file_)
+                                     << ": unknown key '" << key_name(k) << "'; allowed: " << join(allowed_));
       }
     }
   }
@@ -214,20 +214,11 @@ class TomlSection {
     return out.str();
   }
 
-  const toml::table* table_;
+  const CaseNode* table_;
   std::string name_, file_;
-  toml::source_region where_;
+  SourcePosition where_;
   std::map<std::string, std::string>* locations_;
   std::vector<std::string> allowed_;
 };
-
-/// Parses case-file text (`name` in messages) and applies the "a.b.c=value"
-/// overrides in order; every node an override makes carries it as its source.
-toml::table parse_toml_with_overrides(const std::string& text, const std::string& name,
-                                      const std::vector<std::string>& overrides);
-
-/// The text of the case file at `path`; refuses a missing file, a folder, a
-/// device or pipe and an empty file, naming what was given.
-std::string read_case_text(const std::string& path);
 
 }  // namespace pinn

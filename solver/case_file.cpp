@@ -10,7 +10,6 @@
 #include "solver/default_pipeline.hpp"
 #include "solver/stages/stage_registry.hpp"
 
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -29,8 +28,8 @@ namespace {
 /// stage.insert_neurons / insert_layer (their cross-key rules are in
 /// solver/case_rules.cpp): insert_layer only with insert_neurons.
 void parse_stage_insertion(TomlSection& s, StageConfig& stage) {
-  const toml::node* count_node = s.node("insert_neurons");
-  const toml::node* layer_node = s.node("insert_layer");
+  const CaseNode* count_node = s.node("insert_neurons");
+  const CaseNode* layer_node = s.node("insert_layer");
   stage.insert_neurons = static_cast<int>(s.get_int("insert_neurons", 0, 0, 4096));
   stage.insert_layer = static_cast<int>(s.get_int("insert_layer", 0, 0, 4096));
   if (layer_node)
@@ -44,8 +43,8 @@ void parse_stage_insertion(TomlSection& s, StageConfig& stage) {
 /// stage.smoothing / smoothing_end (their cross-key rules are in
 /// solver/case_rules.cpp): smoothing_end only with smoothing.
 void parse_stage_smoothing(TomlSection& s, StageConfig& stage) {
-  const toml::node* start_node = s.node("smoothing");
-  const toml::node* end_node = s.node("smoothing_end");
+  const CaseNode* start_node = s.node("smoothing");
+  const CaseNode* end_node = s.node("smoothing_end");
   stage.smoothing = s.get_double("smoothing", 0.0, 0.0, 1e3);
   stage.smoothing_end = s.get_double("smoothing_end", stage.smoothing, 0.0, 1e3);
   PINN_USER_REQUIRE(start_node || !end_node, s.where(*end_node)
@@ -53,7 +52,8 @@ void parse_stage_smoothing(TomlSection& s, StageConfig& stage) {
                                                  << ".smoothing is not; set the starting width smoothing too");
 }
 
-CaseConfig build_config(const toml::table& root, const std::string& file) {
+CaseConfig build_config(const CaseDocument& document, const std::string& file) {
+  const CaseNode& root = document.root;
   CaseConfig c;
   c.path = file;
   TomlSection top(&root, "", file, root.source(), &c.locations);
@@ -107,9 +107,9 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
   c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
   c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
-  const toml::node* nodes_node = sampling.node("obstacle_nodes");
+  const CaseNode* nodes_node = sampling.node("obstacle_nodes");
   c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
-  const toml::node* shift_node = sampling.node("shift_each_round");
+  const CaseNode* shift_node = sampling.node("shift_each_round");
   c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
   sampling.finish();
   // Both options work on the cells of a tensor grid of midpoints; a disk's or
@@ -117,7 +117,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   const DomainKind domain_kind = c.problem.domain.kind();
   const bool cut_grid = domain_kind == DomainKind::disk || domain_kind == DomainKind::polygon;
   const bool tensor_grid = c.sampling.method == SamplingMethod::grid && !cut_grid;
-  const auto require_tensor_grid = [&](bool requested, const toml::node* at, const char* key, const char* why) {
+  const auto require_tensor_grid = [&](bool requested, const CaseNode* at, const char* key, const char* why) {
     PINN_USER_REQUIRE(!requested || tensor_grid,
                       sampling.where(*at) << ": sampling." << key << " = true " << why
                                           << ", so it needs method = \"grid\" on an interval, rectangle or box; "
@@ -140,7 +140,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   run.finish();
 
   // [[stage]]
-  const toml::node* stages = top.node("stage");
+  const CaseNode* stages = top.node("stage");
   if (!stages) c.pipeline_notes = choose_default_pipeline(c);
   // A tenth of the interior points, as the (possibly default) count says.
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
@@ -149,7 +149,7 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
                                                         << ": stage: found " << describe_node(*stages)
                                                         << "; allowed: [[stage]] tables");
     int index = 0;
-    for (const toml::node& entry : *stages->as_array()) {
+    for (const CaseNode& entry : *stages->as_array()) {
       TomlSection s(entry.as_table(), "stage." + std::to_string(index++), file, entry.source(), &c.locations);
       StageConfig stage;
       std::vector<std::string> kind_names;
@@ -207,19 +207,15 @@ CaseConfig build_config(const toml::table& root, const std::string& file) {
   validate_config(c);
   TomlSection problem = top.table("problem");
   check_obstacles_against_boundary(c.problem, problem.where_key("obstacle"), problem.where_key("upper_obstacle"));
-  std::ostringstream json;
-  json << toml::json_formatter{root};
-  c.effective_json = json.str();
-  std::ostringstream toml_text;
-  toml_text << toml::toml_formatter{root};
-  c.effective_toml = toml_text.str();
+  c.effective_json = document.effective_json;
+  c.effective_toml = document.effective_toml;
   return c;
 }
 
 }  // namespace
 
 CaseConfig parse_case(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
-  return build_config(parse_toml_with_overrides(text, name, overrides), name);
+  return build_config(parse_case_text(text, name, overrides), name);
 }
 
 CaseConfig load_case_file(const std::string& path, const std::vector<std::string>& overrides) {

@@ -35,6 +35,13 @@ namespace pinn::detail {
 /// Hidden widths with a fused kernel, ascending.
 inline constexpr int kFusedWidths[] = {16, 32, 64, 128};
 
+/// Whether `w` is one of kFusedWidths (a function, not a loop over the
+/// array, because device code cannot read a host global).
+KOKKOS_INLINE_FUNCTION constexpr bool has_fused_width(int w) { return w == 16 || w == 32 || w == 64 || w == 128; }
+static_assert(has_fused_width(kFusedWidths[0]) && has_fused_width(kFusedWidths[1]) &&
+                  has_fused_width(kFusedWidths[2]) && has_fused_width(kFusedWidths[3]),
+              "has_fused_width and kFusedWidths must list the same widths");
+
 /// What a fused kernel is compiled for: the activation's family.
 enum class FusedActivation { piecewise_linear, prelu, smooth };
 
@@ -56,9 +63,7 @@ KOKKOS_INLINE_FUNCTION int fused_width(const MlpLayout& layout) {
   const int w = layout.width[1];
   for (int l = 2; l < layout.n_layers; ++l)
     if (layout.width[l] != w) return 0;
-  for (const int supported : kFusedWidths)
-    if (w == supported) return w;
-  return 0;
+  return has_fused_width(w) ? w : 0;
 }
 
 /// Doubles in one SIMD register of the target the host compiler builds for
