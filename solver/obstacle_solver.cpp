@@ -160,11 +160,15 @@ RunResult ObstacleSolver::run() {
     StageConfig stage = config_.stages[static_cast<std::size_t>(s)];
     stage.time_limit = budgeted_time_limit(config_, static_cast<std::size_t>(s), seconds_since(start));
     const bool resumed_here = resuming && s == position.stage;
+    // Named first, not written as conditionals inside the braces: nvcc 13's
+    // device front end crashes on those (README.md, "Backends").
+    const StagePosition stage_position = resumed_here ? position : StagePosition{s, 0, 0};
+    const std::string resume_folder = resumed_here ? options_.resume_from : std::string();
     StageContext context{config_,
                          stage,
                          s,
-                         resumed_here ? position : StagePosition{s, 0, 0},
-                         resumed_here ? options_.resume_from : "",
+                         stage_position,
+                         resume_folder,
                          stage_start,
                          loss_,
                          outer,
