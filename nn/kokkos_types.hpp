@@ -33,4 +33,9 @@ inline std::string backend_name() { return ExecSpace::name(); }
 /// Number of threads (or device concurrency) of the default execution space.
 inline int backend_concurrency() { return ExecSpace().concurrency(); }
 
+/// Number of threads of the host execution space: what host libraries
+/// (Ceres, Eigen) may run on. The same as backend_concurrency() on a host
+/// backend; on a device backend the host's threads, not the device's.
+inline int host_concurrency() { return HostExecSpace().concurrency(); }
+
 }  // namespace pinn

@@ -77,9 +77,11 @@ int main(int argc, char** argv) {
     options.quiet = true;
     options.write_files = false;
     pinn::ObstacleSolver solver(config, options);
+    solver.run();  // samples the points; 0 iterations: no training step
+    // The parameters as run() leaves them (it may place kinks), which is what
+    // a host backend, whose mirror is the View itself, has always written.
     const pinn::Mlp& net = solver.network();
     const auto params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
-    solver.run();  // samples the points; 0 iterations leave the parameters alone
     const pinn::TrainingPoints& training = solver.training_points();
     const auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training.coordinates);
     const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), training.data);

@@ -177,7 +177,7 @@ double flops_per_point(int d, const std::vector<int>& hidden, pinn::JetOrder ord
 }
 
 double dgemm_gflops(int n) {
-  Eigen::setNbThreads(pinn::backend_concurrency());
+  Eigen::setNbThreads(Kokkos::DefaultHostExecutionSpace().concurrency());  // host threads, also on a device backend
   const Eigen::MatrixXd A = Eigen::MatrixXd::Random(n, n), B = Eigen::MatrixXd::Random(n, n);
   Eigen::MatrixXd C(n, n);
   C.noalias() = A * B;  // warm-up

@@ -69,7 +69,7 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     // dense solvers run on one core.
     if (ceres::IsDenseLinearAlgebraLibraryTypeAvailable(ceres::LAPACK))
       options.dense_linear_algebra_library_type = ceres::LAPACK;
-    options.num_threads = std::max(1, backend_concurrency());
+    options.num_threads = std::max(1, host_concurrency());  // Ceres runs on the host
     set_round_options(options, round.max_iterations, round.seconds, &hook);
     // The damping LM has learnt carries over to the next multiplier round: a
     // fresh solve would restart from a huge trust region and spend its first
