@@ -260,7 +260,9 @@ void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder o
                                 std::vector<BatchedJetWorkspace>& workspaces,
                                 const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit) {
   const MlpLayout& layout = net.layout();
-  PINN_REQUIRE(batched_jet_path_supports(layout), "batched jet path: the network has no hidden layer");
+  PINN_REQUIRE(batched_jet_path_supports(layout),
+               "batched jet path: it needs a network with a hidden layer, on host memory (this build's memory space: "
+                   << MemSpace::name() << ")");
   const double* params = net.params().data();
   workspaces.resize(evaluation_threads());
   for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {

@@ -5,6 +5,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <string>
+#include <type_traits>
 
 namespace pinn {
 
@@ -37,5 +38,14 @@ inline int backend_concurrency() { return ExecSpace().concurrency(); }
 /// (Ceres, Eigen) may run on. The same as backend_concurrency() on a host
 /// backend; on a device backend the host's threads, not the device's.
 inline int host_concurrency() { return HostExecSpace().concurrency(); }
+
+/// "OpenMP with 2 thread(s)"; for a device backend "Cuda (device), host
+/// OpenMP with 16 thread(s)" (for banners and summaries).
+inline std::string backend_description() {
+  const std::string host =
+      std::string(HostExecSpace::name()) + " with " + std::to_string(host_concurrency()) + " thread(s)";
+  if (std::is_same_v<ExecSpace, HostExecSpace>) return host;
+  return backend_name() + " (device), host " + host;
+}
 
 }  // namespace pinn

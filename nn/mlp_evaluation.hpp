@@ -32,7 +32,12 @@
 
 namespace pinn {
 
-inline constexpr int kPointsPerChunk = 32;
+/// Points one kernel thread evaluates in a row (a chunk, with one workspace
+/// row and one partial-gradient row). On CPU threads 32, so that those rows
+/// serve many points; on a GPU 1, so that there is a thread per point, at the
+/// cost of points × parameters doubles of gradient rows. The sums are grouped
+/// differently, so the two differ in the last bits.
+inline constexpr int kPointsPerChunk = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible ? 32 : 1;
 
 /// Which per-point kernel evaluates a network.
 enum class KernelPath {

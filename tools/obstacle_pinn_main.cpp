@@ -360,7 +360,7 @@ int main(int argc, char** argv) {
       if (!quiet) {
         std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()
                   << "), network " << solver.network().describe() << ", loss " << pinn::to_string(config.loss.form)
-                  << ", Kokkos " << pinn::backend_name() << " with " << pinn::backend_concurrency() << " thread(s)\n";
+                  << ", Kokkos " << pinn::backend_description() << "\n";
       }
       const pinn::RunResult result = solver.run();
       print_metrics(result);

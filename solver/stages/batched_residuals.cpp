@@ -10,9 +10,10 @@
 
 namespace pinn {
 
-BatchedResiduals::BatchedResiduals(Mlp& net, const Matrix& points, ObstaclePointResiduals residuals, JetOrder order,
-                                   const double* parameters)
-    : net_(net),
+BatchedResiduals::BatchedResiduals(const ExecSpace& space, Mlp& net, const Matrix& points,
+                                   ObstaclePointResiduals residuals, JetOrder order, const double* parameters)
+    : space_(space),
+      net_(net),
       points_(points),
       residual_functor_(residuals),
       order_(order),
@@ -43,7 +44,7 @@ void BatchedResiduals::evaluate(const double* parameters, bool with_jacobian) {
   std::copy(parameters, parameters + n_params_, params_host_.data());
   Kokkos::deep_copy(net_.params(), params_host_);
   // One batched pass: all residuals and, when asked, the whole Jacobian.
-  residual_jacobian(ExecSpace(), net_, points_, residual_functor_, order_, per_point_, residuals_,
+  residual_jacobian(space_, net_, points_, residual_functor_, order_, per_point_, residuals_,
                     with_jacobian ? jacobian_ : Matrix(), workspace_);
   Kokkos::deep_copy(residuals_host_, residuals_);
   if (with_jacobian) Kokkos::deep_copy(jacobian_host_, jacobian_);

@@ -20,8 +20,8 @@ namespace pinn {
 /// parameters Ceres is about to use; cost functions read from it.
 class BatchedResiduals final : public ceres::EvaluationCallback {
  public:
-  BatchedResiduals(Mlp& net, const Matrix& points, ObstaclePointResiduals residuals, JetOrder order,
-                   const double* parameters);
+  BatchedResiduals(const ExecSpace& space, Mlp& net, const Matrix& points, ObstaclePointResiduals residuals,
+                   JetOrder order, const double* parameters);
 
   void PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) override;
 
@@ -44,6 +44,7 @@ class BatchedResiduals final : public ceres::EvaluationCallback {
  private:
   void evaluate(const double* parameters, bool with_jacobian);
 
+  ExecSpace space_;  ///< the run's (TrainingLoss::space)
   Mlp& net_;
   Matrix points_;
   ObstaclePointResiduals residual_functor_;

@@ -12,6 +12,14 @@
 #include <cmath>
 #include <string>
 
+// The batched paths call BLAS on host memory; a GPU build never selects
+// them (nn/mlp_evaluation.hpp), so there is nothing to test there.
+#define SKIP_ON_DEVICE_MEMORY()                                                    \
+  do {                                                                             \
+    if (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, pinn::MemSpace>::accessible) \
+      GTEST_SKIP() << "the batched paths run on host memory only";                \
+  } while (false)
+
 namespace {
 
 using pinn::test::MixedJetLoss;
@@ -66,6 +74,7 @@ pinn::GradientWorkspace expect_equal_to_general(const pinn::Mlp& net, const pinn
 class BatchedGradient : public ::testing::TestWithParam<BatchedCase> {};
 
 TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
+  SKIP_ON_DEVICE_MEMORY();
   const BatchedCase& c = GetParam();
   const pinn::Mlp net = make_network(c, 11);
   const pinn::Matrix points = random_points(301, c.inputs, 5);  // three blocks, the last one partial
@@ -75,6 +84,7 @@ TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
 
 // evaluate_jets takes the batched forward pass automatically for these networks.
 TEST_P(BatchedGradient, JetsEqualTheGeneralKernel) {
+  SKIP_ON_DEVICE_MEMORY();
   const BatchedCase& c = GetParam();
   const pinn::Mlp net = make_network(c, 11);
   const pinn::Matrix points = random_points(301, c.inputs, 5);
@@ -104,6 +114,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BatchedCase>& param) { return param.param.name; });
 
 TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
+  SKIP_ON_DEVICE_MEMORY();
   const pinn::Mlp net = make_network({"", pinn::Activation::prelu, {16, 16}, 2, pinn::AlphaMode::channel}, 3);
   const pinn::Matrix points = random_points(2500, 2, 9);  // ≥ 2048: blocks of 256, a partial last one
   const pinn::GradientWorkspace ws = expect_equal_to_general(net, points, MixedJetLoss{1, 2}, pinn::JetOrder::gradient,
@@ -113,6 +124,7 @@ TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
 }
 
 TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
+  SKIP_ON_DEVICE_MEMORY();
   const auto layout_of = [](const BatchedCase& c) { return make_network(c, 1).layout(); };
   using pinn::JetOrder;
   using pinn::KernelPath;
@@ -142,6 +154,7 @@ TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
 }
 
 TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
+  SKIP_ON_DEVICE_MEMORY();
   pinn::Mlp smoothed = make_network({"", pinn::Activation::leaky_relu, {16, 16}, 1}, 1);
   smoothed.set_smoothing(0.1);
   pinn::Mlp smooth = make_network({"", pinn::Activation::tanh, {16, 16}, 1}, 1);
@@ -190,6 +203,7 @@ pinn::Mlp make_jet_network(const JetCase& c) {
 class BatchedJetGradient : public ::testing::TestWithParam<JetCase> {};
 
 TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
+  SKIP_ON_DEVICE_MEMORY();
   const JetCase& c = GetParam();
   const pinn::Mlp net = make_jet_network(c);
   const pinn::Matrix points = random_points(c.points, c.inputs, 8);
@@ -199,6 +213,7 @@ TEST_P(BatchedJetGradient, EqualsTheGeneralKernel) {
 
 // The same forward pass evaluates jets (evaluate_jets takes it for wide layers).
 TEST_P(BatchedJetGradient, JetsEqualTheGeneralKernel) {
+  SKIP_ON_DEVICE_MEMORY();
   const JetCase& c = GetParam();
   const pinn::Mlp net = make_jet_network(c);
   const pinn::Matrix points = random_points(c.points, c.inputs, 8);

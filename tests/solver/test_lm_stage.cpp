@@ -98,7 +98,7 @@ TEST_P(LmFamilies, GradientCheckerAcceptsEveryFamily) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), net.params());
   std::vector<double> x(host.data(), host.data() + net.n_params());
   pinn::ObstaclePointResiduals functor{s.points.data, s.params, pinn::residual_layout(s.params)};
-  pinn::BatchedResiduals batch(net, s.points.coordinates, functor, pinn::jet_order_for(c.form), x.data());
+  pinn::BatchedResiduals batch(pinn::ExecSpace(), net, s.points.coordinates, functor, pinn::jet_order_for(c.form), x.data());
   int families = 0;
   for (auto family : {pinn::ResidualFamily::pde, pinn::ResidualFamily::obstacle, pinn::ResidualFamily::boundary}) {
     std::vector<int> rows = batch.rows_of(family, s.points.data);
