@@ -143,12 +143,16 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   PINN_REQUIRE(static_cast<int>(gradient.extent(0)) == net.n_params(), "gradient has the wrong size");
   const int n_points = static_cast<int>(points.extent(0));
-  const detail::BatchedPath batched = detail::select_batched_path(net.layout(), order, path);
-  if (batched != detail::BatchedPath::none) {
-    space.fence();
-    if (batched == detail::BatchedPath::piecewise_linear)
-      return batched_loss_and_gradient(net, points, loss, gradient, ws.batched);
-    return batched_jet_loss_and_gradient(net, points, loss, order, gradient, ws.batched_jets, n_laplacian_dims);
+  [[maybe_unused]] const detail::BatchedPath batched = detail::select_batched_path(net.layout(), order, path);
+  // The batched paths are host code (BLAS on host memory): a device build
+  // never selects them, and does not even instantiate them.
+  if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
+    if (batched != detail::BatchedPath::none) {
+      space.fence();
+      if (batched == detail::BatchedPath::piecewise_linear)
+        return batched_loss_and_gradient(net, points, loss, gradient, ws.batched);
+      return batched_jet_loss_and_gradient(net, points, loss, order, gradient, ws.batched_jets, n_laplacian_dims);
+    }
   }
   const int width = detail::select_fused_width(net.layout(), path);
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
