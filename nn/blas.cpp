@@ -3,10 +3,19 @@
 /// includes cblas.h or declares LAPACK's Fortran symbols).
 #include "nn/blas.hpp"
 
+#include "nn/kokkos_types.hpp"
+
 #include <cblas.h>
 
+#include <algorithm>
+#include <cstddef>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 // OpenBLAS's thread control, weak so that any other BLAS links too (then the
-// addresses are null and SingleThreadedScope does nothing).
+// addresses are null and the scopes do nothing).
 extern "C" {
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
@@ -33,15 +42,41 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
 
 void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x, double beta,
           double* y) {
+  const SequentialScope one_thread;
   cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
 }
 
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
                 int ldc) {
-  cblas_dsyrk(CblasColMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, n, k, alpha, a, lda, beta, c, ldc);
+  const CBLAS_TRANSPOSE op = transpose ? CblasTrans : CblasNoTrans;
+  // Row/column j of op(A)·op(A)ᵀ's factor: A's row j (A·Aᵀ) or column j (Aᵀ·A).
+  const std::size_t stride = transpose ? static_cast<std::size_t>(lda) : 1;
+  const int panels = (n + kSyrkPanel - 1) / kSyrkPanel;
+  // Panel p holds columns [j0, j0 + w) of C: the rectangle above its diagonal
+  // block by one GEMM, the block's upper triangle by one SYRK. Every call is
+  // single-threaded (inside the region by itself, and SequentialScope covers
+  // a single panel and OpenBLAS's pthreads build), so the rounding is the
+  // panels', not the thread count's.
+  const SequentialScope one_thread;
+  const auto panel = [=](const int q) {
+    const int p = panels - 1 - q;  // widest rectangles first, for the balance
+    const int j0 = p * kSyrkPanel, w = std::min(kSyrkPanel, n - j0);
+    double* column = c + static_cast<std::size_t>(j0) * ldc;
+    if (j0 > 0)
+      cblas_dgemm(CblasColMajor, op, transpose ? CblasNoTrans : CblasTrans, j0, w, k, alpha, a, lda,
+                  a + j0 * stride, lda, beta, column, ldc);
+    cblas_dsyrk(CblasColMajor, CblasUpper, op, w, k, alpha, a + j0 * stride, lda, beta, column + j0, ldc);
+  };
+  if (panels == 1) {
+    panel(0);
+    return;
+  }
+  Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
+                       Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, panels), panel);
 }
 
 bool cholesky_upper(int n, double* a, int lda) {
+  const SequentialScope one_thread;
   const char uplo = 'U';
   int info = 0;
   dpotrf_(&uplo, &n, a, &lda, &info);
@@ -49,10 +84,36 @@ bool cholesky_upper(int n, double* a, int lda) {
 }
 
 void cholesky_solve_upper(int n, const double* factor, int lda, double* b) {
+  const SequentialScope one_thread;
   const char uplo = 'U';
   const int nrhs = 1;
   int info = 0;
   dpotrs_(&uplo, &n, &nrhs, factor, &lda, b, &n, &info);
+}
+
+SequentialScope::SequentialScope() {
+  if (openblas_get_parallel == nullptr || openblas_get_num_threads == nullptr || openblas_set_num_threads == nullptr)
+    return;
+  switch (openblas_get_parallel()) {
+    case 1:  // pthreads: its own thread count
+      saved_threads_ = openblas_get_num_threads();
+      break;
+    case 2:  // OpenMP: the calling thread's omp_get_max_threads(), sequential inside a parallel region
+#ifdef _OPENMP
+      saved_threads_ = omp_in_parallel() ? 1 : omp_get_max_threads();
+#else
+      saved_threads_ = openblas_get_num_threads();
+#endif
+      break;
+    default: return;
+  }
+  // openblas_set_num_threads also sets the OpenMP build's omp_set_num_threads,
+  // so the destructor restores omp_get_max_threads() as it found it.
+  if (saved_threads_ > 1) openblas_set_num_threads(1);
+}
+
+SequentialScope::~SequentialScope() {
+  if (saved_threads_ > 1) openblas_set_num_threads(saved_threads_);
 }
 
 SingleThreadedScope::SingleThreadedScope() {

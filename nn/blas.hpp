@@ -4,6 +4,17 @@
 /// factorisation), column-major, on host memory. The project links the system BLAS (tools/setup installs OpenBLAS,
 /// whose kernels are chosen at run time for the CPU, AVX2/AVX-512 with FMA
 /// included; the rest of the engine is compiled without -march).
+///
+/// Results do not depend on the number of threads. Called outside a parallel
+/// region, OpenBLAS splits a routine over its threads (the OpenMP build over
+/// omp_get_max_threads(), which Kokkos' initialisation sets to --threads), and
+/// the split changes the rounding: with OpenBLAS 0.3.21, dpotrf, dgemv and
+/// dgemm give bitwise different results at 1 and 2 threads. So gemv and the
+/// Cholesky calls run on the calling thread (SequentialScope), and syrk_upper
+/// runs in parallel over column panels of a fixed width, each one
+/// single-threaded call, whatever the thread count. gemm is left to BLAS: the
+/// engine calls it only inside its per-block kernels, where it runs on one
+/// thread (tools/bench_nn calls it from outside to measure the DGEMM rate).
 #pragma once
 
 namespace pinn::blas {
@@ -17,8 +28,14 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
 void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x, double beta,
           double* y);
 
+/// Width of syrk_upper's column panels (fixed: the rounding must not depend
+/// on the thread count).
+constexpr int kSyrkPanel = 256;
+
 /// C (n×n, upper triangle) = alpha · A·Aᵀ + beta · C, A n×k (or, with
-/// `transpose`, Aᵀ·A with A k×n), column-major.
+/// `transpose`, Aᵀ·A with A k×n), column-major. C's columns in panels of
+/// kSyrkPanel, one panel per task on the host threads: each element comes
+/// from the same single-threaded call at any thread count.
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
                 int ldc);
 
@@ -29,6 +46,24 @@ bool cholesky_upper(int n, double* a, int lda);
 
 /// Solves A x = b with the factor of cholesky_upper; b (n) is overwritten by x.
 void cholesky_solve_upper(int n, const double* factor, int lda, double* b);
+
+/// While alive, BLAS and LAPACK calls made from this thread outside a
+/// parallel region run on it alone (see the top of this file for why). The
+/// adapter's own calls use it; code that calls LAPACK by itself (Ceres' dense
+/// Cholesky in the ceres_lm stage) runs inside one. OpenBLAS's OpenMP build
+/// follows omp_get_max_threads() of the calling thread, its pthreads build its
+/// own count: the scope sets either to 1 and restores it. Inside a parallel
+/// region, or for a sequential or another BLAS, it does nothing.
+class SequentialScope {
+ public:
+  SequentialScope();
+  ~SequentialScope();
+  SequentialScope(const SequentialScope&) = delete;
+  SequentialScope& operator=(const SequentialScope&) = delete;
+
+ private:
+  int saved_threads_ = 0;
+};
 
 /// While alive, BLAS runs every call on the calling thread. The batched
 /// kernels call BLAS from inside their own parallel region, one block of

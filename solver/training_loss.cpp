@@ -28,22 +28,37 @@ LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
   const auto jets = evaluate_jets(space_, net, points.coordinates, order_);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
-  double pde = 0, obstacle = 0, boundary = 0;
-  Kokkos::parallel_reduce(
-      "pinn::solver::TrainingLoss::terms", Kokkos::RangePolicy<ExecSpace>(space_, 0, points.size()),
-      KOKKOS_LAMBDA(const int i, double& a, double& b, double& c) {
-        PointJet seed;
-        seed.zero();
-        const LossTerms t = obstacle_point_loss(params, data(i), jets(i), seed);
-        a += t.pde;
-        b += t.obstacle;
-        c += t.boundary;
-      },
-      pde, obstacle, boundary);
+  // Summed per fixed chunk of points, then the chunks in order on the host,
+  // so that the value is bitwise the same for any number of threads (a
+  // parallel_reduce groups the sum by thread).
+  const int n_points = points.size();
+  const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
+  const Kokkos::View<double* [3], MemSpace> partial("pinn::solver::TrainingLoss::terms::partial", n_chunks);
+  Kokkos::parallel_for(
+      "pinn::solver::TrainingLoss::terms", Kokkos::RangePolicy<ExecSpace>(space_, 0, n_chunks),
+      KOKKOS_LAMBDA(const int chunk) {
+        double pde = 0, obstacle = 0, boundary = 0;
+        const int end = (chunk + 1) * kPointsPerChunk < n_points ? (chunk + 1) * kPointsPerChunk : n_points;
+        for (int i = chunk * kPointsPerChunk; i < end; ++i) {
+          PointJet seed;
+          seed.zero();
+          const LossTerms t = obstacle_point_loss(params, data(i), jets(i), seed);
+          pde += t.pde;
+          obstacle += t.obstacle;
+          boundary += t.boundary;
+        }
+        partial(chunk, 0) = pde;
+        partial(chunk, 1) = obstacle;
+        partial(chunk, 2) = boundary;
+      });
+  const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), partial);
   LossTerms sum;
-  sum.pde = pde + (exact_energy_ ? dirichlet_energy_1d(net, lower_, upper_, nullptr) : 0.0);
-  sum.obstacle = obstacle;
-  sum.boundary = boundary;
+  for (int c = 0; c < n_chunks; ++c) {
+    sum.pde += host(c, 0);
+    sum.obstacle += host(c, 1);
+    sum.boundary += host(c, 2);
+  }
+  if (exact_energy_) sum.pde += dirichlet_energy_1d(net, lower_, upper_, nullptr);
   return sum;
 }
 

@@ -2,14 +2,13 @@
 /// @brief The Ceres Levenberg–Marquardt stage.
 #include "solver/stages/ceres_lm_stage.hpp"
 
+#include "nn/blas.hpp"
 #include "nn/error.hpp"
 #include "solver/stages/ceres_common.hpp"
 #include "solver/stages/batched_residuals.hpp"
 #include "solver/stages/least_squares_form.hpp"
 
 #include <ceres/ceres.h>
-
-#include <algorithm>
 
 namespace pinn {
 
@@ -65,11 +64,19 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     options.minimizer_type = ceres::TRUST_REGION;
     options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
     options.linear_solver_type = linear_solver_for(lm.linear_solver);
-    // LAPACK (OpenBLAS here) forms JᵀJ and factors it with threaded BLAS 3; Eigen's
-    // dense solvers run on one core.
+    // Ceres 2.1 forms JᵀJ with Eigen (on one core) and factors it with LAPACK's
+    // dpotrf/dpotrs (OpenBLAS here; faster than Eigen's LLT). They run on this
+    // thread only: see ceres::Solve below.
     if (ceres::IsDenseLinearAlgebraLibraryTypeAvailable(ceres::LAPACK))
       options.dense_linear_algebra_library_type = ceres::LAPACK;
-    options.num_threads = std::max(1, host_concurrency());  // Ceres runs on the host
+    // One Ceres thread, so that results are bitwise the same at any --threads.
+    // Ceres' evaluator adds the residual blocks' costs and gradients into one
+    // partial sum per thread and then adds those: with three blocks (penalty
+    // boundary conditions) two threads sum (c0 + c2) + c1, one thread
+    // (c0 + c1) + c2, and the trust-region ratio, hence the damping and every
+    // later step, rounds differently. Its threads would only copy rows here:
+    // BatchedResiduals has computed everything in one Kokkos pass.
+    options.num_threads = 1;
     set_round_options(options, round.max_iterations, round.seconds, &hook);
     // The damping LM has learnt carries over to the next multiplier round: a
     // fresh solve would restart from a huge trust region and spend its first
@@ -80,7 +87,15 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     std::string invalid;
     PINN_REQUIRE(options.IsValid(&invalid), invalid);
     ceres::Solver::Summary summary;
-    ceres::Solve(options, &problem, &summary);
+    {
+      // Threaded OpenBLAS blocks dpotrf by its thread count (which Kokkos sets
+      // to --threads), so the factor would round differently at 1 and 2
+      // threads. The factorisation is a small part of a solve (radial2d:
+      // 1185 parameters, 12288 residuals; JᵀJ by Eigen dominates), and the
+      // Kokkos regions of the evaluation callback keep their threads.
+      const blas::SequentialScope lapack_on_one_thread;
+      ceres::Solve(options, &problem, &summary);
+    }
     if (hook.trust_region_radius() > 0) radius = hook.trust_region_radius();
     return ceres_round_end(summary.termination_type, summary.BriefReport(), summary.message,
                            static_cast<int>(summary.iterations.size()), context.stage.type, context.log);

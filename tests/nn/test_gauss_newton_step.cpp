@@ -1,7 +1,9 @@
 /// @file tests/nn/test_gauss_newton_step.cpp
 /// @brief The damped Gauss–Newton step solves (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr, in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
-/// (rows < params), checked against a plain elimination on the normal equations.
+/// (rows < params), checked against a plain elimination on the normal equations;
+/// blas::syrk_upper's column panels against the plain product.
+#include "nn/blas.hpp"
 #include "nn/gauss_newton_step.hpp"
 
 #include <gtest/gtest.h>
@@ -78,6 +80,51 @@ TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanPar
   check_step(9, 30, 1e-3);
   check_step(9, 30, 5.0);
   check_step(1, 7, 0.5);
+}
+
+TEST(GaussNewtonStep, MatchesTheNormalEquationsOverSeveralGramPanels) {
+  // More than blas::kSyrkPanel columns of the Gram matrix in either space.
+  check_step(300, pinn::blas::kSyrkPanel + 14, 1e-3);
+  check_step(pinn::blas::kSyrkPanel + 4, 300, 1e-3);
+}
+
+/// syrk_upper (column panels of kSyrkPanel, one GEMM and one SYRK each) is
+/// alpha·op(A)·op(A)ᵀ + beta·C on the upper triangle, with leading dimensions
+/// larger than the matrices, and leaves the rest of C alone.
+TEST(Blas, SyrkUpperPanelsMatchThePlainProduct) {
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  const double alpha = 0.7, beta = -0.4, untouched = 12345.0;
+  for (const bool transpose : {false, true})
+    for (const int n : {1, 5, pinn::blas::kSyrkPanel, pinn::blas::kSyrkPanel + 1, 2 * pinn::blas::kSyrkPanel + 90})
+      for (const int k : {3, 200}) {
+        // A is n×k (or, with transpose, k×n), column-major with leading dimension lda.
+        const int rows = transpose ? k : n, cols = transpose ? n : k, lda = rows + 3, ldc = n + 2;
+        std::vector<double> a(static_cast<std::size_t>(lda) * cols), c(static_cast<std::size_t>(ldc) * n);
+        for (double& v : a) v = normal(rng);
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < ldc; ++i) c[static_cast<std::size_t>(j) * ldc + i] = i <= j ? normal(rng) : untouched;
+        const std::vector<double> before = c;
+        pinn::blas::syrk_upper(transpose, n, k, alpha, a.data(), lda, beta, c.data(), ldc);
+        const auto op = [&](int i, int l) {  // op(A)(i, l), op(A) n×k
+          return transpose ? a[static_cast<std::size_t>(i) * lda + l] : a[static_cast<std::size_t>(l) * lda + i];
+        };
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < ldc; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * ldc + i;
+            if (i > j) {
+              EXPECT_EQ(c[at], untouched) << "lower triangle or padding written at " << i << "," << j;
+              continue;
+            }
+            double sum = 0.0, scale = std::abs(beta * before[at]);
+            for (int l = 0; l < k; ++l) {
+              sum += op(i, l) * op(j, l);
+              scale += std::abs(alpha * op(i, l) * op(j, l));
+            }
+            EXPECT_NEAR(c[at], alpha * sum + beta * before[at], 1e-13 * scale)
+                << (transpose ? "AᵀA" : "AAᵀ") << " n=" << n << " k=" << k << " at " << i << "," << j;
+          }
+      }
 }
 
 TEST(GaussNewtonStep, RefusesAnIndefiniteSystem) {

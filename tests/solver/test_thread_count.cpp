@@ -1,0 +1,111 @@
+/// @file tests/solver/test_thread_count.cpp
+/// @brief The least-squares stages (ceres_lm, natural_gradient) give bitwise
+/// the same network, and every stage the same reported losses, at 1 and 2
+/// threads. Kokkos is initialised once per process, so the test runs this
+/// binary again with --kokkos-threads=1 and 2 (as `obstacle-pinn run
+/// --threads` does) and compares checksums. Threaded OpenBLAS (dpotrf in
+/// Ceres' dense Cholesky and in the Gauss–Newton step, dgemv for Jᵀr), Ceres'
+/// per-thread partial sums of the cost and the parallel_reduce of the
+/// reported loss made them differ in the last bits; nn/blas.hpp,
+/// solver/stages/ceres_lm_stage.cpp and solver/training_loss.cpp say how that
+/// is avoided.
+#include "solver/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+/// FNV-1a of the bytes of the parameters, rel L2 and stage losses of short runs of
+/// obstacle1d: Adam, then the given stage. `interior` 96 gives 417 residuals
+/// (energy form, two per point, hard boundary conditions) or 419 (penalty)
+/// and 321 parameters: two column panels in syrk_upper.
+std::uint64_t least_squares_checksum() {
+  std::uint64_t hash = 1469598103934665603ull;
+  const auto mix = [&](const void* data, std::size_t n) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) {
+      hash ^= bytes[i];
+      hash *= 1099511628211ull;
+    }
+  };
+  const std::vector<std::vector<std::string>> runs = {
+      // dpotrf inside Ceres (hard boundary conditions: two residual blocks).
+      {"stage.1={type = \"ceres_lm\", iterations = 20, multiplier_updates = 1}"},
+      // Three residual blocks: Ceres' per-thread partial sums of the cost.
+      {"stage.1={type = \"ceres_lm\", iterations = 40, multiplier_updates = 1}", "loss.boundary=\"penalty\""},
+      // dgemv (Jᵀr), the panels of syrk_upper, dpotrf and dpotrs.
+      {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 1}"},
+      {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 0, "
+       "step_control = \"line_search\"}"},
+      // The residual space (28 residuals < 321 parameters): J̃J̃ᵀ and the step by dgemv.
+      {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 0}", "sampling.interior=12"},
+  };
+  for (const std::vector<std::string>& run : runs) {
+    std::vector<std::string> overrides = {"sampling.interior=96", "stage.0.iterations=200",
+                                          "stage.0.multiplier_updates=1", "output.log_every=1000"};
+    overrides.insert(overrides.end(), run.begin(), run.end());
+    pinn::CaseConfig config =
+        pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
+    pinn::RunOptions options;
+    options.quiet = true;
+    options.write_files = false;
+    pinn::ObstacleSolver solver(config, options);
+    const pinn::RunResult result = solver.run();
+    pinn::HostVector params("params", solver.network().n_params());
+    Kokkos::deep_copy(params, solver.network().params());
+    mix(params.data(), params.extent(0) * sizeof(double));
+    mix(&result.metrics.rel_l2, sizeof(double));
+    // The losses the stages report (TrainingLoss::terms).
+    for (const pinn::StageSummary& stage : result.stages) {
+      mix(&stage.loss_start, sizeof(double));
+      mix(&stage.loss_end, sizeof(double));
+    }
+  }
+  return hash;
+}
+
+/// Prints the checksum; the test below runs this one in child processes.
+TEST(ThreadCount, PrintLeastSquaresChecksum) {
+  std::printf("least-squares checksum: %016" PRIx64 " (concurrency %d)\n", least_squares_checksum(),
+              pinn::backend_concurrency());
+}
+
+TEST(ThreadCount, LeastSquaresStagesAreBitwiseTheSameAtOneAndTwoThreads) {
+  char self[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (length <= 0) GTEST_SKIP() << "needs /proc/self/exe to rerun the binary";
+  self[length] = '\0';
+  char expected[32];
+  std::snprintf(expected, sizeof(expected), "%016" PRIx64, least_squares_checksum());
+  for (const int threads : {1, 2}) {
+    // Only --kokkos-threads, as on the command line: Kokkos' initialisation
+    // sets OpenMP's (and so OpenBLAS's) thread count from it.
+    const std::string command = "'" + std::string(self) +
+                                "' --gtest_filter=ThreadCount.PrintLeastSquaresChecksum --kokkos-threads=" +
+                                std::to_string(threads) + " 2>/dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string checksum, concurrency;
+    char line[512];
+    while (std::fgets(line, sizeof(line), pipe)) {
+      const std::string text(line);
+      const auto at = text.find("least-squares checksum: ");
+      if (at != std::string::npos) {
+        checksum = text.substr(at + 24, 16);
+        concurrency = text.substr(text.find("(concurrency"));
+      }
+    }
+    EXPECT_EQ(pclose(pipe), 0) << command;
+    EXPECT_EQ(checksum, expected) << threads << " threads, " << concurrency;
+  }
+}
+
+}  // namespace
