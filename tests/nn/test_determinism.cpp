@@ -5,6 +5,8 @@
 #include "nn/nn.hpp"
 #include "tests/nn/nn_test_helpers.hpp"
 
+#include "tests/child_checksum.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -188,30 +190,15 @@ TEST(ThreadCount, PrintGradientChecksum) {
 /// Runs this test binary at 1 and 2 threads: the chunked reduction must make
 /// the checksums identical to each other and to this process's.
 TEST(ThreadCount, GradientIsBitwiseTheSameAtOneAndTwoThreads) {
-  char self[4096];
-  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (length <= 0) GTEST_SKIP() << "needs /proc/self/exe to rerun the binary";
-  self[length] = '\0';
   char expected[32];
   std::snprintf(expected, sizeof(expected), "%016" PRIx64, gradient_checksum());
   for (const int threads : {1, 2}) {
-    const std::string command = "OMP_NUM_THREADS=" + std::to_string(threads) +
-                                " '" + std::string(self) + "' --gtest_filter=ThreadCount.PrintGradientChecksum --kokkos-threads=" +
-                                std::to_string(threads) + " 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string checksum, concurrency;
-    char line[512];
-    while (std::fgets(line, sizeof(line), pipe)) {
-      const std::string text(line);
-      const auto at = text.find("gradient checksum: ");
-      if (at != std::string::npos) {
-        checksum = text.substr(at + 19, 16);
-        concurrency = text.substr(text.find("(concurrency"));
-      }
-    }
-    EXPECT_EQ(pclose(pipe), 0) << command;
-    EXPECT_EQ(checksum, expected) << threads << " threads, " << concurrency;
+    const pinn_test::ChildChecksum child =
+        pinn_test::checksum_in_child("ThreadCount.PrintGradientChecksum", "gradient checksum: ", threads,
+                                     "OMP_NUM_THREADS=" + std::to_string(threads) + " ");
+    if (!child.ran) GTEST_SKIP() << "could not rerun the test program (/proc/self/exe)";
+    EXPECT_EQ(child.exit_status, 0) << child.command;
+    EXPECT_EQ(child.checksum, expected) << threads << " threads, " << child.concurrency;
   }
 }
 

@@ -12,6 +12,8 @@
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
+#include "tests/child_checksum.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cinttypes>
@@ -79,32 +81,16 @@ TEST(ThreadCount, PrintLeastSquaresChecksum) {
 }
 
 TEST(ThreadCount, LeastSquaresStagesAreBitwiseTheSameAtOneAndTwoThreads) {
-  char self[4096];
-  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (length <= 0) GTEST_SKIP() << "needs /proc/self/exe to rerun the binary";
-  self[length] = '\0';
   char expected[32];
   std::snprintf(expected, sizeof(expected), "%016" PRIx64, least_squares_checksum());
   for (const int threads : {1, 2}) {
     // Only --kokkos-threads, as on the command line: Kokkos' initialisation
     // sets OpenMP's (and so OpenBLAS's) thread count from it.
-    const std::string command = "'" + std::string(self) +
-                                "' --gtest_filter=ThreadCount.PrintLeastSquaresChecksum --kokkos-threads=" +
-                                std::to_string(threads) + " 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string checksum, concurrency;
-    char line[512];
-    while (std::fgets(line, sizeof(line), pipe)) {
-      const std::string text(line);
-      const auto at = text.find("least-squares checksum: ");
-      if (at != std::string::npos) {
-        checksum = text.substr(at + 24, 16);
-        concurrency = text.substr(text.find("(concurrency"));
-      }
-    }
-    EXPECT_EQ(pclose(pipe), 0) << command;
-    EXPECT_EQ(checksum, expected) << threads << " threads, " << concurrency;
+    const pinn_test::ChildChecksum child =
+        pinn_test::checksum_in_child("ThreadCount.PrintLeastSquaresChecksum", "least-squares checksum: ", threads);
+    if (!child.ran) GTEST_SKIP() << "could not rerun the test program (/proc/self/exe)";
+    EXPECT_EQ(child.exit_status, 0) << child.command;
+    EXPECT_EQ(child.checksum, expected) << threads << " threads, " << child.concurrency;
   }
 }
 
