@@ -5,6 +5,12 @@
 /// --kokkos-threads.
 #pragma once
 
+#include "nn/kokkos_types.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <unistd.h>
@@ -45,6 +51,27 @@ inline ChildChecksum checksum_in_child(const std::string& filter, const std::str
   }
   out.exit_status = pclose(pipe);
   return out;
+}
+
+/// The line a printing test writes for checksum_in_child to read.
+inline void print_checksum(const std::string& label, std::uint64_t checksum) {
+  std::printf("%s%016" PRIx64 " (concurrency %d)\n", label.c_str(), checksum, pinn::backend_concurrency());
+}
+
+/// Expects the printing test `filter`, rerun at 1 and at 2 threads, to print
+/// `checksum` (this process's). With `set_omp_threads`, OMP_NUM_THREADS is set
+/// to the same count; otherwise only --kokkos-threads, as on the command line.
+inline void expect_same_checksum_at_one_and_two_threads(const std::string& filter, const std::string& label,
+                                                        std::uint64_t checksum, bool set_omp_threads) {
+  char expected[32];
+  std::snprintf(expected, sizeof(expected), "%016" PRIx64, checksum);
+  for (const int threads : {1, 2}) {
+    const std::string environment = set_omp_threads ? "OMP_NUM_THREADS=" + std::to_string(threads) + " " : "";
+    const ChildChecksum child = checksum_in_child(filter, label, threads, environment);
+    if (!child.ran) GTEST_SKIP() << "could not rerun the test program (/proc/self/exe)";
+    EXPECT_EQ(child.exit_status, 0) << child.command;
+    EXPECT_EQ(child.checksum, expected) << threads << " threads, " << child.concurrency;
+  }
 }
 
 }  // namespace pinn_test

@@ -182,24 +182,13 @@ std::uint64_t gradient_checksum() {
 }
 
 /// Prints the checksum; the test below runs this one in child processes.
-TEST(ThreadCount, PrintGradientChecksum) {
-  std::printf("gradient checksum: %016" PRIx64 " (concurrency %d)\n", gradient_checksum(),
-              pinn::backend_concurrency());
-}
+TEST(ThreadCount, PrintGradientChecksum) { pinn_test::print_checksum("gradient checksum: ", gradient_checksum()); }
 
 /// Runs this test binary at 1 and 2 threads: the chunked reduction must make
 /// the checksums identical to each other and to this process's.
 TEST(ThreadCount, GradientIsBitwiseTheSameAtOneAndTwoThreads) {
-  char expected[32];
-  std::snprintf(expected, sizeof(expected), "%016" PRIx64, gradient_checksum());
-  for (const int threads : {1, 2}) {
-    const pinn_test::ChildChecksum child =
-        pinn_test::checksum_in_child("ThreadCount.PrintGradientChecksum", "gradient checksum: ", threads,
-                                     "OMP_NUM_THREADS=" + std::to_string(threads) + " ");
-    if (!child.ran) GTEST_SKIP() << "could not rerun the test program (/proc/self/exe)";
-    EXPECT_EQ(child.exit_status, 0) << child.command;
-    EXPECT_EQ(child.checksum, expected) << threads << " threads, " << child.concurrency;
-  }
+  pinn_test::expect_same_checksum_at_one_and_two_threads("ThreadCount.PrintGradientChecksum", "gradient checksum: ",
+                                                         gradient_checksum(), true);
 }
 
 }  // namespace

@@ -75,23 +75,13 @@ std::uint64_t least_squares_checksum() {
 }
 
 /// Prints the checksum; the test below runs this one in child processes.
-TEST(ThreadCount, PrintLeastSquaresChecksum) {
-  std::printf("least-squares checksum: %016" PRIx64 " (concurrency %d)\n", least_squares_checksum(),
-              pinn::backend_concurrency());
-}
+TEST(ThreadCount, PrintLeastSquaresChecksum) { pinn_test::print_checksum("least-squares checksum: ", least_squares_checksum()); }
 
+/// Only --kokkos-threads, as on the command line: Kokkos' initialisation sets
+/// OpenMP's (and so OpenBLAS's) thread count from it.
 TEST(ThreadCount, LeastSquaresStagesAreBitwiseTheSameAtOneAndTwoThreads) {
-  char expected[32];
-  std::snprintf(expected, sizeof(expected), "%016" PRIx64, least_squares_checksum());
-  for (const int threads : {1, 2}) {
-    // Only --kokkos-threads, as on the command line: Kokkos' initialisation
-    // sets OpenMP's (and so OpenBLAS's) thread count from it.
-    const pinn_test::ChildChecksum child =
-        pinn_test::checksum_in_child("ThreadCount.PrintLeastSquaresChecksum", "least-squares checksum: ", threads);
-    if (!child.ran) GTEST_SKIP() << "could not rerun the test program (/proc/self/exe)";
-    EXPECT_EQ(child.exit_status, 0) << child.command;
-    EXPECT_EQ(child.checksum, expected) << threads << " threads, " << child.concurrency;
-  }
+  pinn_test::expect_same_checksum_at_one_and_two_threads("ThreadCount.PrintLeastSquaresChecksum",
+                                                         "least-squares checksum: ", least_squares_checksum(), false);
 }
 
 }  // namespace
