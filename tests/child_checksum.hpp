@@ -11,11 +11,28 @@
 
 #include <cinttypes>
 #include <cstdint>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 #include <unistd.h>
 
 namespace pinn_test {
+
+/// FNV-1a over bytes, fed piece by piece (mix), for bitwise comparisons.
+class Fnv1a {
+ public:
+  void mix(const void* data, std::size_t n) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) {
+      hash_ ^= bytes[i];
+      hash_ *= 1099511628211ull;
+    }
+  }
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 1469598103934665603ull;
+};
 
 struct ChildChecksum {
   bool ran = false;          ///< the program was found and started

@@ -153,14 +153,8 @@ INSTANTIATE_TEST_SUITE_P(Nets, Determinism,
 
 /// FNV-1a of the bytes of the loss and gradient of a fixed problem.
 std::uint64_t gradient_checksum() {
-  std::uint64_t hash = 1469598103934665603ull;
-  const auto mix = [&](const void* data, std::size_t n) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) {
-      hash ^= bytes[i];
-      hash *= 1099511628211ull;
-    }
-  };
+  pinn_test::Fnv1a hash;
+  const auto mix = [&](const void* data, std::size_t n) { hash.mix(data, n); };
   for (const Activation act : {Activation::tanh, Activation::prelu}) {
     pinn::MlpConfig config;
     config.n_inputs = 2;
@@ -178,7 +172,7 @@ std::uint64_t gradient_checksum() {
       mix(r.gradient.data(), r.gradient.size() * sizeof(double));
     }
   }
-  return hash;
+  return hash.value();
 }
 
 /// Prints the checksum; the test below runs this one in child processes.

@@ -30,14 +30,8 @@ namespace {
 /// (energy form, two per point, hard boundary conditions) or 419 (penalty)
 /// and 321 parameters: two column panels in syrk_upper.
 std::uint64_t least_squares_checksum() {
-  std::uint64_t hash = 1469598103934665603ull;
-  const auto mix = [&](const void* data, std::size_t n) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) {
-      hash ^= bytes[i];
-      hash *= 1099511628211ull;
-    }
-  };
+  pinn_test::Fnv1a hash;
+  const auto mix = [&](const void* data, std::size_t n) { hash.mix(data, n); };
   const std::vector<std::vector<std::string>> runs = {
       // dpotrf inside Ceres (hard boundary conditions: two residual blocks).
       {"stage.1={type = \"ceres_lm\", iterations = 20, multiplier_updates = 1}"},
@@ -71,7 +65,7 @@ std::uint64_t least_squares_checksum() {
       mix(&stage.loss_end, sizeof(double));
     }
   }
-  return hash;
+  return hash.value();
 }
 
 /// Prints the checksum; the test below runs this one in child processes.
