@@ -3,7 +3,7 @@
 /// positions: what TomlSection reads. The TOML parser (toml++) fills it in
 /// physics/case_text.cpp, the one unit that includes toml++, so that every
 /// other unit can be compiled by a device compiler (nvcc cannot compile
-/// toml++'s headers; README.md, "GPU").
+/// toml++'s headers; README.md, "Backends").
 #pragma once
 
 #include <cstdint>
