@@ -137,7 +137,9 @@ TEST_P(GeneralOperatorLoss, SeedsMatchFiniteDifferences) {
   }
 }
 
-/// One point's residuals through the functor the stages use.
+/// One point's residuals through the functor the stages use, evaluated in
+/// a one-point kernel so that it reads its data where the stages do (device
+/// memory in a GPU build).
 struct PointResiduals {
   pinn::ObstaclePointResiduals functor;
   std::vector<double> r;
@@ -154,9 +156,17 @@ struct PointResiduals {
     seeds.resize(static_cast<std::size_t>(n));
   }
   void evaluate(const pinn::PointJet& jet) {
-    for (auto& s : seeds) s.zero();
-    std::fill(r.begin(), r.end(), 0.0);
-    functor(0, jet, r.data(), seeds.data());
+    const int n = static_cast<int>(r.size());
+    Kokkos::View<double*> r_device("r", n);
+    Kokkos::View<pinn::PointJet*> seeds_device("seeds", n);
+    const pinn::ObstaclePointResiduals f = functor;
+    Kokkos::parallel_for(
+        "residuals_at_one_point", Kokkos::RangePolicy<pinn::ExecSpace>(0, 1), KOKKOS_LAMBDA(const int) {
+          for (int s = 0; s < n; ++s) seeds_device(s).zero();
+          f(0, jet, r_device.data(), seeds_device.data());
+        });
+    Kokkos::deep_copy(Kokkos::View<double*, Kokkos::HostSpace>(r.data(), r.size()), r_device);
+    Kokkos::deep_copy(Kokkos::View<pinn::PointJet*, Kokkos::HostSpace>(seeds.data(), seeds.size()), seeds_device);
   }
 };
 
