@@ -181,4 +181,29 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
   return notes;
 }
 
+std::string explain_pipeline(const CaseConfig& config) {
+  std::ostringstream text;
+  text << "pipeline (" << (config.pipeline_notes.empty() ? "from the case file" : "default: no [[stage]] in the case file")
+       << "): " << config.sampling.interior << " interior points\n";
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const StageConfig& stage = config.stages[s];
+    text << "  stage " << s << ": " << stage.type << ", " << stage.iterations << " iterations, "
+         << stage.multiplier_updates + 1 << " multiplier round(s)";
+    if (stage.time_limit > 0) text << ", time limit " << stage.time_limit << " s";
+    if (config.time_budget > 0) text << ", budget share " << stage.budget_share;
+    if (stage.patience > 0)
+      text << ", ends when " << stage.patience << " rounds in a row change u by at most " << stage.min_change
+           << " (relative)";
+    text << "\n";
+  }
+  if (config.time_budget > 0)
+    text << "  time budget " << config.time_budget << " s: each stage may use its share of what remains when it starts\n";
+  for (const std::string& note : config.pipeline_notes) text << "  why: " << note << "\n";
+  const ProblemScaling scaling = choose_problem_scaling(config.problem);
+  if (!scaling.identity())
+    text << "  far from unit size: trained in mapped units, " << scaling.describe()
+         << " (README, \"Problems far from unit size\")\n";
+  return text.str();
+}
+
 }  // namespace pinn

@@ -20,4 +20,9 @@ namespace pinn {
 /// summary.json).
 std::vector<std::string> choose_default_pipeline(CaseConfig& config);
 
+/// The stages a run trains with, and, for a case file without [[stage]], why
+/// the engine chose them: the text of `obstacle-pinn run --explain` (and of
+/// the Python module's Case.explain()), one line each.
+std::string explain_pipeline(const CaseConfig& config);
+
 }  // namespace pinn

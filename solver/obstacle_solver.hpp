@@ -9,6 +9,7 @@
 #include "solver/case_config.hpp"
 #include "solver/history.hpp"
 #include "solver/run_outcome.hpp"
+#include "solver/solution_queries.hpp"
 #include "solver/training_loss.hpp"
 #include "solver/training_observer.hpp"
 #include "solver/training_state.hpp"
@@ -58,6 +59,16 @@ class ObstacleSolver {
   const TrainingPoints& training_points() const { return state_.points.points(); }
   /// The loss parameters as they stand (μ after any continuation).
   const ObstacleLossParams& loss_params() const { return state_.loss_params; }
+
+  /// After run(): u, ∇u, Δu and the problem data at `points` (row-major, one
+  /// row per point, the case's own units), from the network with its exact
+  /// activation.
+  SolutionFields solution_at(const std::vector<double>& points) {
+    return pinn::solution_at(config_, loss_, *state_.net, points);
+  }
+  /// After run(): the interior training points with u and the multipliers
+  /// that live on them (the fields of points.vtu), the case's own units.
+  TrainingPointContact training_point_contact() { return pinn::training_point_contact(config_, loss_, state_); }
 
  private:
   CaseConfig config_;

@@ -5,33 +5,13 @@
 #include "solver/exact_activation_scope.hpp"
 #include "solver/report.hpp"
 #include "solver/solution_fields.hpp"
+#include "solver/solution_queries.hpp"
 
 #include <sstream>
 #include <utility>
 #include <vector>
 
 namespace pinn {
-
-namespace {
-
-/// The contact force −Δu − f at training point i: λ_lo − λ_hi, negative on the
-/// upper obstacle (the sign the FD reference's output uses).
-double contact_force(const ContactSample& contact, int i) {
-  return contact.lambda[i] - (contact.lambda_upper.empty() ? 0.0 : contact.lambda_upper[i]);
-}
-
-/// Whether training point i is active on either obstacle.
-bool is_active(const ContactSample& contact, int i) {
-  return contact.lambda[i] > 0.0 || (!contact.lambda_upper.empty() && contact.lambda_upper[i] > 0.0);
-}
-
-}  // namespace
-
-void SolutionOutput::divide_by_weight(std::vector<double>& lambda, const std::vector<double>& user_points,
-                                      int dim) const {
-  if (!config_.multiplier_weight) return;
-  for (std::size_t i = 0; i < lambda.size(); ++i) lambda[i] /= config_.multiplier_weight(&user_points[i * dim]);
-}
 
 SolutionOutput::SolutionOutput(const CaseConfig& config, const TrainingLoss& loss, const Measurements& measurements)
     : config_(config), loss_(loss), measurements_(measurements) {}
@@ -70,7 +50,7 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   const double force_unit = scaling.value / (scaling.length * scaling.length);
   to_user_units(fields, scaling);
   for (double& value : lambda) value *= force_unit;
-  divide_by_weight(lambda, fields.points, fields.dim);
+  divide_by_multiplier_weight(config_, lambda, fields.points, fields.dim);
   const bool smooth = !is_piecewise_linear(config_.network.activation);
   const bool upper = config_.problem.has_upper();
   SolutionFiles files;
@@ -78,17 +58,8 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   if (!all) return files;
   files.solution_vtr = encode_solution_vtr(grid, fields, lambda, in_contact, upper, smooth, field_data);
   // The training points themselves, with the multipliers where they live.
-  SolutionFields at_points =
-      evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, contact.points, reference);
-  to_user_units(at_points, scaling);
-  std::vector<double> point_lambda(contact.lambda.size());
-  std::vector<int> point_contact(contact.lambda.size());
-  for (std::size_t i = 0; i < point_contact.size(); ++i) {
-    point_lambda[i] = force_unit * contact_force(contact, static_cast<int>(i));
-    point_contact[i] = is_active(contact, static_cast<int>(i)) ? 1 : 0;
-  }
-  divide_by_weight(point_lambda, at_points.points, at_points.dim);
-  files.points_vtu = encode_points_vtu(at_points, point_lambda, point_contact, upper, field_data);
+  const TrainingPointContact at_points = training_point_contact(config_, loss_, state, reference);
+  files.points_vtu = encode_points_vtu(at_points.fields, at_points.force, at_points.in_contact, upper, field_data);
   return files;
 }
 

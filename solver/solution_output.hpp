@@ -37,9 +37,6 @@ class SolutionOutput {
   };
   /// The bytes of solution.vtu; with `all` also solution.vtr and points.vtu.
   SolutionFiles encode(TrainingState& state, const VtkFieldData& field_data, bool all) const;
-  /// λ of the symmetric form is w·λ (CaseConfig::multiplier_weight): divides
-  /// w out at the points (user coordinates, row-major).
-  void divide_by_weight(std::vector<double>& lambda, const std::vector<double>& user_points, int dim) const;
 
   const CaseConfig& config_;
   const TrainingLoss& loss_;

@@ -3,6 +3,7 @@
 #include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
 #include "solver/case_file.hpp"
+#include "solver/default_pipeline.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
@@ -207,32 +208,6 @@ void require_resumable(const std::string& dir, const std::string& case_file, con
                               << case_file << " --out " << dir);
 }
 
-/// --explain: the stages a run trains with, and, for a case file without
-/// [[stage]], why the engine chose them.
-void print_pipeline(const pinn::CaseConfig& config) {
-  std::cout << "pipeline (" << (config.pipeline_notes.empty() ? "from the case file" : "default: no [[stage]] in the case file")
-            << "): " << config.sampling.interior << " interior points\n";
-  for (std::size_t s = 0; s < config.stages.size(); ++s) {
-    const pinn::StageConfig& stage = config.stages[s];
-    std::cout << "  stage " << s << ": " << stage.type << ", " << stage.iterations << " iterations, "
-              << stage.multiplier_updates + 1 << " multiplier round(s)";
-    if (stage.time_limit > 0) std::cout << ", time limit " << stage.time_limit << " s";
-    if (config.time_budget > 0) std::cout << ", budget share " << stage.budget_share;
-    if (stage.patience > 0)
-      std::cout << ", ends when " << stage.patience << " rounds in a row change u by at most " << stage.min_change
-                << " (relative)";
-    std::cout << "\n";
-  }
-  if (config.time_budget > 0)
-    std::cout << "  time budget " << config.time_budget
-              << " s: each stage may use its share of what remains when it starts\n";
-  for (const std::string& note : config.pipeline_notes) std::cout << "  why: " << note << "\n";
-  const pinn::ProblemScaling scaling = pinn::choose_problem_scaling(config.problem);
-  if (!scaling.identity())
-    std::cout << "  far from unit size: trained in mapped units, " << scaling.describe()
-              << " (README, \"Problems far from unit size\")\n";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -329,7 +304,7 @@ int main(int argc, char** argv) {
     if (trains) pinn::check_threads(config);
     else pinn::check_case(config);
     for (const std::string& notice : config.notices) std::cerr << "note: " << notice << "\n";
-    if (explain) print_pipeline(config);
+    if (explain) std::cout << pinn::explain_pipeline(config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";
