@@ -237,3 +237,11 @@ print("resumed", op.resume(sys.argv[1], threads={THREADS}).status, flush=True)
     out, _ = child.communicate(timeout=300)
     assert child.returncode == 0
     assert out.split("\n")[:2] == ["status interrupted", "resumed ok"]
+
+
+def test_progress_lines_go_to_pythons_stdout(capsys):
+    # A notebook shows sys.stdout, not the process's: quiet=False writes there.
+    op.run(op.load("obstacle1d", set=SHORT), threads=THREADS, quiet=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("[adam 0] iter") for line in lines)
+    assert any(line.startswith("[ceres_lm 1] iter") for line in lines)

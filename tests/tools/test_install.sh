@@ -5,7 +5,8 @@
 # builds and runs tests/install — an out-of-tree project that defines a new
 # obstacle problem in C++ through find_package(ObstaclePinn) and
 # ObstaclePinn::pinn — which exits 0 when its relative L2 error is below 2e-2;
-# and checks that README's C++ API example is that program.
+# and checks that README's C++ API example is that program, and that the
+# Python module (where built) imports from the prefix.
 #
 # Usage: test_install.sh CMAKE_COMMAND BUILD_DIR SOURCE_DIR CXX_COMPILER [GENERATOR]
 set -euo pipefail
@@ -37,6 +38,14 @@ ls "$prefix"/lib*/cmake/ObstaclePinn/ObstaclePinnConfig.cmake "$prefix"/lib*/cma
   "$prefix"/lib*/cmake/ObstaclePinn/ObstaclePinnTargets.cmake >/dev/null || fail "the CMake package is incomplete"
 "$prefix/bin/obstacle-pinn" validate "$src/cases/obstacle1d.toml" >/dev/null ||
   fail "the installed obstacle-pinn does not run"
+# The Python module, where the build has one: installed beside the package, importable from there.
+if [ -d "$build/python/obstacle_pinn" ]; then
+  site=$(ls -d "$prefix"/lib*/python3*/site-packages 2>/dev/null | head -n 1)
+  [ -n "$site" ] && [ -f "$site/obstacle_pinn/__init__.py" ] || fail "the Python module is not installed"
+  (cd "$work" && PYTHONPATH="$site" /usr/bin/python3 -c \
+    "import obstacle_pinn as op; print(op.load('obstacle1d').validate().name)") >"$work/python.log" 2>&1 ||
+    { cat "$work/python.log" >&2; fail "the installed Python module does not import and read a case"; }
+fi
 
 args=(-S "$src/tests/install" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix"
   -DCMAKE_CXX_COMPILER="$cxx")
