@@ -245,3 +245,22 @@ def test_progress_lines_go_to_pythons_stdout(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("[adam 0] iter") for line in lines)
     assert any(line.startswith("[ceres_lm 1] iter") for line in lines)
+
+
+def test_callables_on_a_part_of_the_boundary():
+    # A Robin end A u' + κ u = g at x = 1, its g and κ as strings and as callables.
+    def case(value, coefficient):
+        return {"problem": {"name": "robin_end", "domain": {"type": "interval", "min": 0.0, "max": 1.0},
+                            "source": "-2", "obstacle": "-10", "boundary": {"type": "dirichlet", "value": "0"},
+                            "boundary_part": [{"type": "robin", "sides": ["right"], "value": value,
+                                               "coefficient": coefficient}]},
+                "network": {"hidden": [16, 16]},
+                "stage": [{"type": "adam", "iterations": 300, "learning_rate": 1e-2}]}
+
+    strings = op.run(case("1", "2"), threads=THREADS)
+    callables = op.run(case(lambda p: np.ones(len(p)), lambda p: np.full(len(p), 2.0)), threads=THREADS)
+    assert callables.metrics["integral"] == strings.metrics["integral"]
+    assert callables.summary["configuration"]["problem"]["boundary_part"][0]["value"].startswith("python: ")
+    with pytest.raises(op.CaseError, match=r"problem\.boundary_part\.0\.where: found a Python callable"):
+        op.Case(case("1", "2") | {"problem": {**case("1", "2")["problem"], "boundary_part": [
+            {"type": "neumann", "where": lambda p: p[:, 0] > 0.5, "value": "1"}]}})

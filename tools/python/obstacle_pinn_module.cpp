@@ -100,7 +100,9 @@ pinn::ScalarFunction python_function(const py::object& callable, int dim, const 
 /// The keys whose value may be a Python callable, for messages.
 constexpr const char* kFunctionKeys =
     "problem.source, boundary (or boundary.value), obstacle, upper_obstacle, exact, lift, reaction, diffusion (a "
-    "scalar, or each entry of a matrix: diffusion.ROW.COLUMN) and each entry of convection (convection.K)";
+    "scalar, or each entry of a matrix: diffusion.ROW.COLUMN), each entry of convection (convection.K), "
+    "boundary.coefficient, and boundary_part.N.value and .coefficient (a part's 'where' stays an expression: "
+    "the case reader decides from it where hard conditions hold)";
 
 /// Whether a callable may stand at `key` (a dotted case-file key); refused
 /// with the keys that take one, before the case is read.
@@ -120,7 +122,18 @@ void check_function_key(const std::string& key) {
     }
     return found == count;
   };
-  PINN_USER_REQUIRE(scalar_keys.count(key) || indices("problem.diffusion.", 2) || indices("problem.convection.", 1),
+  auto part_key = [&]() {
+    const std::string prefix = "problem.boundary_part.";
+    if (key.rfind(prefix, 0) != 0) return false;
+    const std::string rest = key.substr(prefix.size());
+    const std::size_t dot = rest.find('.');
+    if (dot == 0 || dot == std::string::npos) return false;
+    if (rest.find_first_not_of("0123456789") != dot) return false;
+    const std::string field = rest.substr(dot + 1);
+    return field == "value" || field == "coefficient";
+  };
+  PINN_USER_REQUIRE(scalar_keys.count(key) || key == "problem.boundary.coefficient" ||
+                        indices("problem.diffusion.", 2) || indices("problem.convection.", 1) || part_key(),
                     key << ": found a Python callable; allowed there: an expression string. Callables are accepted "
                            "for "
                         << kFunctionKeys);
@@ -148,8 +161,39 @@ void set_problem_function(pinn::CaseConfig& config, const std::string& key, cons
   };
   if (key == "problem.source") {
     problem.source = fn, config.texts.source = text;
-  } else if (key == "problem.boundary" || key == "problem.boundary.value") {
-    problem.boundary = fn, config.texts.boundary = text;
+  } else if (key == "problem.boundary" || key == "problem.boundary.value" || key == "problem.boundary.coefficient") {
+    // A natural condition on the rest of the boundary is the last part,
+    // holding everywhere (physics/problem_section.cpp); Dirichlet data is
+    // problem.boundary.
+    std::vector<pinn::BoundaryPart>& parts = problem.boundary_parts;
+    const bool natural_rest = !parts.empty() && parts.back().sides == 0 && !parts.back().marker;
+    if (key == "problem.boundary.coefficient") {
+      PINN_USER_REQUIRE(natural_rest && parts.back().kind == pinn::BoundaryKind::robin,
+                        key << ": found a Python callable; the boundary's coefficient is the κ of type = \"robin\"");
+      parts.back().coefficient = fn;
+    } else if (natural_rest) {
+      parts.back().value = fn;
+    } else {
+      problem.boundary = fn;
+    }
+    config.texts.boundary = text;
+  } else if (key.rfind("problem.boundary_part.", 0) == 0) {
+    const std::string rest = key.substr(std::string("problem.boundary_part.").size());
+    const std::size_t dot = rest.find('.');
+    const std::size_t index = static_cast<std::size_t>(std::stoul(rest.substr(0, dot)));
+    const bool natural_rest = !problem.boundary_parts.empty() && problem.boundary_parts.back().sides == 0 &&
+                              !problem.boundary_parts.back().marker;
+    const std::size_t given = problem.boundary_parts.size() - (natural_rest ? 1 : 0);
+    PINN_USER_REQUIRE(index < given, key << ": found a Python callable for part " << index << "; this case has "
+                                         << given << " [[problem.boundary_part]] table(s)");
+    pinn::BoundaryPart& part = problem.boundary_parts[index];
+    if (rest.substr(dot + 1) == "coefficient") {
+      part.coefficient = fn;
+    } else if (part.kind == pinn::BoundaryKind::dirichlet && !part.value) {
+      problem.boundary = fn;  // the first Dirichlet part's data, which hard conditions lift
+    } else {
+      part.value = fn;
+    }
   } else if (key == "problem.obstacle") {
     problem.lower_obstacle = fn, config.texts.obstacle = text;
   } else if (key == "problem.upper_obstacle") {
