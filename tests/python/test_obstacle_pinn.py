@@ -264,3 +264,18 @@ def test_callables_on_a_part_of_the_boundary():
     with pytest.raises(op.CaseError, match=r"problem\.boundary_part\.0\.where: found a Python callable"):
         op.Case(case("1", "2") | {"problem": {**case("1", "2")["problem"], "boundary_part": [
             {"type": "neumann", "where": lambda p: p[:, 0] > 0.5, "value": "1"}]}})
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    # README.md, "Python": the notebook example as it stands (about 8 s).
+    pytest.importorskip("matplotlib")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "README.md")
+    text = open(readme, encoding="utf-8").read()
+    example = text.split("### Python", 1)[1].split("```python\n", 1)[1].split("```\n", 1)[0]
+    assert 'out="results/flat_support"' in example
+    monkeypatch.chdir(tmp_path)
+    scope = {}
+    exec(compile(example.replace('sys.path.insert(0, "build/python")', "pass"), "README.md", "exec"), scope)
+    assert scope["result"].metrics["rel_l2"] < 1e-3
+    assert (tmp_path / "results" / "flat_support" / "solution.vtu").exists()
