@@ -1,6 +1,7 @@
 /// @file tools/obstacle_pinn_main.cpp
 /// @brief The obstacle-pinn command line: run | list | validate.
 #include "nn/error.hpp"
+#include "nn/kokkos_initialize.hpp"
 #include "nn/kokkos_types.hpp"
 #include "solver/case_file.hpp"
 #include "solver/default_pipeline.hpp"
@@ -30,19 +31,6 @@ namespace {
 std::atomic<bool> g_stop_requested{false};
 
 extern "C" void on_interrupt(int) { g_stop_requested.store(true); }
-
-/// Kokkos 3.4 and 4.x spell their initialisation settings differently.
-void initialize_kokkos(int threads) {
-#if KOKKOS_VERSION >= 30700
-  Kokkos::InitializationSettings settings;
-  if (threads > 0) settings.set_num_threads(threads);
-  Kokkos::initialize(settings);
-#else
-  Kokkos::InitArguments arguments;
-  if (threads > 0) arguments.num_threads = threads;
-  Kokkos::initialize(arguments);
-#endif
-}
 
 std::string cases_directory() {
   namespace fs = std::filesystem;
@@ -322,7 +310,7 @@ int main(int argc, char** argv) {
         parse_integer_option("OMP_NUM_THREADS (the default for --threads)", outer, 1, pinn::max_threads());
       }
     }
-    initialize_kokkos(config.threads);
+    pinn::initialize_kokkos(config.threads);
     int code = 0;
     {
       std::signal(SIGINT, on_interrupt);

@@ -6,6 +6,7 @@
 /// stop cleanly on Ctrl-C; results hand NumPy arrays back. The Python side
 /// (obstacle_pinn/__init__.py) turns dictionaries into case text.
 #include "nn/error.hpp"
+#include "nn/kokkos_initialize.hpp"
 #include "nn/kokkos_types.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/case_file.hpp"
@@ -46,15 +47,7 @@ std::set<RunHandle*>& live_runs() {
 /// running one matches: Kokkos starts once per process and keeps its thread count.
 void ensure_kokkos(int threads) {
   if (!Kokkos::is_initialized()) {
-#if KOKKOS_VERSION >= 30700
-    Kokkos::InitializationSettings settings;
-    if (threads > 0) settings.set_num_threads(threads);
-    Kokkos::initialize(settings);
-#else
-    Kokkos::InitArguments arguments;
-    if (threads > 0) arguments.num_threads = threads;
-    Kokkos::initialize(arguments);
-#endif
+    pinn::initialize_kokkos(threads);
     return;
   }
   const int running = pinn::ExecSpace().concurrency();
