@@ -232,11 +232,14 @@ print("status", r.status, flush=True)
 print("resumed", op.resume(sys.argv[1], threads={THREADS}).status, flush=True)
 """
     child = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "run")], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "training"
+    for line in child.stdout:  # Kokkos may warn on stdout first (e.g. of oversubscribed cores)
+        if line.strip() == "training":
+            break
     child.send_signal(signal.SIGINT)
     out, _ = child.communicate(timeout=300)
     assert child.returncode == 0
-    assert out.split("\n")[:2] == ["status interrupted", "resumed ok"]
+    lines = [line for line in out.split("\n") if line.startswith(("status", "resumed"))]
+    assert lines == ["status interrupted", "resumed ok"]
 
 
 def test_progress_lines_go_to_pythons_stdout(capsys):
