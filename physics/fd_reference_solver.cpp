@@ -953,13 +953,23 @@ struct LevelResult {
   bool upwind = false;
 };
 
-/// Solves on the coarser grid first (if any) to initialise the active sets, then runs PDAS here.
-LevelResult solve_level(const Level& level, double delta, int max_iterations) {
+/// Solves on the coarser grid first (if any) to initialise the active sets, then runs PDAS here; with a
+/// warm start (given on this grid only, never passed down) PDAS starts from its sets instead.
+LevelResult solve_level(const Level& level, double delta, int max_iterations,
+                        const FdReferenceWarmStart* warm_start = nullptr) {
   const std::size_t n = level.grid.size();
   const DiscreteOperator op = build_operator(level);
   std::vector<unsigned char> active_lo(n, 0), active_hi(n, 0);
   std::vector<double> u_guess = level.boundary;
-  if (can_coarsen(level)) {
+  if (warm_start != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!level.has_equation[i]) continue;
+      if (!warm_start->u.empty()) u_guess[i] = warm_start->u[i];
+      if (level.pinned[i] || warm_start->contact_lower.empty()) continue;
+      active_lo[i] = warm_start->contact_lower[i] != 0 && std::isfinite(level.psi_lo[i]);
+      active_hi[i] = !active_lo[i] && warm_start->contact_upper[i] != 0 && std::isfinite(level.psi_hi[i]);
+    }
+  } else if (can_coarsen(level)) {
     Level coarse = coarsen(level);
     // A coarse grid that misses every Dirichlet/Robin node (parts given by markers) would be singular.
     if (is_anchored(coarse)) {
@@ -1066,7 +1076,24 @@ FdReferenceSolution solve_fd_reference(const FdReferenceProblem& problem, const 
   for (std::size_t i = 0; i < level.grid.size(); ++i)
     level.pinned[i] = level.has_equation[i] && level.psi_hi[i] - level.psi_lo[i] <= delta;
 
-  LevelResult result = solve_level(level, delta, options.max_iterations);
+  const FdReferenceWarmStart& warm = options.warm_start;
+  if (!warm.empty()) {
+    const std::size_t n = level.grid.size();
+    auto check = [n](std::size_t size, const char* field) {
+      if (size != 0 && size != n)
+        throw std::invalid_argument("FdReferenceOptions::warm_start." + std::string(field) + " has " +
+                                    std::to_string(size) + " entries; allowed: none or one per node (" +
+                                    std::to_string(n) + ")");
+    };
+    check(warm.contact_lower.size(), "contact_lower");
+    check(warm.contact_upper.size(), "contact_upper");
+    check(warm.u.size(), "u");
+    if (warm.contact_lower.size() != warm.contact_upper.size())
+      throw std::invalid_argument("FdReferenceOptions::warm_start has " + std::to_string(warm.contact_lower.size()) +
+                                  " lower and " + std::to_string(warm.contact_upper.size()) +
+                                  " upper contact flags; allowed: both empty or both one per node");
+  }
+  LevelResult result = solve_level(level, delta, options.max_iterations, warm.empty() ? nullptr : &warm);
   LevelState& state = result.state;
 
   FdReferenceSolution solution;
@@ -1084,6 +1111,20 @@ FdReferenceSolution solve_fd_reference(const FdReferenceProblem& problem, const 
   solution.upwind = result.upwind;
   solution.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return solution;
+}
+
+std::vector<double> apply_fd_operator(const FdReferenceProblem& problem, const std::vector<double>& v) {
+  validate_problem(problem);
+  const Level level = sample_problem(problem);
+  if (v.size() != level.grid.size())
+    throw std::invalid_argument("apply_fd_operator: v has " + std::to_string(v.size()) +
+                                " values; allowed: one per node (" + std::to_string(level.grid.size()) + ")");
+  const DiscreteOperator op = build_operator(level);
+  std::vector<double> out(v.size(), 0.0);
+  // residual() is L_h v − f; adding f back leaves L_h v with exactly the solver's stencil.
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (level.has_equation[i]) out[i] = op.residual(level, v, i) + level.source[i];
+  return out;
 }
 
 }  // namespace pinn

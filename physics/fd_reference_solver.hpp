@@ -53,7 +53,9 @@
 /// used n_cells is even and at least 8, it first solves on the grid with half the cells
 /// (whose nodes are every other node of this one, with the same samples of f, A, b, c and the boundary
 /// data) and initialises the active sets from the interpolated coarse u and λ; on the coarsest grid it
-/// starts from empty active sets (the unconstrained solution). When L_h is an M-matrix (−Δ; −∇·(a∇u)
+/// starts from empty active sets (the unconstrained solution). FdReferenceOptions::warm_start replaces the
+/// sequence by given active sets on the requested grid (for a sequence of nearby problems). When L_h
+/// is an M-matrix (−Δ; −∇·(a∇u)
 /// with scalar a; convection centred at Péclet ≤ 1 or upwinded; c ≥ 0; κ ≥ 0), PDAS for one obstacle
 /// converges in finitely many steps from any start (Hintermüller, Ito, Kunisch, SIAM J. Optim. 13, 2003;
 /// symmetry is not needed). A matrix A with off-diagonal entries makes L_h a non-M-matrix: the discrete
@@ -77,9 +79,23 @@
 
 namespace pinn {
 
+/// Initial active sets (and guess for u) on the requested grid, one entry per node as in FdReferenceSolution.
+/// For a sequence of nearby problems (the time steps of a parabolic problem) the previous solution's contact
+/// sets are a better start than grid sequencing and cheaper: PDAS then only moves the rim of the contact set
+/// by the distance the free boundary travelled, and no coarse grid is solved.
+struct FdReferenceWarmStart {
+  std::vector<unsigned char> contact_lower, contact_upper;  ///< both empty, or one flag per node
+  std::vector<double> u;  ///< empty, or one value per node: the iterative solvers' initial guess (3D only)
+  bool empty() const { return contact_lower.empty() && contact_upper.empty() && u.empty(); }
+};
+
 struct FdReferenceOptions {
   /// Cap on PDAS iterations (linear solves) on each grid of the sequence.
   int max_iterations = 200;
+  /// Empty (the default): warm start by grid sequencing (see the file comment). Else PDAS starts on the
+  /// requested grid from these sets; flags on Dirichlet nodes are ignored, a node flagged for both obstacles
+  /// starts on the lower one. Any start is valid: the sets only decide how many iterations PDAS needs.
+  FdReferenceWarmStart warm_start;
   /// Empty when valid, else a sentence saying what is wrong.
   std::string validate() const;
 };
@@ -124,5 +140,12 @@ struct FdReferenceSolution {
 /// Throws std::invalid_argument for invalid problems/options (the message names the offending field
 /// and what is allowed) and std::runtime_error if a linear solve fails.
 FdReferenceSolution solve_fd_reference(const FdReferenceProblem& problem, const FdReferenceOptions& options = {});
+
+/// (L_h v)_i at every node with an equation of `problem`'s grid (the discrete operator the solver uses,
+/// Neumann/Robin data included), 0 at Dirichlet nodes; v holds one value per node (Dirichlet values
+/// included), ordered as FdReferenceSolution::u. The source and obstacles are sampled and checked as by
+/// solve_fd_reference but not used. For time stepping: Crank–Nicolson needs L_h u_n of the previous step.
+/// Throws std::invalid_argument for invalid problems or a v of the wrong size.
+std::vector<double> apply_fd_operator(const FdReferenceProblem& problem, const std::vector<double>& v);
 
 }  // namespace pinn

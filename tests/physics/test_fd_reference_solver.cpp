@@ -457,6 +457,56 @@ void expect_invalid(const FdReferenceProblem& p, const std::string& field, const
   }
 }
 
+TEST(FdReferenceSolver, WarmStartFromTheSolutionItselfNeedsOneIteration) {
+  // Odd cells: no grid sequencing, so a cold start takes many iterations; started from the solution's own
+  // contact sets, PDAS confirms them with one solve and returns the same u.
+  const FdReferenceProblem p = obstacle_1d(63);
+  const FdReferenceSolution cold = solve_fd_reference(p);
+  ASSERT_TRUE(cold.converged);
+  ASSERT_GT(cold.iterations, 1);
+  FdReferenceOptions options;
+  options.warm_start.contact_lower = cold.contact_lower;
+  options.warm_start.contact_upper = cold.contact_upper;
+  options.warm_start.u = cold.u;
+  const FdReferenceSolution warm = solve_fd_reference(p, options);
+  EXPECT_TRUE(warm.converged);
+  EXPECT_EQ(warm.iterations, 1);
+  for (std::size_t i = 0; i < cold.u.size(); ++i) {
+    EXPECT_NEAR(warm.u[i], cold.u[i], 1e-13);
+    EXPECT_EQ(warm.contact_lower[i], cold.contact_lower[i]);
+  }
+  // Any start is valid, e.g. every node in contact.
+  options.warm_start.contact_lower.assign(cold.u.size(), 1);
+  const FdReferenceSolution all = solve_fd_reference(p, options);
+  EXPECT_TRUE(all.converged);
+  for (std::size_t i = 0; i < cold.u.size(); ++i) EXPECT_NEAR(all.u[i], cold.u[i], 1e-13);
+  // Flags of the wrong size are refused.
+  options.warm_start.contact_lower.assign(5, 0);
+  expect_invalid(p, "FdReferenceOptions::warm_start.contact_lower has 5 entries; allowed: none or one per node (64)",
+                 options);
+}
+
+TEST(FdReferenceSolver, ApplyOperatorMatchesTheStencil) {
+  // −Δ_h of a quadratic is exact at interior nodes, 0 at Dirichlet nodes; with a reaction c u is added.
+  FdReferenceProblem p;
+  p.dim = 2;
+  p.n_cells = {4, 6, 1};
+  p.source = constant(0.0);
+  p.boundary = constant(0.0);
+  const FdReferenceSolution layout = solve_fd_reference(p);
+  std::vector<double> v(layout.u.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::vector<double> x = layout.node(i);
+    v[i] = x[0] * x[0] + 3 * x[1] * x[1];
+  }
+  std::vector<double> lv = pinn::apply_fd_operator(p, v);
+  for (std::size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(lv[i], is_boundary(layout, i) ? 0.0 : -8.0, 1e-10);
+  p.op.reaction = constant(2.0);
+  lv = pinn::apply_fd_operator(p, v);
+  for (std::size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(lv[i], is_boundary(layout, i) ? 0.0 : -8.0 + 2 * v[i], 1e-10);
+  EXPECT_THROW(pinn::apply_fd_operator(p, std::vector<double>(3, 0.0)), std::invalid_argument);
+}
+
 TEST(FdReferenceSolver, InvalidInputThrowsNamingTheField) {
   const FdReferenceProblem valid = obstacle_1d(8);
   EXPECT_NO_THROW(solve_fd_reference(valid));
