@@ -44,14 +44,18 @@ std::set<RunHandle*>& live_runs() {
 }
 
 /// Starts Kokkos with `threads` (0: its default, all cores) or checks that the
-/// running one matches: Kokkos starts once per process and keeps its thread count.
+/// running one matches: Kokkos starts once per process and keeps its thread
+/// count. A request equal to the first one is accepted too, since a Serial
+/// backend runs one thread whatever was asked (as the command line does).
 void ensure_kokkos(int threads) {
+  static int first_request = 0;
   if (!Kokkos::is_initialized()) {
+    first_request = threads;
     pinn::initialize_kokkos(threads);
     return;
   }
   const int running = pinn::ExecSpace().concurrency();
-  PINN_USER_REQUIRE(threads == 0 || threads == running,
+  PINN_USER_REQUIRE(threads == 0 || threads == running || threads == first_request,
                     "threads=" << threads << ": this Python process already runs the engine on " << running
                                << " thread(s), fixed by its first run (Kokkos starts once per process); allowed: "
                                << running << " or None, or another thread count in a new process");
