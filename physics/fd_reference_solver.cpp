@@ -2,6 +2,8 @@
 /// @brief Finite-difference + primal–dual active set reference solver for (double) obstacle problems on boxes.
 #include "physics/fd_reference_solver.hpp"
 
+#include "physics/fd_reference_checks.hpp"
+
 #include "nn/error.hpp"
 #include "physics/domain.hpp"
 
@@ -131,15 +133,6 @@ struct LevelState {
   bool converged = false;
 };
 
-std::string format_point(const double* x, int dim) {
-  std::ostringstream out;
-  out.precision(12);
-  out << '(';
-  for (int d = 0; d < dim; ++d) out << (d ? ", " : "") << x[d];
-  out << ')';
-  return out.str();
-}
-
 std::string format_matrix(const double* a, int dim) {
   std::ostringstream out;
   out.precision(12);
@@ -155,22 +148,9 @@ std::string format_matrix(const double* a, int dim) {
 
 void validate_problem(const FdReferenceProblem& problem) {
   std::ostringstream msg;
-  if (problem.dim < 1 || problem.dim > 3) {
-    msg << "FdReferenceProblem::dim is " << problem.dim << "; allowed: 1, 2 or 3";
-    throw std::invalid_argument(msg.str());
-  }
+  check_box_grid("FdReferenceProblem", problem.dim, problem.lower, problem.upper, problem.n_cells);
   long long nodes = 1;
   for (int d = 0; d < problem.dim; ++d) {
-    if (problem.n_cells[d] < 2) {
-      msg << "FdReferenceProblem::n_cells[" << d << "] is " << problem.n_cells[d] << "; allowed: at least 2";
-      throw std::invalid_argument(msg.str());
-    }
-    const double lo = problem.lower[d], hi = problem.upper[d];
-    if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) {
-      msg << "FdReferenceProblem::lower[" << d << "] = " << lo << " and upper[" << d << "] = " << hi
-          << "; allowed: finite bounds with upper > lower";
-      throw std::invalid_argument(msg.str());
-    }
     nodes *= static_cast<long long>(problem.n_cells[d]) + 1;
     if (nodes > max_nodes) {
       msg << "FdReferenceProblem::n_cells gives more than " << max_nodes << " nodes; allowed: at most that many";

@@ -3,6 +3,8 @@
 /// problems, each step an elliptic obstacle problem solved by the FD/PDAS reference.
 #include "physics/parabolic_fd_reference.hpp"
 
+#include "physics/fd_reference_checks.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -21,15 +23,6 @@ constexpr double time_grid_slack = 1e-9;
 
 /// How far u0 may lie outside [ψ_lo, ψ_hi] at t = 0, relative to 1 + |ψ|: round-off only.
 constexpr double initial_obstacle_slack = 1e-9;
-
-std::string format_point(const double* x, int dim) {
-  std::ostringstream out;
-  out.precision(12);
-  out << '(';
-  for (int d = 0; d < dim; ++d) out << (d ? ", " : "") << x[d];
-  out << ')';
-  return out.str();
-}
 
 std::string format_number(double value) {
   std::ostringstream out;
@@ -80,22 +73,7 @@ struct NodeGrid {
 
 void validate_problem(const ParabolicFdProblem& problem) {
   std::ostringstream msg;
-  if (problem.dim < 1 || problem.dim > 3) {
-    msg << "ParabolicFdProblem::dim is " << problem.dim << "; allowed: 1, 2 or 3";
-    throw std::invalid_argument(msg.str());
-  }
-  for (int d = 0; d < problem.dim; ++d) {
-    if (problem.n_cells[d] < 2) {
-      msg << "ParabolicFdProblem::n_cells[" << d << "] is " << problem.n_cells[d] << "; allowed: at least 2";
-      throw std::invalid_argument(msg.str());
-    }
-    const double lo = problem.lower[d], hi = problem.upper[d];
-    if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) {
-      msg << "ParabolicFdProblem::lower[" << d << "] = " << lo << " and upper[" << d << "] = " << hi
-          << "; allowed: finite bounds with upper > lower (a box)";
-      throw std::invalid_argument(msg.str());
-    }
-  }
+  check_box_grid("ParabolicFdProblem", problem.dim, problem.lower, problem.upper, problem.n_cells);
   if (!std::isfinite(problem.final_time) || !(problem.final_time > 0)) {
     msg << "ParabolicFdProblem::final_time is " << problem.final_time << "; allowed: a finite T > 0";
     throw std::invalid_argument(msg.str());
