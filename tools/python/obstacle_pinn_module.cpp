@@ -20,6 +20,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -101,69 +102,70 @@ constexpr const char* kFunctionKeys =
     "boundary.coefficient, and boundary_part.N.value and .coefficient (a part's 'where' stays an expression: "
     "the case reader decides from it where hard conditions hold)";
 
+/// The whole-number indices after `prefix` in a dotted key
+/// ("problem.diffusion.0.1" after "problem.diffusion." → {0, 1}); empty where
+/// the key does not start with `prefix` or a part is not a small whole number.
+std::vector<int> key_indices(const std::string& key, const std::string& prefix) {
+  if (key.rfind(prefix, 0) != 0) return {};
+  std::vector<int> indices;
+  std::size_t start = prefix.size();
+  while (start <= key.size()) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const std::string part = key.substr(start, dot - start);
+    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos) return {};
+    indices.push_back(std::stoi(part));
+    start = dot + 1;
+  }
+  return indices;
+}
+
 /// Whether a callable may stand at `key` (a dotted case-file key); refused
 /// with the keys that take one, before the case is read.
 void check_function_key(const std::string& key) {
   static const std::set<std::string> scalar_keys = {
       "problem.source", "problem.boundary", "problem.boundary.value", "problem.obstacle", "problem.upper_obstacle",
       "problem.exact",  "problem.lift",     "problem.reaction",       "problem.diffusion"};
-  auto indices = [&](const std::string& prefix, int count) {
-    if (key.rfind(prefix, 0) != 0) return false;
-    const std::string rest = key.substr(prefix.size());
-    int found = 0;
-    for (std::size_t start = 0; start <= rest.size(); ++found) {
-      const std::size_t dot = std::min(rest.find('.', start), rest.size());
-      const std::string part = rest.substr(start, dot - start);
-      if (part.empty() || part.size() > 1 || part[0] < '0' || part[0] > '2') return false;
-      start = dot + 1;
-    }
-    return found == count;
+  auto entries = [&](const std::string& prefix, std::size_t count) {
+    const std::vector<int> indices = key_indices(key, prefix);
+    return indices.size() == count && std::all_of(indices.begin(), indices.end(), [](int i) { return i < 3; });
   };
   auto part_key = [&]() {
-    const std::string prefix = "problem.boundary_part.";
-    if (key.rfind(prefix, 0) != 0) return false;
-    const std::string rest = key.substr(prefix.size());
-    const std::size_t dot = rest.find('.');
-    if (dot == 0 || dot == std::string::npos) return false;
-    if (rest.find_first_not_of("0123456789") != dot) return false;
-    const std::string field = rest.substr(dot + 1);
-    return field == "value" || field == "coefficient";
+    const std::size_t dot = key.rfind('.');
+    const std::string field = key.substr(dot + 1);
+    return (field == "value" || field == "coefficient") &&
+           key_indices(key.substr(0, dot), "problem.boundary_part.").size() == 1;
   };
   PINN_USER_REQUIRE(scalar_keys.count(key) || key == "problem.boundary.coefficient" ||
-                        indices("problem.diffusion.", 2) || indices("problem.convection.", 1) || part_key(),
+                        entries("problem.diffusion.", 2) || entries("problem.convection.", 1) || part_key(),
                     key << ": found a Python callable; allowed there: an expression string. Callables are accepted "
                            "for "
                         << kFunctionKeys);
+}
+
+/// Whether the problem's last boundary part is the natural condition a case
+/// file gives on the rest of the boundary (problem.boundary with type
+/// neumann or robin: a part that holds everywhere, physics/problem_section.cpp).
+bool has_natural_rest(const pinn::ObstacleProblem& problem) {
+  const std::vector<pinn::BoundaryPart>& parts = problem.boundary_parts;
+  return !parts.empty() && parts.back().sides == 0 && !parts.back().marker;
 }
 
 /// Puts a callable where the case's key `key` ("problem.source",
 /// "problem.diffusion.0.1", ...) keeps its function.
 void set_problem_function(pinn::CaseConfig& config, const std::string& key, const py::object& callable,
                           const std::string& label) {
+  check_function_key(key);  // also what the index parsing below relies on
   pinn::ObstacleProblem& problem = config.problem;
   const int dim = problem.domain.dim();
   const pinn::ScalarFunction fn = python_function(callable, dim, key);
   const std::string text = "python: " + label;
-  auto index_after = [&](const std::string& prefix, int count) {
-    const std::string rest = key.substr(prefix.size());
-    std::size_t used = 0;
-    int index = -1;
-    try {
-      index = std::stoi(rest, &used);
-    } catch (const std::exception&) {
-    }
-    PINN_USER_REQUIRE(used == rest.size() && index >= 0 && index < count,
-                      key << ": allowed indices 0 to " << count - 1 << " after " << prefix);
-    return index;
-  };
   if (key == "problem.source") {
     problem.source = fn, config.texts.source = text;
   } else if (key == "problem.boundary" || key == "problem.boundary.value" || key == "problem.boundary.coefficient") {
-    // A natural condition on the rest of the boundary is the last part,
-    // holding everywhere (physics/problem_section.cpp); Dirichlet data is
-    // problem.boundary.
+    // A natural condition on the rest of the boundary is the last part;
+    // Dirichlet data is problem.boundary.
     std::vector<pinn::BoundaryPart>& parts = problem.boundary_parts;
-    const bool natural_rest = !parts.empty() && parts.back().sides == 0 && !parts.back().marker;
+    const bool natural_rest = has_natural_rest(problem);
     if (key == "problem.boundary.coefficient") {
       PINN_USER_REQUIRE(natural_rest && parts.back().kind == pinn::BoundaryKind::robin,
                         key << ": found a Python callable; the boundary's coefficient is the κ of type = \"robin\"");
@@ -175,16 +177,13 @@ void set_problem_function(pinn::CaseConfig& config, const std::string& key, cons
     }
     config.texts.boundary = text;
   } else if (key.rfind("problem.boundary_part.", 0) == 0) {
-    const std::string rest = key.substr(std::string("problem.boundary_part.").size());
-    const std::size_t dot = rest.find('.');
-    const std::size_t index = static_cast<std::size_t>(std::stoul(rest.substr(0, dot)));
-    const bool natural_rest = !problem.boundary_parts.empty() && problem.boundary_parts.back().sides == 0 &&
-                              !problem.boundary_parts.back().marker;
-    const std::size_t given = problem.boundary_parts.size() - (natural_rest ? 1 : 0);
+    const std::size_t dot = key.rfind('.');
+    const std::size_t index = static_cast<std::size_t>(key_indices(key.substr(0, dot), "problem.boundary_part.")[0]);
+    const std::size_t given = problem.boundary_parts.size() - (has_natural_rest(problem) ? 1 : 0);
     PINN_USER_REQUIRE(index < given, key << ": found a Python callable for part " << index << "; this case has "
                                          << given << " [[problem.boundary_part]] table(s)");
     pinn::BoundaryPart& part = problem.boundary_parts[index];
-    if (rest.substr(dot + 1) == "coefficient") {
+    if (key.substr(dot + 1) == "coefficient") {
       part.coefficient = fn;
     } else if (part.kind == pinn::BoundaryKind::dirichlet && !part.value) {
       problem.boundary = fn;  // the first Dirichlet part's data, which hard conditions lift
@@ -204,22 +203,16 @@ void set_problem_function(pinn::CaseConfig& config, const std::string& key, cons
   } else if (key == "problem.diffusion" && problem.op.diffusion.size() == 1) {
     problem.op.diffusion[0] = fn, config.texts.diffusion = text;
   } else if (key.rfind("problem.diffusion.", 0) == 0 && problem.op.has_matrix_diffusion()) {
-    const std::string rest = key.substr(std::string("problem.diffusion.").size());
-    const std::size_t dot = rest.find('.');
-    int r = -1, c = -1;
-    if (dot != std::string::npos) {
-      try {
-        r = std::stoi(rest.substr(0, dot));
-        c = std::stoi(rest.substr(dot + 1));
-      } catch (const std::exception&) {
-      }
-    }
-    PINN_USER_REQUIRE(r >= 0 && r < dim && c >= 0 && c < dim,
+    const std::vector<int> entry = key_indices(key, "problem.diffusion.");
+    const int r = entry[0], c = entry[1];
+    PINN_USER_REQUIRE(r < dim && c < dim,
                       key << ": a matrix entry is problem.diffusion.ROW.COLUMN, each 0 to " << dim - 1);
     problem.op.diffusion[static_cast<std::size_t>(r * dim + c)] = fn;
     config.texts.diffusion = "python";
   } else if (key.rfind("problem.convection.", 0) == 0 && problem.op.has_convection()) {
-    problem.op.convection[static_cast<std::size_t>(index_after("problem.convection.", dim))] = fn;
+    const int k = key_indices(key, "problem.convection.")[0];
+    PINN_USER_REQUIRE(k < dim, key << ": allowed indices 0 to " << dim - 1 << " after problem.convection.");
+    problem.op.convection[static_cast<std::size_t>(k)] = fn;
     config.texts.convection = "python";
   } else {
     PINN_USER_REQUIRE(false, key << ": found a Python callable, which this case's "
