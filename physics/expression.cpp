@@ -91,8 +91,9 @@ Expression::Expression(Expression&&) noexcept = default;
 Expression& Expression::operator=(Expression&&) noexcept = default;
 Expression::~Expression() = default;
 
-double Expression::operator()(const double* x, int dim) const {
-  for (int k = 0; k < 4; ++k) impl_->vars[k] = k < dim ? x[k] : 0.0;
+double Expression::at(const double* x, int dim, double t) const {
+  for (int k = 0; k < 3; ++k) impl_->vars[k] = k < dim ? x[k] : 0.0;
+  impl_->vars[3] = t;
   double value;
   try {
     value = impl_->parser.Eval();
@@ -101,12 +102,20 @@ double Expression::operator()(const double* x, int dim) const {
   }
   if (!std::isfinite(value)) {
     std::ostringstream at;
+    at << "(";
     for (int k = 0; k < dim; ++k) at << (k ? ", " : "") << x[k];
-    PINN_USER_REQUIRE(false, where_ << ": \"" << text_ << "\" is " << value << " at (" << at.str()
-                                    << "); the expression must be finite wherever it is evaluated "
+    at << ")";
+    if (uses("t")) at << ", t = " << t;
+    PINN_USER_REQUIRE(false, where_ << ": \"" << text_ << "\" is " << value << " at " << at.str()
+                                    << "; the expression must be finite wherever it is evaluated "
                                        "(cases/README.md, \"Where the data must be finite\")");
   }
   return value;
+}
+
+bool Expression::uses(const std::string& name) const {
+  const mu::varmap_type used = impl_->parser.GetUsedVar();
+  return used.find(name) != used.end();
 }
 
 }  // namespace pinn

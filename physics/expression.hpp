@@ -23,8 +23,13 @@ class Expression {
   Expression& operator=(Expression&&) noexcept;
   ~Expression();
 
-  /// Value at x (dim coordinates; missing ones are 0). Throws pinn::UserError if not finite.
-  double operator()(const double* x, int dim) const;
+  /// Value at x (dim coordinates; missing ones are 0) and t = 0. Throws pinn::UserError if not finite.
+  double operator()(const double* x, int dim) const { return at(x, dim, 0.0); }
+  /// Value at x (dim coordinates; missing ones are 0) and time t. Throws pinn::UserError if not finite
+  /// (the message gives x, and t where the expression uses it).
+  double at(const double* x, int dim, double t) const;
+  /// Whether the expression uses the variable `name` ("x", "y", "z" or "t").
+  bool uses(const std::string& name) const;
 
   const std::string& text() const { return text_; }
 

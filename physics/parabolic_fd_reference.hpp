@@ -46,9 +46,6 @@
 
 namespace pinn {
 
-/// A scalar field of space and time on the host: f(x, t), x with as many coordinates as the domain has dimensions.
-using SpaceTimeFunction = std::function<double(const double* x, double t)>;
-
 /// The time discretisation of every step.
 enum class ParabolicScheme {
   crank_nicolson,  ///< second order; with the Rannacher start (ParabolicFdOptions::rannacher_steps)

@@ -64,6 +64,7 @@ bool energy_has_square_form(const ObstacleProblem& problem);
 struct ProblemTexts {
   std::string source, boundary, obstacle, upper_obstacle, exact, lift, description;
   std::string diffusion, convection, reaction;  ///< empty where not given
+  std::string initial;                          ///< u(x, 0) of a time-dependent problem (empty otherwise)
 };
 
 /// Lift value, gradient and Laplacian at x (derivatives by central differences

@@ -117,7 +117,7 @@ double largest_half_width(const Domain& domain) {
   return half_width;
 }
 
-ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
+ProblemScaling choose_problem_scaling(const ObstacleProblem& problem, double known_size) {
   const Domain& domain = problem.domain;
   ProblemScaling scaling;
   scaling.dim = domain.dim();
@@ -133,7 +133,7 @@ ProblemScaling choose_problem_scaling(const ObstacleProblem& problem) {
   const int dim = scaling.dim;
   const std::vector<double> inside = domain.sample_interior(4096, SamplingMethod::grid, 0);
   const std::vector<double> boundary = domain.sample_boundary(dim == 1 ? 2 : 256);
-  double data = std::max({largest_magnitude(problem.boundary, boundary, dim),
+  double data = std::max({known_size, largest_magnitude(problem.boundary, boundary, dim),
                           largest_magnitude(problem.lower_obstacle, inside, dim),
                           largest_magnitude(problem.upper_obstacle, inside, dim)});
   for (const BoundaryPart& part : problem.boundary_parts)

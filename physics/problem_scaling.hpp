@@ -40,8 +40,9 @@ double largest_half_width(const Domain& domain);
 /// unless both obstacles hold u between them, |f|·L²/2 (the size of the
 /// solution a load makes), on a sample of points.
 /// Inside it the identity; outside c = the box's centre, L its largest
-/// half-width, U the data's size.
-ProblemScaling choose_problem_scaling(const ObstacleProblem& problem);
+/// half-width, U the data's size. `known_size` is a size u is known to reach
+/// otherwise (a time-dependent problem's initial value), counted with the data.
+ProblemScaling choose_problem_scaling(const ObstacleProblem& problem, double known_size = 0.0);
 
 /// The problem in the mapped units: domain (x − c)/L, f·L²/U, and g, ψ, ψ_hi,
 /// the exact solution and the lift divided by U, each evaluated at c + L·x̂.

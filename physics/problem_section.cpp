@@ -3,6 +3,7 @@
 #include "physics/problem_section.hpp"
 
 #include "physics/expression.hpp"
+#include "physics/parabolic_problem.hpp"
 #include "physics/symmetric_form.hpp"
 
 #include <algorithm>
@@ -28,6 +29,29 @@ ScalarFunction as_function(const Expression& e, int dim) {
   return [shared, dim](const double* x) { return (*shared)(x, dim); };
 }
 
+/// The data of a time-dependent problem as functions of (x, t), collected as
+/// [problem] is read, and the keys whose expressions use t (refused unless
+/// [problem] has a time table).
+struct TimeData {
+  ParabolicProblem problem;
+  std::vector<std::string> keys_using_time;
+};
+
+/// A data expression as the field at t = 0 and, in `time`, as f(x, t).
+ScalarFunction data_function(const Expression& e, int dim, const std::string& where, SpaceTimeFunction* in_time,
+                             TimeData& time) {
+  auto shared = std::make_shared<Expression>(e);
+  if (shared->uses("t")) time.keys_using_time.push_back(where);
+  *in_time = [shared, dim](const double* x, double t) { return shared->at(x, dim, t); };
+  return [shared, dim](const double* x) { return shared->at(x, dim, 0.0); };
+}
+
+/// A field that cannot depend on time (the operator's coefficients, where a boundary part lies).
+void refuse_time(const Expression& e, const std::string& where, const char* why) {
+  PINN_USER_REQUIRE(!e.uses("t"), where << ": expression \"" << e.text() << "\" uses t; " << why
+                                        << " does not depend on time (allowed: x, y, z)");
+}
+
 /// The text of an expression key given as a string or a number.
 std::string expression_text(TomlSection& s, const CaseNode& n, const std::string& what) {
   if (n.is_string()) return *n.value<std::string>();
@@ -39,10 +63,29 @@ std::string expression_text(TomlSection& s, const CaseNode& n, const std::string
   return out.str();
 }
 
+/// An operator coefficient given as an expression or a number (never of t).
 ScalarFunction node_function(TomlSection& s, const CaseNode& n, const std::string& what, int dim,
                              std::string* text) {
   *text = expression_text(s, n, what);
-  return as_function(Expression(*text, s.where(n) + ": " + what), dim);
+  const Expression e(*text, s.where(n) + ": " + what);
+  refuse_time(e, s.where(n) + ": " + what, "the operator L");
+  return as_function(e, dim);
+}
+
+/// A boundary part's value or κ given as an expression or a number, which may depend on t.
+ScalarFunction node_data_function(TomlSection& s, const CaseNode& n, const std::string& what, int dim,
+                                  SpaceTimeFunction* in_time, TimeData& time) {
+  const std::string text = expression_text(s, n, what);
+  const std::string where = s.where(n) + ": " + what;
+  return data_function(Expression(text, where), dim, where, in_time, time);
+}
+
+/// A data key's expression (source, obstacle, …) as the field at t = 0, with its (x, t) form in `in_time`.
+ScalarFunction key_function(TomlSection& s, const std::string& key, const std::string& text, int dim,
+                            SpaceTimeFunction* in_time, TimeData& time) {
+  const CaseNode* n = s.node(key);
+  const std::string where = (n ? s.where(*n) : s.here()) + ": " + s.key_name(key);
+  return data_function(make_expression(s, key, text), dim, where, in_time, time);
 }
 
 /// problem.diffusion (a(x), or a dim × dim array), convection (dim entries)
@@ -116,7 +159,7 @@ unsigned parse_sides(TomlSection& part, const Domain& domain) {
 
 /// problem.boundary (the condition on the boundary no part claims) and the
 /// [[problem.boundary_part]] tables; see cases/README.md, "Boundary conditions".
-void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
+void parse_boundary(TomlSection& problem, ProblemDefinition& d, TimeData& time) {
   const int dim = d.problem.domain.dim();
   const std::vector<std::string> kinds = names_in(kBoundaryKindNames);
   std::vector<TomlSection> parts = problem.tables("boundary_part");
@@ -125,13 +168,17 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
     part.kind = table.get_enum("type", BoundaryKind::dirichlet, kBoundaryKindNames);
     part.sides = parse_sides(table, d.problem.domain);
     const std::string where = table.get_string("where", "");
-    if (!where.empty()) part.marker = as_function(make_expression(table, "where", where), dim);
+    if (!where.empty()) {
+      const Expression marker = make_expression(table, "where", where);
+      refuse_time(marker, table.where_key("where") + ": " + table.key_name("where"), "where a boundary part lies");
+      part.marker = as_function(marker, dim);
+    }
     PINN_USER_REQUIRE(part.sides != 0 || part.marker,
                       table.here() << ": " << table.name() << ": neither 'sides' nor 'where' is given; a part needs "
                                    << "one (or both) to say where it holds");
-    std::string text;
+    SpaceTimeFunction value_in_time, coefficient_in_time;
     if (const CaseNode* n = table.node("value")) {
-      part.value = node_function(table, *n, table.key_name("value"), dim, &text);
+      part.value = node_data_function(table, *n, table.key_name("value"), dim, &value_in_time, time);
     } else {
       PINN_USER_REQUIRE(part.kind == BoundaryKind::dirichlet,
                         table.here() << ": " << table.key_name("value") << " is missing; a " << to_string(part.kind)
@@ -141,7 +188,7 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
       PINN_USER_REQUIRE(part.kind == BoundaryKind::robin,
                         table.where(*n) << ": " << table.key_name("coefficient") << " is the κ of a robin part; this "
                                         << "part is " << to_string(part.kind));
-      part.coefficient = node_function(table, *n, table.key_name("coefficient"), dim, &text);
+      part.coefficient = node_data_function(table, *n, table.key_name("coefficient"), dim, &coefficient_in_time, time);
     } else {
       PINN_USER_REQUIRE(part.kind != BoundaryKind::robin,
                         table.here() << ": " << table.key_name("coefficient") << " is missing; a robin part "
@@ -149,16 +196,20 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
     }
     table.finish();
     d.problem.boundary_parts.push_back(std::move(part));
+    time.problem.part_values.push_back(std::move(value_in_time));
+    time.problem.part_coefficients.push_back(std::move(coefficient_in_time));
   }
   TomlSection boundary = problem.table("boundary");
   const BoundaryKind rest = boundary.get_enum("type", BoundaryKind::dirichlet, kBoundaryKindNames);
   d.texts.boundary = boundary.get_string("value", "0");
-  const ScalarFunction value = as_function(make_expression(boundary, "value", d.texts.boundary), dim);
+  SpaceTimeFunction value_in_time, coefficient_in_time;
+  const ScalarFunction value = key_function(boundary, "value", d.texts.boundary, dim, &value_in_time, time);
   std::string coefficient_text = rest == BoundaryKind::robin ? boundary.get_string("coefficient", "", true) : "";
   if (rest != BoundaryKind::robin) boundary.refuse("coefficient", "it is the κ of type = \"robin\"");
   boundary.finish();
   if (rest == BoundaryKind::dirichlet) {
     d.problem.boundary = value;
+    time.problem.boundary = value_in_time;
     return;
   }
   // A natural condition on the rest: a last part that holds everywhere.
@@ -166,16 +217,22 @@ void parse_boundary(TomlSection& problem, ProblemDefinition& d) {
   part.kind = rest;
   part.value = value;
   if (rest == BoundaryKind::robin)
-    part.coefficient = as_function(make_expression(boundary, "coefficient", coefficient_text), dim);
+    part.coefficient = key_function(boundary, "coefficient", coefficient_text, dim, &coefficient_in_time, time);
   d.problem.boundary_parts.push_back(std::move(part));
+  time.problem.part_values.push_back(std::move(value_in_time));
+  time.problem.part_coefficients.push_back(std::move(coefficient_in_time));
   // The Dirichlet data that hard conditions lift: the first Dirichlet part's value.
   // (it becomes problem.boundary, so the part itself has no value of its own).
-  for (BoundaryPart& p : d.problem.boundary_parts) {
+  for (std::size_t k = 0; k < d.problem.boundary_parts.size(); ++k) {
+    BoundaryPart& p = d.problem.boundary_parts[k];
     if (p.kind != BoundaryKind::dirichlet) continue;
     PINN_USER_REQUIRE(static_cast<bool>(p.value), problem.here() << ": problem.boundary_part: a dirichlet part "
                                                                  << "needs its value where problem.boundary.type is "
                                                                  << to_string(rest));
-    if (!d.problem.boundary) d.problem.boundary = std::move(p.value), p.value = nullptr;
+    if (!d.problem.boundary) {
+      d.problem.boundary = std::move(p.value), p.value = nullptr;
+      time.problem.boundary = std::move(time.problem.part_values[k]), time.problem.part_values[k] = nullptr;
+    }
   }
 }
 
@@ -286,6 +343,35 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
                                    "to every Dirichlet value on its part) or use boundary = \"penalty\"");
 }
 
+/// problem.time (cases/README.md, "Time-dependent problems"): the final time
+/// and the initial value make the problem parabolic; without the table no
+/// expression may use t.
+void read_time_table(TomlSection& problem, ProblemDefinition& d, TimeData& time) {
+  TomlSection table = problem.table("time");
+  if (!table.present()) {
+    PINN_USER_REQUIRE(time.keys_using_time.empty(),
+                      time.keys_using_time.front() << " uses t, but the problem has no problem.time table, so it is "
+                                                   << "not time-dependent; allowed: x, y, z, or add [problem.time] "
+                                                   << "with final_time and initial (cases/README.md, "
+                                                   << "\"Time-dependent problems\")");
+    return;
+  }
+  const int dim = d.problem.domain.dim();
+  ParabolicProblem& p = time.problem;
+  p.final_time = table.get_double("final_time", 1.0, 0.0, 1e12, true);
+  if (!table.node("final_time"))
+    PINN_USER_REQUIRE(false, table.here() << ": problem.time.final_time is missing; allowed: the final time T > 0");
+  d.texts.initial = table.get_string("initial", "", true);
+  const Expression initial = make_expression(table, "initial", d.texts.initial);
+  const std::string initial_at = table.where_key("initial") + ": problem.time.initial";
+  refuse_time(initial, initial_at, "the initial value u(x, 0)");
+  p.initial = as_function(initial, dim);
+  table.finish();
+  p.problem = d.problem;
+  d.parabolic = std::make_shared<const ParabolicProblem>(std::move(p));
+  d.initial_at = initial_at;
+}
+
 }  // namespace
 
 ProblemDefinition read_problem_section(TomlSection& top, const std::string& file) {
@@ -300,22 +386,27 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
   d.texts.description = problem.get_string("description", "");
   d.problem.domain = parse_domain(problem);
   const int dim = d.problem.domain.dim();
+  TimeData time;
+  ParabolicProblem& timed = time.problem;
   d.texts.source = problem.get_string("source", "0");
-  d.problem.source = as_function(make_expression(problem, "source", d.texts.source), dim);
+  d.problem.source = key_function(problem, "source", d.texts.source, dim, &timed.source, time);
   d.problem.op = parse_operator(problem, dim, d.texts);
-  parse_boundary(problem, d);
+  parse_boundary(problem, d, time);
   d.texts.obstacle = problem.get_string("obstacle", "");
-  if (!d.texts.obstacle.empty()) d.problem.lower_obstacle = as_function(make_expression(problem, "obstacle", d.texts.obstacle), dim);
+  if (!d.texts.obstacle.empty())
+    d.problem.lower_obstacle = key_function(problem, "obstacle", d.texts.obstacle, dim, &timed.lower_obstacle, time);
   d.texts.upper_obstacle = problem.get_string("upper_obstacle", "");
   if (!d.texts.upper_obstacle.empty())
-    d.problem.upper_obstacle = as_function(make_expression(problem, "upper_obstacle", d.texts.upper_obstacle), dim);
+    d.problem.upper_obstacle =
+        key_function(problem, "upper_obstacle", d.texts.upper_obstacle, dim, &timed.upper_obstacle, time);
   PINN_USER_REQUIRE(d.problem.has_lower() || d.problem.has_upper(),
                     problem.here() << ": problem: neither 'obstacle' nor 'upper_obstacle' is given; an obstacle "
                                       "problem needs at least one");
   d.texts.exact = problem.get_string("exact", "");
-  if (!d.texts.exact.empty()) d.problem.exact = as_function(make_expression(problem, "exact", d.texts.exact), dim);
+  if (!d.texts.exact.empty()) d.problem.exact = key_function(problem, "exact", d.texts.exact, dim, &timed.exact, time);
   d.texts.lift = problem.get_string("lift", "");
-  if (!d.texts.lift.empty()) d.problem.lift = as_function(make_expression(problem, "lift", d.texts.lift), dim);
+  if (!d.texts.lift.empty()) d.problem.lift = key_function(problem, "lift", d.texts.lift, dim, &timed.lift, time);
+  read_time_table(problem, d, time);
   problem.finish();
   return d;
 }

@@ -8,13 +8,19 @@
 #include "physics/problem.hpp"
 #include "physics/toml_section.hpp"
 
+#include <memory>
 #include <string>
 
 namespace pinn {
 
+struct ParabolicProblem;
+
 struct ProblemDefinition {
-  ObstacleProblem problem;
+  ObstacleProblem problem;  ///< with [problem.time]: the data at t = 0
   ProblemTexts texts;
+  /// Set when [problem] has a time table (physics/parabolic_problem.hpp); null for an elliptic problem.
+  std::shared_ptr<const ParabolicProblem> parabolic;
+  std::string initial_at;  ///< where problem.time.initial was given (for the checks that blame it)
 };
 
 /// Reads [problem] of the case file `top` (named `file` in messages).

@@ -11,4 +11,8 @@ namespace pinn {
 /// domain has dimensions.
 using ScalarFunction = std::function<double(const double* x)>;
 
+/// A scalar field of space and time on the host: f(x, t), x with as many
+/// coordinates as the domain has dimensions (time-dependent problems).
+using SpaceTimeFunction = std::function<double(const double* x, double t)>;
+
 }  // namespace pinn

@@ -8,6 +8,7 @@
 #include "nn/mlp.hpp"
 #include "physics/domain.hpp"
 #include "physics/loss_settings.hpp"
+#include "physics/parabolic_problem.hpp"
 #include "physics/problem.hpp"
 #include "physics/problem_scaling.hpp"
 
@@ -109,6 +110,31 @@ struct OutputConfig {
   int evaluation_points = 0; ///< per dimension; 0: 1001 in 1D, 201 in 2D, 41 in 3D
 };
 
+/// The time discretisation of the time-stepping (Rothe) method ([parabolic] scheme).
+enum class TimeScheme {
+  bdf2,            ///< second order; the first step by implicit Euler
+  implicit_euler,  ///< first order
+};
+inline constexpr NameTable<TimeScheme, 2> kTimeSchemeNames{
+    {{TimeScheme::bdf2, "bdf2"}, {TimeScheme::implicit_euler, "implicit_euler"}}};
+inline std::string to_string(TimeScheme scheme) { return name_in(kTimeSchemeNames, scheme); }
+
+/// How a time-dependent problem is solved: [parabolic] (cases/README.md, "Time-dependent problems").
+struct ParabolicSettings {
+  int steps = 20;                       ///< time levels t_n = n·T/steps, one network each
+  TimeScheme scheme = TimeScheme::bdf2;
+  /// The levels after the first start from the previous level's network and
+  /// train each stage for this fraction of its iterations (and multiplier updates).
+  double later_levels = 0.25;
+  /// Nodes per dimension of the grid that hands a level's solution to the next (multilinear
+  /// interpolation); 0: 4097 in 1D, 513 in 2D, 65 in 3D.
+  int grid_nodes = 0;
+  /// Time steps of the FD/PDAS reference (a multiple of steps); 0: the smallest multiple of steps ≥ 256 (1D), 64 (2D, 3D).
+  int reference_steps = 0;
+  /// Points (dim coordinates each) where u is recorded at every level (probes.csv).
+  std::vector<std::vector<double>> probes;
+};
+
 /// Where the first hidden layer's kinks start (network.kink_placement).
 enum class KinkPlacement {
   domain,    ///< through random points of the domain's box (the default)
@@ -138,6 +164,10 @@ struct CaseConfig {
   std::vector<StageConfig> stages;
   OutputConfig output;
   int reference_cells = 0;  ///< FD reference cells per dimension; 0: 1024 (1D), 256 (2D), 48 (3D)
+  /// Set for a time-dependent problem ([problem.time]; physics/parabolic_problem.hpp): `problem` then
+  /// holds its data at t = 0, and solver/rothe_solver.hpp solves it level by level.
+  std::shared_ptr<const ParabolicProblem> parabolic;
+  ParabolicSettings time_stepping;  ///< [parabolic]; used only with `parabolic`
   std::uint64_t seed = 1;
   int threads = 0;  ///< 0: Kokkos default
   /// Seconds the stages of a run may take together ([run] time_budget,

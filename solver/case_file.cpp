@@ -52,6 +52,62 @@ void parse_stage_smoothing(TomlSection& s, StageConfig& stage) {
                                                  << ".smoothing is not; set the starting width smoothing too");
 }
 
+/// parabolic.probes: an array of points, each an array of dim finite numbers inside the domain.
+std::vector<std::vector<double>> parse_probes(TomlSection& s, const Domain& domain) {
+  std::vector<std::vector<double>> probes;
+  const CaseNode* n = s.node("probes");
+  if (!n) return probes;
+  const int dim = domain.dim();
+  const std::string key = s.key_name("probes");
+  const std::string allowed = "allowed: an array of points, each an array of " + std::to_string(dim) +
+                              " numbers inside the domain, e.g. probes = [[" + (dim == 1 ? "0.5" : "0.5, 0.5") + "]]";
+  PINN_USER_REQUIRE(n->is_array(), s.where(*n) << ": " << key << ": found " << describe_node(*n) << "; " << allowed);
+  PINN_USER_REQUIRE(n->as_array()->size() <= 1000, s.where(*n) << ": " << key << ": found " << n->as_array()->size()
+                                                               << " points; allowed: at most 1000");
+  for (const CaseNode& point : *n->as_array()) {
+    const std::string at = s.where(point) + ": " + key + "[" + std::to_string(probes.size()) + "]";
+    PINN_USER_REQUIRE(point.is_array() && point.as_array()->size() == static_cast<std::size_t>(dim),
+                      at << ": found " << describe_node(point) << "; " << allowed);
+    std::vector<double> x;
+    for (const CaseNode& c : *point.as_array()) {
+      const double value = c.is_integer() ? static_cast<double>(*c.value<int64_t>()) : c.value<double>().value_or(NAN);
+      PINN_USER_REQUIRE(c.is_number() && std::isfinite(value), at << ": found " << describe_node(c) << "; " << allowed);
+      x.push_back(value);
+    }
+    PINN_USER_REQUIRE(domain.contains(x.data()), at << ": found a point outside the " << domain.describe() << "; "
+                                                    << allowed);
+    probes.push_back(std::move(x));
+  }
+  return probes;
+}
+
+/// [parabolic]: how a time-dependent problem ([problem.time]) is solved; refused for an elliptic one.
+void parse_parabolic_section(TomlSection& top, CaseConfig& c) {
+  TomlSection section = top.table("parabolic");
+  if (!c.parabolic) {
+    PINN_USER_REQUIRE(!section.present(), section.here() << ": [parabolic] sets how a time-dependent problem is "
+                                                            "solved, and this problem has no [problem.time] table; "
+                                                            "add one (final_time, initial) or remove [parabolic]");
+    return;
+  }
+  ParabolicSettings& p = c.time_stepping;
+  section.get_choice("method", "rothe", {"rothe"});
+  p.steps = static_cast<int>(section.get_int("steps", 20, 1, 100'000));
+  p.scheme = section.get_enum("scheme", TimeScheme::bdf2, kTimeSchemeNames);
+  p.later_levels = section.get_double("later_levels", 0.25, 0.0, 1.0, true);
+  p.grid_nodes = static_cast<int>(section.get_int("grid_nodes", 0, 0, 1'000'000));
+  PINN_USER_REQUIRE(p.grid_nodes == 0 || p.grid_nodes >= 3,
+                    section.where_key("grid_nodes") << ": parabolic.grid_nodes: found " << p.grid_nodes
+                                                    << "; allowed: 0 (automatic) or at least 3");
+  p.reference_steps = static_cast<int>(section.get_int("reference_steps", 0, 0, 10'000'000));
+  PINN_USER_REQUIRE(p.reference_steps % p.steps == 0,
+                    section.where_key("reference_steps") << ": parabolic.reference_steps: found " << p.reference_steps
+                                                         << "; allowed: 0 (automatic) or a multiple of parabolic.steps = "
+                                                         << p.steps << " (the reference must have every level's time)");
+  p.probes = parse_probes(section, c.problem.domain);
+  section.finish();
+}
+
 CaseConfig build_config(const CaseDocument& document, const std::string& file) {
   const CaseNode& root = document.root;
   CaseConfig c;
@@ -62,6 +118,7 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
   ProblemDefinition definition = read_problem_section(top, file);
   c.problem = std::move(definition.problem);
   c.texts = std::move(definition.texts);
+  c.parabolic = definition.parabolic;
 
   // [network]
   TomlSection network = top.table("network");
@@ -202,11 +259,14 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
                                                  << "; allowed: 0 (automatic) or at least 4");
   reference.finish();
 
+  parse_parabolic_section(top, c);
+
   top.finish();
   c.finalize();
   validate_config(c);
   TomlSection problem = top.table("problem");
   check_obstacles_against_boundary(c.problem, problem.where_key("obstacle"), problem.where_key("upper_obstacle"));
+  if (c.parabolic) check_parabolic_problem(*c.parabolic, definition.initial_at);
   c.effective_json = document.effective_json;
   c.effective_toml = document.effective_toml;
   return c;

@@ -91,6 +91,9 @@ RunStatus status_after(StageTermination termination) {
 /// follow from the others, checked (in the user's units), and mapped onto
 /// unit size when it is far from it (physics/problem_scaling.hpp).
 CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
+  PINN_USER_REQUIRE(!config.parabolic, "problem '" << config.problem.name << "' is time-dependent ([problem.time]); "
+                                                   << "it is solved by RotheSolver (solver/rothe_solver.hpp), not "
+                                                   << "ObstacleSolver, which would solve its t = 0 problem only");
   if (!options.output_directory.empty()) config.output.directory = options.output_directory;
   if (config.output.directory.empty()) config.output.directory = "results/" + config.problem.name;
   config.finalize();
@@ -100,7 +103,7 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
       config.multiplier_weight = convection_weight(config.problem);
       config.problem = symmetric_form(config.problem);
     }
-    config.scaling = choose_problem_scaling(config.problem);
+    config.scaling = options.scaling ? *options.scaling : choose_problem_scaling(config.problem);
     if (!config.scaling.identity()) config.problem = scaled_problem(config.problem, config.scaling);
   }
   return config;
@@ -113,6 +116,14 @@ ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
   if (!options_.log) options_.log = &std::cout;
   state_.loss_params = initial_loss_params(config_);
   state_.net = initial_network(config_);
+  if (options_.initial_network) {
+    PINN_USER_REQUIRE(options_.initial_network->n_params() == state_.net->n_params(),
+                      "RunOptions::initial_network has " << options_.initial_network->n_params()
+                                                         << " parameters; the case's network has "
+                                                         << state_.net->n_params());
+    const std::vector<double> start = parameters_of(*options_.initial_network);
+    load_parameters(*state_.net, start.data());
+  }
 }
 
 RunResult ObstacleSolver::run() {
@@ -127,7 +138,7 @@ RunResult ObstacleSolver::run() {
   state_ = std::move(fresh);
   Measurements measurements(config_, loss_, log);
   SolutionOutput output(config_, loss_, measurements);
-  if (config_.kink_placement == KinkPlacement::obstacle && !resuming)
+  if (config_.kink_placement == KinkPlacement::obstacle && !resuming && !options_.initial_network)
     place_kinks_at_obstacle(*state_.net, config_, state_.points.base_interior(), log);
   ObserverList observers = run_observers(config_, options_, measurements, output, start);
   StagePosition position;

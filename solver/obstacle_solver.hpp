@@ -35,6 +35,14 @@ struct RunOptions {
   /// One more observer of training (solver/training_observer.hpp), called
   /// after the engine's own; not owned.
   TrainingObserver* observer = nullptr;
+  /// Train in this map onto unit size rather than the one chosen from the
+  /// problem (physics/problem_scaling.hpp); not owned. A time-stepping method
+  /// keeps one map for all its levels, so each level's network can start from
+  /// the previous one's.
+  const ProblemScaling* scaling = nullptr;
+  /// Start from these parameters (the same architecture, trained in the same
+  /// map) rather than the seed's initialisation; not owned.
+  const Mlp* initial_network = nullptr;
 };
 
 class ObstacleSolver {

@@ -176,6 +176,28 @@ std::optional<std::string> encode_solution_vtr(const EvaluationGrid& grid, const
   return encode_dataset<vtkXMLRectilinearGridWriter>(mesh);
 }
 
+std::string encode_rectilinear_2d(const std::vector<double>& x, const std::vector<double>& y,
+                                  const std::vector<std::pair<std::string, std::vector<double>>>& fields) {
+  vtkNew<vtkRectilinearGrid> mesh;
+  mesh->SetDimensions(static_cast<int>(x.size()), static_cast<int>(y.size()), 1);
+  vtkNew<vtkDoubleArray> xs, ys, zs;
+  for (const double v : x) xs->InsertNextValue(v);
+  for (const double v : y) ys->InsertNextValue(v);
+  zs->InsertNextValue(0.0);
+  mesh->SetXCoordinates(xs);
+  mesh->SetYCoordinates(ys);
+  mesh->SetZCoordinates(zs);
+  for (const auto& [name, values] : fields) {
+    PINN_REQUIRE(values.size() == x.size() * y.size(), "encode_rectilinear_2d: field " << name << " has "
+                                                                                       << values.size() << " values");
+    vtkNew<vtkDoubleArray> array;
+    array->SetName(name.c_str());
+    for (const double v : values) array->InsertNextValue(v);
+    mesh->GetPointData()->AddArray(array);
+  }
+  return encode_dataset<vtkXMLRectilinearGridWriter>(mesh);
+}
+
 std::string encode_points_vtu(const SolutionFields& fields, const std::vector<double>& lambda,
                               const std::vector<int>& contact, bool with_upper, const VtkFieldData& field_data) {
   vtkNew<vtkUnstructuredGrid> mesh;

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pinn {
@@ -33,6 +34,11 @@ std::string encode_solution_vtu(const EvaluationGrid& grid, const SolutionFields
 std::optional<std::string> encode_solution_vtr(const EvaluationGrid& grid, const SolutionFields& fields,
                                                const std::vector<double>& lambda, const std::vector<int>& contact,
                                                bool with_upper, bool with_residual, const VtkFieldData& field_data);
+
+/// A field on the rectilinear grid x × y (x fastest in every field), as a .vtr file: the (x, t) plane
+/// of a 1D time-dependent run, with y the time. Throws pinn::RunError if VTK fails.
+std::string encode_rectilinear_2d(const std::vector<double>& x, const std::vector<double>& y,
+                                  const std::vector<std::pair<std::string, std::vector<double>>>& fields);
 
 /// Sampled points (points.vtu: the training points as vertices) with the same point data.
 std::string encode_points_vtu(const SolutionFields& fields, const std::vector<double>& lambda,

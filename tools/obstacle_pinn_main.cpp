@@ -9,6 +9,7 @@
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
 #include "solver/result_folder.hpp"
+#include "solver/rothe_solver.hpp"
 
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
@@ -141,6 +142,28 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
               << r.max_abs_vs_exact << "\n";
   std::cout << "written: " << r.output_file << "\n";
   return converged ? 0 : 1;
+}
+
+/// `run` of a time-dependent case: level after level (solver/rothe_solver.hpp); exit code as for `run`.
+int run_time_dependent(const pinn::CaseConfig& config, const pinn::RunOptions& options) {
+  pinn::RotheSolver solver(config, options);
+  if (!options.quiet)
+    std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()
+              << ", time-dependent on (0, " << config.parabolic->final_time << "]), loss "
+              << pinn::to_string(config.loss.form) << ", Kokkos " << pinn::backend_description() << "\n";
+  const pinn::RotheResult result = solver.run();
+  std::cout << "status: " << to_string(result.status) << "   " << result.levels.size() << " of "
+            << config.time_stepping.steps << " levels   total " << std::fixed << std::setprecision(2)
+            << result.total_seconds << " s\n"
+            << std::scientific << std::setprecision(3);
+  if (result.rel_l2 >= 0)
+    std::cout << "error over space and time against the " << result.reference << " solution: relative L2 "
+              << result.rel_l2 << ", max " << result.max_abs << "\n";
+  if (!result.levels.empty() && result.levels.back().rel_l2 >= 0)
+    std::cout << "at t = " << result.levels.back().time << ": relative L2 " << result.levels.back().rel_l2 << "\n";
+  std::cout << "results in " << result.output_directory
+            << "/ (summary.json, history.csv, solution.pvd, free_boundary.csv, probes.csv, levels/)\n";
+  return result.status == pinn::RunStatus::ok ? 0 : (result.status == pinn::RunStatus::interrupted ? 130 : 1);
 }
 
 constexpr std::array<const char*, 5> kVerbs = {"run", "validate", "reference", "resume", "list"};
@@ -299,6 +322,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("reference")) {
+      PINN_USER_REQUIRE(!config.parabolic,
+                        case_file << ": reference: the case is time-dependent ([problem.time]); `run` solves its "
+                                     "time-dependent FD/PDAS reference and measures against it (summary.json "
+                                     "metrics, solution_xt.vtr in 1D)");
       if (cells > 0) pinn::check_reference_cells(config, cells, "--cells");
       return run_reference_command(config, cells, out_dir);
     }
@@ -319,6 +346,14 @@ int main(int argc, char** argv) {
       options.quiet = quiet;
       options.stop_requested = &g_stop_requested;
       options.resume_from = resume_from;
+      if (config.parabolic) {
+        PINN_USER_REQUIRE(resume_from.empty(), "resume " << resume_dir << ": a time-dependent run cannot be resumed "
+                                                         << "yet; start it again: obstacle-pinn run " << case_file
+                                                         << " --out " << resume_dir);
+        code = run_time_dependent(config, options);
+        Kokkos::finalize();
+        return code;
+      }
       pinn::ObstacleSolver solver(config, options);
       if (!quiet) {
         std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()

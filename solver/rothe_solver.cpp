@@ -1,0 +1,263 @@
+/// @file solver/rothe_solver.cpp
+/// @brief Time stepping with one network per level (see the header).
+#include "solver/rothe_solver.hpp"
+
+#include "nn/atomic_file.hpp"
+#include "nn/error.hpp"
+#include "physics/grid_function.hpp"
+#include "physics/parabolic_problem.hpp"
+#include "solver/result_folder.hpp"
+#include "solver/run_observers.hpp"
+#include "solver/time_series_output.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+namespace pinn {
+
+namespace {
+
+int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
+
+/// Evaluation points of the space–time error: as many as a run's solution file has.
+std::vector<double> evaluation_points(const CaseConfig& config) {
+  const int dim = config.problem.domain.dim();
+  const int per_dim = config.output.evaluation_points > 0 ? config.output.evaluation_points
+                                                           : (dim == 1 ? 1001 : (dim == 2 ? 201 : 41));
+  return config.problem.domain.sample_interior(static_cast<int>(std::pow(per_dim, dim)), SamplingMethod::grid, 0);
+}
+
+/// The stages of a level after the first: it starts from the previous level's network, which is
+/// already close, so each stage trains for `fraction` of its iterations and multiplier updates.
+std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, double fraction) {
+  for (StageConfig& stage : stages) {
+    if (stage.iterations > 0) stage.iterations = std::max(1, static_cast<int>(std::lround(stage.iterations * fraction)));
+    if (stage.multiplier_updates > 0)
+      stage.multiplier_updates = std::max(1, static_cast<int>(std::lround(stage.multiplier_updates * fraction)));
+    stage.select_last_rounds = std::min(stage.select_last_rounds, stage.multiplier_updates + 1);
+    stage.patience = std::min(stage.patience, stage.multiplier_updates);
+  }
+  return stages;
+}
+
+/// Level n's elliptic problem (the header's formula): the data at t_n, the reaction m/Δt added to L
+/// and the history h_n to the source.
+ObstacleProblem level_problem(const ParabolicProblem& p, double t, double dt, bool bdf2, const ScalarFunction& previous,
+                              const ScalarFunction& before_previous) {
+  ObstacleProblem level = p.at(t);
+  const double mass = (bdf2 ? 1.5 : 1.0) / dt;
+  const ScalarFunction c = level.op.reaction;
+  if (c) level.op.reaction = [c, mass](const double* x) { return c(x) + mass; };
+  else level.op.reaction = [mass](const double*) { return mass; };
+  const ScalarFunction f = level.source;
+  if (bdf2)
+    level.source = [f, previous, before_previous, dt](const double* x) {
+      return f(x) + (2.0 * previous(x) - 0.5 * before_previous(x)) / dt;
+    };
+  else
+    level.source = [f, previous, dt](const double* x) { return f(x) + previous(x) / dt; };
+  return level;
+}
+
+/// A finished level's u on the hand-over grid: nodes in the domain from the network; nodes of the
+/// bounding box outside it (a disk's, a polygon's) from the mean of their neighbours already set,
+/// sweep after sweep, so the interpolation near the boundary uses a continuous extension.
+GridFunction sample_level(ObstacleSolver& solver, const Domain& domain, int nodes_per_dimension) {
+  GridFunction grid = GridFunction::over(domain, nodes_per_dimension);
+  const int dim = grid.dim;
+  const std::vector<double> nodes = grid.nodes();
+  const std::size_t count = nodes.size() / static_cast<std::size_t>(dim);
+  const bool box = domain.kind() == DomainKind::interval || domain.kind() == DomainKind::rectangle ||
+                   domain.kind() == DomainKind::box;
+  std::vector<double> inside;
+  std::vector<std::size_t> inside_index;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double* x = &nodes[i * static_cast<std::size_t>(dim)];
+    if (!box && !domain.contains(x)) continue;
+    inside.insert(inside.end(), x, x + dim);
+    inside_index.push_back(i);
+  }
+  const std::vector<double> u = solver.solution_at(inside).u;
+  grid.values.assign(count, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t k = 0; k < inside_index.size(); ++k) grid.values[inside_index[k]] = u[k];
+  for (bool missing = inside_index.size() < count; missing;) {
+    missing = false;
+    std::vector<double> next = grid.values;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!std::isnan(grid.values[i])) continue;
+      double sum = 0.0;
+      int known = 0;
+      std::size_t stride = 1;
+      for (int d = 0; d < dim; ++d) {
+        const auto n = static_cast<std::size_t>(grid.n_nodes[static_cast<std::size_t>(d)]);
+        const std::size_t position = (i / stride) % n;
+        if (position > 0 && !std::isnan(grid.values[i - stride])) sum += grid.values[i - stride], ++known;
+        if (position + 1 < n && !std::isnan(grid.values[i + stride])) sum += grid.values[i + stride], ++known;
+        stride *= n;
+      }
+      if (known > 0) next[i] = sum / known;
+      else missing = true;
+    }
+    grid.values.swap(next);
+  }
+  return grid;
+}
+
+/// The budget of level `level` (1-based) of `levels` when `remaining` seconds are left: its weight
+/// (1 for the first level, later_levels for the others) of what remains, among the levels still to run.
+double level_budget(double remaining, int level, int levels, double later_weight) {
+  double weights = 0.0;
+  for (int n = level; n <= levels; ++n) weights += n == 1 ? 1.0 : later_weight;
+  const double weight = level == 1 ? 1.0 : later_weight;
+  return std::max(1e-3, remaining * weight / weights);
+}
+
+std::string level_folder(int level) {
+  std::ostringstream name;
+  name << "levels/level_" << std::setw(4) << std::setfill('0') << level;
+  return name.str();
+}
+
+}  // namespace
+
+RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::move(config)), options_(std::move(options)) {
+  PINN_USER_REQUIRE(config_.parabolic, "problem '" << config_.problem.name
+                                                   << "' is not time-dependent (no [problem.time]); run it with "
+                                                      "ObstacleSolver");
+  PINN_USER_REQUIRE(options_.resume_from.empty(),
+                    "resume: a time-dependent run cannot be resumed yet; run it again (obstacle-pinn run "
+                        << config_.path << ")");
+  if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
+  if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
+  if (!options_.log) options_.log = &std::cout;
+}
+
+RotheResult RotheSolver::run() {
+  const auto start = std::chrono::steady_clock::now();
+  const ParabolicProblem& p = *config_.parabolic;
+  const ParabolicSettings& settings = config_.time_stepping;
+  const int dim = p.problem.domain.dim();
+  const int steps = settings.steps;
+  const double dt = p.final_time / steps;
+  std::ostream* log = options_.quiet ? nullptr : options_.log;
+  RotheResult result;
+  result.output_directory = config_.output.directory;
+
+  std::vector<double> times;
+  for (int n = 1; n <= steps; ++n) times.push_back(n == steps ? p.final_time : n * dt);
+  // Level 1's checks (ObstacleSolver's constructor) come before anything is written or solved.
+  const ResultFolder folder(config_.output.directory);
+  if (options_.write_files) folder.check_writable();
+
+  const TimeReference reference(config_, times);
+  result.reference = reference.kind();
+  result.reference_seconds = reference.seconds();
+  if (log) {
+    *log << "time-dependent: " << steps << " levels of Δt = " << dt << " (" << to_string(settings.scheme)
+         << "), one network each";
+    if (reference.kind() == "fd")
+      *log << "; FD/PDAS reference " << reference.cells() << " cells per dimension, " << reference.steps()
+           << " steps, " << std::fixed << std::setprecision(2) << reference.seconds() << " s" << std::defaultfloat;
+    else if (!reference.available())
+      *log << "; no reference: " << reference.why_none();
+    *log << "\n";
+  }
+  if (options_.write_files) write_file_atomically(folder.file("case.toml"), config_.effective_toml);
+
+  // One map onto unit size for every level, from the data and u₀.
+  const std::vector<double> points = evaluation_points(config_);
+  double initial_size = 0.0;
+  for (std::size_t i = 0; i < points.size(); i += static_cast<std::size_t>(dim))
+    initial_size = std::max(initial_size, std::abs(p.initial(&points[i])));
+  const ProblemScaling scaling = choose_problem_scaling(p.problem, initial_size);
+  const int grid_nodes = settings.grid_nodes > 0 ? settings.grid_nodes : default_grid_nodes(dim);
+
+  // The (x, t) field of a 1D problem starts with u₀.
+  if (dim == 1) {
+    result.x = points;
+    std::vector<double> u0(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) u0[i] = p.initial(&points[i]);
+    result.u_by_level.push_back(u0);
+    result.reference_by_level.push_back(u0);
+  }
+
+  ScalarFunction previous = p.initial, before_previous = p.initial;
+  std::unique_ptr<ObstacleSolver> solver;
+  double error_squares = 0.0, reference_squares = 0.0, max_abs = 0.0;
+  for (int n = 1; n <= steps; ++n) {
+    const double t = times[static_cast<std::size_t>(n - 1)];
+    const bool bdf2 = settings.scheme == TimeScheme::bdf2 && n >= 2;
+    CaseConfig level = config_;
+    level.parabolic = nullptr;
+    level.problem = level_problem(p, t, dt, bdf2, previous, before_previous);
+    level.texts.source = "f(x, t_n) + the previous levels' history / Δt";
+    level.texts.reaction = (config_.texts.reaction.empty() ? std::string() : config_.texts.reaction + " + ") +
+                           (bdf2 ? "3/(2Δt)" : "1/Δt");
+    level.texts.initial.clear();
+    if (n > 1) level.stages = later_level_stages(config_.stages, settings.later_levels);
+    if (config_.time_budget > 0.0)
+      level.time_budget = level_budget(config_.time_budget - seconds_since(start), n, steps, settings.later_levels);
+    level.output.directory = config_.output.directory + "/" + level_folder(n);
+    RunOptions level_options = options_;
+    level_options.output_directory = level.output.directory;
+    level_options.quiet = true;
+    level_options.scaling = &scaling;
+    level_options.initial_network = solver ? &solver->network() : nullptr;
+    auto next = std::make_unique<ObstacleSolver>(level, level_options);
+    solver = std::move(next);
+
+    TimeLevelResult done;
+    done.level = n;
+    done.time = t;
+    done.run = solver->run();
+    done.solution_file = level_folder(n) + "/solution.vtu";
+    // Against the time-dependent reference on the evaluation points.
+    const std::vector<double> u = solver->solution_at(points).u;
+    if (reference.available()) {
+      const std::vector<double> ref = reference.at(static_cast<std::size_t>(n - 1), points);
+      double e2 = 0.0, r2 = 0.0, level_max = 0.0;
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        const double e = u[i] - ref[i];
+        e2 += e * e, r2 += ref[i] * ref[i], level_max = std::max(level_max, std::abs(e));
+      }
+      done.rel_l2 = r2 > 0.0 ? std::sqrt(e2 / r2) : std::sqrt(e2 / static_cast<double>(u.size()));
+      done.max_abs = level_max;
+      error_squares += e2, reference_squares += r2, max_abs = std::max(max_abs, level_max);
+      if (dim == 1) result.reference_by_level.push_back(ref);
+    }
+    if (dim == 1) result.u_by_level.push_back(u);
+    if (!settings.probes.empty()) {
+      std::vector<double> probe_points;
+      for (const std::vector<double>& x : settings.probes) probe_points.insert(probe_points.end(), x.begin(), x.end());
+      done.probes = solver->solution_at(probe_points).u;
+    }
+    if (log) {
+      *log << "level " << n << "/" << steps << "  t = " << std::setprecision(6) << t << "  " << std::fixed
+           << std::setprecision(2) << done.run.total_seconds << " s" << std::defaultfloat;
+      if (done.rel_l2 >= 0)
+        *log << "  relative L2 against the " << reference.kind() << " solution " << std::scientific
+             << std::setprecision(3) << done.rel_l2 << std::defaultfloat;
+      *log << "\n";
+    }
+    result.status = done.run.status;
+    result.levels.push_back(std::move(done));
+    if (result.status != RunStatus::ok) break;
+    // Hand the level over to the next as data.
+    before_previous = previous;
+    previous = sample_level(*solver, p.problem.domain, grid_nodes).function();
+  }
+  if (reference.available() && !result.levels.empty()) {
+    result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);
+    result.max_abs = max_abs;
+  }
+  result.total_seconds = seconds_since(start);
+  if (options_.write_files) write_time_series(config_, result);
+  return result;
+}
+
+}  // namespace pinn
