@@ -8,6 +8,7 @@
 #include "physics/parabolic_problem.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/run_observers.hpp"
+#include "solver/time_reference.hpp"
 #include "solver/time_series_output.hpp"
 
 #include <algorithm>

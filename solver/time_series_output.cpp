@@ -26,7 +26,7 @@ std::ostringstream csv_stream() {
 
 std::string time_series_pvd(const RotheResult& result) {
   std::ostringstream pvd;
-  pvd << std::setprecision(17);
+  pvd << std::setprecision(15);  // 0.1, not 0.10000000000000001
   pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
   for (const TimeLevelResult& level : result.levels)
     pvd << "    <DataSet timestep=\"" << level.time << "\" part=\"0\" file=\"" << level.solution_file << "\"/>\n";

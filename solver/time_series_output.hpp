@@ -7,7 +7,7 @@
 #pragma once
 
 #include "solver/case_config.hpp"
-#include "solver/rothe_solver.hpp"
+#include "solver/rothe_outcome.hpp"
 
 #include <string>
 
