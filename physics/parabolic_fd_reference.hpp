@@ -30,9 +30,9 @@
 /// continuous one, λ ≈ u_t + L u − f: for implicit Euler (u − u_n)/Δt + L_h u − f(t_{n+1}); for
 /// Crank–Nicolson (u − u_n)/Δt + (L_h u + L_h u_n)/2 − (f(t_{n+1}) + f(t_n))/2, i.e. half the multiplier
 /// of the elliptic step (a time-centred value); a Rannacher step reports its second implicit-Euler half step's.
-/// PDAS's round-off band (fd_reference_solver.hpp) scales with the step's source, which holds u_n/Δt, so
-/// it widens as Δt shrinks (of order 1e-11·|u|·diam²/Δt); off the contact set u can undershoot ψ_lo by that
-/// much at most (none seen in the tests).
+/// PDAS's round-off band (fd_reference_solver.hpp) scales with the bound |f|/c_min that the step's reaction
+/// c + 1/Δt (or 2/Δt) gives, so it stays of order 1e-11·|u| however small Δt is; off the contact set u can
+/// undershoot ψ_lo by that much at most.
 #pragma once
 
 #include "physics/elliptic_operator.hpp"
