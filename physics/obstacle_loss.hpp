@@ -30,6 +30,9 @@ struct ObstacleLossParams {
   bool general_operator = false;
   /// c ≠ 0 somewhere: the energy's residual form gets a slot √(wc)·u.
   bool has_reaction = false;
+  /// c > 0 everywhere (physics/point_data.hpp, reaction_holds_source): that
+  /// slot is √(wc)(u − f/c) and the points carry no flux.
+  bool source_in_reaction = false;
 };
 
 /// The network derivatives a loss form needs at the training points.

@@ -89,6 +89,16 @@ struct TrainingPoints {
 /// evaluations of f per point; `FluxAt::none` leaves it zero, for points
 /// where only the solution is evaluated (output and monitor grids).
 enum class FluxAt { points, none };
+
+/// Whether the energy's square form carries the source in the reaction's
+/// square, ½c u² − f u = ½c(u − f/c)² − f²/(2c), rather than in a flux F
+/// (∇·F = −f): where c > 0 at every point of a sample of Ω and no Neumann
+/// point leaves a term linear in u (which only the flux can carry). Then F = 0
+/// and the residuals stay of the size of u: a time level's source holds the
+/// previous level over Δt (solver/rothe_solver.hpp), whose flux would be
+/// 1/Δt times larger than u, and whose squares Levenberg–Marquardt could no
+/// longer compare to round-off.
+bool reaction_holds_source(const ObstacleProblem& problem);
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive = {},
                                     double adaptive_pde_weight = 0.0, FluxAt flux = FluxAt::points);

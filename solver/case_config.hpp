@@ -164,6 +164,9 @@ struct CaseConfig {
   std::vector<StageConfig> stages;
   OutputConfig output;
   int reference_cells = 0;  ///< FD reference cells per dimension; 0: 1024 (1D), 256 (2D), 48 (3D)
+  /// Whether a run measures its error against the exact solution or a reference solve. A time level
+  /// (solver/rothe_solver.hpp) does not: its run measures against the time-dependent reference itself.
+  bool measure_against_reference = true;
   /// Set for a time-dependent problem ([problem.time]; physics/parabolic_problem.hpp): `problem` then
   /// holds its data at t = 0, and solver/rothe_solver.hpp solves it level by level.
   std::shared_ptr<const ParabolicProblem> parabolic;

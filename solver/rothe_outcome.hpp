@@ -13,7 +13,7 @@ namespace pinn {
 struct TimeLevelResult {
   int level = 0;      ///< 1..steps
   double time = 0;    ///< t_n
-  RunResult run;      ///< the level's elliptic run (its metrics against that level's own problem)
+  RunResult run;      ///< the level's elliptic run (no error metrics of its own: see rel_l2)
   /// Against the time-dependent reference at t_n on the evaluation points; −1 without one.
   double rel_l2 = -1, max_abs = -1;
   std::vector<double> probes;  ///< u at parabolic.probes

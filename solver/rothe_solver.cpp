@@ -109,6 +109,17 @@ GridFunction sample_level(ObstacleSolver& solver, const Domain& domain, int node
   return grid;
 }
 
+/// u within the problem's obstacles: max(ψ, min(ψ_hi, u)).
+ScalarFunction admissible(const ScalarFunction& u, const ObstacleProblem& at_time) {
+  const ScalarFunction lower = at_time.lower_obstacle, upper = at_time.upper_obstacle;
+  return [u, lower, upper](const double* x) {
+    double value = u(x);
+    if (upper) value = std::min(value, upper(x));
+    if (lower) value = std::max(value, lower(x));
+    return value;
+  };
+}
+
 /// The budget of level `level` (1-based) of `levels` when `remaining` seconds are left: its weight
 /// (1 for the first level, later_levels for the others) of what remains, among the levels still to run.
 double level_budget(double remaining, int level, int levels, double later_weight) {
@@ -195,6 +206,7 @@ RotheResult RotheSolver::run() {
     const bool bdf2 = settings.scheme == TimeScheme::bdf2 && n >= 2;
     CaseConfig level = config_;
     level.parabolic = nullptr;
+    level.measure_against_reference = false;
     level.problem = level_problem(p, t, dt, bdf2, previous, before_previous);
     level.texts.source = "f(x, t_n) + the previous levels' history / Δt";
     level.texts.reaction = (config_.texts.reaction.empty() ? std::string() : config_.texts.reaction + " + ") +
@@ -248,9 +260,10 @@ RotheResult RotheSolver::run() {
     result.status = done.run.status;
     result.levels.push_back(std::move(done));
     if (result.status != RunStatus::ok) break;
-    // Hand the level over to the next as data.
+    // Hand the level over to the next as data, within the obstacles at t_n: the network crosses them by
+    // its training error, and a history below ψ would be divided by Δt into the next level's source.
     before_previous = previous;
-    previous = sample_level(*solver, p.problem.domain, grid_nodes).function();
+    previous = admissible(sample_level(*solver, p.problem.domain, grid_nodes).function(), p.at(t));
   }
   if (reference.available() && !result.levels.empty()) {
     result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);

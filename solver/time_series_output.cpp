@@ -36,12 +36,12 @@ std::string time_series_pvd(const RotheResult& result) {
 
 std::string time_history_csv(const RotheResult& result) {
   std::ostringstream out = csv_stream();
-  out << "level,time,rel_l2,max_abs,level_rel_l2,iterations,seconds,status\n";
+  out << "level,time,rel_l2,max_abs,max_violation,iterations,seconds,status\n";
   for (const TimeLevelResult& level : result.levels) {
     int iterations = 0;
     for (const StageSummary& stage : level.run.stages) iterations += stage.iterations;
     out << level.level << "," << level.time << "," << level.rel_l2 << "," << level.max_abs << ","
-        << level.run.metrics.rel_l2 << "," << iterations << "," << level.run.total_seconds << ","
+        << level.run.metrics.max_violation << "," << iterations << "," << level.run.total_seconds << ","
         << to_string(level.run.status) << "\n";
   }
   return out.str();
@@ -109,7 +109,7 @@ std::string time_summary_json(const CaseConfig& config, const RotheResult& resul
                   {"time", level.time},
                   {"rel_l2", number_or_null(level.rel_l2)},
                   {"max_abs", number_or_null(level.max_abs)},
-                  {"level_rel_l2", number_or_null(level.run.metrics.rel_l2)},
+                  {"max_violation", level.run.metrics.max_violation},
                   {"iterations", iterations},
                   {"seconds", level.run.total_seconds},
                   {"status", to_string(level.run.status)},

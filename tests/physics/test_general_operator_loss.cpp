@@ -229,6 +229,31 @@ TEST_P(GeneralOperatorLoss, ResidualFormHasTheLossGradient) {
   }
 }
 
+TEST(GeneralOperatorLoss, SourceInTheReactionSquareHasTheLossGradientWithTheSource) {
+  // c > 0: the energy's reaction square √(wc)(u − f/c) carries f itself, so the least-squares form has the
+  // loss's gradient pointwise with f ≠ 0 and no flux (physics/point_data.hpp, reaction_holds_source).
+  for (int dim = 1; dim <= 3; ++dim) {
+    OperatorCase c{LossForm::energy, pinn::BoundaryMode::hard, true, false, dim, 0.1};
+    pinn::ObstacleLossParams prm = params_for(c);
+    prm.source_in_reaction = true;
+    pinn::PointData p = make_point(dim, false, 0, false);
+    ASSERT_GT(p.reaction, 0.0);
+    ASSERT_NE(p.f, 0.0);
+    for (double& flux : p.flux) flux = 0.0;
+    const pinn::PointJet jet = make_jet(1, dim, c.shift);
+    pinn::PointJet loss_seed;
+    loss_seed.zero();
+    pinn::obstacle_point_loss(prm, p, jet, loss_seed);
+    PointResiduals at(prm, p);
+    at.evaluate(jet);
+    for_each_entry(1, dim, [&](auto, auto read, const std::string& what) {
+      double gradient = 0.0;
+      for (std::size_t s = 0; s < at.r.size(); ++s) gradient += at.r[s] * read(at.seeds[s]);
+      EXPECT_NEAR(gradient, read(loss_seed), 1e-12 * (1 + std::abs(gradient))) << what << ", " << dim << "D";
+    });
+  }
+}
+
 using M = pinn::BoundaryMode;
 INSTANTIATE_TEST_SUITE_P(
     FormsAndDimensions, GeneralOperatorLoss,
