@@ -155,7 +155,7 @@ struct ObstaclePointResiduals {
         }
         if (params.has_reaction) {
           const double root = math::sqrt(p.weight * p.reaction);
-          r[slot] = root * (params.source_in_reaction ? s.u - p.f / p.reaction : s.u);
+          r[slot] = root * (params.source_in_reaction && p.reaction > 0.0 ? s.u - p.f_reaction / p.reaction : s.u);
           SolutionJet bar;
           bar.u = root;
           add_solution_seed(p, bar, dim, hard, seeds[slot]);

@@ -30,8 +30,8 @@ struct ObstacleLossParams {
   bool general_operator = false;
   /// c ≠ 0 somewhere: the energy's residual form gets a slot √(wc)·u.
   bool has_reaction = false;
-  /// c > 0 everywhere (physics/point_data.hpp, reaction_holds_source): that
-  /// slot is √(wc)(u − f/c) and the points carry no flux.
+  /// The problem has a reaction_source (ObstacleProblem): that slot is
+  /// √(wc)(u − f_reaction/c) and the flux carries the rest of f.
   bool source_in_reaction = false;
 };
 

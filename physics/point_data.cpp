@@ -13,7 +13,7 @@ namespace pinn {
 
 namespace {
 
-/// −∫_{a}^{x_0} f(s, x_1, x_2) ds by composite 4-point Gauss–Legendre on 16
+/// −∫_{a}^{x_0} (f − f_reaction)(s, x_1, x_2) ds (the part of the source the flux carries) by composite 4-point Gauss–Legendre on 16
 /// panels (f is a smooth or piecewise-smooth expression; exact for cubics per panel).
 double flux_along_x(const ObstacleProblem& problem, const double* x) {
   static const double nodes[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
@@ -27,7 +27,7 @@ double flux_along_x(const ObstacleProblem& problem, const double* x) {
     const double mid = a + (p + 0.5) * h;
     for (int q = 0; q < 4; ++q) {
       y[0] = mid + 0.5 * h * nodes[q];
-      integral += 0.5 * h * weights[q] * problem.source(y);
+      integral += 0.5 * h * weights[q] * (problem.source(y) - (problem.reaction_source ? problem.reaction_source(y) : 0.0));
     }
   }
   return -integral;
@@ -96,19 +96,6 @@ void outward_normal(const Domain& domain, const double* x, const DistanceJet& di
 
 }  // namespace
 
-bool reaction_holds_source(const ObstacleProblem& problem) {
-  if (!problem.op.has_reaction()) return false;
-  const Domain& domain = problem.domain;
-  const int dim = domain.dim();
-  const std::vector<double> edge = domain.sample_boundary(dim == 1 ? 2 : 256);
-  for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= edge.size(); i += static_cast<std::size_t>(dim))
-    if (is_linear_in_u(condition_at(problem.boundary_parts, problem.boundary, domain, &edge[i]))) return false;
-  const std::vector<double> inside = domain.sample_interior(dim == 1 ? 1024 : 4096, SamplingMethod::grid, 0);
-  for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= inside.size(); i += static_cast<std::size_t>(dim))
-    if (!(problem.op.reaction(&inside[i]) > 0.0)) return false;
-  return true;
-}
-
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& base_interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive,
                                     double adaptive_pde_weight, FluxAt flux) {
@@ -133,8 +120,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
   const bool general = uses_general_operator(problem);
   const bool natural = has_natural_parts(problem.boundary_parts);
   const DirichletSides hard_sides = dirichlet_sides(problem);
-  const bool flux_needed = flux == FluxAt::points && !reaction_holds_source(problem);
-  const double flux_shift = flux_needed ? flux_constant(problem) : 0.0;
+  const double flux_shift = flux == FluxAt::points ? flux_constant(problem) : 0.0;
   const double step = 1e-5 * std::max(1.0, domain.upper()[0] - domain.lower()[0]);
   const double boundary_weight = set.n_boundary ? domain.boundary_measure() / set.n_boundary : 0.0;
   for (int i = 0; i < n; ++i) {
@@ -147,6 +133,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     p.weight = on_boundary ? boundary_weight : (p.is_adaptive ? adaptive_pde_weight : interior_weight);
     p.obstacle_weight = on_boundary ? 0.0 : interior_weight;
     p.f = problem.source(x);
+    p.f_reaction = problem.reaction_source ? problem.reaction_source(x) : 0.0;
     // g may be singular inside (radial2d), so only boundary points read it.
     const BoundaryCondition condition =
         on_boundary ? condition_at(problem.boundary_parts, problem.boundary, domain, x) : BoundaryCondition{};
@@ -158,7 +145,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     const LiftJet lift = evaluate_lift(problem, x);
     p.lift = lift.value;
     p.lift_lap = lift.laplacian;
-    const double flux_x = flux_needed ? flux_along_x(problem, x) + flux_shift : 0.0;
+    const double flux_x = flux == FluxAt::points ? flux_along_x(problem, x) + flux_shift : 0.0;
     const DistanceJet boundary_distance = domain.distance(x);
     const DistanceJet dist = natural && hard_sides.whole_sides ? domain.distance_to_sides(x, hard_sides.sides)
                                                                : boundary_distance;

@@ -19,6 +19,9 @@ struct PointData {
   /// adaptive points enforce the obstacle without changing the energy's quadrature.
   double obstacle_weight = 0;
   double f = 0, g = 0;
+  /// The part of f carried by the energy's reaction square √(wc)(u − f_reaction/c)
+  /// (ObstacleProblem::reaction_source; 0 without one); the flux carries f − f_reaction.
+  double f_reaction = 0;
   double psi_lower = 0, psi_upper = 0;
   /// Augmented-Lagrangian multipliers of the obstacles (interior points; zero
   /// at boundary points).
@@ -90,15 +93,7 @@ struct TrainingPoints {
 /// where only the solution is evaluated (output and monitor grids).
 enum class FluxAt { points, none };
 
-/// Whether the energy's square form carries the source in the reaction's
-/// square, ½c u² − f u = ½c(u − f/c)² − f²/(2c), rather than in a flux F
-/// (∇·F = −f): where c > 0 at every point of a sample of Ω and no Neumann
-/// point leaves a term linear in u (which only the flux can carry). Then F = 0
-/// and the residuals stay of the size of u: a time level's source holds the
-/// previous level over Δt (solver/rothe_solver.hpp), whose flux would be
-/// 1/Δt times larger than u, and whose squares Levenberg–Marquardt could no
-/// longer compare to round-off.
-bool reaction_holds_source(const ObstacleProblem& problem);
+
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive = {},
                                     double adaptive_pde_weight = 0.0, FluxAt flux = FluxAt::points);

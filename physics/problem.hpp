@@ -20,6 +20,12 @@ struct ObstacleProblem {
   Domain domain = Domain::interval(0.0, 1.0);
   EllipticOperator op;            ///< L (default −Δ)
   ScalarFunction source;          ///< f
+  /// The part s of f that the energy's square form carries in the reaction's
+  /// square √(wc)(u − s/c), the rest f − s in the flux (README, "The energy as
+  /// a sum of squares"); needs c > 0 wherever s ≠ 0. Empty: all of f in the
+  /// flux. A time level sets it to its history term, which is 1/Δt times the
+  /// size of u (solver/rothe_solver.hpp).
+  ScalarFunction reaction_source;
   ScalarFunction boundary;        ///< g of u = g where the boundary is Dirichlet
   /// Parts of ∂Ω with their own condition, first match wins; the rest is
   /// Dirichlet u = g. Empty: u = g on all of ∂Ω.

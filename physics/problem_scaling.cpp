@@ -161,6 +161,7 @@ ObstacleProblem scaled_problem(const ObstacleProblem& problem, const ProblemScal
   ObstacleProblem mapped_problem = problem;
   mapped_problem.domain = mapped_domain(problem.domain, s);
   mapped_problem.source = mapped(problem.source, s, s.length * s.length / s.value);
+  mapped_problem.reaction_source = mapped(problem.reaction_source, s, s.length * s.length / s.value);
   mapped_problem.boundary = mapped(problem.boundary, s, 1.0 / s.value);
   mapped_problem.lower_obstacle = mapped(problem.lower_obstacle, s, 1.0 / s.value);
   mapped_problem.upper_obstacle = mapped(problem.upper_obstacle, s, 1.0 / s.value);

@@ -85,6 +85,7 @@ ObstacleProblem symmetric_form(const ObstacleProblem& problem) {
   op.convection.clear();
   op.reaction = weighted(op.reaction, w);
   weighted_problem.source = weighted(problem.source, w);
+  weighted_problem.reaction_source = weighted(problem.reaction_source, w);
   for (BoundaryPart& part : weighted_problem.boundary_parts) {
     if (part.kind == BoundaryKind::dirichlet) continue;
     part.value = weighted(part.value, w);

@@ -125,7 +125,7 @@ struct ParabolicSettings {
   TimeScheme scheme = TimeScheme::bdf2;
   /// The levels after the first start from the previous level's network and
   /// train each stage for this fraction of its iterations (and multiplier updates).
-  double later_levels = 0.25;
+  double later_levels = 0.5;
   /// Nodes per dimension of the grid that hands a level's solution to the next (multilinear
   /// interpolation); 0: 4097 in 1D, 513 in 2D, 65 in 3D.
   int grid_nodes = 0;

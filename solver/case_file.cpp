@@ -94,7 +94,7 @@ void parse_parabolic_section(TomlSection& top, CaseConfig& c) {
   section.get_choice("method", "rothe", {"rothe"});
   p.steps = static_cast<int>(section.get_int("steps", 20, 1, 100'000));
   p.scheme = section.get_enum("scheme", TimeScheme::bdf2, kTimeSchemeNames);
-  p.later_levels = section.get_double("later_levels", 0.25, 0.0, 1.0, true);
+  p.later_levels = section.get_double("later_levels", 0.5, 0.0, 1.0, true);
   p.grid_nodes = static_cast<int>(section.get_int("grid_nodes", 0, 0, 1'000'000));
   PINN_USER_REQUIRE(p.grid_nodes == 0 || p.grid_nodes >= 3,
                     section.where_key("grid_nodes") << ": parabolic.grid_nodes: found " << p.grid_nodes

@@ -45,7 +45,7 @@ ObstacleLossParams initial_loss_params(const CaseConfig& config) {
   params.has_upper = config.problem.has_upper();
   params.general_operator = uses_general_operator(config.problem);
   params.has_reaction = config.problem.op.has_reaction();
-  params.source_in_reaction = reaction_holds_source(config.problem);
+  params.source_in_reaction = static_cast<bool>(config.problem.reaction_source);
   return params;
 }
 

@@ -230,8 +230,8 @@ TEST_P(GeneralOperatorLoss, ResidualFormHasTheLossGradient) {
 }
 
 TEST(GeneralOperatorLoss, SourceInTheReactionSquareHasTheLossGradientWithTheSource) {
-  // c > 0: the energy's reaction square √(wc)(u − f/c) carries f itself, so the least-squares form has the
-  // loss's gradient pointwise with f ≠ 0 and no flux (physics/point_data.hpp, reaction_holds_source).
+  // c > 0 and all of f in the reaction's square √(wc)(u − f_reaction/c) (ObstacleProblem::reaction_source):
+  // the least-squares form has the loss's gradient pointwise with f ≠ 0 and no flux.
   for (int dim = 1; dim <= 3; ++dim) {
     OperatorCase c{LossForm::energy, pinn::BoundaryMode::hard, true, false, dim, 0.1};
     pinn::ObstacleLossParams prm = params_for(c);
@@ -240,6 +240,7 @@ TEST(GeneralOperatorLoss, SourceInTheReactionSquareHasTheLossGradientWithTheSour
     ASSERT_GT(p.reaction, 0.0);
     ASSERT_NE(p.f, 0.0);
     for (double& flux : p.flux) flux = 0.0;
+    p.f_reaction = p.f;
     const pinn::PointJet jet = make_jet(1, dim, c.shift);
     pinn::PointJet loss_seed;
     loss_seed.zero();

@@ -52,11 +52,11 @@ TEST(TimeCaseFile, DataDependOnTime) {
 
 TEST(TimeCaseFile, ParabolicSection) {
   const pinn::CaseConfig c = pinn::parse_case(
-      time_case("", "[parabolic]\nsteps = 8\nscheme = \"implicit_euler\"\nlater_levels = 0.5\nprobes = [[0.25], [0.5]]\n"),
+      time_case("", "[parabolic]\nsteps = 8\nscheme = \"implicit_euler\"\nlater_levels = 0.75\nprobes = [[0.25], [0.5]]\n"),
       "case.toml", {"parabolic.reference_steps=64"});
   EXPECT_EQ(c.time_stepping.steps, 8);
   EXPECT_EQ(c.time_stepping.scheme, pinn::TimeScheme::implicit_euler);
-  EXPECT_DOUBLE_EQ(c.time_stepping.later_levels, 0.5);
+  EXPECT_DOUBLE_EQ(c.time_stepping.later_levels, 0.75);
   EXPECT_EQ(c.time_stepping.reference_steps, 64);
   ASSERT_EQ(c.time_stepping.probes.size(), 2u);
   EXPECT_DOUBLE_EQ(c.time_stepping.probes[1][0], 0.5);
