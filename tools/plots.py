@@ -16,6 +16,12 @@ Writes, next to the inputs:
 - in 2D, ``contact.png``: the contact set (from the active multipliers) as an
   image, next to u with contour lines.
 
+For a time-dependent run (solution.pvd over levels/), the time series
+instead: ``free_boundary.png`` (the contact set over time: in 1D its
+components as bars at each level's time, in 2D/3D its measure),
+``probes.png`` (u at the probes over time) and ``errors.png`` (each level's
+relative L2 and max error against the reference at its time).
+
 solution.vtu is read by the small pure-Python VTK XML reader below (zlib,
 lzma or no compression; raw or base64 appended data; inline binary or ascii
 arrays), so no VTK Python module is needed: only numpy and matplotlib
@@ -346,6 +352,72 @@ def plot_contact(results, vtu):
     return out
 
 
+def read_csv_rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def save(fig, results, name):
+    path = os.path.join(results, name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=ARGS.dpi)
+    plt.close(fig)
+    return path
+
+
+def plot_time_series(results):
+    """free_boundary.png, probes.png and errors.png of a time-dependent run; the files written."""
+    written = []
+    with open(os.path.join(results, "summary.json")) as f:
+        summary = json.load(f)
+    name = summary.get("case", "")
+    boundary_path = os.path.join(results, "free_boundary.csv")
+    if os.path.isfile(boundary_path):
+        rows = read_csv_rows(boundary_path)
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        if rows and "lower" in rows[0]:
+            for r in rows:
+                t = float(r["time"])
+                ax.plot([float(r["lower"]), float(r["upper"])], [t, t], color="tab:red", lw=2.5, solid_capstyle="butt")
+            ax.set_xlabel("x")
+            ax.set_ylabel("t")
+            ax.set_title("%s: contact set over time (the free boundary: its ends inside the domain)" % name, fontsize=9)
+        else:
+            ax.plot([float(r["time"]) for r in rows], [float(r["contact_measure"]) for r in rows], "o-")
+            ax.set_xlabel("t")
+            ax.set_ylabel("contact set measure")
+            ax.set_title("%s: contact set over time" % name, fontsize=9)
+        ax.grid(alpha=0.3)
+        written.append(save(fig, results, "free_boundary.png"))
+    probes_path = os.path.join(results, "probes.csv")
+    if os.path.isfile(probes_path):
+        with open(probes_path, newline="") as f:
+            table = list(csv.reader(f))
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        times = [float(r[0]) for r in table[1:]]
+        for k, label in enumerate(table[0][1:], start=1):
+            ax.plot(times, [float(r[k]) for r in table[1:]], "o-", ms=3, label=label)
+        ax.set_xlabel("t")
+        ax.set_ylabel("u")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.set_title("%s: u at the probes" % name, fontsize=9)
+        written.append(save(fig, results, "probes.png"))
+    rows = read_csv_rows(os.path.join(results, "history.csv"))
+    errors = [(float(r["time"]), float(r["rel_l2"]), float(r["max_abs"])) for r in rows if float(r["rel_l2"]) >= 0]
+    if errors:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        ax.semilogy([e[0] for e in errors], [e[1] for e in errors], "o-", label="relative L2")
+        ax.semilogy([e[0] for e in errors], [e[2] for e in errors], "s-", label="max |u - reference|")
+        ax.set_xlabel("t")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3, which="both")
+        ax.set_title("%s: error against the %s solution at each level" % (name, summary["metrics"]["reference"]),
+                     fontsize=9)
+        written.append(save(fig, results, "errors.png"))
+    return written
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1].replace("@brief ", ""))
@@ -356,6 +428,14 @@ def main():
     if not os.path.isdir(results):
         print("tools/plots.py: no such results folder: %s" % results, file=sys.stderr)
         return 2
+    if os.path.isfile(os.path.join(results, "solution.pvd")) and os.path.isdir(os.path.join(results, "levels")):
+        try:
+            written = plot_time_series(results)
+        except (OSError, ValueError, KeyError) as error:
+            print("tools/plots.py: cannot read %s: %s" % (results, error), file=sys.stderr)
+            return 1
+        print("[plots] wrote " + ", ".join(written), file=sys.stderr)
+        return 0
     vtu_path = os.path.join(results, "solution.vtu")
     history_path = os.path.join(results, "history.csv")
     if not os.path.isfile(vtu_path) and not os.path.isfile(history_path):
