@@ -93,7 +93,7 @@ TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(PINN_SOURCE_DIR) + "/cases"))
     count += entry.path().extension() == ".toml";
-  EXPECT_EQ(count, 17) << "add the new case to the list above (time-dependent ones: tests/solver/test_rothe_solver.cpp)";
+  EXPECT_EQ(count, 18) << "add the new case to the list above (time-dependent ones: tests/solver/test_rothe_solver.cpp)";
 }
 
 }  // namespace

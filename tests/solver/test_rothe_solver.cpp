@@ -187,9 +187,11 @@ TEST_P(PredefinedTimeCases, RunTwoShortLevelsAndMeasureTheirError) {
 
 std::string time_case_name(const ::testing::TestParamInfo<TimeCase>& param_info) { return param_info.param.name; }
 
-// rel_l2 measured in this configuration (seed 1, 2 threads): parabolic1d 9.31e-3, american_put 4.81e-3.
+// rel_l2 measured in this configuration (seed 1, 2 threads): parabolic1d 9.31e-3, american_put 4.81e-3,
+// membrane2d 2.49e-1 (2D: 100 iterations are far from trained; the bound catches a broken level).
 INSTANTIATE_TEST_SUITE_P(TimeCases, PredefinedTimeCases,
-                         ::testing::Values(TimeCase{"parabolic1d", "exact", 0.025}, TimeCase{"american_put", "fd", 0.012}),
+                         ::testing::Values(TimeCase{"parabolic1d", "exact", 0.025}, TimeCase{"american_put", "fd", 0.012},
+                                           TimeCase{"membrane2d", "fd", 0.62}),
                          time_case_name);
 
 }  // namespace
