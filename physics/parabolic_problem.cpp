@@ -3,10 +3,10 @@
 #include "physics/parabolic_problem.hpp"
 
 #include "nn/error.hpp"
+#include "physics/fd_reference_checks.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace pinn {
 
@@ -16,14 +16,6 @@ namespace {
 ScalarFunction frozen(const SpaceTimeFunction& f, double t, const ScalarFunction& fallback) {
   if (!f) return fallback;
   return [f, t](const double* x) { return f(x, t); };
-}
-
-std::string point_text(const double* x, int dim) {
-  std::ostringstream text;
-  text << "(";
-  for (int k = 0; k < dim; ++k) text << (k ? ", " : "") << x[k];
-  text << ")";
-  return text.str();
 }
 
 }  // namespace
@@ -60,13 +52,13 @@ void check_parabolic_problem(const ParabolicProblem& p, const std::string& initi
     if (start.has_lower()) {
       const double psi = start.lower_obstacle(x);
       PINN_USER_REQUIRE(u0 >= psi - tolerance, initial_at << ": u(x, 0) = " << u0 << " is below the obstacle "
-                                                          << psi << " at x = " << point_text(x, dim)
+                                                          << psi << " at x = " << format_point(x, dim)
                                                           << "; allowed: u(x, 0) >= obstacle(x, 0)");
     }
     if (start.has_upper()) {
       const double psi = start.upper_obstacle(x);
       PINN_USER_REQUIRE(u0 <= psi + tolerance, initial_at << ": u(x, 0) = " << u0 << " is above the upper obstacle "
-                                                          << psi << " at x = " << point_text(x, dim)
+                                                          << psi << " at x = " << format_point(x, dim)
                                                           << "; allowed: u(x, 0) <= upper_obstacle(x, 0)");
     }
   }
@@ -83,7 +75,7 @@ void check_parabolic_problem(const ParabolicProblem& p, const std::string& initi
     const double u0 = p.initial(x);
     PINN_USER_REQUIRE(std::abs(u0 - condition.value) <= 1e-6 * (1.0 + std::max(data_size, std::abs(u0))),
                       initial_at << ": u(x, 0) = " << u0 << " but the boundary value g(x, 0) = " << condition.value
-                                 << " at the boundary point " << point_text(x, dim)
+                                 << " at the boundary point " << format_point(x, dim)
                                  << "; allowed: u(x, 0) = g(x, 0) on the Dirichlet boundary (the data must be "
                                     "compatible at t = 0)");
   }

@@ -2,7 +2,7 @@
 /// @brief summary.json.
 #include "solver/report.hpp"
 
-#include "nn/kokkos_types.hpp"
+#include "solver/run_context.hpp"
 #include "solver/run_outcome.hpp"
 
 #include <cmath>
@@ -95,12 +95,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
   }
   j["diagnostics"] = {{"lipschitz_bound", d.lipschitz_bound}, {"gradient_norm", d.gradient_norm}, {"layers", hidden_layers}};
   if (result.n_kinks >= 0) j["diagnostics"]["kinks"] = result.n_kinks;
-  j["kokkos"] = {{"backend", backend_name()}, {"threads", host_concurrency()}};
-  j["seed"] = config.seed;
-  j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);
-  // How the stages were chosen when the case file gives none (solver/default_pipeline.hpp).
-  if (!config.pipeline_notes.empty()) j["default_pipeline"] = config.pipeline_notes;
-  if (!config.notices.empty()) j["notices"] = config.notices;
+  j.update(run_context_json(config));
   return j.dump(2) + "\n";
 }
 

@@ -2,7 +2,7 @@
 /// @brief The files of a time-dependent run.
 #include "solver/time_series_output.hpp"
 
-#include "nn/kokkos_types.hpp"
+#include "solver/run_context.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/vtk_writer.hpp"
 
@@ -122,11 +122,7 @@ std::string time_summary_json(const CaseConfig& config, const RotheResult& resul
   j["levels"] = levels;
   if (!config.time_stepping.probes.empty()) j["probes"] = config.time_stepping.probes;
   j["timing"] = {{"total_s", result.total_seconds}, {"reference_s", result.reference_seconds}};
-  j["kokkos"] = {{"backend", backend_name()}, {"threads", host_concurrency()}};
-  j["seed"] = config.seed;
-  j["configuration"] = config.effective_json.empty() ? json(nullptr) : json::parse(config.effective_json);
-  if (!config.pipeline_notes.empty()) j["default_pipeline"] = config.pipeline_notes;
-  if (!config.notices.empty()) j["notices"] = config.notices;
+  j.update(run_context_json(config));
   return j.dump(2) + "\n";
 }
 
