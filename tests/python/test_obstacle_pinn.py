@@ -283,3 +283,10 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     exec(compile(example.replace('sys.path.insert(0, "build/python")', "pass"), "README.md", "exec"), scope)
     assert scope["result"].metrics["rel_l2"] < 1e-3
     assert (tmp_path / "results" / "flat_support" / "solution.vtu").exists()
+
+
+def test_time_dependent_cases_load_but_are_refused_by_run():
+    case = op.load("parabolic1d")
+    case.validate()
+    with pytest.raises(op.CaseError, match=r"time-dependent .*obstacle-pinn run"):
+        op.run(case)

@@ -362,6 +362,10 @@ std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out,
   pinn::check_threads(c.config);
   ensure_kokkos(c.config.threads);
   auto handle = std::make_unique<RunHandle>();
+  PINN_USER_REQUIRE(!c.config.parabolic,
+                    "problem '" << c.config.problem.name << "' is time-dependent ([problem.time]); the Python module "
+                                << "does not run time-dependent cases yet: run it with `obstacle-pinn run` and read "
+                                << "its folder (summary.json, history.csv, probes.csv, free_boundary.csv)");
   ProgressObserver observer(progress);
   PythonStdout stdout_buffer;
   std::ostream log(&stdout_buffer);
