@@ -3,8 +3,9 @@
 # @brief ctest view.renders_1d_and_2d: trains a short 1D and a short 2D case
 # (tests/tools/view1d.toml, view2d.toml), renders both with tools/view and
 # checks that every picture is a real PNG of the expected size, not blank, and
-# shows the contact set in red; also the state file and the exit code 2 for a
-# missing folder or solution.vtu.
+# shows the contact set in red; also the state file, the exit code 2 for a
+# missing folder or solution.vtu, and a time-dependent run (view1d_time.toml):
+# its last level's picture and the time series' figures.
 #
 # Usage: test_view.sh OBSTACLE_PINN_EXECUTABLE SOURCE_DIR
 # The test installs nothing: tools/test runs `tools/view --install` before
@@ -76,4 +77,13 @@ state="$work/view1d/view.pvsm"
 [ -s "$state" ] || fail "no state file $state"
 grep -q "<ServerManagerState" "$state" || fail "$state is not a ParaView state file"
 grep -q "$work/view1d/solution.vtu" "$state" || fail "$state does not name $work/view1d/solution.vtu"
-echo "tools/view rendered 1D and 2D results; every picture checked"
+# --- a time-dependent run: the last level's picture, the time series' figures ----------
+"$exe" run "$src/tests/tools/view1d_time.toml" --out "$work/view1d_time" --threads 1 --quiet >/dev/null ||
+  fail "obstacle-pinn run tests/tools/view1d_time.toml failed"
+render "$work/view1d_time" --size 640x400
+check_png "$work/view1d_time/solution.png" --size 640x400 --min-colors 16 --max-dominant 0.97 --expect-color "$contact_red"
+for f in free_boundary.png probes.png errors.png; do
+  check_png "$work/view1d_time/$f" --min-size 400x300 --min-colors 16 --max-dominant 0.95
+done
+check_png "$work/view1d_time/free_boundary.png" --min-size 400x300 --expect-color "$contact_red"
+echo "tools/view rendered 1D, 2D and time-dependent results; every picture checked"
