@@ -164,8 +164,11 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
                     " case)");
   }
   if (config.problem.op.has_convection() && !given(config, "loss.form"))
-    notes.push_back("loss.form = \"" + to_string(config.loss.form) +
-                    "\": problem.convection makes the operator non-symmetric, and such an operator has no energy");
+    notes.push_back("loss.form = \"" + to_string(config.loss.form) + "\": " +
+                    (config.loss.form == LossForm::energy
+                         ? "problem.convection makes the operator non-symmetric; in 1D the engine trains its "
+                           "symmetric form −(e^{−φ}a u')' + e^{−φ}c u ≥ e^{−φ}f, φ' = b/a, which has an energy"
+                         : "problem.convection makes the operator non-symmetric, and such an operator has no energy"));
   if (is_piecewise_linear(config.network.activation))
     piecewise_linear_pipeline(config, notes);
   else
