@@ -39,9 +39,9 @@ void ResultFolder::check_writable() const {
   ::unlink(probe.c_str());
 }
 
-void ResultFolder::discard_partial_snapshots() const {
+void ResultFolder::discard_staged(const std::string& name) const {
   std::error_code ignored;
-  fs::remove_all(file(kPartialSnapshots), ignored);
+  fs::remove_all(staged(name), ignored);
 }
 
 void ResultFolder::recover_snapshots(int count) const {
@@ -64,24 +64,25 @@ std::string ResultFolder::write_snapshot(int index, std::string_view bytes) cons
 }
 
 void ResultFolder::replace_results(const std::vector<std::pair<std::string, std::string>>& files,
-                                   bool with_snapshots) const {
+                                   const std::vector<std::string>& staged_folders) const {
   AtomicFileSet set;
   try {
     for (const auto& [name, bytes] : files) set.add(file(name), bytes);
   } catch (const RunError& e) {
     throw RunError(std::string(e.what()) + "; no result in " + directory_ + " was replaced");
   }
-  const fs::path partial = file(kPartialSnapshots);
-  std::error_code error;
-  if (with_snapshots && fs::exists(partial, error)) {
-    // Renaming folders needs no free space: the earlier series goes aside,
+  for (const std::string& name : staged_folders) {
+    const fs::path partial = staged(name);
+    std::error_code error;
+    if (!fs::exists(partial, error)) continue;
+    // Renaming folders needs no free space: the earlier folder goes aside,
     // the new one takes its name, then the earlier one is removed.
-    const fs::path committed = file(kSnapshots), earlier = file("snapshots.earlier");
+    const fs::path committed = file(name), earlier = file(name + ".earlier");
     fs::remove_all(earlier, error);
     const bool had_earlier = fs::exists(committed, error);
     if (had_earlier) fs::rename(committed, earlier, error);
     if (!error) fs::rename(partial, committed, error);
-    if (error) throw RunError("cannot move the snapshots into " + committed.string() + ": " + error.message());
+    if (error) throw RunError("cannot move " + partial.string() + " into " + committed.string() + ": " + error.message());
     if (had_earlier) fs::remove_all(earlier, error);
   }
   set.commit();

@@ -140,9 +140,10 @@ double level_budget(double remaining, int level, int levels, double later_weight
   return std::max(1e-3, remaining * weight / weights);
 }
 
+/// "level_0007": a level's folder inside levels/ (levels.partial/ while the run goes on).
 std::string level_folder(int level) {
   std::ostringstream name;
-  name << "levels/level_" << std::setw(4) << std::setfill('0') << level;
+  name << "level_" << std::setw(4) << std::setfill('0') << level;
   return name.str();
 }
 
@@ -190,7 +191,10 @@ RotheResult RotheSolver::run() {
       *log << "; no reference: " << reference.why_none();
     *log << "\n";
   }
-  if (options_.write_files) write_file_atomically(folder.file("case.toml"), config_.effective_toml);
+  if (options_.write_files) {
+    write_file_atomically(folder.file("case.toml"), config_.effective_toml);
+    folder.discard_staged("levels");  // a killed run's
+  }
 
   // One map onto unit size for every level, from the data and u₀.
   const std::vector<double> points = evaluation_points(config_);
@@ -226,7 +230,8 @@ RotheResult RotheSolver::run() {
     if (n > 1) level.stages = later_level_stages(config_.stages, settings.later_levels);
     if (config_.time_budget > 0.0)
       level.time_budget = level_budget(config_.time_budget - seconds_since(start), n, steps, settings.later_levels);
-    level.output.directory = config_.output.directory + "/" + level_folder(n);
+    // Staged until the run's results replace the earlier ones (solver/result_folder.hpp).
+    level.output.directory = folder.staged("levels") + "/" + level_folder(n);
     RunOptions level_options = options_;
     level_options.output_directory = level.output.directory;
     level_options.quiet = true;
@@ -239,7 +244,7 @@ RotheResult RotheSolver::run() {
     done.level = n;
     done.time = t;
     done.run = solver->run();
-    done.solution_file = level_folder(n) + "/solution.vtu";
+    done.solution_file = "levels/" + level_folder(n) + "/solution.vtu";
     // Against the time-dependent reference on the evaluation points.
     const std::vector<double> u = solver->solution_at(points).u;
     if (reference.available()) {

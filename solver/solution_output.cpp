@@ -96,7 +96,8 @@ void SolutionOutput::write_results(TrainingState& state, const RunResult& result
   }
   files.emplace_back("history.csv", history_csv(state.history));
   files.emplace_back("summary.json", summary_json(config_, *state.net, result));
-  folder().replace_results(files, !state.snapshots.empty());
+  folder().replace_results(files, state.snapshots.empty() ? std::vector<std::string>{}
+                                                          : std::vector<std::string>{"snapshots"});
 }
 
 }  // namespace pinn

@@ -149,7 +149,7 @@ void write_time_series(const CaseConfig& config, const RotheResult& result) {
     files.emplace_back("solution_xt.vtr", encode_rectilinear_2d(result.x, times, fields));
   }
   files.emplace_back("summary.json", time_summary_json(config, result));
-  ResultFolder(config.output.directory).replace_results(files, false);
+  ResultFolder(config.output.directory).replace_results(files, {"levels"});
 }
 
 }  // namespace pinn

@@ -19,8 +19,9 @@ std::string probes_csv(const CaseConfig& config, const RotheResult& result);
 std::string free_boundary_csv(const CaseConfig& config, const RotheResult& result);
 std::string time_summary_json(const CaseConfig& config, const RotheResult& result);
 
-/// Writes every file above into the run's folder, all together (solver/result_folder.hpp): a failure
-/// leaves the earlier results as they were. Throws pinn::RunError naming the file and the cause.
+/// Writes every file above into the run's folder and moves levels.partial/ (the levels written by
+/// this run) to levels/, all together (solver/result_folder.hpp): a failure leaves the earlier
+/// results, their levels included, as they were. Throws pinn::RunError naming the file and the cause.
 void write_time_series(const CaseConfig& config, const RotheResult& result);
 
 }  // namespace pinn

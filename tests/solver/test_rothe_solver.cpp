@@ -92,6 +92,8 @@ TEST(RotheSolver, LevelsAreTheTimeSchemesEllipticProblems) {
 TEST(RotheSolver, WritesTheTimeSeries) {
   const fs::path dir = scratch("files");
   fs::remove_all(dir);
+  // What a killed run left: its staged levels, which this run discards.
+  fs::create_directories(dir / "levels.partial" / "level_0009");
   const pinn::CaseConfig config = pinn::parse_case(short_case("bdf2", 2), "case.toml", {});
   pinn::RunOptions options;
   options.quiet = true;
@@ -104,6 +106,9 @@ TEST(RotheSolver, WritesTheTimeSeries) {
                            "free_boundary.csv", "solution_xt.vtr", "levels/level_0001/solution.vtu",
                            "levels/level_0002/summary.json"})
     EXPECT_TRUE(fs::exists(dir / file)) << file;
+  // The levels were staged in levels.partial/ and moved to levels/ with the other results.
+  EXPECT_FALSE(fs::exists(dir / "levels.partial"));
+  EXPECT_FALSE(fs::exists(dir / "levels" / "level_0009"));
   const std::string pvd = read(dir / "solution.pvd");
   EXPECT_NE(pvd.find("timestep=\"0.1\" part=\"0\" file=\"levels/level_0001/solution.vtu\""), std::string::npos) << pvd;
   EXPECT_NE(pvd.find("timestep=\"0.2\""), std::string::npos) << pvd;
