@@ -6,6 +6,7 @@
 #include "nn/error.hpp"
 #include "physics/grid_function.hpp"
 #include "physics/parabolic_problem.hpp"
+#include "solver/case_checks.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/run_observers.hpp"
 #include "solver/time_reference.hpp"
@@ -159,6 +160,17 @@ RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::m
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
   if (!options_.log) options_.log = &std::cout;
+  // The checks of every level's data come before anything is written or solved: the data at t = 0
+  // and at each level's time (a level adds only its history, which the levels before it made finite).
+  config_.finalize();
+  check_case(config_);
+  CaseConfig at_time = config_;
+  at_time.parabolic = nullptr;
+  const double dt = config_.parabolic->final_time / config_.time_stepping.steps;
+  for (int n = 1; n <= config_.time_stepping.steps; ++n) {
+    at_time.problem = config_.parabolic->at(n == config_.time_stepping.steps ? config_.parabolic->final_time : n * dt);
+    check_case(at_time);
+  }
 }
 
 RotheResult RotheSolver::run() {
@@ -174,7 +186,6 @@ RotheResult RotheSolver::run() {
 
   std::vector<double> times;
   for (int n = 1; n <= steps; ++n) times.push_back(n == steps ? p.final_time : n * dt);
-  // Level 1's checks (ObstacleSolver's constructor) come before anything is written or solved.
   const ResultFolder folder(config_.output.directory);
   if (options_.write_files) folder.check_writable();
 

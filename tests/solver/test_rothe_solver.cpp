@@ -148,6 +148,25 @@ TEST(RotheSolver, InterruptedRunKeepsTheLevelsDone) {
   fs::remove_all(dir);
 }
 
+TEST(RotheSolver, DataOfEveryLevelAreCheckedBeforeAnythingIsWritten) {
+  // f is finite at t = 0 but not at the second level's time, t = 0.2: refused before the folder exists.
+  const fs::path dir = scratch("refused");
+  fs::remove_all(dir);
+  std::string text = short_case("bdf2", 2);
+  text.replace(text.find("source = \""), std::string("source = \"").size(), "source = \"1/(t - 0.2) + ");
+  const pinn::CaseConfig config = pinn::parse_case(text, "case.toml", {});
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.output_directory = dir.string();
+  try {
+    pinn::RotheSolver solver(config, options);
+    FAIL() << "a source that is infinite at t = 0.2 must be refused";
+  } catch (const pinn::UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("t = 0.2"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(fs::exists(dir));
+}
+
 TEST(RotheSolver, RefusesEllipticCasesAndObstacleSolverRefusesTimeDependentOnes) {
   pinn::CaseConfig elliptic = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml");
   EXPECT_THROW(pinn::RotheSolver(elliptic, {}), pinn::UserError);
