@@ -45,9 +45,11 @@ void check_parabolic_problem(const ParabolicProblem& p, const std::string& initi
   // u₀ within the obstacles: at t = 0 the solution is u₀, so an infeasible u₀ has no solution.
   const std::vector<double> inside = start.domain.sample_interior(dim == 1 ? 1024 : (dim == 2 ? 4096 : 8000),
                                                                  SamplingMethod::grid, 0);
+  double data_size = 0.0;  // the size of u₀, for the compatibility check below
   for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= inside.size(); i += static_cast<std::size_t>(dim)) {
     const double* x = &inside[i];
     const double u0 = p.initial(x);
+    data_size = std::max(data_size, std::abs(u0));
     const double tolerance = 1e-12 * (1.0 + std::abs(u0));
     if (start.has_lower()) {
       const double psi = start.lower_obstacle(x);
@@ -64,9 +66,6 @@ void check_parabolic_problem(const ParabolicProblem& p, const std::string& initi
   }
   // Compatibility at t = 0: the Dirichlet data and u₀ meet on ∂Ω. A jump between them is a
   // discontinuous initial value that no network (and no smooth solution) takes.
-  double data_size = 0.0;
-  for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= inside.size(); i += static_cast<std::size_t>(dim))
-    data_size = std::max(data_size, std::abs(p.initial(&inside[i])));
   const std::vector<double> edge = start.domain.sample_boundary(dim == 1 ? 2 : 400);
   for (std::size_t i = 0; i + static_cast<std::size_t>(dim) <= edge.size(); i += static_cast<std::size_t>(dim)) {
     const double* x = &edge[i];

@@ -4,10 +4,14 @@
 
 namespace pinn {
 
+int evaluation_points_per_dimension(int dim, int per_dimension) {
+  return per_dimension > 1 ? per_dimension : (dim == 1 ? 1001 : (dim == 2 ? 201 : 41));
+}
+
 EvaluationGrid make_evaluation_grid(const Domain& domain, int per_dimension) {
   EvaluationGrid grid;
   grid.dim = domain.dim();
-  const int n = per_dimension > 1 ? per_dimension : (grid.dim == 1 ? 1001 : (grid.dim == 2 ? 201 : 41));
+  const int n = evaluation_points_per_dimension(grid.dim, per_dimension);
   int total = 1;
   for (int k = 0; k < grid.dim; ++k) {
     grid.n_nodes[k] = n;

@@ -22,7 +22,11 @@ struct EvaluationGrid {
   int size() const { return static_cast<int>(node_of_point.size()); }
 };
 
-/// `per_dimension` <= 0 picks 1001 (1D), 201 (2D) or 41 (3D) nodes per dimension.
+/// The nodes per dimension of an evaluation grid: `per_dimension` (output.evaluation_points), or where
+/// that is 0 or 1, 1001 (1D), 201 (2D) or 41 (3D).
+int evaluation_points_per_dimension(int dim, int per_dimension);
+
+/// The grid of evaluation_points_per_dimension(dim, per_dimension) nodes per dimension.
 EvaluationGrid make_evaluation_grid(const Domain& domain, int per_dimension);
 
 }  // namespace pinn

@@ -7,6 +7,7 @@
 #include "physics/grid_function.hpp"
 #include "physics/parabolic_problem.hpp"
 #include "solver/case_checks.hpp"
+#include "solver/evaluation_grid.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/run_observers.hpp"
 #include "solver/time_reference.hpp"
@@ -26,12 +27,18 @@ namespace {
 
 int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
 
-/// Evaluation points of the space–time error: as many as a run's solution file has.
+/// Evaluation points of the space–time error: as many per dimension as a run's solution file has.
 std::vector<double> evaluation_points(const CaseConfig& config) {
   const int dim = config.problem.domain.dim();
-  const int per_dim = config.output.evaluation_points > 0 ? config.output.evaluation_points
-                                                           : (dim == 1 ? 1001 : (dim == 2 ? 201 : 41));
+  const int per_dim = evaluation_points_per_dimension(dim, config.output.evaluation_points);
   return config.problem.domain.sample_interior(static_cast<int>(std::pow(per_dim, dim)), SamplingMethod::grid, 0);
+}
+
+/// The levels' times t_n = n·T/steps, n = 1..steps (the last exactly T).
+std::vector<double> level_times(const ParabolicProblem& p, int steps) {
+  std::vector<double> times;
+  for (int n = 1; n <= steps; ++n) times.push_back(n == steps ? p.final_time : n * (p.final_time / steps));
+  return times;
 }
 
 /// The stages of a level after the first: it starts from the previous level's network, which is
@@ -166,9 +173,8 @@ RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::m
   check_case(config_);
   CaseConfig at_time = config_;
   at_time.parabolic = nullptr;
-  const double dt = config_.parabolic->final_time / config_.time_stepping.steps;
-  for (int n = 1; n <= config_.time_stepping.steps; ++n) {
-    at_time.problem = config_.parabolic->at(n == config_.time_stepping.steps ? config_.parabolic->final_time : n * dt);
+  for (const double t : level_times(*config_.parabolic, config_.time_stepping.steps)) {
+    at_time.problem = config_.parabolic->at(t);
     check_case(at_time);
   }
 }
@@ -184,8 +190,7 @@ RotheResult RotheSolver::run() {
   RotheResult result;
   result.output_directory = config_.output.directory;
 
-  std::vector<double> times;
-  for (int n = 1; n <= steps; ++n) times.push_back(n == steps ? p.final_time : n * dt);
+  const std::vector<double> times = level_times(p, steps);
   const ResultFolder folder(config_.output.directory);
   if (options_.write_files) folder.check_writable();
 
@@ -214,6 +219,8 @@ RotheResult RotheSolver::run() {
     initial_size = std::max(initial_size, std::abs(p.initial(&points[i])));
   const ProblemScaling scaling = choose_problem_scaling(p.problem, initial_size);
   const int grid_nodes = settings.grid_nodes > 0 ? settings.grid_nodes : default_grid_nodes(dim);
+  std::vector<double> probe_points;
+  for (const std::vector<double>& x : settings.probes) probe_points.insert(probe_points.end(), x.begin(), x.end());
 
   // The (x, t) field of a 1D problem starts with u₀.
   if (dim == 1) {
@@ -271,11 +278,7 @@ RotheResult RotheSolver::run() {
       if (dim == 1) result.reference_by_level.push_back(ref);
     }
     if (dim == 1) result.u_by_level.push_back(u);
-    if (!settings.probes.empty()) {
-      std::vector<double> probe_points;
-      for (const std::vector<double>& x : settings.probes) probe_points.insert(probe_points.end(), x.begin(), x.end());
-      done.probes = solver->solution_at(probe_points).u;
-    }
+    if (!probe_points.empty()) done.probes = solver->solution_at(probe_points).u;
     if (log) {
       *log << "level " << n << "/" << steps << "  t = " << std::setprecision(6) << t << "  " << std::fixed
            << std::setprecision(2) << done.run.total_seconds << " s" << std::defaultfloat;
