@@ -18,8 +18,14 @@ struct EllipticOperator {
   std::vector<ScalarFunction> convection;
   /// Empty: c = 0; else c(x) ≥ 0.
   ScalarFunction reaction;
+  /// The last coordinate is time t and L u = u_t + L_x u: A's last row and
+  /// column are 0 and b's last entry is 1, so a parabolic problem over
+  /// Ω × (0, T) is one problem in dim + 1 (physics/space_time_problem.hpp).
+  /// A is then positive definite on the spatial block only; the energy form
+  /// does not apply (b ≠ 0) and the strong form is not built for it.
+  bool time_axis = false;
 
-  bool is_laplacian() const { return diffusion.empty() && convection.empty() && !reaction; }
+  bool is_laplacian() const { return diffusion.empty() && convection.empty() && !reaction && !time_axis; }
   bool has_matrix_diffusion() const { return diffusion.size() > 1; }
   bool has_convection() const { return !convection.empty(); }
   bool has_reaction() const { return static_cast<bool>(reaction); }

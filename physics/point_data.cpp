@@ -49,10 +49,14 @@ double flux_constant(const ObstacleProblem& problem) {
 }
 
 /// Lᵀ of the Cholesky factor of A (row-major in a 3×3 array) and L⁻¹F in
-/// `flux`; throws where A is not positive definite.
-void factor_diffusion(PointData& p, int dim, const double* x) {
+/// `flux`; throws where A is not positive definite. With a time axis
+/// (EllipticOperator::time_axis) only the spatial block is factored: the time
+/// row of Lᵀ and of L⁻¹F stay 0 (no energy flux along t; the energy form is
+/// refused there anyway, b ≠ 0).
+void factor_diffusion(PointData& p, int dim, const double* x, bool time_axis) {
   double lower[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  for (int r = 0; r < dim; ++r) {
+  const int factored = time_axis ? dim - 1 : dim;
+  for (int r = 0; r < factored; ++r) {
     for (int c = 0; c <= r; ++c) {
       double sum = p.diffusion[3 * r + c];
       for (int k = 0; k < c; ++k) sum -= lower[3 * r + k] * lower[3 * c + k];
@@ -68,7 +72,8 @@ void factor_diffusion(PointData& p, int dim, const double* x) {
   }
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) p.diffusion_root[3 * r + c] = r < dim && c < dim ? lower[3 * c + r] : (r == c);
-  for (int r = 0; r < dim; ++r) {  // forward substitution L y = F
+  if (time_axis) p.flux[dim - 1] = 0.0;
+  for (int r = 0; r < factored; ++r) {  // forward substitution L y = F
     double sum = p.flux[r];
     for (int k = 0; k < r; ++k) sum -= lower[3 * r + k] * p.flux[k];
     p.flux[r] = sum / lower[3 * r + r];
@@ -171,7 +176,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
                 std::begin(p.diffusion_divergence));
       std::copy(std::begin(c.convection), std::end(c.convection), std::begin(p.convection));
       p.reaction = c.reaction;
-      factor_diffusion(p, dim, x);
+      factor_diffusion(p, dim, x, problem.op.time_axis);
     }
   }
   Kokkos::deep_copy(set.coordinates, coords);

@@ -101,7 +101,9 @@ void check_coefficients(const CaseConfig& config) {
       const double m1 = a[0], m2 = a[0] * a[4] - a[1] * a[3];
       const double m3 = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
                         a[2] * (a[3] * a[7] - a[4] * a[6]);
-      const bool positive = std::isfinite(m1) && m1 > 0.0 && (dim < 2 || m2 > 0.0) && (dim < 3 || m3 > 0.0);
+      // A space–time operator's time row and column are 0 (EllipticOperator::time_axis): its spatial block.
+      const int block = p.op.time_axis ? dim - 1 : dim;
+      const bool positive = std::isfinite(m1) && m1 > 0.0 && (block < 2 || m2 > 0.0) && (block < 3 || m3 > 0.0);
       PINN_USER_REQUIRE(positive, at << ": " << (p.op.has_matrix_diffusion() ? "A is not positive definite" : "a <= 0")
                                      << " at " << point_text(x, dim) << " (a = " << a[0]
                                      << "); allowed: a > 0 everywhere (A positive definite)");

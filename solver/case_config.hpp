@@ -119,9 +119,20 @@ inline constexpr NameTable<TimeScheme, 2> kTimeSchemeNames{
     {{TimeScheme::bdf2, "bdf2"}, {TimeScheme::implicit_euler, "implicit_euler"}}};
 inline std::string to_string(TimeScheme scheme) { return name_in(kTimeSchemeNames, scheme); }
 
+/// How a time-dependent problem is solved ([parabolic] method).
+enum class TimeMethod {
+  rothe,       ///< time stepping, one network per level (solver/rothe_solver.hpp)
+  space_time,  ///< one network of (x, t) over Ω × (0, T) (solver/space_time_solver.hpp)
+};
+inline constexpr NameTable<TimeMethod, 2> kTimeMethodNames{
+    {{TimeMethod::rothe, "rothe"}, {TimeMethod::space_time, "space_time"}}};
+inline std::string to_string(TimeMethod method) { return name_in(kTimeMethodNames, method); }
+
 /// How a time-dependent problem is solved: [parabolic] (cases/README.md, "Time-dependent problems").
 struct ParabolicSettings {
-  int steps = 20;                       ///< time levels t_n = n·T/steps, one network each
+  TimeMethod method = TimeMethod::rothe;
+  /// Rothe: the time levels t_n = n·T/steps, one network each. Space–time: the output times t_n.
+  int steps = 20;
   TimeScheme scheme = TimeScheme::bdf2;
   /// The levels after the first start from the previous level's network and
   /// train each stage for this fraction of its iterations (and multiplier updates).

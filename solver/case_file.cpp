@@ -91,7 +91,12 @@ void parse_parabolic_section(TomlSection& top, CaseConfig& c) {
     return;
   }
   ParabolicSettings& p = c.time_stepping;
-  section.get_choice("method", "rothe", {"rothe"});
+  p.method = section.get_enum("method", TimeMethod::rothe, kTimeMethodNames);
+  if (p.method == TimeMethod::space_time)
+    for (const char* key : {"scheme", "later_levels", "grid_nodes"})
+      section.refuse(key, "it sets the time stepping of method = \"rothe\", and this case has method = "
+                          "\"space_time\" (one network of (x, t), no time levels); remove it or choose "
+                          "method = \"rothe\"");
   p.steps = static_cast<int>(section.get_int("steps", 20, 1, 100'000));
   p.scheme = section.get_enum("scheme", TimeScheme::bdf2, kTimeSchemeNames);
   p.later_levels = section.get_double("later_levels", 0.5, 0.0, 1.0, true);

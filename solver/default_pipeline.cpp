@@ -163,7 +163,7 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
                     "D (as the predefined " + (dim == 1 ? "obstacle1d" : (dim == 2 ? "radial2d" : "box3d")) +
                     " case)");
   }
-  if (config.problem.op.has_convection() && !given(config, "loss.form"))
+  if (config.problem.op.has_convection() && !config.problem.op.time_axis && !given(config, "loss.form"))
     notes.push_back("loss.form = \"" + to_string(config.loss.form) + "\": " +
                     (config.loss.form == LossForm::energy
                          ? "problem.convection makes the operator non-symmetric; in 1D the engine trains its "

@@ -92,11 +92,21 @@ std::string time_summary_json(const CaseConfig& config, const RotheResult& resul
   j["case"] = config.problem.name;
   j["case_file"] = config.path;
   j["status"] = to_string(result.status);
-  j["time_dependent"] = {{"method", "rothe"},
-                         {"scheme", to_string(config.time_stepping.scheme)},
+  j["time_dependent"] = {{"method", to_string(result.method)},
                          {"steps", config.time_stepping.steps},
                          {"final_time", config.parabolic->final_time},
                          {"levels_done", result.levels.size()}};
+  if (result.method == TimeMethod::rothe) {
+    j["time_dependent"]["scheme"] = to_string(config.time_stepping.scheme);
+  } else {
+    int iterations = 0;
+    for (const StageSummary& stage : result.network_run.stages) iterations += stage.iterations;
+    j["time_dependent"]["network"] = {{"folder", result.folder},
+                                      {"iterations", iterations},
+                                      {"seconds", result.network_run.total_seconds},
+                                      {"status", to_string(result.network_run.status)},
+                                      {"note", "one network of (x, t); the levels are the output times"}};
+  }
   j["metrics"] = {{"rel_l2", number_or_null(result.rel_l2)},
                   {"max_abs", number_or_null(result.max_abs)},
                   {"reference", result.reference},
@@ -149,7 +159,7 @@ void write_time_series(const CaseConfig& config, const RotheResult& result) {
     files.emplace_back("solution_xt.vtr", encode_rectilinear_2d(result.x, times, fields));
   }
   files.emplace_back("summary.json", time_summary_json(config, result));
-  ResultFolder(config.output.directory).replace_results(files, {"levels"});
+  ResultFolder(config.output.directory).replace_results(files, {result.folder});
 }
 
 }  // namespace pinn

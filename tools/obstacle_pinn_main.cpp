@@ -10,6 +10,7 @@
 #include "solver/reference_run.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/rothe_solver.hpp"
+#include "solver/space_time_solver.hpp"
 
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
@@ -144,17 +145,30 @@ int run_reference_command(const pinn::CaseConfig& config, int cells, const std::
   return converged ? 0 : 1;
 }
 
-/// `run` of a time-dependent case: level after level (solver/rothe_solver.hpp); exit code as for `run`.
+/// `run` of a time-dependent case: level after level (solver/rothe_solver.hpp) or one network over
+/// space–time (solver/space_time_solver.hpp); exit code as for `run`.
 int run_time_dependent(const pinn::CaseConfig& config, const pinn::RunOptions& options) {
-  pinn::RotheSolver solver(config, options);
-  if (!options.quiet)
-    std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()
-              << ", time-dependent on (0, " << config.parabolic->final_time << "]), loss "
-              << pinn::to_string(config.loss.form) << ", Kokkos " << pinn::backend_description() << "\n";
-  const pinn::RotheResult result = solver.run();
+  const bool space_time = config.time_stepping.method == pinn::TimeMethod::space_time;
+  const auto announce = [&](pinn::LossForm form) {
+    if (!options.quiet)
+      std::cout << "obstacle-pinn: case " << config.problem.name << " (" << config.problem.domain.describe()
+                << ", time-dependent on (0, " << config.parabolic->final_time << "], method "
+                << pinn::to_string(config.time_stepping.method) << "), loss " << pinn::to_string(form) << ", Kokkos "
+                << pinn::backend_description() << "\n";
+  };
+  pinn::RotheResult result;
+  if (space_time) {
+    pinn::SpaceTimeSolver solver(config, options);
+    announce(solver.space_time_config().loss.form);
+    result = solver.run();
+  } else {
+    pinn::RotheSolver solver(config, options);
+    announce(config.loss.form);
+    result = solver.run();
+  }
   std::cout << "status: " << to_string(result.status) << "   " << result.levels.size() << " of "
-            << config.time_stepping.steps << " levels   total " << std::fixed << std::setprecision(2)
-            << result.total_seconds << " s\n"
+            << config.time_stepping.steps << (space_time ? " output times" : " levels") << "   total " << std::fixed
+            << std::setprecision(2) << result.total_seconds << " s\n"
             << std::scientific << std::setprecision(3);
   if (result.rel_l2 >= 0)
     std::cout << "error over space and time against the " << result.reference << " solution: relative L2 "
@@ -162,7 +176,7 @@ int run_time_dependent(const pinn::CaseConfig& config, const pinn::RunOptions& o
   if (!result.levels.empty() && result.levels.back().rel_l2 >= 0)
     std::cout << "at t = " << result.levels.back().time << ": relative L2 " << result.levels.back().rel_l2 << "\n";
   std::cout << "results in " << result.output_directory
-            << "/ (summary.json, history.csv, solution.pvd, free_boundary.csv, probes.csv, levels/)\n";
+            << "/ (summary.json, history.csv, solution.pvd, free_boundary.csv, probes.csv, " << result.folder << "/)\n";
   return result.status == pinn::RunStatus::ok ? 0 : (result.status == pinn::RunStatus::interrupted ? 130 : 1);
 }
 
@@ -315,7 +329,10 @@ int main(int argc, char** argv) {
     if (trains) pinn::check_threads(config);
     else pinn::check_case(config);
     for (const std::string& notice : config.notices) std::cerr << "note: " << notice << "\n";
-    if (explain) std::cout << pinn::explain_pipeline(config);
+    // The space–time method trains another case: the problem over Ω × (0, T) (checked here for `validate`).
+    const bool space_time = config.parabolic && config.time_stepping.method == pinn::TimeMethod::space_time;
+    if (space_time && !trains) (void)pinn::space_time_case(config);
+    if (explain) std::cout << pinn::explain_pipeline(space_time ? pinn::space_time_case(config) : config);
     if (app.got_subcommand("validate")) {
       std::cout << case_file << ": valid (" << config.problem.name << ", " << config.problem.domain.describe() << ", "
                 << config.stages.size() << " stage(s))\n";

@@ -105,8 +105,12 @@ TEST(TimeCaseFile, ParabolicSectionRefusals) {
                {"parabolic.reference_steps", "found 15", "a multiple of parabolic.steps = 10"});
   expect_parts(error_of(time_case("", "[parabolic]\nscheme = \"crank_nicolson\"\n")),
                {"parabolic.scheme", "crank_nicolson", "bdf2|implicit_euler"});
-  expect_parts(error_of(time_case("", "[parabolic]\nmethod = \"space_time\"\n")),
-               {"parabolic.method", "space_time", "allowed: rothe"});
+  expect_parts(error_of(time_case("", "[parabolic]\nmethod = \"spacetime\"\n")),
+               {"parabolic.method", "spacetime", "allowed: rothe|space_time"});
+  // The time stepping's keys mean nothing to one network of (x, t).
+  expect_parts(error_of(time_case("", "[parabolic]\nmethod = \"space_time\"\nlater_levels = 0.3\n")),
+               {"case.toml:10:", "parabolic.later_levels", "found", "method = \"space_time\"",
+                "choose method = \"rothe\""});
 }
 
 }  // namespace

@@ -1,0 +1,311 @@
+/// @file solver/space_time_solver.cpp
+/// @brief One network over space–time (see the header).
+#include "solver/space_time_solver.hpp"
+
+#include "nn/atomic_file.hpp"
+#include "nn/error.hpp"
+#include "physics/space_time_problem.hpp"
+#include "solver/case_checks.hpp"
+#include "solver/default_pipeline.hpp"
+#include "solver/evaluation_grid.hpp"
+#include "solver/result_folder.hpp"
+#include "solver/run_observers.hpp"
+#include "solver/time_levels.hpp"
+#include "solver/time_reference.hpp"
+#include "solver/time_series_output.hpp"
+#include "solver/vtk_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <sstream>
+
+namespace pinn {
+
+namespace {
+
+bool given(const CaseConfig& config, const std::string& key) { return config.locations.count(key) > 0; }
+
+/// The points (x, t) for the spatial points `x` (row-major, dim each) at time t.
+std::vector<double> at_time(const std::vector<double>& x, int dim, double t) {
+  std::vector<double> points;
+  points.reserve(x.size() / static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim + 1));
+  for (std::size_t i = 0; i < x.size(); i += static_cast<std::size_t>(dim)) {
+    points.insert(points.end(), x.begin() + static_cast<std::ptrdiff_t>(i), x.begin() + static_cast<std::ptrdiff_t>(i) + dim);
+    points.push_back(t);
+  }
+  return points;
+}
+
+/// The fields at (x, t) as fields over Ω: the points and ∇u without their t entries.
+SolutionFields spatial_slice(const SolutionFields& space_time, const std::vector<double>& x, int dim) {
+  SolutionFields slice;
+  slice.dim = dim;
+  slice.n = space_time.n;
+  slice.points = x;
+  slice.u = space_time.u;
+  slice.psi = space_time.psi;
+  slice.psi_upper = space_time.psi_upper;
+  slice.f = space_time.f;
+  slice.grad.reserve(static_cast<std::size_t>(slice.n * dim));
+  for (int i = 0; i < slice.n; ++i)
+    for (int k = 0; k < dim; ++k) slice.grad.push_back(space_time.grad[static_cast<std::size_t>(i * (dim + 1) + k)]);
+  return slice;
+}
+
+/// The contact force and contact flag of the training point nearest to each of `points` ((x, t) rows):
+/// the multipliers live on the training points, as for an elliptic run's solution file. Candidates are
+/// first the points within `band` of t in time; a point whose nearest candidate is farther than the
+/// band is searched among all (so the result is the nearest point, not an approximation).
+void nearest_contact(const TrainingPointContact& training, const std::vector<double>& points, int n, double t,
+                     double band, std::vector<double>& force, std::vector<int>& in_contact) {
+  const int m = training.fields.dim;  // dim + 1
+  const std::vector<double>& y = training.fields.points;
+  const int count = static_cast<int>(training.force.size());
+  std::vector<int> near;
+  for (int j = 0; j < count; ++j)
+    if (std::abs(y[static_cast<std::size_t>(j * m + m - 1)] - t) <= band) near.push_back(j);
+  const auto distance2 = [&](int i, int j) {
+    double d2 = 0.0;
+    for (int k = 0; k < m; ++k) {
+      const double d = points[static_cast<std::size_t>(i * m + k)] - y[static_cast<std::size_t>(j * m + k)];
+      d2 += d * d;
+    }
+    return d2;
+  };
+  force.assign(static_cast<std::size_t>(n), 0.0);
+  in_contact.assign(static_cast<std::size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    int best = -1;
+    double best2 = std::numeric_limits<double>::infinity();
+    for (const int j : near)
+      if (const double d2 = distance2(i, j); d2 < best2) best2 = d2, best = j;
+    if (best < 0 || best2 > band * band)
+      for (int j = 0; j < count; ++j)
+        if (const double d2 = distance2(i, j); d2 < best2) best2 = d2, best = j;
+    if (best < 0) continue;
+    force[static_cast<std::size_t>(i)] = training.force[static_cast<std::size_t>(best)];
+    in_contact[static_cast<std::size_t>(i)] = training.in_contact[static_cast<std::size_t>(best)];
+  }
+}
+
+/// The metrics of one output time that the time series reads: the violation on the evaluation grid,
+/// and the contact set from the grid points in contact — in 1D the runs of two or more consecutive
+/// ones, each [first, last]; in 2D their count times a grid cell's area, and its equivalent radius.
+Metrics slice_metrics(const SolutionFields& slice, const std::vector<int>& in_contact, const EvaluationGrid& grid,
+                      const ObstacleProblem& problem) {
+  const Domain& domain = problem.domain;
+  Metrics metrics;
+  for (int i = 0; i < slice.n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (problem.has_lower() && std::isfinite(slice.psi[k]))
+      metrics.max_violation = std::max(metrics.max_violation, slice.psi[k] - slice.u[k]);
+    if (problem.has_upper() && std::isfinite(slice.psi_upper[k]))
+      metrics.max_violation = std::max(metrics.max_violation, slice.u[k] - slice.psi_upper[k]);
+  }
+  if (slice.dim == 1) {
+    for (int i = 0; i < slice.n;) {
+      if (!in_contact[static_cast<std::size_t>(i)]) { ++i; continue; }
+      int j = i;
+      while (j + 1 < slice.n && in_contact[static_cast<std::size_t>(j + 1)]) ++j;
+      if (j > i) metrics.contact_intervals.push_back({slice.points[static_cast<std::size_t>(i)], slice.points[static_cast<std::size_t>(j)]});
+      i = j + 1;
+    }
+    if (!metrics.contact_intervals.empty())
+      metrics.contact_interval = {metrics.contact_intervals.front()[0], metrics.contact_intervals.back()[1]};
+    return metrics;
+  }
+  double cell = 1.0;
+  for (int k = 0; k < slice.dim; ++k) {
+    const auto d = static_cast<std::size_t>(k);
+    cell *= (domain.upper()[d] - domain.lower()[d]) / std::max(1, grid.n_nodes[d] - 1);
+  }
+  int active = 0;
+  for (const int c : in_contact) active += c;
+  metrics.contact_measure = active * cell;
+  metrics.contact_radius = std::sqrt(metrics.contact_measure / M_PI);
+  return metrics;
+}
+
+/// "space_time/time_0007.vtu": the network at the 7th output time.
+std::string slice_file(int n) {
+  std::ostringstream name;
+  name << "time_" << std::setw(4) << std::setfill('0') << n << ".vtu";
+  return name.str();
+}
+
+}  // namespace
+
+CaseConfig space_time_case(const CaseConfig& config) {
+  PINN_REQUIRE(config.parabolic, "space_time_case: the case is not time-dependent");
+  CaseConfig st = config;
+  st.problem = space_time_problem(*config.parabolic);
+  st.parabolic = nullptr;
+  st.measure_against_reference = false;  // the run measures against the time-dependent reference itself
+  PINN_USER_REQUIRE(!given(config, "loss.form") || config.loss.form == LossForm::first_order,
+                    config.where("loss.form") << ": found \"" << to_string(config.loss.form)
+                                              << "\"; parabolic.method = \"space_time\" trains the first-order "
+                                                 "residual of u_t + L u − f over Ω × (0, T), which has no energy "
+                                                 "(u_t is not symmetric) and whose strong form is not built; "
+                                                 "allowed: \"first_order\", or method = \"rothe\" for the others");
+  PINN_USER_REQUIRE(!given(config, "loss.energy_integration") || !config.loss.exact_energy_integration,
+                    config.where("loss.energy_integration")
+                        << ": \"exact\" integrates a 1D energy, and parabolic.method = \"space_time\" trains the "
+                           "first-order form over Ω × (0, T); allowed: \"points\", or method = \"rothe\"");
+  st.loss.form = LossForm::first_order;
+  st.loss.exact_energy_integration = false;
+  if (!given(config, "loss.boundary"))
+    st.loss.boundary = dirichlet_sides(st.problem).whole_sides ? BoundaryMode::hard : BoundaryMode::penalty;
+  st.texts.initial.clear();
+  st.texts.description = (config.texts.description.empty() ? config.problem.name : config.texts.description) +
+                         " (space-time: one network of (x, t))";
+  if (!config.pipeline_notes.empty()) {
+    // The case file gave no [[stage]]: undo what the default pipeline chose for Ω alone and choose the
+    // one of a (dim + 1)-dimensional problem.
+    if (!given(config, "network.hidden")) st.network.hidden = {32, 32};
+    if (!given(config, "sampling.shift_each_round")) st.sampling.shift_each_round = false;
+    st.stages.clear();
+    st.pipeline_notes = choose_default_pipeline(st);
+    st.pipeline_notes.insert(st.pipeline_notes.begin(),
+                             "parabolic.method = \"space_time\": one network of (x, t) over Ω × (0, T), the default "
+                             "pipeline of a " + std::to_string(st.problem.domain.dim()) +
+                                 "D problem, loss.form = \"first_order\" (u_t + L u has no energy)");
+  }
+  st.finalize();
+  check_case(st);
+  return st;
+}
+
+SpaceTimeSolver::SpaceTimeSolver(CaseConfig config, RunOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {
+  PINN_USER_REQUIRE(config_.parabolic, "problem '" << config_.problem.name
+                                                   << "' is not time-dependent (no [problem.time]); run it with "
+                                                      "ObstacleSolver");
+  PINN_USER_REQUIRE(options_.resume_from.empty(),
+                    "resume: a time-dependent run cannot be resumed yet; run it again (obstacle-pinn run "
+                        << config_.path << ")");
+  if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
+  if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
+  if (!options_.log) options_.log = &std::cout;
+  config_.finalize();
+  check_case_over_time(config_, level_times(*config_.parabolic, config_.time_stepping.steps));
+  space_time_ = space_time_case(config_);
+}
+
+RotheResult SpaceTimeSolver::run() {
+  const auto start = std::chrono::steady_clock::now();
+  const ParabolicProblem& p = *config_.parabolic;
+  const int dim = p.problem.domain.dim();
+  const int steps = config_.time_stepping.steps;
+  std::ostream* log = options_.quiet ? nullptr : options_.log;
+  RotheResult result;
+  result.method = TimeMethod::space_time;
+  result.folder = "space_time";
+  result.output_directory = config_.output.directory;
+
+  const std::vector<double> times = level_times(p, steps);
+  const ResultFolder folder(config_.output.directory);
+  if (options_.write_files) folder.check_writable();
+  const TimeReference reference(config_, times);
+  result.reference = reference.kind();
+  result.reference_seconds = reference.seconds();
+  if (log) {
+    *log << "time-dependent, space-time: one network of (x, t) over " << space_time_.problem.domain.describe()
+         << ", read at " << steps << " output times";
+    if (reference.kind() == "fd")
+      *log << "; FD/PDAS reference " << reference.cells() << " cells per dimension, " << reference.steps()
+           << " steps, " << std::fixed << std::setprecision(2) << reference.seconds() << " s" << std::defaultfloat;
+    else if (!reference.available())
+      *log << "; no reference: " << reference.why_none();
+    *log << "\n";
+  }
+  if (options_.write_files) {
+    write_file_atomically(folder.file("case.toml"), config_.effective_toml);
+    folder.discard_staged(result.folder);  // a killed run's
+  }
+
+  // Training, staged until the run's results replace the earlier ones (solver/result_folder.hpp).
+  const std::string staged = folder.staged(result.folder);
+  RunOptions network_options = options_;
+  network_options.output_directory = staged;
+  ObstacleSolver solver(space_time_, network_options);
+  result.network_run = solver.run();
+  result.status = result.network_run.status;
+
+  // The network at the output times: measured on the evaluation points (as Rothe's levels), written on
+  // the evaluation grid of Ω (its solution files).
+  const std::vector<double> x = time_evaluation_points(config_);
+  const int n = static_cast<int>(x.size()) / dim;
+  const EvaluationGrid grid = make_evaluation_grid(p.problem.domain, config_.output.evaluation_points);
+  const TrainingPointContact training = solver.training_point_contact();
+  const double band = p.final_time / std::max(steps, 8);
+  std::vector<double> probe_points;
+  for (const std::vector<double>& probe : config_.time_stepping.probes)
+    probe_points.insert(probe_points.end(), probe.begin(), probe.end());
+  if (dim == 1) {
+    result.x = x;
+    std::vector<double> u0(x.size());
+    for (std::size_t i = 0; i < u0.size(); ++i) u0[i] = p.initial(&x[i]);
+    result.u_by_level.push_back(u0);
+    result.reference_by_level.push_back(u0);
+  }
+  const bool upper = p.problem.has_upper();
+  double error_squares = 0.0, reference_squares = 0.0, max_abs = 0.0;
+  for (int level = 1; level <= steps; ++level) {
+    const double t = times[static_cast<std::size_t>(level - 1)];
+    TimeLevelResult done;
+    done.level = level;
+    done.time = t;
+    done.run.status = result.status;
+    done.solution_file = result.folder + "/" + slice_file(level);
+    const std::vector<double> u = solver.solution_at(at_time(x, dim, t)).u;
+    if (reference.available()) {
+      const std::vector<double> ref = reference.at(static_cast<std::size_t>(level - 1), x);
+      double e2 = 0.0, r2 = 0.0, level_max = 0.0;
+      for (int i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const double e = u[k] - ref[k];
+        e2 += e * e, r2 += ref[k] * ref[k], level_max = std::max(level_max, std::abs(e));
+      }
+      done.rel_l2 = r2 > 0.0 ? std::sqrt(e2 / r2) : std::sqrt(e2 / n);
+      done.max_abs = level_max;
+      error_squares += e2, reference_squares += r2, max_abs = std::max(max_abs, level_max);
+      if (dim == 1) result.reference_by_level.push_back(ref);
+    }
+    if (dim == 1) result.u_by_level.push_back(u);
+    if (!probe_points.empty()) done.probes = solver.solution_at(at_time(probe_points, dim, t)).u;
+
+    // The solution file and the contact set on the grid.
+    const std::vector<double> grid_points = at_time(grid.points, dim, t);
+    SolutionFields slice = spatial_slice(solver.solution_at(grid_points), grid.points, dim);
+    if (reference.available()) slice.exact = reference.at(static_cast<std::size_t>(level - 1), grid.points);
+    std::vector<double> force;
+    std::vector<int> in_contact;
+    nearest_contact(training, grid_points, grid.size(), t, band, force, in_contact);
+    done.run.metrics = slice_metrics(slice, in_contact, grid, p.problem);
+    if (options_.write_files) {
+      VtkFieldData field_data;
+      field_data.case_name = config_.problem.name;
+      field_data.stage = "space_time";
+      field_data.numbers["time"] = t;
+      if (done.rel_l2 >= 0) field_data.numbers["rel_l2"] = done.rel_l2;
+      write_file_atomically(staged + "/" + slice_file(level),
+                            encode_solution_vtu(grid, slice, force, in_contact, upper, false, field_data));
+    }
+    if (log && done.rel_l2 >= 0)
+      *log << "t = " << std::setprecision(6) << t << "  relative L2 against the " << reference.kind()
+           << " solution " << std::scientific << std::setprecision(3) << done.rel_l2 << std::defaultfloat << "\n";
+    result.levels.push_back(std::move(done));
+  }
+  if (reference.available()) {
+    result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);
+    result.max_abs = max_abs;
+  }
+  result.total_seconds = seconds_since(start);
+  if (options_.write_files) write_time_series(config_, result);
+  return result;
+}
+
+}  // namespace pinn
