@@ -16,7 +16,7 @@ Writes, next to the inputs:
 - in 2D, ``contact.png``: the contact set (from the active multipliers) as an
   image, next to u with contour lines.
 
-For a time-dependent run (solution.pvd over levels/), the time series
+For a time-dependent run (solution.pvd over levels/ or space_time/), the time series
 instead: ``free_boundary.png`` (the contact set over time: in 1D its
 components as bars at each level's time, in 2D/3D its measure),
 ``probes.png`` (u at the probes over time) and ``errors.png`` (each level's
@@ -428,7 +428,8 @@ def main():
     if not os.path.isdir(results):
         print("tools/plots.py: no such results folder: %s" % results, file=sys.stderr)
         return 2
-    if os.path.isfile(os.path.join(results, "solution.pvd")) and os.path.isdir(os.path.join(results, "levels")):
+    if os.path.isfile(os.path.join(results, "solution.pvd")) and (
+            os.path.isdir(os.path.join(results, "levels")) or os.path.isdir(os.path.join(results, "space_time"))):
         try:
             written = plot_time_series(results)
         except (OSError, ValueError, KeyError) as error:

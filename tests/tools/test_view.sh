@@ -86,4 +86,13 @@ for f in free_boundary.png probes.png errors.png; do
   check_png "$work/view1d_time/$f" --min-size 400x300 --min-colors 16 --max-dominant 0.95
 done
 check_png "$work/view1d_time/free_boundary.png" --min-size 400x300 --expect-color "$contact_red"
-echo "tools/view rendered 1D, 2D and time-dependent results; every picture checked"
+# The same problem by the space–time method: the picture is the network over (x, t) (space_time/).
+"$exe" run "$src/tests/tools/view1d_time.toml" --out "$work/view1d_space_time" --threads 1 --quiet \
+  --set parabolic.method=\"space_time\" >/dev/null ||
+  fail "obstacle-pinn run tests/tools/view1d_time.toml --set parabolic.method=\"space_time\" failed"
+render "$work/view1d_space_time" --size 640x400
+check_png "$work/view1d_space_time/solution.png" --size 640x400 --min-colors 16 --max-dominant 0.97
+for f in probes.png errors.png; do
+  check_png "$work/view1d_space_time/$f" --min-size 400x300 --min-colors 16 --max-dominant 0.95
+done
+echo "tools/view rendered 1D, 2D and time-dependent results (both methods); every picture checked"
