@@ -21,8 +21,8 @@ struct EllipticOperator {
   /// The last coordinate is time t and L u = u_t + L_x u: A's last row and
   /// column are 0 and b's last entry is 1, so a parabolic problem over
   /// Ω × (0, T) is one problem in dim + 1 (physics/space_time_problem.hpp).
-  /// A is then positive definite on the spatial block only; the energy form
-  /// does not apply (b ≠ 0) and the strong form is not built for it.
+  /// A is then positive definite on the spatial block only, Δ in the strong
+  /// form sums over x alone, and the energy form does not apply (b ≠ 0).
   bool time_axis = false;
 
   bool is_laplacian() const { return diffusion.empty() && convection.empty() && !reaction && !time_axis; }

@@ -33,6 +33,9 @@ struct ObstacleLossParams {
   /// The problem has a reaction_source (ObstacleProblem): that slot is
   /// √(wc)(u − f_reaction/c) and the flux carries the rest of f.
   bool source_in_reaction = false;
+  /// The network's Δ is over the first this many inputs (−1: all): a space–time problem's spatial
+  /// ones (physics/problem.hpp, laplacian_dims); passed to the jet kernels as n_laplacian_dims.
+  int laplacian_dims = -1;
 };
 
 /// The network derivatives a loss form needs at the training points.
@@ -65,7 +68,7 @@ KOKKOS_INLINE_FUNCTION SolutionJet solution_jet(const PointData& p, const PointJ
   s.lap = p.lift_lap + p.dist_lap * net.value[0] + p.dist * net.lap[0];
   for (int k = 0; k < dim; ++k) {
     s.grad[k] = p.lift_grad[k] + p.dist_grad[k] * net.value[0] + p.dist * net.grad[0][k];
-    s.lap += 2.0 * p.dist_grad[k] * net.grad[0][k];
+    if (k < p.laplacian_dims) s.lap += 2.0 * p.dist_grad[k] * net.grad[0][k];
   }
   return s;
 }
@@ -83,7 +86,7 @@ KOKKOS_INLINE_FUNCTION void add_solution_seed(const PointData& p, const Solution
   seed.lap[0] += bar.lap * p.dist;
   for (int k = 0; k < dim; ++k) {
     seed.value[0] += bar.grad[k] * p.dist_grad[k];
-    seed.grad[0][k] += bar.grad[k] * p.dist + 2.0 * bar.lap * p.dist_grad[k];
+    seed.grad[0][k] += bar.grad[k] * p.dist + (k < p.laplacian_dims ? 2.0 * bar.lap * p.dist_grad[k] : 0.0);
   }
 }
 

@@ -165,6 +165,7 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     }
     p.dist = dist.value;
     p.dist_lap = dist.laplacian;
+    p.laplacian_dims = laplacian_dims(problem);
     for (int k = 0; k < 3; ++k) {
       p.lift_grad[k] = lift.grad[k];
       p.dist_grad[k] = dist.grad[k];

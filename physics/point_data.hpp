@@ -31,6 +31,11 @@ struct PointData {
   double boundary_multiplier = 0;
   double lift = 0, lift_grad[3] = {0, 0, 0}, lift_lap = 0;
   double dist = 1, dist_grad[3] = {0, 0, 0}, dist_lap = 0;
+  /// Δ sums ∂² over the first this many coordinates: all but t for a space–time problem
+  /// (physics/problem.hpp, laplacian_dims), so the chain rule of u = G + d·N sums ∇d·∇N over them
+  /// only. lift_lap and dist_lap are over the same coordinates (a space–time problem's d is linear
+  /// in t, so its full Laplacian is the spatial one).
+  int laplacian_dims = 3;
   /// A flux F with ∇·F = −f (F = (−∫_{x_min}^{x} f ds, 0, 0)): the energy is
   /// ½∫|∇u − F|² + const, a sum of squares for Levenberg–Marquardt.
   double flux[3] = {0, 0, 0};

@@ -75,7 +75,7 @@ LiftJet evaluate_lift(const ObstacleProblem& problem, const double* x) {
   const ScalarFunction& G = problem.lift ? problem.lift : problem.boundary;
   jet.value = G(x);
   central_gradient(G, domain, x, jet.grad);
-  jet.laplacian = central_laplacian(G, domain, x);
+  jet.laplacian = central_laplacian(G, domain, x, 0.0, laplacian_dims(problem));
   return jet;
 }
 
@@ -94,12 +94,12 @@ void central_gradient(const ScalarFunction& f, const Domain& domain, const doubl
   }
 }
 
-double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step) {
+double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step, int n_dims) {
   const int dim = domain.dim();
   double y[3] = {x[0], dim > 1 ? x[1] : 0.0, dim > 2 ? x[2] : 0.0};
   const double centre = f(y);
   double laplacian = 0.0;
-  for (int k = 0; k < dim; ++k) {
+  for (int k = 0; k < (n_dims >= 0 ? n_dims : dim); ++k) {
     const double h = step > 0.0 ? step : 1e-3 * std::max(1.0, domain.upper()[k] - domain.lower()[k]);
     const double saved = y[k];
     y[k] = saved + h;

@@ -73,8 +73,15 @@ struct ProblemTexts {
   std::string initial;                          ///< u(x, 0) of a time-dependent problem (empty otherwise)
 };
 
+/// The coordinates Δ sums over: all but the last (t) for an operator with a time axis
+/// (EllipticOperator::time_axis), else all of the domain's.
+inline int laplacian_dims(const ObstacleProblem& problem) {
+  return problem.domain.dim() - (problem.op.time_axis ? 1 : 0);
+}
+
 /// Lift value, gradient and Laplacian at x (derivatives by central differences
 /// of the lift function, which is only known as a black box).
+/// With a time axis the Laplacian is over x only (laplacian_dims).
 struct LiftJet {
   double value = 0;
   double grad[3] = {0, 0, 0};
@@ -90,7 +97,9 @@ void central_gradient(const ScalarFunction& f, const Domain& domain, const doubl
 /// Δf at x by central differences of step 1e-3·max(1, edge length) per
 /// coordinate (f is only known as a black box; the step keeps the rounding
 /// error near 1e-10·|f| while resolving smooth fields to about 1e-7), or of
-/// the given step where step > 0.
-double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step = 0.0);
+/// the given step where step > 0. Over the first `n_dims` coordinates where n_dims ≥ 0 (a space–time
+/// problem's spatial ones), else all.
+double central_laplacian(const ScalarFunction& f, const Domain& domain, const double* x, double step = 0.0,
+                         int n_dims = -1);
 
 }  // namespace pinn

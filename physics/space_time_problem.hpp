@@ -15,8 +15,9 @@
 ///   initial value);
 /// - the lift G(x, t) = u₀(x) + g(x, t) − g(x, 0): u₀ at t = 0 and g on the sides, because u₀ = g(·, 0)
 ///   on the Dirichlet boundary (check_parabolic_problem).
-/// Loss forms: first_order (σ = Â∇u, every activation). The energy form does not exist (b̂ ≠ 0) and the
-/// strong form would need the Laplacian over x only, which the losses do not read yet.
+/// Loss forms: strong and proximal (smooth networks; their Δ sums over x only — PointData::laplacian_dims,
+/// ObstacleLossParams::laplacian_dims) and first_order (σ = Â∇u, every activation). The energy form does
+/// not exist (b̂ ≠ 0).
 #pragma once
 
 #include "physics/parabolic_problem.hpp"

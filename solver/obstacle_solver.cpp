@@ -46,6 +46,7 @@ ObstacleLossParams initial_loss_params(const CaseConfig& config) {
   params.general_operator = uses_general_operator(config.problem);
   params.has_reaction = config.problem.op.has_reaction();
   params.source_in_reaction = static_cast<bool>(config.problem.reaction_source);
+  if (config.problem.op.time_axis) params.laplacian_dims = laplacian_dims(config.problem);
   return params;
 }
 

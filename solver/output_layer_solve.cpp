@@ -23,7 +23,7 @@ double OutputLayerSolver::evaluate(const ExecSpace& space, const Mlp& net, const
                         static_cast<int>(jacobian_.extent(1)) != net.n_params()))
     jacobian_ = Matrix("pinn::solver::OutputLayerSolver::jacobian", n_rows, net.n_params());
   residual_jacobian(space, net, points, residuals, order, per_point, residuals_, with_jacobian ? jacobian_ : Matrix(),
-                    workspace_);
+                    workspace_, residuals.params.laplacian_dims);
   double cost = 0.0;
   const Vector r = residuals_;
   // Fixed-order host sum below keeps the result independent of the thread count.

@@ -21,6 +21,7 @@ SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<
   sampled.data = make_training_points(problem, points, {}, {}, 0.0, FluxAt::none);
   sampled.general_operator = !problem.op.is_laplacian();
   sampled.matrix_diffusion = problem.op.has_matrix_diffusion();
+  if (problem.op.time_axis) sampled.laplacian_dims = laplacian_dims(problem);
   const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   s.psi.resize(s.n);
   s.psi_upper.resize(s.n);
@@ -62,6 +63,22 @@ SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<
   return sampled;
 }
 
+namespace {
+
+/// Whether A at the point is a·I over the Laplacian's coordinates and 0 elsewhere (a space–time
+/// problem's diag(a, …, a, 0)): then −∇·(A∇u) = −aΔu − (∇·A)·∇u there exactly, whatever A is nearby,
+/// and the residual needs no other second derivative.
+bool is_scalar_diffusion_at(const PointData& p, int dim) {
+  for (int r = 0; r < dim; ++r)
+    for (int c = 0; c < dim; ++c) {
+      const double expected = r == c && r < p.laplacian_dims ? p.diffusion[0] : 0.0;
+      if (p.diffusion[3 * r + c] != expected) return false;
+    }
+  return true;
+}
+
+}  // namespace
+
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const LossSettings& loss,
                                  const SampledProblem& sampled, SolutionDerivatives derivatives) {
   SolutionFields s = sampled.fields;
@@ -71,7 +88,8 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
   const JetOrder order =
       laplacian && !is_piecewise_linear(net.layout().activation) ? JetOrder::laplacian : JetOrder::gradient;
   const auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                        evaluate_jets(space, net, sampled.data.coordinates, order));
+                                                        evaluate_jets(space, net, sampled.data.coordinates, order,
+                                                                      sampled.laplacian_dims));
   const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   const bool hard = loss.boundary == BoundaryMode::hard;
   s.u.resize(s.n);
@@ -86,7 +104,7 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
     if (laplacian) {
       s.laplacian[i] = jet.lap;
       s.residual[i] = !general ? -jet.lap - p.f
-                      : sampled.matrix_diffusion
+                      : sampled.matrix_diffusion && !is_scalar_diffusion_at(p, s.dim)
                           ? std::nan("")
                           : scalar_diffusion_operator(p, jet.u, jet.grad, jet.lap, s.dim) - p.f;
     }

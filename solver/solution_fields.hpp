@@ -20,8 +20,9 @@ struct SolutionFields {
   std::vector<double> u, grad, laplacian; ///< grad row-major (n, dim)
   std::vector<double> psi, psi_upper, f;
   std::vector<double> exact, exact_grad;  ///< the reference and its gradient; empty without one
-  /// L u − f where Δu was asked for (NaN with a matrix diffusion, whose
-  /// operator needs second derivatives the network does not give); else empty.
+  /// L u − f where Δu was asked for (NaN where a matrix diffusion is not a·I
+  /// at the point, as its operator needs second derivatives the network does
+  /// not give; a space–time problem's diag(a, 0) is read: u_t + L u − f); else empty.
   std::vector<double> residual;
 };
 
@@ -35,6 +36,7 @@ struct SampledProblem {
   TrainingPoints data;    ///< what u = G + d·N needs at each point
   bool general_operator = false;  ///< L ≠ −Δ: the residual reads the operator in `data`
   bool matrix_diffusion = false;
+  int laplacian_dims = -1;  ///< Δ over the first this many inputs (−1: all; ObstacleLossParams::laplacian_dims)
 };
 SampledProblem sample_problem(const ObstacleProblem& problem, const std::vector<double>& points,
                               const ReferenceSolution* reference = nullptr);

@@ -49,18 +49,36 @@ SolutionFields spatial_slice(const SolutionFields& space_time, const std::vector
   slice.psi = space_time.psi;
   slice.psi_upper = space_time.psi_upper;
   slice.f = space_time.f;
+  slice.residual = space_time.residual;  // u_t + L u − f
   slice.grad.reserve(static_cast<std::size_t>(slice.n * dim));
   for (int i = 0; i < slice.n; ++i)
     for (int k = 0; k < dim; ++k) slice.grad.push_back(space_time.grad[static_cast<std::size_t>(i * (dim + 1) + k)]);
   return slice;
 }
 
-/// The contact force and contact flag of the training point nearest to each of `points` ((x, t) rows):
-/// the multipliers live on the training points, as for an elliptic run's solution file. Candidates are
-/// first the points within `band` of t in time; a point whose nearest candidate is farther than the
-/// band is searched among all (so the result is the nearest point, not an approximation).
-void nearest_contact(const TrainingPointContact& training, const std::vector<double>& points, int n, double t,
-                     double band, std::vector<double>& force, std::vector<int>& in_contact) {
+/// The contact force and the contact set at the points of one output time. The solution satisfies
+/// min(u_t + L u − f, u − ψ) = 0 (and the same with ψ_hi − u and f − u_t − L u): a point is in contact
+/// where the residual r = u_t + L u − f exceeds the gap, and its contact force is r there. A network
+/// whose r cannot be read (piecewise linear: Δu = 0 almost everywhere; a matrix diffusion) takes the
+/// multiplier of the nearest training point instead, as an elliptic run's solution file does.
+void contact_at_time(const SolutionFields& slice, const ObstacleProblem& problem, bool residual_readable,
+                     const TrainingPointContact& training, const std::vector<double>& points, double t, double band,
+                     std::vector<double>& force, std::vector<int>& in_contact) {
+  force.assign(static_cast<std::size_t>(slice.n), 0.0);
+  in_contact.assign(static_cast<std::size_t>(slice.n), 0);
+  bool readable = residual_readable && slice.residual.size() == static_cast<std::size_t>(slice.n);
+  for (int i = 0; i < slice.n && readable; ++i) readable = std::isfinite(slice.residual[static_cast<std::size_t>(i)]);
+  if (readable) {
+    for (int i = 0; i < slice.n; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      const double r = slice.residual[k];
+      if (problem.has_lower() && r > 0.0 && r > slice.u[k] - slice.psi[k]) in_contact[k] = 1, force[k] = r;
+      if (problem.has_upper() && r < 0.0 && -r > slice.psi_upper[k] - slice.u[k]) in_contact[k] = 1, force[k] = r;
+    }
+    return;
+  }
+  // The nearest training point: candidates are first those within `band` of t in time; a point whose
+  // nearest candidate is farther than the band is searched among all (so it is the nearest point).
   const int m = training.fields.dim;  // dim + 1
   const std::vector<double>& y = training.fields.points;
   const int count = static_cast<int>(training.force.size());
@@ -75,9 +93,7 @@ void nearest_contact(const TrainingPointContact& training, const std::vector<dou
     }
     return d2;
   };
-  force.assign(static_cast<std::size_t>(n), 0.0);
-  in_contact.assign(static_cast<std::size_t>(n), 0);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < slice.n; ++i) {
     int best = -1;
     double best2 = std::numeric_limits<double>::infinity();
     for (const int j : near)
@@ -144,17 +160,21 @@ CaseConfig space_time_case(const CaseConfig& config) {
   st.problem = space_time_problem(*config.parabolic);
   st.parabolic = nullptr;
   st.measure_against_reference = false;  // the run measures against the time-dependent reference itself
-  PINN_USER_REQUIRE(!given(config, "loss.form") || config.loss.form == LossForm::first_order,
-                    config.where("loss.form") << ": found \"" << to_string(config.loss.form)
-                                              << "\"; parabolic.method = \"space_time\" trains the first-order "
-                                                 "residual of u_t + L u − f over Ω × (0, T), which has no energy "
-                                                 "(u_t is not symmetric) and whose strong form is not built; "
-                                                 "allowed: \"first_order\", or method = \"rothe\" for the others");
+  const bool form_given = given(config, "loss.form");
+  PINN_USER_REQUIRE(!form_given || config.loss.form != LossForm::energy,
+                    config.where("loss.form") << ": found \"energy\"; parabolic.method = \"space_time\" trains the "
+                                                 "residual of u_t + L u − f over Ω × (0, T), which has no energy (u_t "
+                                                 "is not symmetric); allowed: \"first_order\", \"strong\", "
+                                                 "\"proximal\", or method = \"rothe\" for the energy");
+  // strong and proximal with a matrix diffusion were refused with the case file (they read a·Δu).
   PINN_USER_REQUIRE(!given(config, "loss.energy_integration") || !config.loss.exact_energy_integration,
                     config.where("loss.energy_integration")
                         << ": \"exact\" integrates a 1D energy, and parabolic.method = \"space_time\" trains the "
                            "first-order form over Ω × (0, T); allowed: \"points\", or method = \"rothe\"");
-  st.loss.form = LossForm::first_order;
+  // The strong residual for smooth networks (parabolic1d: 1.4e-4 against first_order's 1.0e-2 with the same
+  // pipeline, BENCHMARKS.md §15); first_order, which reads no second derivative, for piecewise-linear ones.
+  if (!form_given)
+    st.loss.form = is_piecewise_linear(config.network.activation) ? LossForm::first_order : LossForm::strong;
   st.loss.exact_energy_integration = false;
   if (!given(config, "loss.boundary"))
     st.loss.boundary = dirichlet_sides(st.problem).whole_sides ? BoundaryMode::hard : BoundaryMode::penalty;
@@ -170,8 +190,8 @@ CaseConfig space_time_case(const CaseConfig& config) {
     st.pipeline_notes = choose_default_pipeline(st);
     st.pipeline_notes.insert(st.pipeline_notes.begin(),
                              "parabolic.method = \"space_time\": one network of (x, t) over Ω × (0, T), the default "
-                             "pipeline of a " + std::to_string(st.problem.domain.dim()) +
-                                 "D problem, loss.form = \"first_order\" (u_t + L u has no energy)");
+                             "pipeline of a " + std::to_string(st.problem.domain.dim()) + "D problem, loss.form = \"" +
+                                 to_string(st.loss.form) + "\" (u_t + L u has no energy)");
   }
   st.finalize();
   check_case(st);
@@ -240,6 +260,7 @@ RotheResult SpaceTimeSolver::run() {
   const int n = static_cast<int>(x.size()) / dim;
   const EvaluationGrid grid = make_evaluation_grid(p.problem.domain, config_.output.evaluation_points);
   const TrainingPointContact training = solver.training_point_contact();
+  const bool smooth = !is_piecewise_linear(space_time_.network.activation);
   const double band = p.final_time / std::max(steps, 8);
   std::vector<double> probe_points;
   for (const std::vector<double>& probe : config_.time_stepping.probes)
@@ -283,7 +304,7 @@ RotheResult SpaceTimeSolver::run() {
     if (reference.available()) slice.exact = reference.at(static_cast<std::size_t>(level - 1), grid.points);
     std::vector<double> force;
     std::vector<int> in_contact;
-    nearest_contact(training, grid_points, grid.size(), t, band, force, in_contact);
+    contact_at_time(slice, p.problem, smooth, training, grid_points, t, band, force, in_contact);
     done.run.metrics = slice_metrics(slice, in_contact, grid, p.problem);
     if (options_.write_files) {
       VtkFieldData field_data;
@@ -292,7 +313,7 @@ RotheResult SpaceTimeSolver::run() {
       field_data.numbers["time"] = t;
       if (done.rel_l2 >= 0) field_data.numbers["rel_l2"] = done.rel_l2;
       write_file_atomically(staged + "/" + slice_file(level),
-                            encode_solution_vtu(grid, slice, force, in_contact, upper, false, field_data));
+                            encode_solution_vtu(grid, slice, force, in_contact, upper, smooth, field_data));
     }
     if (log && done.rel_l2 >= 0)
       *log << "t = " << std::setprecision(6) << t << "  relative L2 against the " << reference.kind()

@@ -4,8 +4,9 @@
 ///
 /// The parabolic problem becomes one ObstacleProblem in dim + 1 whose operator has the time axis
 /// (u_t as a convection along t, no diffusion along it), with u = u₀ on the face t = 0. ObstacleSolver
-/// trains it with the first-order form (σ = A∇_x u, every activation) and the case's stages, or, for a
-/// case without [[stage]], the default pipeline of a (dim + 1)-dimensional problem. The trained network
+/// trains it with the strong form (smooth networks; Δ over x) or the first-order form (σ = Â∇u;
+/// piecewise-linear networks) and the case's stages, or, for a case without [[stage]], the default
+/// pipeline of a (dim + 1)-dimensional problem. The trained network
 /// is then read at the output times t_n = n·T/steps like Rothe's levels: the same time series files,
 /// measured against the same reference.
 #pragma once
@@ -16,7 +17,8 @@
 namespace pinn {
 
 /// The case over Ω × (0, T) that the space–time network trains: the problem of
-/// physics/space_time_problem.hpp, the first-order form (refused: another form the case file names),
+/// physics/space_time_problem.hpp, the form the case file names (the energy refused) or by default strong
+/// for smooth networks and first_order for piecewise-linear ones,
 /// hard or penalty boundary conditions as the faces allow, the default pipeline of dim + 1 where the case
 /// file gives no [[stage]] (its 1D or 2D choices undone), checked (solver/case_checks.hpp).
 /// Throws pinn::UserError naming the key at fault.

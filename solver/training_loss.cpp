@@ -17,7 +17,8 @@ TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space)
 double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
                                         const Vector& gradient) {
   const ObstaclePointLoss point_loss{points.data, params};
-  double loss = loss_and_gradient(space_, net, points.coordinates, point_loss, order_, gradient, workspace_);
+  double loss = loss_and_gradient(space_, net, points.coordinates, point_loss, order_, gradient, workspace_,
+                                  params.laplacian_dims);
   if (alpha_l1_ > 0.0) loss += add_alpha_l1_penalty(space_, net, alpha_l1_, gradient);
   if (exact_energy_) loss += add_exact_dirichlet_energy(net, gradient);
   return loss;
@@ -25,7 +26,7 @@ double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& po
 
 LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
                               const ObstacleLossParams& loss_params) const {
-  const auto jets = evaluate_jets(space_, net, points.coordinates, order_);
+  const auto jets = evaluate_jets(space_, net, points.coordinates, order_, loss_params.laplacian_dims);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
   // Summed per fixed chunk of points, then the chunks in order on the host,

@@ -45,7 +45,7 @@ void BatchedResiduals::evaluate(const double* parameters, bool with_jacobian) {
   Kokkos::deep_copy(net_.params(), params_host_);
   // One batched pass: all residuals and, when asked, the whole Jacobian.
   residual_jacobian(space_, net_, points_, residual_functor_, order_, per_point_, residuals_,
-                    with_jacobian ? jacobian_ : Matrix(), workspace_);
+                    with_jacobian ? jacobian_ : Matrix(), workspace_, residual_functor_.params.laplacian_dims);
   Kokkos::deep_copy(residuals_host_, residuals_);
   if (with_jacobian) Kokkos::deep_copy(jacobian_host_, jacobian_);
   finite_ = true;

@@ -187,4 +187,36 @@ TEST(ObstacleLoss, HardBoundaryTransformReproducesTheProductRule) {
               1e-15);
 }
 
+TEST(ObstacleLoss, HardSolutionJetOverSpaceTimeSumsTheLaplacianOverSpaceOnly) {
+  // (x, t) with a time axis: Δu = ΔG + N Δd + 2 ∂_x d ∂_x N + d ΔN, no ∂_t d ∂_t N term
+  // (PointData::laplacian_dims = 1), and add_solution_seed is the transpose of that map.
+  pinn::PointData p = make_point(2, false);
+  p.laplacian_dims = 1;
+  const pinn::PointJet net = make_jet(1, 2, 0.0);
+  const pinn::SolutionJet s = pinn::solution_jet(p, net, 2, true);
+  EXPECT_NEAR(s.lap, p.lift_lap + p.dist_lap * net.value[0] + 2 * p.dist_grad[0] * net.grad[0][0] + p.dist * net.lap[0],
+              1e-15);
+  EXPECT_NEAR(s.grad[1], p.lift_grad[1] + p.dist_grad[1] * net.value[0] + p.dist * net.grad[0][1], 1e-15);
+  // ⟨bar, J δ⟩ = ⟨Jᵀ bar, δ⟩ for the linear part of the map (net jet → solution jet).
+  pinn::SolutionJet bar;
+  bar.u = 0.7, bar.grad[0] = -0.4, bar.grad[1] = 1.3, bar.lap = 0.9;
+  pinn::PointJet seed;
+  seed.zero();
+  pinn::add_solution_seed(p, bar, 2, true, seed);
+  pinn::PointJet zero;
+  zero.zero();
+  const pinn::SolutionJet base = pinn::solution_jet(p, zero, 2, true);
+  for (int entry = 0; entry < 4; ++entry) {  // δ = one jet entry: value, ∂_x, ∂_t, Δ
+    pinn::PointJet delta;
+    delta.zero();
+    double* slot = entry == 0 ? &delta.value[0] : (entry == 3 ? &delta.lap[0] : &delta.grad[0][entry - 1]);
+    *slot = 1.0;
+    const pinn::SolutionJet moved = pinn::solution_jet(p, delta, 2, true);
+    const double forward = bar.u * (moved.u - base.u) + bar.grad[0] * (moved.grad[0] - base.grad[0]) +
+                           bar.grad[1] * (moved.grad[1] - base.grad[1]) + bar.lap * (moved.lap - base.lap);
+    const double transposed = entry == 0 ? seed.value[0] : (entry == 3 ? seed.lap[0] : seed.grad[0][entry - 1]);
+    EXPECT_NEAR(forward, transposed, 1e-14) << "entry " << entry;
+  }
+}
+
 }  // namespace

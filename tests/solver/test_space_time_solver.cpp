@@ -58,10 +58,10 @@ TEST(SpaceTimeCase, TheProblemOverSpaceTimeWithTheDefaultPipelineOfOneMoreDimens
   const pinn::CaseConfig st = pinn::space_time_case(config);
   EXPECT_EQ(st.problem.domain.kind(), pinn::DomainKind::rectangle);
   EXPECT_EQ(st.problem.domain.upper()[1], 0.2);
-  EXPECT_EQ(st.loss.form, pinn::LossForm::first_order);
+  EXPECT_EQ(st.loss.form, pinn::LossForm::strong);  // a smooth network
   EXPECT_EQ(st.loss.boundary, pinn::BoundaryMode::hard);
   EXPECT_EQ(st.network.n_inputs, 2);
-  EXPECT_EQ(st.network.n_outputs, 3);  // u and σ = Â∇u
+  EXPECT_EQ(st.network.n_outputs, 1);
   EXPECT_EQ(st.network.hidden, (std::vector<int>{32, 32}));
   EXPECT_EQ(st.sampling.interior, 4096);
   ASSERT_EQ(st.stages.size(), 2u);
@@ -69,6 +69,11 @@ TEST(SpaceTimeCase, TheProblemOverSpaceTimeWithTheDefaultPipelineOfOneMoreDimens
   EXPECT_FALSE(st.parabolic);
   EXPECT_FALSE(st.measure_against_reference);
   EXPECT_NE(st.pipeline_notes.front().find("space_time"), std::string::npos);
+  // A piecewise-linear network: the first-order form, outputs u and σ = Â∇u.
+  const pinn::CaseConfig prelu =
+      pinn::space_time_case(pinn::parse_case(space_time_case_text(""), "case.toml", {"network.activation=\"prelu\""}));
+  EXPECT_EQ(prelu.loss.form, pinn::LossForm::first_order);
+  EXPECT_EQ(prelu.network.n_outputs, 3);
   // The case's own stages and sizes are kept.
   const pinn::CaseConfig own = pinn::space_time_case(pinn::parse_case(space_time_case_text(kShortStages), "case.toml", {}));
   EXPECT_EQ(own.network.hidden, (std::vector<int>{16, 16}));
@@ -83,8 +88,11 @@ TEST(SpaceTimeCase, Refusals) {
   };
   pinn_test::expect_parts(error_of(space_time_case_text(""), {"loss.form=\"energy\""}),
                           {"--set", "loss.form", "found \"energy\"", "no energy", "allowed: \"first_order\""});
-  pinn_test::expect_parts(error_of(space_time_case_text("", "[loss]\nform = \"strong\"\n")),
-                          {"case.toml:", "loss.form", "found \"strong\"", "allowed: \"first_order\""});
+  // The strong form reads the Laplacian over x alone (a matrix diffusion is refused with it for any case).
+  EXPECT_EQ(pinn::space_time_case(pinn::parse_case(space_time_case_text("", "[loss]\nform = \"strong\"\n"),
+                                                   "case.toml", {}))
+                .loss.form,
+            pinn::LossForm::strong);
   const std::string disk =
       "[problem]\nname = \"d\"\ndomain = { type = \"disk\", center = [0.0, 0.0], radius = 1.0 }\nsource = \"-1\"\n"
       "obstacle = \"-0.2\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n"
@@ -92,11 +100,22 @@ TEST(SpaceTimeCase, Refusals) {
   pinn_test::expect_parts(error_of(disk), {"problem 'd'", "disk", "method = \"rothe\""});
 }
 
-TEST(SpaceTimeSolver, WritesTheTimeSeriesAndMeetsItsBound) {
-  const fs::path dir = scratch("files");
+/// The strong form (the default for tanh) and the first-order form, with their bounds: about 3× what
+/// was measured when they were set (1 and 2 threads gave the same figures).
+struct FormBound {
+  std::string form;
+  double max_rel_l2, max_violation;
+};
+void PrintTo(const FormBound& b, std::ostream* out) { *out << b.form; }
+class SpaceTimeForms : public ::testing::TestWithParam<FormBound> {};
+
+TEST_P(SpaceTimeForms, WritesTheTimeSeriesAndMeetsItsBound) {
+  const FormBound bound = GetParam();
+  const fs::path dir = scratch("files_" + bound.form);
   fs::remove_all(dir);
   fs::create_directories(dir / "space_time.partial");  // what a killed run left
-  const pinn::CaseConfig config = pinn::parse_case(space_time_case_text(kShortStages), "case.toml", {});
+  const pinn::CaseConfig config = pinn::parse_case(space_time_case_text(kShortStages), "case.toml",
+                                                   {"loss.form=\"" + bound.form + "\""});
   pinn::RunOptions options;
   options.quiet = true;
   options.output_directory = dir.string();
@@ -104,9 +123,8 @@ TEST(SpaceTimeSolver, WritesTheTimeSeriesAndMeetsItsBound) {
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(result.reference, "exact");
   ASSERT_EQ(result.levels.size(), 4u);
-  // Measured 5.8e-3 (1 and 2 threads, the same) and a violation of 1e-4 when the bounds were set.
-  EXPECT_LT(result.rel_l2, 1.5e-2);
-  for (const auto& level : result.levels) EXPECT_LT(level.run.metrics.max_violation, 1e-3) << level.time;
+  EXPECT_LT(result.rel_l2, bound.max_rel_l2);
+  for (const auto& level : result.levels) EXPECT_LT(level.run.metrics.max_violation, bound.max_violation) << level.time;
   for (const char* file : {"case.toml", "summary.json", "history.csv", "solution.pvd", "probes.csv",
                            "free_boundary.csv", "solution_xt.vtr", "space_time/solution.vtu",
                            "space_time/summary.json", "space_time/time_0001.vtu", "space_time/time_0004.vtu"})
@@ -119,9 +137,12 @@ TEST(SpaceTimeSolver, WritesTheTimeSeriesAndMeetsItsBound) {
   EXPECT_EQ(summary["time_dependent"]["network"]["folder"], "space_time");
   EXPECT_GT(summary["time_dependent"]["network"]["iterations"].get<int>(), 0);
   EXPECT_EQ(summary["levels"].size(), 4u);
-  // The contact set [0, s(t)] at t = 0.2: s = 0.5 − 0.2e^{−0.4} ≈ 0.366.
-  ASSERT_FALSE(result.levels.back().run.metrics.contact_intervals.empty());
-  EXPECT_NEAR(result.levels.back().run.metrics.contact_intervals.front()[1], 0.5 - 0.2 * std::exp(-0.4), 3e-2);
+  // The contact set [0, s(t)] at t = 0.2, s = 0.5 − 0.2e^{−0.4} ≈ 0.366, read from the residual
+  // (strong: 0.378) or the multipliers (first_order: fragments only, not checked).
+  if (bound.form == "strong") {
+    ASSERT_FALSE(result.levels.back().run.metrics.contact_intervals.empty());
+    EXPECT_NEAR(result.levels.back().run.metrics.contact_intervals.front()[1], 0.5 - 0.2 * std::exp(-0.4), 2e-2);
+  }
   // probes.csv starts with u₀ at t = 0.
   std::istringstream probes(read(dir / "probes.csv"));
   std::string header, first;
@@ -130,6 +151,11 @@ TEST(SpaceTimeSolver, WritesTheTimeSeriesAndMeetsItsBound) {
   EXPECT_NEAR(std::stod(first.substr(first.find(',') + 1)), 0.2 * std::sin(M_PI / 4), 1e-9);
   fs::remove_all(dir);
 }
+
+// Measured: strong 4.7e-5 (violation 1.1e-6), first_order 5.8e-3 (violation 1e-4).
+INSTANTIATE_TEST_SUITE_P(Forms, SpaceTimeForms,
+                         ::testing::Values(FormBound{"strong", 1.5e-4, 1e-5}, FormBound{"first_order", 1.5e-2, 1e-3}),
+                         [](const auto& test) { return test.param.form; });
 
 TEST(SpaceTimeSolver, InterruptedRunStillWritesWhatItHas) {
   const fs::path dir = scratch("interrupted");
