@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -203,9 +204,6 @@ SpaceTimeSolver::SpaceTimeSolver(CaseConfig config, RunOptions options)
   PINN_USER_REQUIRE(config_.parabolic, "problem '" << config_.problem.name
                                                    << "' is not time-dependent (no [problem.time]); run it with "
                                                       "ObstacleSolver");
-  PINN_USER_REQUIRE(options_.resume_from.empty(),
-                    "resume: a time-dependent run cannot be resumed yet; run it again (obstacle-pinn run "
-                        << config_.path << ")");
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
   if (!options_.log) options_.log = &std::cout;
@@ -241,15 +239,23 @@ RotheResult SpaceTimeSolver::run() {
       *log << "; no reference: " << reference.why_none();
     *log << "\n";
   }
-  if (options_.write_files) {
-    write_file_atomically(folder.file("case.toml"), config_.effective_toml);
-    folder.discard_staged(result.folder);  // a killed run's
-  }
-
   // Training, staged until the run's results replace the earlier ones (solver/result_folder.hpp).
   const std::string staged = folder.staged(result.folder);
   RunOptions network_options = options_;
   network_options.output_directory = staged;
+  if (!options_.resume_from.empty()) {
+    // Resuming: from the staged folder a killed run left, or from a copy of an interrupted run's
+    // space_time/ (which stays as it is until the resumed run's results replace it).
+    namespace fs = std::filesystem;
+    if (fs::path(options_.resume_from).parent_path() != fs::path(staged)) {
+      folder.discard_staged(result.folder);
+      fs::copy(fs::path(options_.resume_from).parent_path(), staged, fs::copy_options::recursive);
+      network_options.resume_from = (fs::path(staged) / fs::path(options_.resume_from).filename()).string();
+    }
+  } else if (options_.write_files) {
+    write_file_atomically(folder.file("case.toml"), config_.effective_toml);
+    folder.discard_staged(result.folder);  // a killed run's
+  }
   ObstacleSolver solver(space_time_, network_options);
   result.network_run = solver.run();
   result.status = result.network_run.status;

@@ -28,6 +28,8 @@ class SpaceTimeSolver {
  public:
   /// Checks the case at t = 0 and at every output time, and the space–time case, before anything is
   /// written; config.parabolic must be set and config.time_stepping.method be space_time.
+  /// options.resume_from, if set, is the network's checkpoint.bin in the run's space_time.partial/ (a
+  /// killed run) or space_time/ (an interrupted one; copied to space_time.partial/ first).
   SpaceTimeSolver(CaseConfig config, RunOptions options = {});
 
   /// Trains the network (its run in space_time/: solution.vtu over Ω × (0, T), history.csv, summary.json),

@@ -319,6 +319,16 @@ int main(int argc, char** argv) {
       namespace fs = std::filesystem;
       case_file = (fs::path(resume_dir) / "case.toml").string();
       resume_from = (fs::path(resume_dir) / "checkpoint.bin").string();
+      // A space–time run keeps its network's checkpoint in space_time.partial/ while it runs (killed) and
+      // in space_time/ after it stopped (interrupted).
+      for (const char* folder : {"space_time", "space_time.partial"})
+        if (fs::exists(fs::path(resume_dir) / folder / "checkpoint.bin"))
+          resume_from = (fs::path(resume_dir) / folder / "checkpoint.bin").string();
+      PINN_USER_REQUIRE(!fs::exists(fs::path(resume_dir) / "levels") &&
+                            !fs::exists(fs::path(resume_dir) / "levels.partial"),
+                        "resume " << resume_dir << ": a run of parabolic.method = \"rothe\" cannot be resumed yet (a "
+                                  << "space_time one can); start it again: obstacle-pinn run " << case_file << " --out "
+                                  << resume_dir);
       require_resumable(resume_dir, case_file, resume_from);
       out_dir = resume_dir;
     }
@@ -364,9 +374,10 @@ int main(int argc, char** argv) {
       options.stop_requested = &g_stop_requested;
       options.resume_from = resume_from;
       if (config.parabolic) {
-        PINN_USER_REQUIRE(resume_from.empty(), "resume " << resume_dir << ": a time-dependent run cannot be resumed "
-                                                         << "yet; start it again: obstacle-pinn run " << case_file
-                                                         << " --out " << resume_dir);
+        PINN_USER_REQUIRE(resume_from.empty() || config.time_stepping.method == pinn::TimeMethod::space_time,
+                          "resume " << resume_dir << ": a run of parabolic.method = \"rothe\" cannot be resumed "
+                                    << "yet (a space_time one can); start it again: obstacle-pinn run " << case_file
+                                    << " --out " << resume_dir);
         code = run_time_dependent(config, options);
         Kokkos::finalize();
         return code;

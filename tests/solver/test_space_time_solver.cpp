@@ -174,4 +174,34 @@ TEST(SpaceTimeSolver, InterruptedRunStillWritesWhatItHas) {
   fs::remove_all(dir);
 }
 
+TEST(SpaceTimeSolver, ResumeIsBitwise) {
+  // An interrupted run resumed from space_time/checkpoint.bin ends where the uninterrupted one does.
+  const fs::path whole = scratch("whole"), parts = scratch("parts");
+  fs::remove_all(whole);
+  fs::remove_all(parts);
+  const pinn::CaseConfig config = pinn::parse_case(space_time_case_text(kShortStages), "case.toml", {});
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.output_directory = whole.string();
+  const pinn::RotheResult expected = pinn::SpaceTimeSolver(config, options).run();
+  options.output_directory = parts.string();
+  options.stop_after = 150;  // inside the Adam stage
+  ASSERT_EQ(pinn::SpaceTimeSolver(config, options).run().status, pinn::RunStatus::interrupted);
+  const std::string before = read(parts / "summary.json");
+  options.stop_after = -1;
+  options.resume_from = (parts / "space_time" / "checkpoint.bin").string();
+  const pinn::RotheResult resumed = pinn::SpaceTimeSolver(config, options).run();
+  ASSERT_EQ(resumed.status, pinn::RunStatus::ok);
+  EXPECT_NE(read(parts / "summary.json"), before);
+  ASSERT_EQ(resumed.levels.size(), expected.levels.size());
+  EXPECT_EQ(resumed.rel_l2, expected.rel_l2);
+  for (std::size_t n = 0; n < expected.levels.size(); ++n) {
+    EXPECT_EQ(resumed.levels[n].rel_l2, expected.levels[n].rel_l2) << n;
+    EXPECT_EQ(resumed.levels[n].probes, expected.levels[n].probes) << n;
+  }
+  EXPECT_FALSE(fs::exists(parts / "space_time.partial"));
+  fs::remove_all(whole);
+  fs::remove_all(parts);
+}
+
 }  // namespace

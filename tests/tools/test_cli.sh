@@ -63,4 +63,33 @@ kill -INT "$pid"
 wait "$pid" || true
 grep -q "resuming from .*checkpoint.bin: stage 0, iteration [1-9]" "$work/resume.log" || {
   cat "$work/resume.log"; fail "resume did not continue from the checkpoint"; }
+
+# 5. A space-time run (one network of (x, t)): Ctrl-C keeps its network's checkpoint in space_time/,
+# and resume continues from it; a Rothe run's resume is refused with a message.
+"$bin" run "$src/tests/tools/view1d_time.toml" --out "$work/st" --set 'parabolic.method="space_time"' \
+  --set stage.0.iterations=200000 --set output.log_every=100 >"$work/st.log" 2>&1 &
+pid=$!
+sleep 3
+kill -INT "$pid"
+set +e
+wait "$pid"
+code=$?
+set -e
+[ "$code" = 130 ] || { cat "$work/st.log"; fail "interrupted space-time run exited $code, expected 130"; }
+[ -s "$work/st/space_time/checkpoint.bin" ] || fail "no space_time/checkpoint.bin after Ctrl-C"
+grep -q '"status": "interrupted"' "$work/st/summary.json" || fail "the space-time summary does not say interrupted"
+"$bin" resume "$work/st" >"$work/st_resume.log" 2>&1 &
+pid=$!
+sleep 3
+kill -INT "$pid"
+wait "$pid" || true
+grep -q "resuming from .*space_time.partial/checkpoint.bin: stage 0, iteration [1-9]" "$work/st_resume.log" || {
+  cat "$work/st_resume.log"; fail "resume did not continue the space-time run"; }
+"$bin" run "$src/tests/tools/view1d_time.toml" --out "$work/rothe" --set stage.0.iterations=20 --quiet >/dev/null 2>&1
+set +e
+"$bin" resume "$work/rothe" >"$work/rothe_resume.log" 2>&1
+code=$?
+set -e
+[ "$code" = 2 ] && grep -q 'parabolic.method = "rothe" cannot be resumed' "$work/rothe_resume.log" || {
+  cat "$work/rothe_resume.log"; fail "resuming a Rothe run: exit $code, expected 2 and a message"; }
 echo "cli: all checks passed"
