@@ -65,17 +65,23 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     notes.push_back("stages: adam 1000 (learning rate 1e-2, cosine, 10 multiplier updates), then ceres_lm 600 "
                     "(60 multiplier updates, the best of the last 20 rounds by validation loss) — obstacle1d's "
                     "pipeline; Levenberg–Marquardt is the fastest second-order stage at 1D sizes");
-  } else if (dim == 2) {
-    // radial2d's pipeline with a shorter LBFGS stage (a minute rather than five).
+  } else if (dim == 2 || config.problem.op.time_axis) {
+    // radial2d's pipeline with a shorter LBFGS stage (a minute rather than five). A 2D problem over
+    // space–time takes it too: membrane2d's space–time network reached 6.9e-2 with it, 3.0e-1 with
+    // box3d's Adam alone (BENCHMARKS.md §15).
     config.stages = {adam_stage(1500, 5e-3, 5), second_order_stage("ceres_lbfgs", 3000, 30, 3.0)};
-    notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then ceres_lbfgs 3000 "
-                    "(30 multiplier updates) — radial2d's pipeline shortened to about a minute; LBFGS because "
-                    "Levenberg–Marquardt's Jacobian products are too slow at 2D sizes");
+    notes.push_back(std::string("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then "
+                                "ceres_lbfgs 3000 (30 multiplier updates) — radial2d's pipeline shortened to about a "
+                                "minute; LBFGS because Levenberg–Marquardt's Jacobian products are too slow at 2D "
+                                "sizes") +
+                    (dim == 3 ? "; over space–time in 3D too (box3d's Adam alone left membrane2d at 3.0e-1, this "
+                                "6.9e-2)"
+                              : ""));
   } else {
     config.stages = {adam_stage(3000, 5e-3, 10)};
     notes.push_back("stages: adam 3000 (learning rate 5e-3, cosine, 10 multiplier updates) — box3d's pipeline");
   }
-  if (dim <= 2)
+  if (config.stages.size() > 1)
     notes.push_back("the second-order stage ends early when 5 multiplier rounds in a row change u by at most 1e-5 "
                     "(relative) on the validation grid (patience = 5)");
 }

@@ -69,6 +69,16 @@ TEST(SpaceTimeCase, TheProblemOverSpaceTimeWithTheDefaultPipelineOfOneMoreDimens
   EXPECT_FALSE(st.parabolic);
   EXPECT_FALSE(st.measure_against_reference);
   EXPECT_NE(st.pipeline_notes.front().find("space_time"), std::string::npos);
+  // A 2D Ω: a 3D problem over space–time, with an LBFGS stage where an elliptic 3D case has Adam alone.
+  const std::string membrane =
+      "[problem]\nname = \"m\"\ndomain = { type = \"rectangle\", min = [-1.0, -1.0], max = [1.0, 1.0] }\n"
+      "source = \"-20*t\"\nobstacle = \"-0.1 - 0.5*(x^2 + y^2)\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n"
+      "time = { final_time = 1.0, initial = \"0\" }\n[parabolic]\nmethod = \"space_time\"\n";
+  const pinn::CaseConfig membrane_st = pinn::space_time_case(pinn::parse_case(membrane, "case.toml", {}));
+  EXPECT_EQ(membrane_st.problem.domain.kind(), pinn::DomainKind::box);
+  EXPECT_EQ(membrane_st.sampling.interior, 8000);
+  ASSERT_EQ(membrane_st.stages.size(), 2u);
+  EXPECT_EQ(membrane_st.stages[1].type, "ceres_lbfgs");
   // A piecewise-linear network: the first-order form, outputs u and σ = Â∇u.
   const pinn::CaseConfig prelu =
       pinn::space_time_case(pinn::parse_case(space_time_case_text(""), "case.toml", {"network.activation=\"prelu\""}));
