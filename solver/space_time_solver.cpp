@@ -40,7 +40,8 @@ std::vector<double> at_time(const std::vector<double>& x, int dim, double t) {
   return points;
 }
 
-/// The fields at (x, t) as fields over Ω: the points and ∇u without their t entries.
+/// The fields at (x, t) as fields over Ω: the points and ∇u without their t entries (exact_grad
+/// is left out).
 SolutionFields spatial_slice(const SolutionFields& space_time, const std::vector<double>& x, int dim) {
   SolutionFields slice;
   slice.dim = dim;
@@ -51,6 +52,8 @@ SolutionFields spatial_slice(const SolutionFields& space_time, const std::vector
   slice.psi_upper = space_time.psi_upper;
   slice.f = space_time.f;
   slice.residual = space_time.residual;  // u_t + L u − f
+  slice.laplacian = space_time.laplacian;  // over x
+  slice.exact = space_time.exact;
   slice.grad.reserve(static_cast<std::size_t>(slice.n * dim));
   for (int i = 0; i < slice.n; ++i)
     for (int k = 0; k < dim; ++k) slice.grad.push_back(space_time.grad[static_cast<std::size_t>(i * (dim + 1) + k)]);
@@ -256,7 +259,8 @@ RotheResult SpaceTimeSolver::run() {
     write_file_atomically(folder.file("case.toml"), config_.effective_toml);
     folder.discard_staged(result.folder);  // a killed run's
   }
-  ObstacleSolver solver(space_time_, network_options);
+  network_ = std::make_unique<ObstacleSolver>(space_time_, network_options);
+  ObstacleSolver& solver = *network_;
   result.network_run = solver.run();
   result.status = result.network_run.status;
 
@@ -333,6 +337,16 @@ RotheResult SpaceTimeSolver::run() {
   result.total_seconds = seconds_since(start);
   if (options_.write_files) write_time_series(config_, result);
   return result;
+}
+
+SolutionFields SpaceTimeSolver::solution_at(const std::vector<double>& x, double t) {
+  PINN_USER_REQUIRE(network_, "problem '" << config_.problem.name << "': the space-time network is trained by run(); "
+                                          << "call it first");
+  const double T = config_.parabolic->final_time;
+  PINN_USER_REQUIRE(std::isfinite(t) && t >= 0.0 && t <= T,
+                    "problem '" << config_.problem.name << "': t = " << t << "; allowed: a time in [0, " << T << "]");
+  const int dim = config_.problem.domain.dim();
+  return spatial_slice(network_->solution_at(at_time(x, dim, t)), x, dim);
 }
 
 }  // namespace pinn

@@ -41,10 +41,15 @@ class SpaceTimeSolver {
   const CaseConfig& config() const { return config_; }
   const CaseConfig& space_time_config() const { return space_time_; }
 
+  /// After run(): u, ∇_x u, the data (and, for a smooth network, Δ_x u and u_t + L u − f as
+  /// `residual`) at the points x of Ω (row-major, dim each) at time t ∈ [0, T], the case's units.
+  SolutionFields solution_at(const std::vector<double>& x, double t);
+
  private:
   CaseConfig config_;
   CaseConfig space_time_;
   RunOptions options_;
+  std::unique_ptr<ObstacleSolver> network_;  ///< the network of (x, t), from run() on
 };
 
 }  // namespace pinn

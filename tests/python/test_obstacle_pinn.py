@@ -285,8 +285,32 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     assert (tmp_path / "results" / "flat_support" / "solution.vtu").exists()
 
 
-def test_time_dependent_cases_load_but_are_refused_by_run():
-    case = op.load("parabolic1d")
-    case.validate()
-    with pytest.raises(op.CaseError, match=r"time-dependent .*obstacle-pinn run"):
-        op.run(case)
+def test_time_dependent_runs_give_the_command_lines_results(tmp_path):
+    # tests/tools/view1d_time.toml: parabolic1d's problem on (0, 0.2], two levels / output times.
+    path = os.path.join(os.path.dirname(op._core.cases_directory()), "tests", "tools", "view1d_time.toml")
+    for method in ("rothe", "space_time"):
+        sets = {"parabolic.method": method, "stage.0.iterations": 200}
+        result = op.run(op.load(path, set=sets), threads=THREADS, out=tmp_path / method)
+        command_line("run", path, "--set", f'parabolic.method="{method}"', "--set", "stage.0.iterations=200",
+                     "--threads", str(THREADS), "--out", str(tmp_path / ("cli_" + method)), "--quiet")
+        with open(tmp_path / ("cli_" + method) / "summary.json") as f:
+            cli = json.load(f)
+        assert result.status == "ok" and result.method == method
+        assert result.metrics["rel_l2"] == cli["metrics"]["rel_l2"], method
+        assert np.allclose(result.times, [0.1, 0.2], rtol=0, atol=1e-15)
+        assert result.probes.shape == (2, 2)
+        assert [level["probes"] for level in result.levels] == [level["probes"] for level in cli["levels"]]
+        xt = result.u_xt
+        assert xt["u"].shape == (3, len(xt["x"])) and xt["reference"].shape == xt["u"].shape
+        u0 = 0.2 * np.sin(np.pi * xt["x"]) + np.maximum(xt["x"] - 0.3, 0) ** 2
+        assert np.allclose(xt["u"][0], u0, rtol=0, atol=1e-15)
+        assert (tmp_path / method / "solution.pvd").exists()
+        if method == "space_time":
+            # The network of (x, t) at the probes and the last output time: the probes' values.
+            fields = result.evaluate(np.array([0.25, 0.8]), 0.2)
+            assert list(fields["u"]) == list(result.probes[-1])
+            with pytest.raises(op.CaseError, match=r"allowed: a time in \[0, 0.2\]"):
+                result.evaluate(np.array([0.5]), 0.3)
+        else:
+            with pytest.raises(op.CaseError, match=r"rothe.*keep no network"):
+                result.evaluate(np.array([0.5]), 0.2)

@@ -14,6 +14,9 @@
 #include "solver/obstacle_solver.hpp"
 #include "solver/reference_run.hpp"
 #include "solver/report.hpp"
+#include "solver/rothe_solver.hpp"
+#include "solver/space_time_solver.hpp"
+#include "solver/time_series_output.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <pybind11/numpy.h>
@@ -36,11 +39,17 @@ namespace {
 
 // --- Kokkos: started once per process, by the first run -----------------------
 
-class RunHandle;
+/// A finished run whose solver may still hold Kokkos memory.
+class LiveRun {
+ public:
+  virtual ~LiveRun() = default;
+  /// Kokkos is ending: the network's memory goes first.
+  virtual void release() = 0;
+};
 
 /// Runs whose solvers still hold Kokkos memory: released before Kokkos ends.
-std::set<RunHandle*>& live_runs() {
-  static std::set<RunHandle*> runs;
+std::set<LiveRun*>& live_runs() {
+  static std::set<LiveRun*> runs;
   return runs;
 }
 
@@ -337,10 +346,10 @@ class ProgressObserver final : public pinn::TrainingObserver {
 };
 
 /// A finished run: its result and the solver that holds the network.
-class RunHandle {
+class RunHandle : public LiveRun {
  public:
   RunHandle() { live_runs().insert(this); }
-  ~RunHandle() { live_runs().erase(this); }
+  ~RunHandle() override { live_runs().erase(this); }
   RunHandle(const RunHandle&) = delete;
   RunHandle& operator=(const RunHandle&) = delete;
 
@@ -353,8 +362,32 @@ class RunHandle {
     PINN_USER_REQUIRE(solver, "this result's network is gone (the engine was shut down at exit)");
     return *solver;
   }
-  /// Kokkos is ending: the network's memory goes first.
-  void release() { solver.reset(); }
+  void release() override { solver.reset(); }
+};
+
+/// A finished time-dependent run: its time series, and for the space–time method the solver that
+/// holds the network of (x, t) (Rothe's levels keep no network: their results are in the folder).
+class TimeRunHandle : public LiveRun {
+ public:
+  TimeRunHandle() { live_runs().insert(this); }
+  ~TimeRunHandle() override { live_runs().erase(this); }
+  TimeRunHandle(const TimeRunHandle&) = delete;
+  TimeRunHandle& operator=(const TimeRunHandle&) = delete;
+
+  std::unique_ptr<pinn::SpaceTimeSolver> space_time;
+  pinn::RotheResult result;
+  std::string summary;
+  int dim = 1;
+  bool wrote_files = false;
+
+  pinn::SpaceTimeSolver& live() {
+    PINN_USER_REQUIRE(result.method == pinn::TimeMethod::space_time,
+                      "this run used parabolic.method = \"rothe\", whose levels keep no network: read the levels "
+                      "from the result (levels, u_xt) or its folder (levels/level_NNNN/)");
+    PINN_USER_REQUIRE(space_time, "this result's network is gone (the engine was shut down at exit)");
+    return *space_time;
+  }
+  void release() override { space_time.reset(); }
 };
 
 std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out, bool write_files, bool quiet,
@@ -362,10 +395,7 @@ std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out,
   pinn::check_threads(c.config);
   ensure_kokkos(c.config.threads);
   auto handle = std::make_unique<RunHandle>();
-  PINN_USER_REQUIRE(!c.config.parabolic,
-                    "problem '" << c.config.problem.name << "' is time-dependent ([problem.time]); the Python module "
-                                << "does not run time-dependent cases yet: run it with `obstacle-pinn run` and read "
-                                << "its folder (summary.json, history.csv, probes.csv, free_boundary.csv)");
+  PINN_REQUIRE(!c.config.parabolic, "run_case: a time-dependent case goes to run_time_dependent");
   ProgressObserver observer(progress);
   PythonStdout stdout_buffer;
   std::ostream log(&stdout_buffer);
@@ -387,6 +417,45 @@ std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out,
   observer.rethrow();
   handle->wrote_files = write_files;
   handle->summary = pinn::summary_json(handle->solver->config(), handle->solver->network(), handle->result);
+  return handle;
+}
+
+/// A time-dependent case: Rothe's levels or one network over space–time, as `obstacle-pinn run` does.
+std::unique_ptr<TimeRunHandle> run_time_dependent(const CaseHandle& c, const std::string& out, bool write_files,
+                                                  bool quiet, const py::object& progress,
+                                                  const std::string& resume_from) {
+  pinn::check_threads(c.config);
+  ensure_kokkos(c.config.threads);
+  auto handle = std::make_unique<TimeRunHandle>();
+  handle->dim = c.config.problem.domain.dim();
+  const bool space_time = c.config.time_stepping.method == pinn::TimeMethod::space_time;
+  PINN_USER_REQUIRE(resume_from.empty() || space_time,
+                    "resume: a run of parabolic.method = \"rothe\" cannot be resumed yet (a space_time one can)");
+  ProgressObserver observer(progress);
+  PythonStdout stdout_buffer;
+  std::ostream log(&stdout_buffer);
+  pinn::RunOptions options;
+  options.output_directory = out;
+  options.write_files = write_files;
+  options.quiet = quiet;
+  options.log = &log;
+  options.stop_requested = &g_stop_requested;
+  options.resume_from = resume_from;
+  options.observer = &observer;
+  {
+    py::gil_scoped_release release;
+    InterruptScope interrupt;
+    if (space_time) {
+      handle->space_time = std::make_unique<pinn::SpaceTimeSolver>(c.config, options);
+      handle->result = handle->space_time->run();
+    } else {
+      handle->result = pinn::RotheSolver(c.config, options).run();
+    }
+    log.flush();
+  }
+  observer.rethrow();
+  handle->wrote_files = write_files;
+  handle->summary = pinn::time_summary_json(c.config, handle->result);
   return handle;
 }
 
@@ -496,6 +565,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_function", [](CaseHandle& c, const std::string& key, const py::object& fn, const std::string& label) {
         set_problem_function(c.config, key, fn, label);
       })
+      .def_property_readonly("time_dependent", [](const CaseHandle& c) { return static_cast<bool>(c.config.parabolic); })
       .def("check", [](const CaseHandle& c) { pinn::check_case(c.config); })
       .def("explain", [](const CaseHandle& c) { return pinn::explain_pipeline(c.config); });
 
@@ -538,15 +608,47 @@ PYBIND11_MODULE(_core, m) {
         return d;
       });
 
+  py::class_<TimeRunHandle>(m, "TimeRunHandle")
+      .def_property_readonly("status", [](const TimeRunHandle& r) { return pinn::to_string(r.result.status); })
+      .def_property_readonly("summary_json", [](const TimeRunHandle& r) { return r.summary; })
+      .def_property_readonly("total_seconds", [](const TimeRunHandle& r) { return r.result.total_seconds; })
+      .def_property_readonly("output_directory",
+                             [](const TimeRunHandle& r) { return r.wrote_files ? r.result.output_directory : std::string(); })
+      .def_property_readonly("dim", [](const TimeRunHandle& r) { return r.dim; })
+      .def_property_readonly("u_xt",
+                             [](const TimeRunHandle& r) {
+                               // 1D: the (x, t) plane, t = 0 first (solution_xt.vtr's fields).
+                               py::dict d;
+                               if (r.dim != 1 || r.result.u_by_level.empty()) return d;
+                               std::vector<double> times{0.0}, u, reference;
+                               for (const pinn::TimeLevelResult& level : r.result.levels) times.push_back(level.time);
+                               for (const auto& row : r.result.u_by_level) u.insert(u.end(), row.begin(), row.end());
+                               for (const auto& row : r.result.reference_by_level)
+                                 reference.insert(reference.end(), row.begin(), row.end());
+                               const int n = static_cast<int>(r.result.x.size());
+                               d["x"] = column(r.result.x);
+                               d["t"] = column(times);
+                               d["u"] = rows(u, n);
+                               if (reference.size() == u.size()) d["reference"] = rows(reference, n);
+                               return d;
+                             })
+      .def("solution_at", [](TimeRunHandle& r, const py::object& points, double t) {
+        pinn::SpaceTimeSolver& solver = r.live();
+        const std::vector<double> p = points_from(points, r.dim);
+        return fields_dict(solver.solution_at(p, t));
+      });
+
   m.def("run", &run_case, py::arg("case"), py::arg("out"), py::arg("write_files"), py::arg("quiet"),
         py::arg("progress"), py::arg("resume_from"));
+  m.def("run_time_dependent", &run_time_dependent, py::arg("case"), py::arg("out"), py::arg("write_files"),
+        py::arg("quiet"), py::arg("progress"), py::arg("resume_from"));
   m.def("reference", &reference_of, py::arg("case"), py::arg("cells"), py::arg("directory"));
   m.def("cases_directory", []() { return std::string(PINN_SOURCE_DIR) + "/cases"; });
   m.def("threads", []() { return Kokkos::is_initialized() ? pinn::ExecSpace().concurrency() : 0; });
   m.def("max_threads", &pinn::max_threads);
   m.def("backend", &pinn::backend_description);
   m.def("finalize", []() {
-    for (RunHandle* run : live_runs()) run->release();
+    for (LiveRun* run : live_runs()) run->release();
     if (Kokkos::is_initialized()) Kokkos::finalize();
   });
 }

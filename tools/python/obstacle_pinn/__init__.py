@@ -267,7 +267,8 @@ def _run_overrides(seed, threads, budget):
 
 def run(case, *, threads=None, seed=None, out=None, quiet=True, progress=None, budget=None):
     """Trains a network on `case` (a Case, a dict, a case file's path or a
-    predefined case's name) and returns a Result.
+    predefined case's name) and returns a Result — or, for a time-dependent
+    case ([problem.time]), a TimeResult.
 
     threads: the engine's threads (fixed by the first run of the process;
     None: all cores). seed, budget: as --seed, --budget. out: the folder for
@@ -282,8 +283,10 @@ def run(case, *, threads=None, seed=None, out=None, quiet=True, progress=None, b
     changes = _run_overrides(seed, threads, budget)
     if changes:
         case = case.set(**changes)
-    handle = _core.run(case._handle, "" if out is None else os.fspath(out), out is not None, quiet, progress, "")
-    return Result(handle, case)
+    folder = "" if out is None else os.fspath(out)
+    if case._handle.time_dependent:
+        return TimeResult(_core.run_time_dependent(case._handle, folder, out is not None, quiet, progress, ""), case)
+    return Result(_core.run(case._handle, folder, out is not None, quiet, progress, ""), case)
 
 
 def resume(folder, *, case=None, threads=None, quiet=True, progress=None):
@@ -293,6 +296,10 @@ def resume(folder, *, case=None, threads=None, quiet=True, progress=None):
     folder = os.fspath(folder)
     case_file = os.path.join(folder, "case.toml")
     checkpoint = os.path.join(folder, "checkpoint.bin")
+    # A space-time run keeps its network's checkpoint in space_time.partial/ (killed) or space_time/.
+    for sub in ("space_time", "space_time.partial"):
+        if os.path.exists(os.path.join(folder, sub, "checkpoint.bin")):
+            checkpoint = os.path.join(folder, sub, "checkpoint.bin")
     if not os.path.isdir(folder):
         raise CaseError(f"resume {folder}: no such folder; resume takes the results folder of an interrupted run")
     if not os.path.exists(case_file):
@@ -314,8 +321,9 @@ def resume(folder, *, case=None, threads=None, quiet=True, progress=None):
     changes = _run_overrides(None, threads, None)
     if changes:
         case = case.set(**changes)
-    handle = _core.run(case._handle, folder, True, quiet, progress, checkpoint)
-    return Result(handle, case)
+    if case._handle.time_dependent:
+        return TimeResult(_core.run_time_dependent(case._handle, folder, True, quiet, progress, checkpoint), case)
+    return Result(_core.run(case._handle, folder, True, quiet, progress, checkpoint), case)
 
 
 def reference(case, *, cells=None, out=None):
@@ -409,3 +417,73 @@ class Result:
         error = self.metrics.get("rel_l2", -1)
         shown = f", relative L2 {error:.3e}" if error is not None and error >= 0 else ""
         return f"<obstacle_pinn.Result {self.case.name!r}: {self.status}{shown}, {self.total_seconds:.2f} s>"
+
+
+class TimeResult:
+    """What a time-dependent run reached (cases/README.md, "Time-dependent
+    problems"): status, the error over space and time, one entry per level
+    (Rothe) or output time (space-time) with its time, error, contact set and
+    probes, the (x, t) plane in 1D, and for the space-time method the
+    network's solution at any points and time."""
+
+    def __init__(self, handle, case):
+        self._handle = handle
+        self.case = case
+        self.summary = json.loads(handle.summary_json)
+        """summary.json as a dict."""
+
+    @property
+    def status(self):
+        """'ok', 'interrupted' or 'diverged'."""
+        return self._handle.status
+
+    @property
+    def method(self):
+        """'rothe' or 'space_time'."""
+        return self.summary["time_dependent"]["method"]
+
+    @property
+    def metrics(self):
+        """The error over space and time against the reference (summary.json's metrics)."""
+        return self.summary["metrics"]
+
+    @property
+    def levels(self):
+        """One dict per level or output time: time, rel_l2, max_abs, max_violation, contact set, probes."""
+        return self.summary["levels"]
+
+    @property
+    def times(self):
+        return np.asarray([level["time"] for level in self.levels], dtype=float)
+
+    @property
+    def probes(self):
+        """u at the case's parabolic.probes: an array (times, probes), the levels' times (not t = 0)."""
+        return np.asarray([level.get("probes", []) for level in self.levels], dtype=float)
+
+    @property
+    def total_seconds(self):
+        return self._handle.total_seconds
+
+    @property
+    def output_directory(self):
+        """The results folder, or None where the run wrote no files."""
+        return self._handle.output_directory or None
+
+    @property
+    def u_xt(self):
+        """1D problems: the (x, t) plane as a dict of arrays x (n,), t (levels + 1,), u (levels + 1, n) and
+        the reference where there is one, t = 0 (u₀) first; an empty dict in 2D and 3D."""
+        return self._handle.u_xt
+
+    def evaluate(self, points, t):
+        """The space-time network's solution at `points` ((n, dim); (n,) in 1D) at time t: u, grad (over
+        x), laplacian, psi, f, as Result.evaluate. Rothe's levels keep no network (a CaseError says so)."""
+        return self._handle.solution_at(points, float(t))
+
+    def __repr__(self):
+        error = self.metrics.get("rel_l2")
+        shown = f", relative L2 over space and time {error:.3e}" if error is not None and error >= 0 else ""
+        return (f"<obstacle_pinn.TimeResult {self.case.name!r} ({self.method}): {self.status}{shown}, "
+                f"{self.total_seconds:.2f} s>")
+
