@@ -173,8 +173,9 @@ CaseConfig space_time_case(const CaseConfig& config) {
   // strong and proximal with a matrix diffusion were refused with the case file (they read a·Δu).
   PINN_USER_REQUIRE(!given(config, "loss.energy_integration") || !config.loss.exact_energy_integration,
                     config.where("loss.energy_integration")
-                        << ": \"exact\" integrates a 1D energy, and parabolic.method = \"space_time\" trains the "
-                           "first-order form over Ω × (0, T); allowed: \"points\", or method = \"rothe\"");
+                        << ": \"exact\" integrates a 1D energy, and parabolic.method = \"space_time\" trains a "
+                           "residual form over Ω × (0, T), which has none; allowed: \"points\", or method = "
+                           "\"rothe\"");
   // The strong residual for smooth networks (parabolic1d: 1.4e-4 against first_order's 1.0e-2 with the same
   // pipeline, BENCHMARKS.md §15); first_order, which reads no second derivative, for piecewise-linear ones.
   if (!form_given)
