@@ -4,6 +4,8 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
+
 namespace pinn {
 
 namespace {
@@ -69,8 +71,8 @@ ObstacleProblem space_time_problem(const ParabolicProblem& p) {
   const ScalarFunction lift_in_time = over_space_time(p.lift ? p.lift : p.boundary, start.lift ? start.lift : start.boundary, dim);
   const ScalarFunction initial = p.initial;
   q.lift = [lift_in_time, initial, dim](const double* y) {
-    double y0[3] = {y[0], y[1], y[2]};
-    y0[dim] = 0.0;
+    double y0[3] = {0.0, 0.0, 0.0};  // (x, 0): y has dim + 1 coordinates, no more
+    std::copy(y, y + dim, y0);
     return initial(y) + lift_in_time(y) - lift_in_time(y0);
   };
 
