@@ -61,18 +61,6 @@ std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, dou
   return stages;
 }
 
-/// The obstacle penalty μ of a step: the case's μ (an elliptic setting, for an operator of unit size in
-/// the units the network is trained in), but at least 100 times the step's reaction r·L² in those units
-/// (physics/problem_scaling.hpp). A level's reaction 1/Δt … 3.4/Δt dominates its operator, and μ must
-/// dominate it in turn: the American put (σ = 0.4, T = 2, 20 levels: r·L² = 87 for BDF2, μ/(r·L²) = 11)
-/// trained its levels after t = 1.2 into a network that oscillates about ψ over the contact set (errors
-/// ±0.05, the price at S0 = 40 0.044 low), while μ = 1e4 (115 times) kept every level at 1.4e-4 to
-/// 1.3e-3 and all prices within 0.008; 88 times the reaction's μ/r·L² = 1000 spoilt LM's steps instead
-/// (the price at S0 = 36 2.3 high). BENCHMARKS.md §14, "Accuracy of the levels (session 15)".
-double step_penalty(double case_penalty, const RotheStep& step, const ProblemScaling& scaling) {
-  return std::max(case_penalty, 100.0 * step.reaction() * scaling.length * scaling.length);
-}
-
 /// A step's elliptic problem (solver/rothe_steps.hpp): the data at its time, its reaction added to L and
 /// the history Σ w_k u_k of the earlier solutions to the source.
 ObstacleProblem step_problem(const ParabolicProblem& p, const RotheStep& step, const std::vector<ScalarFunction>& solutions) {
@@ -269,7 +257,6 @@ RotheResult RotheSolver::run() {
     level.texts.reaction =
         (config_.texts.reaction.empty() ? std::string() : config_.texts.reaction + " + ") + step.reaction_text;
     level.texts.initial.clear();
-    level.loss.penalty = step_penalty(config_.loss.penalty, step, scaling);
     // The first solve trains from the seed's initialisation; every later one from the solve before it.
     if (j > 0) level.stages = later_level_stages(config_.stages, settings.later_levels);
     if (config_.time_budget > 0.0)
