@@ -62,7 +62,8 @@ std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, dou
 }
 
 /// A step's elliptic problem (solver/rothe_steps.hpp): the data at its time, its reaction added to L and
-/// the history Σ w_k u_k of the earlier solutions to the source.
+/// the history (Σ c_k u_k)/length of the earlier solutions to the source — for implicit Euler and BDF2
+/// exactly the u_{n−1}/Δt and (2u_{n−1} − u_{n−2}/2)/Δt they always computed.
 ObstacleProblem step_problem(const ParabolicProblem& p, const RotheStep& step, const std::vector<ScalarFunction>& solutions) {
   ObstacleProblem level = p.at(step.time);
   const double mass = step.reaction();
