@@ -9,6 +9,7 @@
 #include "solver/case_checks.hpp"
 #include "solver/evaluation_grid.hpp"
 #include "solver/result_folder.hpp"
+#include "solver/rothe_steps.hpp"
 #include "solver/run_observers.hpp"
 #include "solver/time_reference.hpp"
 #include "solver/time_series_output.hpp"
@@ -60,22 +61,24 @@ std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, dou
   return stages;
 }
 
-/// Level n's elliptic problem (the header's formula): the data at t_n, the reaction m/Δt added to L
-/// and the history h_n to the source.
-ObstacleProblem level_problem(const ParabolicProblem& p, double t, double dt, bool bdf2, const ScalarFunction& previous,
-                              const ScalarFunction& before_previous) {
-  ObstacleProblem level = p.at(t);
-  const double mass = (bdf2 ? 1.5 : 1.0) / dt;
+/// A step's elliptic problem (solver/rothe_steps.hpp): the data at its time, its reaction added to L and
+/// the history (Σ c_k u_k)/length of the earlier solutions to the source — for implicit Euler and BDF2
+/// exactly the u_{n−1}/Δt and (2u_{n−1} − u_{n−2}/2)/Δt they always computed.
+ObstacleProblem step_problem(const ParabolicProblem& p, const RotheStep& step, const std::vector<ScalarFunction>& solutions) {
+  ObstacleProblem level = p.at(step.time);
+  const double mass = step.reaction();
   const ScalarFunction c = level.op.reaction;
   if (c) level.op.reaction = [c, mass](const double* x) { return c(x) + mass; };
   else level.op.reaction = [mass](const double*) { return mass; };
-  ScalarFunction history;
-  if (bdf2)
-    history = [previous, before_previous, dt](const double* x) {
-      return (2.0 * previous(x) - 0.5 * before_previous(x)) / dt;
-    };
-  else
-    history = [previous, dt](const double* x) { return previous(x) / dt; };
+  std::vector<std::pair<double, ScalarFunction>> terms;
+  for (std::size_t k = 0; k < step.history.size(); ++k)
+    if (step.history[k] != 0.0) terms.emplace_back(step.history[k], solutions[k]);
+  const double length = step.length;
+  const ScalarFunction history = [terms, length](const double* x) {
+    double h = 0.0;
+    for (const auto& [coefficient, u] : terms) h += coefficient * u(x);
+    return h / length;
+  };
   const ScalarFunction f = level.source;
   level.source = [f, history](const double* x) { return f(x) + history(x); };
   // The history is 1/Δt times the size of u: the energy's square form carries it in the reaction's square
@@ -139,12 +142,13 @@ ScalarFunction admissible(const ScalarFunction& u, const ObstacleProblem& at_tim
   };
 }
 
-/// The budget of level `level` (1-based) of `levels` when `remaining` seconds are left: its weight
-/// (1 for the first level, later_levels for the others) of what remains, among the levels still to run.
-double level_budget(double remaining, int level, int levels, double later_weight) {
+/// The budget of solve `index` (0-based) of `solves` when `remaining` seconds are left: its weight (1 for
+/// the first solve, which trains from the seed's initialisation, later_levels for the others) of what
+/// remains, among the solves still to run.
+double solve_budget(double remaining, int index, int solves, double later_weight) {
   double weights = 0.0;
-  for (int n = level; n <= levels; ++n) weights += n == 1 ? 1.0 : later_weight;
-  const double weight = level == 1 ? 1.0 : later_weight;
+  for (int j = index; j < solves; ++j) weights += j == 0 ? 1.0 : later_weight;
+  const double weight = index == 0 ? 1.0 : later_weight;
   return std::max(1e-3, remaining * weight / weights);
 }
 
@@ -168,13 +172,15 @@ RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::m
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
   if (!options_.log) options_.log = &std::cout;
   // The checks of every level's data come before anything is written or solved: the data at t = 0
-  // and at each level's time (a level adds only its history, which the levels before it made finite).
+  // and at each step's time, the levels' and their SDIRK stages' (a step adds only its history, which
+  // the steps before it made finite).
   config_.finalize();
   check_case(config_);
   CaseConfig at_time = config_;
   at_time.parabolic = nullptr;
-  for (const double t : level_times(*config_.parabolic, config_.time_stepping.steps)) {
-    at_time.problem = config_.parabolic->at(t);
+  for (const RotheStep& step :
+       rothe_steps(config_.time_stepping.scheme, config_.parabolic->final_time, config_.time_stepping.steps)) {
+    at_time.problem = config_.parabolic->at(step.time);
     check_case(at_time);
   }
 }
@@ -231,33 +237,54 @@ RotheResult RotheSolver::run() {
     result.reference_by_level.push_back(u0);
   }
 
-  ScalarFunction previous = p.initial, before_previous = p.initial;
+  // The elliptic problems in the order they are solved (solver/rothe_steps.hpp): a level, or a stage
+  // inside a level's interval whose solution only enters later histories.
+  const std::vector<RotheStep> plan = rothe_steps(settings.scheme, p.final_time, steps);
+  const std::vector<int> last_use = last_use_of_solutions(plan);
+  std::vector<ScalarFunction> solutions = {p.initial};  // u₀, then every step's, released after its last use
   std::unique_ptr<ObstacleSolver> solver;
   double error_squares = 0.0, reference_squares = 0.0, max_abs = 0.0;
-  for (int n = 1; n <= steps; ++n) {
-    const double t = times[static_cast<std::size_t>(n - 1)];
-    const bool bdf2 = settings.scheme == TimeScheme::bdf2 && n >= 2;
+  for (std::size_t j = 0; j < plan.size(); ++j) {
+    const RotheStep& step = plan[j];
+    const int n = step.level;
+    const double t = step.time;
     CaseConfig level = config_;
     level.parabolic = nullptr;
     level.measure_against_reference = false;
-    level.problem = level_problem(p, t, dt, bdf2, previous, before_previous);
+    level.problem = step_problem(p, step, solutions);
+    for (std::size_t k = 0; k < solutions.size(); ++k)
+      if (last_use[k] <= static_cast<int>(j)) solutions[k] = nullptr;
     level.texts.source = "f(x, t_n) + the previous levels' history / Δt";
-    level.texts.reaction = (config_.texts.reaction.empty() ? std::string() : config_.texts.reaction + " + ") +
-                           (bdf2 ? "3/(2Δt)" : "1/Δt");
+    level.texts.reaction =
+        (config_.texts.reaction.empty() ? std::string() : config_.texts.reaction + " + ") + step.reaction_text;
     level.texts.initial.clear();
-    if (n > 1) level.stages = later_level_stages(config_.stages, settings.later_levels);
+    // The first solve trains from the seed's initialisation; every later one from the solve before it.
+    if (j > 0) level.stages = later_level_stages(config_.stages, settings.later_levels);
     if (config_.time_budget > 0.0)
-      level.time_budget = level_budget(config_.time_budget - seconds_since(start), n, steps, settings.later_levels);
-    // Staged until the run's results replace the earlier ones (solver/result_folder.hpp).
-    level.output.directory = folder.staged("levels") + "/" + level_folder(n);
+      level.time_budget = solve_budget(config_.time_budget - seconds_since(start), static_cast<int>(j),
+                                       static_cast<int>(plan.size()), settings.later_levels);
+    // Staged until the run's results replace the earlier ones (solver/result_folder.hpp); a stage's run
+    // writes nothing (its u is seen through the level that uses it).
+    level.output.directory = folder.staged("levels") + "/" + level_folder(n > 0 ? n : plan[j + 1].level);
     RunOptions level_options = options_;
     level_options.output_directory = level.output.directory;
     level_options.quiet = true;
+    level_options.write_files = options_.write_files && n > 0;
     level_options.scaling = &scaling;
     level_options.initial_network = solver ? &solver->network() : nullptr;
     auto next = std::make_unique<ObstacleSolver>(level, level_options);
     solver = std::move(next);
 
+    if (n == 0) {  // a stage
+      const RunResult stage = solver->run();
+      if (log)
+        *log << "stage of level " << plan[j + 1].level << "  t = " << std::setprecision(6) << t << "  " << std::fixed
+             << std::setprecision(2) << stage.total_seconds << " s" << std::defaultfloat << "\n";
+      result.status = stage.status;
+      if (result.status != RunStatus::ok) break;
+      solutions.push_back(admissible(sample_level(*solver, p.problem.domain, grid_nodes).function(), p.at(t)));
+      continue;
+    }
     TimeLevelResult done;
     done.level = n;
     done.time = t;
@@ -292,8 +319,7 @@ RotheResult RotheSolver::run() {
     if (result.status != RunStatus::ok) break;
     // Hand the level over to the next as data, within the obstacles at t_n: the network crosses them by
     // its training error, and a history below ψ would be divided by Δt into the next level's source.
-    before_previous = previous;
-    previous = admissible(sample_level(*solver, p.problem.domain, grid_nodes).function(), p.at(t));
+    solutions.push_back(admissible(sample_level(*solver, p.problem.domain, grid_nodes).function(), p.at(t)));
   }
   if (reference.available() && !result.levels.empty()) {
     result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);

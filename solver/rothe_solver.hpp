@@ -4,19 +4,21 @@
 /// pipeline (README.md, "Time-dependent problems").
 ///
 /// With Δt = T/steps and t_n = nΔt, implicit Euler replaces u_t by (u − u_{n−1})/Δt and BDF2 by
-/// (3u − 4u_{n−1} + u_{n−2})/(2Δt) (its first step by implicit Euler, which damps the high
-/// frequencies of a non-smooth u₀ rather than passing them on). Either way level n solves
-///   L u + (m/Δt) u ≥ f(t_n) + h_n,   ψ(t_n) ≤ u ≤ ψ_hi(t_n),   complementarity,
-/// with m = 1 and h_n = u_{n−1}/Δt, or m = 3/2 and h_n = (2u_{n−1} − u_{n−2}/2)/Δt: the operator
-/// gains the reaction m/Δt and the source the history. That is an elliptic obstacle problem with
-/// energy ½a(u, u) + (m/2Δt)‖u‖² − ⟨f + h_n, u⟩, so every loss form and activation the engine has,
-/// the (P)LeakyReLU networks' energy included, applies unchanged.
+/// (3u − 4u_{n−1} + u_{n−2})/(2Δt); BDF2's first two levels are taken by two-stage SDIRK, an L-stable
+/// one-step scheme of second order whose stage is one more elliptic problem inside the level's interval
+/// (solver/rothe_steps.hpp says why: implicit Euler there cost membrane2d 38% at t₁). Every step solves
+///   L u + r u ≥ f(t) + h,   ψ(t) ≤ u ≤ ψ_hi(t),   complementarity,
+/// with r = 1/Δt and h = u_{n−1}/Δt (implicit Euler), r = 3/(2Δt) and h = (2u_{n−1} − u_{n−2}/2)/Δt
+/// (BDF2), or the SDIRK stage's and level's r = 1/(γΔt) and h: the operator gains a reaction and the
+/// source the history. That is an elliptic obstacle problem with energy ½a(u, u) + (r/2)‖u‖² − ⟨f + h, u⟩,
+/// so every loss form and activation the engine has, the (P)LeakyReLU networks' energy included, applies
+/// unchanged.
 ///
 /// The previous levels enter as data: each level's u is sampled on a tensor grid over the domain's
 /// box (parabolic.grid_nodes) and interpolated multilinearly (physics/grid_function.hpp), an O(h²)
-/// error far below the levels' own. Every level is trained in the same map onto unit size (chosen
-/// from the data and u₀), so level n starts from level n−1's network and trains each stage for
-/// `later_levels` of its iterations.
+/// error far below the levels' own. Every step is trained in the same map onto unit size (chosen
+/// from the data and u₀), so each step after the first starts from the network of the step before it
+/// and trains each stage for `later_levels` of its iterations.
 #pragma once
 
 #include "solver/obstacle_solver.hpp"
