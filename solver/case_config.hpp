@@ -112,7 +112,7 @@ struct OutputConfig {
 
 /// The time discretisation of the time-stepping (Rothe) method ([parabolic] scheme).
 enum class TimeScheme {
-  bdf2,            ///< second order; the first step by implicit Euler
+  bdf2,            ///< second order; its first two levels by two-stage SDIRK (solver/rothe_steps.hpp)
   implicit_euler,  ///< first order
 };
 inline constexpr NameTable<TimeScheme, 2> kTimeSchemeNames{

@@ -6,11 +6,10 @@
 #include "nn/error.hpp"
 #include "physics/grid_function.hpp"
 #include "physics/parabolic_problem.hpp"
-#include "solver/case_checks.hpp"
-#include "solver/evaluation_grid.hpp"
 #include "solver/result_folder.hpp"
 #include "solver/rothe_steps.hpp"
 #include "solver/run_observers.hpp"
+#include "solver/time_levels.hpp"
 #include "solver/time_reference.hpp"
 #include "solver/time_series_output.hpp"
 
@@ -27,20 +26,6 @@ namespace pinn {
 namespace {
 
 int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
-
-/// Evaluation points of the space–time error: as many per dimension as a run's solution file has.
-std::vector<double> evaluation_points(const CaseConfig& config) {
-  const int dim = config.problem.domain.dim();
-  const int per_dim = evaluation_points_per_dimension(dim, config.output.evaluation_points);
-  return config.problem.domain.sample_interior(static_cast<int>(std::pow(per_dim, dim)), SamplingMethod::grid, 0);
-}
-
-/// The levels' times t_n = n·T/steps, n = 1..steps (the last exactly T).
-std::vector<double> level_times(const ParabolicProblem& p, int steps) {
-  std::vector<double> times;
-  for (int n = 1; n <= steps; ++n) times.push_back(n == steps ? p.final_time : n * (p.final_time / steps));
-  return times;
-}
 
 /// The stages of a level after the first: it starts from the previous level's network, which is
 /// already close, so each stage trains for `fraction` of its iterations, multiplier updates and
@@ -175,14 +160,11 @@ RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::m
   // and at each step's time, the levels' and their SDIRK stages' (a step adds only its history, which
   // the steps before it made finite).
   config_.finalize();
-  check_case(config_);
-  CaseConfig at_time = config_;
-  at_time.parabolic = nullptr;
+  std::vector<double> times;
   for (const RotheStep& step :
-       rothe_steps(config_.time_stepping.scheme, config_.parabolic->final_time, config_.time_stepping.steps)) {
-    at_time.problem = config_.parabolic->at(step.time);
-    check_case(at_time);
-  }
+       rothe_steps(config_.time_stepping.scheme, config_.parabolic->final_time, config_.time_stepping.steps))
+    times.push_back(step.time);
+  check_case_over_time(config_, times);
 }
 
 RotheResult RotheSolver::run() {
@@ -203,23 +185,16 @@ RotheResult RotheSolver::run() {
   const TimeReference reference(config_, times);
   result.reference = reference.kind();
   result.reference_seconds = reference.seconds();
-  if (log) {
+  if (log)
     *log << "time-dependent: " << steps << " levels of Δt = " << dt << " (" << to_string(settings.scheme)
-         << "), one network each";
-    if (reference.kind() == "fd")
-      *log << "; FD/PDAS reference " << reference.cells() << " cells per dimension, " << reference.steps()
-           << " steps, " << std::fixed << std::setprecision(2) << reference.seconds() << " s" << std::defaultfloat;
-    else if (!reference.available())
-      *log << "; no reference: " << reference.why_none();
-    *log << "\n";
-  }
+         << "), one network each" << reference.describe() << "\n";
   if (options_.write_files) {
     write_file_atomically(folder.file("case.toml"), config_.effective_toml);
     folder.discard_staged("levels");  // a killed run's
   }
 
   // One map onto unit size for every level, from the data and u₀.
-  const std::vector<double> points = evaluation_points(config_);
+  const std::vector<double> points = time_evaluation_points(config_);
   double initial_size = 0.0;
   for (std::size_t i = 0; i < points.size(); i += static_cast<std::size_t>(dim))
     initial_size = std::max(initial_size, std::abs(p.initial(&points[i])));
@@ -243,7 +218,7 @@ RotheResult RotheSolver::run() {
   const std::vector<int> last_use = last_use_of_solutions(plan);
   std::vector<ScalarFunction> solutions = {p.initial};  // u₀, then every step's, released after its last use
   std::unique_ptr<ObstacleSolver> solver;
-  double error_squares = 0.0, reference_squares = 0.0, max_abs = 0.0;
+  SpaceTimeError error;
   for (std::size_t j = 0; j < plan.size(); ++j) {
     const RotheStep& step = plan[j];
     const int n = step.level;
@@ -294,14 +269,8 @@ RotheResult RotheSolver::run() {
     const std::vector<double> u = solver->solution_at(points).u;
     if (reference.available()) {
       const std::vector<double> ref = reference.at(static_cast<std::size_t>(n - 1), points);
-      double e2 = 0.0, r2 = 0.0, level_max = 0.0;
-      for (std::size_t i = 0; i < u.size(); ++i) {
-        const double e = u[i] - ref[i];
-        e2 += e * e, r2 += ref[i] * ref[i], level_max = std::max(level_max, std::abs(e));
-      }
-      done.rel_l2 = r2 > 0.0 ? std::sqrt(e2 / r2) : std::sqrt(e2 / static_cast<double>(u.size()));
-      done.max_abs = level_max;
-      error_squares += e2, reference_squares += r2, max_abs = std::max(max_abs, level_max);
+      const SpaceTimeError::AtTime at = error.add(u, ref);
+      done.rel_l2 = at.rel_l2, done.max_abs = at.max_abs;
       if (dim == 1) result.reference_by_level.push_back(ref);
     }
     if (dim == 1) result.u_by_level.push_back(u);
@@ -322,8 +291,8 @@ RotheResult RotheSolver::run() {
     solutions.push_back(admissible(sample_level(*solver, p.problem.domain, grid_nodes).function(), p.at(t)));
   }
   if (reference.available() && !result.levels.empty()) {
-    result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);
-    result.max_abs = max_abs;
+    result.rel_l2 = error.rel_l2();
+    result.max_abs = error.max_abs();
   }
   result.total_seconds = seconds_since(start);
   if (options_.write_files) write_time_series(config_, result);

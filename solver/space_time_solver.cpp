@@ -233,16 +233,9 @@ RotheResult SpaceTimeSolver::run() {
   const TimeReference reference(config_, times);
   result.reference = reference.kind();
   result.reference_seconds = reference.seconds();
-  if (log) {
+  if (log)
     *log << "time-dependent, space-time: one network of (x, t) over " << space_time_.problem.domain.describe()
-         << ", read at " << steps << " output times";
-    if (reference.kind() == "fd")
-      *log << "; FD/PDAS reference " << reference.cells() << " cells per dimension, " << reference.steps()
-           << " steps, " << std::fixed << std::setprecision(2) << reference.seconds() << " s" << std::defaultfloat;
-    else if (!reference.available())
-      *log << "; no reference: " << reference.why_none();
-    *log << "\n";
-  }
+         << ", read at " << steps << " output times" << reference.describe() << "\n";
   // Training, staged until the run's results replace the earlier ones (solver/result_folder.hpp).
   const std::string staged = folder.staged(result.folder);
   RunOptions network_options = options_;
@@ -268,7 +261,6 @@ RotheResult SpaceTimeSolver::run() {
   // The network at the output times: measured on the evaluation points (as Rothe's levels), written on
   // the evaluation grid of Ω (its solution files).
   const std::vector<double> x = time_evaluation_points(config_);
-  const int n = static_cast<int>(x.size()) / dim;
   const EvaluationGrid grid = make_evaluation_grid(p.problem.domain, config_.output.evaluation_points);
   const TrainingPointContact training = solver.training_point_contact();
   const bool smooth = !is_piecewise_linear(space_time_.network.activation);
@@ -284,7 +276,7 @@ RotheResult SpaceTimeSolver::run() {
     result.reference_by_level.push_back(u0);
   }
   const bool upper = p.problem.has_upper();
-  double error_squares = 0.0, reference_squares = 0.0, max_abs = 0.0;
+  SpaceTimeError error;
   for (int level = 1; level <= steps; ++level) {
     const double t = times[static_cast<std::size_t>(level - 1)];
     TimeLevelResult done;
@@ -295,15 +287,8 @@ RotheResult SpaceTimeSolver::run() {
     const std::vector<double> u = solver.solution_at(at_time(x, dim, t)).u;
     if (reference.available()) {
       const std::vector<double> ref = reference.at(static_cast<std::size_t>(level - 1), x);
-      double e2 = 0.0, r2 = 0.0, level_max = 0.0;
-      for (int i = 0; i < n; ++i) {
-        const auto k = static_cast<std::size_t>(i);
-        const double e = u[k] - ref[k];
-        e2 += e * e, r2 += ref[k] * ref[k], level_max = std::max(level_max, std::abs(e));
-      }
-      done.rel_l2 = r2 > 0.0 ? std::sqrt(e2 / r2) : std::sqrt(e2 / n);
-      done.max_abs = level_max;
-      error_squares += e2, reference_squares += r2, max_abs = std::max(max_abs, level_max);
+      const SpaceTimeError::AtTime at = error.add(u, ref);
+      done.rel_l2 = at.rel_l2, done.max_abs = at.max_abs;
       if (dim == 1) result.reference_by_level.push_back(ref);
     }
     if (dim == 1) result.u_by_level.push_back(u);
@@ -332,8 +317,8 @@ RotheResult SpaceTimeSolver::run() {
     result.levels.push_back(std::move(done));
   }
   if (reference.available()) {
-    result.rel_l2 = reference_squares > 0.0 ? std::sqrt(error_squares / reference_squares) : std::sqrt(error_squares);
-    result.max_abs = max_abs;
+    result.rel_l2 = error.rel_l2();
+    result.max_abs = error.max_abs();
   }
   result.total_seconds = seconds_since(start);
   if (options_.write_files) write_time_series(config_, result);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 namespace pinn {
 
@@ -58,4 +60,31 @@ std::vector<double> TimeReference::at(std::size_t index, const std::vector<doubl
   return values;
 }
 
+std::string TimeReference::describe() const {
+  std::ostringstream text;
+  if (kind_ == "fd")
+    text << "; FD/PDAS reference " << cells_ << " cells per dimension, " << steps_ << " steps, " << std::fixed
+         << std::setprecision(2) << seconds_ << " s";
+  else if (!available())
+    text << "; no reference: " << why_none_;
+  return text.str();
+}
+
+SpaceTimeError::AtTime SpaceTimeError::add(const std::vector<double>& u, const std::vector<double>& reference) {
+  double e2 = 0.0, r2 = 0.0;
+  AtTime at;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    const double e = u[i] - reference[i];
+    e2 += e * e, r2 += reference[i] * reference[i], at.max_abs = std::max(at.max_abs, std::abs(e));
+  }
+  at.rel_l2 = r2 > 0.0 ? std::sqrt(e2 / r2) : std::sqrt(e2 / static_cast<double>(u.size()));
+  error_squares_ += e2, reference_squares_ += r2, max_abs_ = std::max(max_abs_, at.max_abs);
+  return at;
+}
+
+double SpaceTimeError::rel_l2() const {
+  return reference_squares_ > 0.0 ? std::sqrt(error_squares_ / reference_squares_) : std::sqrt(error_squares_);
+}
+
 }  // namespace pinn
+

@@ -12,6 +12,22 @@
 
 namespace pinn {
 
+/// A time-dependent run's error against its reference: one time's at a time, and over space and time
+/// (all times' evaluation points together).
+class SpaceTimeError {
+ public:
+  struct AtTime {
+    double rel_l2 = 0, max_abs = 0;  ///< ‖u − u_ref‖/‖u_ref‖ (the RMS of u − u_ref where u_ref = 0), max |u − u_ref|
+  };
+  /// Adds one time's u and reference (at the same points) and returns that time's error.
+  AtTime add(const std::vector<double>& u, const std::vector<double>& reference);
+  double rel_l2() const;  ///< over all times added (the root of the error's squares where the reference is 0)
+  double max_abs() const { return max_abs_; }
+
+ private:
+  double error_squares_ = 0, reference_squares_ = 0, max_abs_ = 0;
+};
+
 class TimeReference {
  public:
   /// The reference at the times `times` (each on the reference's time grid). Solving the FD reference
@@ -30,6 +46,10 @@ class TimeReference {
 
   /// The reference at the `index`-th of the times, at `points` (row-major, dim per point).
   std::vector<double> at(std::size_t index, const std::vector<double>& points) const;
+
+  /// For a run's first log line: "; FD/PDAS reference N cells per dimension, M steps, S s",
+  /// "; no reference: why", or "" for an exact solution.
+  std::string describe() const;
 
  private:
   const CaseConfig* config_;
