@@ -114,9 +114,13 @@ std::vector<ContactComponent> active_pieces_1d(const ContactSample& contact,
 }
 
 /// 1D: each run of active points is an interval of length L = Σ w θ centred
-/// at its centroid Σ w θ x / L (runs with L = 0 give none).
+/// at its centroid Σ w θ x / L (runs with L = 0 give none), cut to the domain
+/// [a, b]: where the density λ/θ is a small difference of large terms (a time
+/// level's reaction m/Δt times ψ against its history), θ can exceed 1 and the
+/// interval reach past the domain's ends (an American put's level: [1.27, 10.3]
+/// on a domain ending at 6.19).
 std::vector<ContactComponent> mass_pieces_1d(const ContactSample& contact, const std::vector<double>& theta,
-                                             const std::vector<std::vector<int>>& runs) {
+                                             const std::vector<std::vector<int>>& runs, double a, double b) {
   std::vector<ContactComponent> pieces;
   for (const std::vector<int>& run : runs) {
     double length = 0.0, moment = 0.0;
@@ -126,7 +130,7 @@ std::vector<ContactComponent> mass_pieces_1d(const ContactSample& contact, const
     }
     if (length <= 0.0) continue;
     const double centre = moment / length;
-    pieces.push_back({centre - 0.5 * length, centre + 0.5 * length});
+    pieces.push_back({std::max(a, centre - 0.5 * length), std::min(b, centre + 0.5 * length)});
   }
   return pieces;
 }
@@ -249,7 +253,8 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     const std::vector<std::vector<int>> runs = active_runs_1d(contact, sides);
     m.active_contact_intervals = as_set(active_pieces_1d(contact, runs), negligible);
     m.contact_intervals =
-        theta.empty() ? m.active_contact_intervals : as_set(mass_pieces_1d(contact, theta, runs), negligible);
+        theta.empty() ? m.active_contact_intervals : as_set(mass_pieces_1d(contact, theta, runs, problem.domain.lower()[0], problem.domain.upper()[0]),
+                           negligible);
     m.active_contact_interval = hull(m.active_contact_intervals);
     m.contact_interval = hull(m.contact_intervals);
     if (reference) {

@@ -81,6 +81,18 @@ TEST(ContactEstimate, MultiplierMassIsRobustToMultipliersSmearedOverNeighbouring
   EXPECT_GT(std::abs(m.active_contact_interval[0] - a), 0.5 * h);
 }
 
+TEST(ContactEstimate, MultiplierMassStaysInTheDomain) {
+  // Multipliers 10× the density on [0.6, 1] (a density that is a small difference of large terms):
+  // the mass is 10× [0.6, 1]'s length, so the interval centred at 0.8 would reach past x = 1.
+  pinn::ContactSample c = interval_sample(256, 0.6, 1.0, 2.0);
+  for (double& lambda : c.lambda) lambda *= 10.0;
+  const pinn::Metrics m = pinn::compute_metrics(no_fields(1), c, problem_with_lower_obstacle(), nullptr);
+  ASSERT_EQ(m.contact_estimate, pinn::ContactEstimate::multiplier_mass);
+  ASSERT_EQ(m.contact_interval.size(), 2u);
+  EXPECT_GE(m.contact_interval[0], 0.0);
+  EXPECT_LE(m.contact_interval[1], 1.0);
+}
+
 TEST(ContactEstimate, SeparateRunsKeepTheirOwnCentroids) {
   // Two contact intervals: two components, and their hull runs from the
   // first's left end to the second's right end.
