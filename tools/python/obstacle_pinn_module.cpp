@@ -345,6 +345,21 @@ class ProgressObserver final : public pinn::TrainingObserver {
   std::optional<py::error_already_set> error_;
 };
 
+/// The options of a run from Python: progress lines into `log` (Python's stdout), Ctrl-C through
+/// InterruptScope, history rows to `observer`.
+pinn::RunOptions run_options(const std::string& out, bool write_files, bool quiet, std::ostream& log,
+                             const std::string& resume_from, ProgressObserver& observer) {
+  pinn::RunOptions options;
+  options.output_directory = out;
+  options.write_files = write_files;
+  options.quiet = quiet;
+  options.log = &log;
+  options.stop_requested = &g_stop_requested;
+  options.resume_from = resume_from;
+  options.observer = &observer;
+  return options;
+}
+
 /// A finished run: its result and the solver that holds the network.
 class RunHandle : public LiveRun {
  public:
@@ -399,14 +414,7 @@ std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out,
   ProgressObserver observer(progress);
   PythonStdout stdout_buffer;
   std::ostream log(&stdout_buffer);
-  pinn::RunOptions options;
-  options.output_directory = out;
-  options.write_files = write_files;
-  options.quiet = quiet;
-  options.log = &log;
-  options.stop_requested = &g_stop_requested;
-  options.resume_from = resume_from;
-  options.observer = &observer;
+  const pinn::RunOptions options = run_options(out, write_files, quiet, log, resume_from, observer);
   {
     py::gil_scoped_release release;
     InterruptScope interrupt;
@@ -434,14 +442,7 @@ std::unique_ptr<TimeRunHandle> run_time_dependent(const CaseHandle& c, const std
   ProgressObserver observer(progress);
   PythonStdout stdout_buffer;
   std::ostream log(&stdout_buffer);
-  pinn::RunOptions options;
-  options.output_directory = out;
-  options.write_files = write_files;
-  options.quiet = quiet;
-  options.log = &log;
-  options.stop_requested = &g_stop_requested;
-  options.resume_from = resume_from;
-  options.observer = &observer;
+  const pinn::RunOptions options = run_options(out, write_files, quiet, log, resume_from, observer);
   {
     py::gil_scoped_release release;
     InterruptScope interrupt;

@@ -338,9 +338,8 @@ def reference(case, *, cells=None, out=None):
     return _core.reference(case._handle, 0 if cells is None else int(cells), directory)
 
 
-class Result:
-    """What a run reached: status, metrics, per-stage summaries, the history,
-    and the trained network's solution at any points."""
+class _Finished:
+    """What every run has: its case, summary.json as a dict, status, metrics, time and folder."""
 
     def __init__(self, handle, case):
         self._handle = handle
@@ -359,11 +358,6 @@ class Result:
         return self.summary["metrics"]
 
     @property
-    def stages(self):
-        """One dict per stage: name, iterations, seconds, losses, termination."""
-        return self.summary["stages"]
-
-    @property
     def total_seconds(self):
         return self._handle.total_seconds
 
@@ -371,6 +365,16 @@ class Result:
     def output_directory(self):
         """The results folder, or None where the run wrote no files."""
         return self._handle.output_directory or None
+
+
+class Result(_Finished):
+    """What a run reached: status, metrics, per-stage summaries, the history,
+    and the trained network's solution at any points."""
+
+    @property
+    def stages(self):
+        """One dict per stage: name, iterations, seconds, losses, termination."""
+        return self.summary["stages"]
 
     @property
     def history(self):
@@ -419,33 +423,17 @@ class Result:
         return f"<obstacle_pinn.Result {self.case.name!r}: {self.status}{shown}, {self.total_seconds:.2f} s>"
 
 
-class TimeResult:
+class TimeResult(_Finished):
     """What a time-dependent run reached (cases/README.md, "Time-dependent
-    problems"): status, the error over space and time, one entry per level
-    (Rothe) or output time (space-time) with its time, error, contact set and
-    probes, the (x, t) plane in 1D, and for the space-time method the
+    problems"): status, the error over space and time (metrics), one entry per
+    level (Rothe) or output time (space-time) with its time, error, contact set
+    and probes, the (x, t) plane in 1D, and for the space-time method the
     network's solution at any points and time."""
-
-    def __init__(self, handle, case):
-        self._handle = handle
-        self.case = case
-        self.summary = json.loads(handle.summary_json)
-        """summary.json as a dict."""
-
-    @property
-    def status(self):
-        """'ok', 'interrupted' or 'diverged'."""
-        return self._handle.status
 
     @property
     def method(self):
         """'rothe' or 'space_time'."""
         return self.summary["time_dependent"]["method"]
-
-    @property
-    def metrics(self):
-        """The error over space and time against the reference (summary.json's metrics)."""
-        return self.summary["metrics"]
 
     @property
     def levels(self):
@@ -460,15 +448,6 @@ class TimeResult:
     def probes(self):
         """u at the case's parabolic.probes: an array (times, probes), the levels' times (not t = 0)."""
         return np.asarray([level.get("probes", []) for level in self.levels], dtype=float)
-
-    @property
-    def total_seconds(self):
-        return self._handle.total_seconds
-
-    @property
-    def output_directory(self):
-        """The results folder, or None where the run wrote no files."""
-        return self._handle.output_directory or None
 
     @property
     def u_xt(self):
