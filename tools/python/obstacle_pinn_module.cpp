@@ -39,10 +39,13 @@ namespace {
 
 // --- Kokkos: started once per process, by the first run -----------------------
 
-/// A finished run whose solver may still hold Kokkos memory.
+/// A finished run whose solver may still hold Kokkos memory; it is in live_runs() while it exists.
 class LiveRun {
  public:
-  virtual ~LiveRun() = default;
+  LiveRun();
+  virtual ~LiveRun();
+  LiveRun(const LiveRun&) = delete;
+  LiveRun& operator=(const LiveRun&) = delete;
   /// Kokkos is ending: the network's memory goes first.
   virtual void release() = 0;
 };
@@ -52,6 +55,9 @@ std::set<LiveRun*>& live_runs() {
   static std::set<LiveRun*> runs;
   return runs;
 }
+
+LiveRun::LiveRun() { live_runs().insert(this); }
+LiveRun::~LiveRun() { live_runs().erase(this); }
 
 /// Starts Kokkos with `threads` (0: its default, all cores) or checks that the
 /// running one matches: Kokkos starts once per process and keeps its thread
@@ -363,11 +369,6 @@ pinn::RunOptions run_options(const std::string& out, bool write_files, bool quie
 /// A finished run: its result and the solver that holds the network.
 class RunHandle : public LiveRun {
  public:
-  RunHandle() { live_runs().insert(this); }
-  ~RunHandle() override { live_runs().erase(this); }
-  RunHandle(const RunHandle&) = delete;
-  RunHandle& operator=(const RunHandle&) = delete;
-
   std::unique_ptr<pinn::ObstacleSolver> solver;
   pinn::RunResult result;
   std::string summary;
@@ -384,11 +385,6 @@ class RunHandle : public LiveRun {
 /// holds the network of (x, t) (Rothe's levels keep no network: their results are in the folder).
 class TimeRunHandle : public LiveRun {
  public:
-  TimeRunHandle() { live_runs().insert(this); }
-  ~TimeRunHandle() override { live_runs().erase(this); }
-  TimeRunHandle(const TimeRunHandle&) = delete;
-  TimeRunHandle& operator=(const TimeRunHandle&) = delete;
-
   std::unique_ptr<pinn::SpaceTimeSolver> space_time;
   pinn::RotheResult result;
   std::string summary;
