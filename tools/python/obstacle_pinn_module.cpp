@@ -351,10 +351,14 @@ class ProgressObserver final : public pinn::TrainingObserver {
   std::optional<py::error_already_set> error_;
 };
 
-/// The options of a run from Python: progress lines into `log` (Python's stdout), Ctrl-C through
-/// InterruptScope, history rows to `observer`.
-pinn::RunOptions run_options(const std::string& out, bool write_files, bool quiet, std::ostream& log,
-                             const std::string& resume_from, ProgressObserver& observer) {
+/// Calls train(options) with the GIL released, Ctrl-C caught (InterruptScope), progress lines in
+/// Python's stdout and history rows to `progress`; raises again what a progress callback raised.
+template <class Train>
+void run_in_engine(const std::string& out, bool write_files, bool quiet, const py::object& progress,
+                   const std::string& resume_from, Train train) {
+  ProgressObserver observer(progress);
+  PythonStdout stdout_buffer;
+  std::ostream log(&stdout_buffer);
   pinn::RunOptions options;
   options.output_directory = out;
   options.write_files = write_files;
@@ -363,7 +367,13 @@ pinn::RunOptions run_options(const std::string& out, bool write_files, bool quie
   options.stop_requested = &g_stop_requested;
   options.resume_from = resume_from;
   options.observer = &observer;
-  return options;
+  {
+    py::gil_scoped_release release;
+    InterruptScope interrupt;
+    train(options);
+    log.flush();
+  }
+  observer.rethrow();
 }
 
 /// A finished run: its result and the solver that holds the network.
@@ -407,18 +417,10 @@ std::unique_ptr<RunHandle> run_case(const CaseHandle& c, const std::string& out,
   ensure_kokkos(c.config.threads);
   auto handle = std::make_unique<RunHandle>();
   PINN_REQUIRE(!c.config.parabolic, "run_case: a time-dependent case goes to run_time_dependent");
-  ProgressObserver observer(progress);
-  PythonStdout stdout_buffer;
-  std::ostream log(&stdout_buffer);
-  const pinn::RunOptions options = run_options(out, write_files, quiet, log, resume_from, observer);
-  {
-    py::gil_scoped_release release;
-    InterruptScope interrupt;
+  run_in_engine(out, write_files, quiet, progress, resume_from, [&](const pinn::RunOptions& options) {
     handle->solver = std::make_unique<pinn::ObstacleSolver>(c.config, options);
     handle->result = handle->solver->run();
-    log.flush();
-  }
-  observer.rethrow();
+  });
   handle->wrote_files = write_files;
   handle->summary = pinn::summary_json(handle->solver->config(), handle->solver->network(), handle->result);
   return handle;
@@ -435,22 +437,14 @@ std::unique_ptr<TimeRunHandle> run_time_dependent(const CaseHandle& c, const std
   const bool space_time = c.config.time_stepping.method == pinn::TimeMethod::space_time;
   PINN_USER_REQUIRE(resume_from.empty() || space_time,
                     "resume: a run of parabolic.method = \"rothe\" cannot be resumed yet (a space_time one can)");
-  ProgressObserver observer(progress);
-  PythonStdout stdout_buffer;
-  std::ostream log(&stdout_buffer);
-  const pinn::RunOptions options = run_options(out, write_files, quiet, log, resume_from, observer);
-  {
-    py::gil_scoped_release release;
-    InterruptScope interrupt;
+  run_in_engine(out, write_files, quiet, progress, resume_from, [&](const pinn::RunOptions& options) {
     if (space_time) {
       handle->space_time = std::make_unique<pinn::SpaceTimeSolver>(c.config, options);
       handle->result = handle->space_time->run();
     } else {
       handle->result = pinn::RotheSolver(c.config, options).run();
     }
-    log.flush();
-  }
-  observer.rethrow();
+  });
   handle->wrote_files = write_files;
   handle->summary = pinn::time_summary_json(c.config, handle->result);
   return handle;
