@@ -210,6 +210,24 @@ def test_resume_of_a_case_with_callables_needs_the_case(tmp_path):
     assert op.resume(tmp_path / "c", case=case).status == "ok"
 
 
+def test_a_space_time_run_resumes_bitwise(tmp_path):
+    path = os.path.join(os.path.dirname(op._core.cases_directory()), "tests", "tools", "view1d_time.toml")
+    sets = {"parabolic.method": "space_time", "stage.0.iterations": 400}
+    whole = op.run(op.load(path, set=sets), threads=THREADS)
+
+    def stop_early(row):
+        if row["iteration"] >= 200:
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        op.run(op.load(path, set=sets), threads=THREADS, out=tmp_path / "st", progress=stop_early)
+    assert (tmp_path / "st" / "space_time" / "checkpoint.bin").exists()
+    resumed = op.resume(tmp_path / "st", threads=THREADS)
+    assert resumed.status == "ok" and resumed.method == "space_time"
+    assert resumed.metrics["rel_l2"] == whole.metrics["rel_l2"]
+    assert [level["probes"] for level in resumed.levels] == [level["probes"] for level in whole.levels]
+
+
 def test_the_reference_solver(tmp_path):
     r = op.reference("obstacle1d", cells=256, out=tmp_path)
     assert r["method"] == "finite_difference" and r["converged"]
