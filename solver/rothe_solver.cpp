@@ -200,17 +200,8 @@ RotheResult RotheSolver::run() {
     initial_size = std::max(initial_size, std::abs(p.initial(&points[i])));
   const ProblemScaling scaling = choose_problem_scaling(p.problem, initial_size);
   const int grid_nodes = settings.grid_nodes > 0 ? settings.grid_nodes : default_grid_nodes(dim);
-  std::vector<double> probe_points;
-  for (const std::vector<double>& x : settings.probes) probe_points.insert(probe_points.end(), x.begin(), x.end());
-
-  // The (x, t) field of a 1D problem starts with u₀.
-  if (dim == 1) {
-    result.x = points;
-    std::vector<double> u0(points.size());
-    for (std::size_t i = 0; i < points.size(); ++i) u0[i] = p.initial(&points[i]);
-    result.u_by_level.push_back(u0);
-    result.reference_by_level.push_back(u0);
-  }
+  const std::vector<double> probes = probe_points(settings);
+  start_xt_field(result, p, points);
 
   // The elliptic problems in the order they are solved (solver/rothe_steps.hpp): a level, or a stage
   // inside a level's interval whose solution only enters later histories.
@@ -274,7 +265,7 @@ RotheResult RotheSolver::run() {
       if (dim == 1) result.reference_by_level.push_back(ref);
     }
     if (dim == 1) result.u_by_level.push_back(u);
-    if (!probe_points.empty()) done.probes = solver->solution_at(probe_points).u;
+    if (!probes.empty()) done.probes = solver->solution_at(probes).u;
     if (log) {
       *log << "level " << n << "/" << steps << "  t = " << std::setprecision(6) << t << "  " << std::fixed
            << std::setprecision(2) << done.run.total_seconds << " s" << std::defaultfloat;

@@ -265,16 +265,8 @@ RotheResult SpaceTimeSolver::run() {
   const TrainingPointContact training = solver.training_point_contact();
   const bool smooth = !is_piecewise_linear(space_time_.network.activation);
   const double band = p.final_time / std::max(steps, 8);
-  std::vector<double> probe_points;
-  for (const std::vector<double>& probe : config_.time_stepping.probes)
-    probe_points.insert(probe_points.end(), probe.begin(), probe.end());
-  if (dim == 1) {
-    result.x = x;
-    std::vector<double> u0(x.size());
-    for (std::size_t i = 0; i < u0.size(); ++i) u0[i] = p.initial(&x[i]);
-    result.u_by_level.push_back(u0);
-    result.reference_by_level.push_back(u0);
-  }
+  const std::vector<double> probes = probe_points(config_.time_stepping);
+  start_xt_field(result, p, x);
   const bool upper = p.problem.has_upper();
   SpaceTimeError error;
   for (int level = 1; level <= steps; ++level) {
@@ -292,7 +284,7 @@ RotheResult SpaceTimeSolver::run() {
       if (dim == 1) result.reference_by_level.push_back(ref);
     }
     if (dim == 1) result.u_by_level.push_back(u);
-    if (!probe_points.empty()) done.probes = solver.solution_at(at_time(probe_points, dim, t)).u;
+    if (!probes.empty()) done.probes = solver.solution_at(at_time(probes, dim, t)).u;
 
     // The solution file and the contact set on the grid.
     const std::vector<double> grid_points = at_time(grid.points, dim, t);
