@@ -18,7 +18,7 @@
 ///   t₁ with finite differences in space). Why two SDIRK levels: BDF2's second level reads u₀ as well, a
 ///   state from before the contact set formed (or from before a payoff's kink was smoothed), and its
 ///   two-step formula assumes u smooth in t across both intervals. Measured in BENCHMARKS.md §14,
-///   "Accuracy of the levels (session 15)".
+///   "Accuracy of the levels".
 #pragma once
 
 #include "solver/case_config.hpp"
