@@ -62,6 +62,14 @@ TEST(RotheSolver, LevelsAreTheTimeSchemesEllipticProblems) {
   const pinn::RotheResult result = pinn::RotheSolver(config, options).run();
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   ASSERT_EQ(result.levels.size(), 4u);
+  // Level 1 runs the whole pipeline; the later ones start from the level before and leave out the
+  // Adam stage before Levenberg–Marquardt, whose steps would move them away from that start.
+  ASSERT_EQ(result.levels[0].run.stages.size(), 2u);
+  EXPECT_EQ(result.levels[0].run.stages[0].name, "adam");
+  for (std::size_t n = 1; n < result.levels.size(); ++n) {
+    ASSERT_EQ(result.levels[n].run.stages.size(), 1u) << "level " << n + 1;
+    EXPECT_EQ(result.levels[n].run.stages[0].name, "ceres_lm");
+  }
 
   // The same scheme and steps by finite differences on a fine grid.
   pinn::ParabolicFdOptions fd_options;
@@ -246,7 +254,9 @@ TEST(RotheSolver, WritesTheTimeSeries) {
   // free_boundary.csv: the contact set [0, s(t)], s(0.2) = 0.5 − 0.2e^{−0.4} ≈ 0.366.
   const std::string free_boundary = read(dir / "free_boundary.csv");
   const std::string last_row = free_boundary.substr(free_boundary.rfind("0.2,0,"));
-  EXPECT_NEAR(std::stod(last_row.substr(last_row.rfind(',') + 1)), 0.5 - 0.2 * std::exp(-0.4), 2e-2) << free_boundary;
+  // Within 3e-2 after this short pipeline's 100 Levenberg–Marquardt iterations at level 2 (measured
+  // 2.2e-2); cases/parabolic1d.toml's levels put s(t) within 3e-4 of the exact one.
+  EXPECT_NEAR(std::stod(last_row.substr(last_row.rfind(',') + 1)), 0.5 - 0.2 * std::exp(-0.4), 3e-2) << free_boundary;
   fs::remove_all(dir);
 }
 
@@ -302,7 +312,8 @@ TEST(RotheSolver, RefusesEllipticCasesAndObstacleSolverRefusesTimeDependentOnes)
 namespace {
 
 /// The predefined time-dependent cases, as test_predefined_cases.cpp runs the elliptic ones: two
-/// levels (and their SDIRK stages), 100 iterations per stage, within about 2.5× the error measured when the bound was set.
+/// levels (and their SDIRK stages), 100 iterations and five multiplier rounds per stage, within about
+/// 2.5× the error measured when the bound was set.
 struct TimeCase {
   std::string name, reference;
   double max_rel_l2;
@@ -317,7 +328,7 @@ TEST_P(PredefinedTimeCases, RunTwoShortLevelsAndMeasureTheirError) {
                                                   "output.evaluation_points=21"});
   for (pinn::StageConfig& stage : config.stages) {
     stage.iterations = 100;
-    stage.multiplier_updates = 0;
+    stage.multiplier_updates = 4;
     stage.select_last_rounds = 0;
   }
   pinn::RunOptions options;
@@ -336,7 +347,9 @@ std::string time_case_name(const ::testing::TestParamInfo<TimeCase>& param_info)
 
 // rel_l2 measured in this configuration (seed 1, 2 threads): parabolic1d 9.31e-3, american_put 4.81e-3,
 // membrane2d 2.49e-1 (2D: 100 iterations are far from trained; the bound catches a broken level); with
-// BDF2's first two levels by SDIRK (four solves): 1.12e-2, 2.38e-3, 2.90e-1.
+// BDF2's first two levels by SDIRK (four solves): 1.12e-2, 2.38e-3, 2.90e-1. Since the later solves leave
+// out the Adam stage, each stage has five multiplier rounds (with one, Levenberg–Marquardt alone from the
+// first solve's 200 iterations reached 0.148 on parabolic1d): 6.07e-3, 2.76e-3, 3.56e-1.
 INSTANTIATE_TEST_SUITE_P(TimeCases, PredefinedTimeCases,
                          ::testing::Values(TimeCase{"parabolic1d", "exact", 0.025}, TimeCase{"american_put", "fd", 0.012},
                                            TimeCase{"membrane2d", "fd", 0.62}),
