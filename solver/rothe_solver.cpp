@@ -9,7 +9,7 @@
 #include "solver/result_folder.hpp"
 #include "solver/rothe_steps.hpp"
 #include "solver/run_observers.hpp"
-#include "solver/stages/stage_registry.hpp"
+#include "solver/stages/gradient_step_stage.hpp"
 #include "solver/time_levels.hpp"
 #include "solver/time_reference.hpp"
 #include "solver/time_series_output.hpp"
@@ -26,38 +26,10 @@ namespace pinn {
 
 namespace {
 
-int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
+/// A later level's gradient stages (Adam, SGD) step at this fraction of their learning rate.
+constexpr double kLaterLevelLearningRate = 0.1;
 
-/// The stages of a level after the first: it starts from the previous level's network, which is
-/// already close. The gradient stages (Adam, SGD) before the first stage that solves its rounds
-/// (Levenberg–Marquardt, LBFGS, natural gradient) are left out: their steps are of the size of the
-/// learning rate in every parameter, whatever the gradient, so their first iterations move the
-/// network away from where the level starts — the American put's σ = 0.4, T = 2 prices spread
-/// over −0.034 … +0.024 across seeds with them and came within 3e-4 of the time scheme's own
-/// error without them (BENCHMARKS.md, "Later levels without their gradient stages"). The others
-/// train for `fraction` of their iterations, multiplier updates and selected last rounds. The last
-/// keeps the selection among rounds whose multipliers have settled: the validation loss (energy plus
-/// penalty) favours the early rounds' networks, which cross the obstacle by λ/μ, and selecting among
-/// all 16 rounds of a quarter pipeline let the violation grow level after level (to 4.8e-3 over
-/// parabolic1d's 20 levels, and the error to 4e-2).
-std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, double fraction) {
-  const auto solves_rounds = [](const StageConfig& stage) {
-    const StageKind* kind = find_stage_kind(stage.type);
-    return kind && kind->selects_rounds;
-  };
-  const auto first_solving = std::find_if(stages.begin(), stages.end(), solves_rounds);
-  if (first_solving != stages.end()) stages.erase(stages.begin(), first_solving);
-  for (StageConfig& stage : stages) {
-    if (stage.iterations > 0) stage.iterations = std::max(1, static_cast<int>(std::lround(stage.iterations * fraction)));
-    if (stage.multiplier_updates > 0)
-      stage.multiplier_updates = std::max(1, static_cast<int>(std::lround(stage.multiplier_updates * fraction)));
-    if (stage.select_last_rounds > 0)
-      stage.select_last_rounds = std::min(std::max(1, static_cast<int>(std::lround(stage.select_last_rounds * fraction))),
-                                          stage.multiplier_updates + 1);
-    stage.patience = std::min(stage.patience, stage.multiplier_updates);
-  }
-  return stages;
-}
+int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
 
 /// A step's elliptic problem (solver/rothe_steps.hpp): the data at its time, its reaction added to L and
 /// the history (Σ c_k u_k)/length of the earlier solutions to the source — for implicit Euler and BDF2
@@ -158,6 +130,26 @@ std::string level_folder(int level) {
 }
 
 }  // namespace
+
+// Why a tenth of the learning rate, and why the selection keeps to settled rounds: the header.
+std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, double fraction) {
+  for (StageConfig& stage : stages) {
+    if (stage.type == "adam" || stage.type == "sgd") {
+      auto slower = std::make_shared<GradientStepOptions>(options_of<GradientStepOptions>(stage));
+      slower->schedule.initial *= kLaterLevelLearningRate;
+      slower->schedule.minimum *= kLaterLevelLearningRate;
+      stage.options = slower;
+    }
+    if (stage.iterations > 0) stage.iterations = std::max(1, static_cast<int>(std::lround(stage.iterations * fraction)));
+    if (stage.multiplier_updates > 0)
+      stage.multiplier_updates = std::max(1, static_cast<int>(std::lround(stage.multiplier_updates * fraction)));
+    if (stage.select_last_rounds > 0)
+      stage.select_last_rounds = std::min(std::max(1, static_cast<int>(std::lround(stage.select_last_rounds * fraction))),
+                                          stage.multiplier_updates + 1);
+    stage.patience = std::min(stage.patience, stage.multiplier_updates);
+  }
+  return stages;
+}
 
 RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::move(config)), options_(std::move(options)) {
   PINN_USER_REQUIRE(config_.parabolic, "problem '" << config_.problem.name
