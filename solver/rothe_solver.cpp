@@ -27,7 +27,7 @@ namespace pinn {
 namespace {
 
 /// A later level's gradient stages (Adam, SGD) step at this fraction of their learning rate.
-constexpr double kLaterLevelLearningRate = 0.1;
+constexpr double kLaterLevelLearningRate = 0.01;
 
 int default_grid_nodes(int dim) { return dim == 1 ? 4097 : (dim == 2 ? 513 : 65); }
 
@@ -131,7 +131,7 @@ std::string level_folder(int level) {
 
 }  // namespace
 
-// Why a tenth of the learning rate, and why the selection keeps to settled rounds: the header.
+// Why a hundredth of the learning rate, and why the selection keeps to settled rounds: the header.
 std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, double fraction) {
   for (StageConfig& stage : stages) {
     if (stage.type == "adam" || stage.type == "sgd") {

@@ -216,18 +216,18 @@ TEST(RotheSolver, LaterLevelsTrainAPartOfThePipelineWithSmallerGradientSteps) {
   EXPECT_EQ(later[0].type, "adam");
   EXPECT_EQ(later[0].iterations, 300);
   EXPECT_EQ(later[0].multiplier_updates, 3);  // 5 · 0.5, rounded
-  // Adam's steps are of the size of its learning rate: a tenth of the case's 1e-2 from a close start.
-  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(later[0]).schedule.initial, 1e-3);
+  // Adam's steps are of the size of its learning rate: a hundredth of the case's 1e-2 from a close start.
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(later[0]).schedule.initial, 1e-4);
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(config.stages[0]).schedule.initial, 1e-2);
   EXPECT_EQ(later[1].type, "ceres_lm");
   EXPECT_EQ(later[1].iterations, 100);
   EXPECT_EQ(later[1].multiplier_updates, 10);
   EXPECT_EQ(later[1].options, config.stages[1].options);  // Levenberg–Marquardt's own settings unchanged
-  // A stage without options gets the type's defaults at a tenth of the rate.
+  // A stage without options gets the type's defaults at a hundredth of the rate.
   std::vector<pinn::StageConfig> plain(1);
   plain[0].type = "sgd";
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(pinn::later_level_stages(plain, 1.0)[0]).schedule.initial,
-                   0.1 * pinn::GradientStepOptions().schedule.initial);
+                   0.01 * pinn::GradientStepOptions().schedule.initial);
 }
 
 TEST(RotheSolver, WritesTheTimeSeries) {
@@ -362,7 +362,7 @@ std::string time_case_name(const ::testing::TestParamInfo<TimeCase>& param_info)
 // rel_l2 measured in this configuration (seed 1, 2 threads): parabolic1d 9.31e-3, american_put 4.81e-3,
 // membrane2d 2.49e-1 (2D: 100 iterations are far from trained; the bound catches a broken level); with
 // BDF2's first two levels by SDIRK (four solves): 1.12e-2, 2.38e-3, 2.90e-1; with five multiplier rounds
-// per stage and the later solves' Adam at a tenth of its rate: 8.46e-3, 2.93e-3, 3.41e-1.
+X
 INSTANTIATE_TEST_SUITE_P(TimeCases, PredefinedTimeCases,
                          ::testing::Values(TimeCase{"parabolic1d", "exact", 0.025}, TimeCase{"american_put", "fd", 0.012},
                                            TimeCase{"membrane2d", "fd", 0.62}),
