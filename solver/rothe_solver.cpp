@@ -10,6 +10,7 @@
 #include "solver/rothe_steps.hpp"
 #include "solver/run_observers.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
+#include "solver/stages/stage_registry.hpp"
 #include "solver/time_levels.hpp"
 #include "solver/time_reference.hpp"
 #include "solver/time_series_output.hpp"
@@ -133,13 +134,23 @@ std::string level_folder(int level) {
 
 // Why a hundredth of the learning rate, and why the selection keeps to settled rounds: the header.
 std::vector<StageConfig> later_level_stages(std::vector<StageConfig> stages, double fraction) {
-  for (StageConfig& stage : stages) {
-    if (stage.type == "adam" || stage.type == "sgd") {
-      auto slower = std::make_shared<GradientStepOptions>(options_of<GradientStepOptions>(stage));
+  const auto solves_rounds = [](const StageConfig& stage) {
+    const StageKind* kind = find_stage_kind(stage.type);
+    return kind && kind->selects_rounds;
+  };
+  // The gradient stages before the first stage that solves its rounds; a pipeline of gradient stages
+  // alone (3D's Adam) keeps its rate, having no other stage to train the level.
+  const auto first_solving = std::find_if(stages.begin(), stages.end(), solves_rounds);
+  const auto gradient_end = first_solving == stages.end() ? stages.begin() : first_solving;
+  for (auto stage = stages.begin(); stage != gradient_end; ++stage) {
+    if (stage->type == "adam" || stage->type == "sgd") {
+      auto slower = std::make_shared<GradientStepOptions>(options_of<GradientStepOptions>(*stage));
       slower->schedule.initial *= kLaterLevelLearningRate;
       slower->schedule.minimum *= kLaterLevelLearningRate;
-      stage.options = slower;
+      stage->options = slower;
     }
+  }
+  for (StageConfig& stage : stages) {
     if (stage.iterations > 0) stage.iterations = std::max(1, static_cast<int>(std::lround(stage.iterations * fraction)));
     if (stage.multiplier_updates > 0)
       stage.multiplier_updates = std::max(1, static_cast<int>(std::lround(stage.multiplier_updates * fraction)));

@@ -27,15 +27,16 @@
 namespace pinn {
 
 /// The stages of a level after the first: it starts from the previous level's network, which is
-/// already close. Its gradient stages run at a hundredth of their learning rate: Adam's steps are of
+/// already close. Its gradient stages before a stage that solves its rounds (Levenberg–Marquardt,
+/// LBFGS, natural gradient) run at a hundredth of their learning rate: Adam's steps are of
 /// the size of the learning rate in every parameter, whatever the gradient, so at the full rate the
 /// first iterations moved the network away from where the level starts (the American put's σ = 0.4,
 /// T = 2 prices spread over −0.034 … +0.024 across three seeds; at a tenth −0.011 … +0.0075; at a
 /// hundredth +0.0038 … +0.0064), while without the stages — their multiplier rounds on a network that
 /// hardly moves — Levenberg–Marquardt alone bent the network between the training points on a problem
 /// whose u moves far in a step (a string sagging onto an obstacle: 2.9, against 1.7e-2 at a hundredth;
-/// BENCHMARKS.md, "Later levels"). Every
-/// stage trains for `fraction` of its iterations, multiplier updates and selected last rounds. The last
+/// BENCHMARKS.md, "Later levels"). A pipeline of gradient stages alone keeps their rate: they are all
+/// that trains the level. Every stage trains for `fraction` of its iterations, multiplier updates and selected last rounds. The last
 /// keeps the selection among rounds whose multipliers have settled: the validation loss (energy plus
 /// penalty) favours the early rounds' networks, which cross the obstacle by λ/μ, and selecting among
 /// all 16 rounds of a quarter pipeline let the violation grow level after level (to 4.8e-3 over

@@ -223,11 +223,16 @@ TEST(RotheSolver, LaterLevelsTrainAPartOfThePipelineWithSmallerGradientSteps) {
   EXPECT_EQ(later[1].iterations, 100);
   EXPECT_EQ(later[1].multiplier_updates, 10);
   EXPECT_EQ(later[1].options, config.stages[1].options);  // Levenberg–Marquardt's own settings unchanged
-  // A stage without options gets the type's defaults at a hundredth of the rate.
-  std::vector<pinn::StageConfig> plain(1);
+  // A stage without options gets the type's defaults at a hundredth of the rate, when a stage that solves
+  // its rounds follows; a pipeline of gradient stages alone keeps its rate.
+  std::vector<pinn::StageConfig> plain(2);
   plain[0].type = "sgd";
+  plain[1].type = "ceres_lbfgs";
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(pinn::later_level_stages(plain, 1.0)[0]).schedule.initial,
                    0.01 * pinn::GradientStepOptions().schedule.initial);
+  plain.pop_back();
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::GradientStepOptions>(pinn::later_level_stages(plain, 1.0)[0]).schedule.initial,
+                   pinn::GradientStepOptions().schedule.initial);
 }
 
 TEST(RotheSolver, WritesTheTimeSeries) {
