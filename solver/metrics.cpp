@@ -252,9 +252,9 @@ Metrics compute_metrics(const SolutionFields& fields, const ContactSample& conta
     const double negligible = kNegligibleLengthFraction * problem.domain.measure();
     const std::vector<std::vector<int>> runs = active_runs_1d(contact, sides);
     m.active_contact_intervals = as_set(active_pieces_1d(contact, runs), negligible);
+    const double a = problem.domain.lower()[0], b = problem.domain.upper()[0];
     m.contact_intervals =
-        theta.empty() ? m.active_contact_intervals : as_set(mass_pieces_1d(contact, theta, runs, problem.domain.lower()[0], problem.domain.upper()[0]),
-                           negligible);
+        theta.empty() ? m.active_contact_intervals : as_set(mass_pieces_1d(contact, theta, runs, a, b), negligible);
     m.active_contact_interval = hull(m.active_contact_intervals);
     m.contact_interval = hull(m.contact_intervals);
     if (reference) {

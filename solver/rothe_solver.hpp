@@ -36,8 +36,8 @@ namespace pinn {
 /// hardly moves — Levenberg–Marquardt alone bent the network between the training points on a problem
 /// whose u moves far in a step (a string sagging onto an obstacle: 2.9, against 1.7e-2 at a hundredth;
 /// BENCHMARKS.md, "Later levels"). A pipeline of gradient stages alone keeps their rate: they are all
-/// that trains the level. Every stage trains for `fraction` of its iterations, multiplier updates and selected last rounds. The last
-/// keeps the selection among rounds whose multipliers have settled: the validation loss (energy plus
+/// that trains the level. Every stage trains for `fraction` of its iterations, multiplier updates and
+/// selected last rounds. The last keeps the selection among rounds whose multipliers have settled: the validation loss (energy plus
 /// penalty) favours the early rounds' networks, which cross the obstacle by λ/μ, and selecting among
 /// all 16 rounds of a quarter pipeline let the violation grow level after level (to 4.8e-3 over
 /// parabolic1d's 20 levels, and the error to 4e-2).

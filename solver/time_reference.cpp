@@ -87,4 +87,3 @@ double SpaceTimeError::rel_l2() const {
 }
 
 }  // namespace pinn
-

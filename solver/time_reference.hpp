@@ -17,7 +17,8 @@ namespace pinn {
 class SpaceTimeError {
  public:
   struct AtTime {
-    double rel_l2 = 0, max_abs = 0;  ///< ‖u − u_ref‖/‖u_ref‖ (the RMS of u − u_ref where u_ref = 0), max |u − u_ref|
+    /// ‖u − u_ref‖/‖u_ref‖ (the RMS of u − u_ref where u_ref = 0), and max |u − u_ref|.
+    double rel_l2 = 0, max_abs = 0;
   };
   /// Adds one time's u and reference (at the same points) and returns that time's error.
   AtTime add(const std::vector<double>& u, const std::vector<double>& reference);
