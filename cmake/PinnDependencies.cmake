@@ -61,3 +61,20 @@ pinn_require_package(VTK "libvtk9-dev" COMPONENTS IOXML CommonCore CommonDataMod
 if(PINN_BUILD_TESTS)
   pinn_require_package(GTest "libgtest-dev")
 endif()
+
+# MPI (optional): several processes share a run's points (nn/communicator.hpp,
+# README "Many processes: MPI"). Found from Debian's libopenmpi-dev (which
+# libvtk9-dev installs too); without it the build and every test work as
+# before, and a run is one process.
+option(PINN_MPI "Build with MPI where it is found" ON)
+set(PINN_HAVE_MPI OFF)
+if(PINN_MPI)
+  set(MPI_CXX_SKIP_MPICXX ON)  # the C API only: no libmpi_cxx
+  find_package(MPI COMPONENTS CXX QUIET)
+  if(MPI_CXX_FOUND)
+    set(PINN_HAVE_MPI ON)
+    message(STATUS "obstacle-pinn: MPI ${MPI_CXX_VERSION} (${MPIEXEC_EXECUTABLE})")
+  else()
+    message(STATUS "obstacle-pinn: no MPI (apt-get install libopenmpi-dev for runs over several processes)")
+  endif()
+endif()

@@ -266,6 +266,13 @@ void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<Ba
   });
 }
 
+void gather_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks) {
+  if (!communicator.distributed()) return;
+  const long n_params = blocks.n_blocks > 0 ? static_cast<long>(blocks.partial_gradient.size()) / blocks.n_blocks : 0;
+  communicator.allgather_items(blocks.partial_gradient.data(), share, n_params);
+  communicator.allgather_items(blocks.partial_loss.data(), share, 1);
+}
+
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
                   int n_params, const Vector& gradient) {
   const double* partial = partial_gradient.data();

@@ -27,6 +27,7 @@
 #pragma once
 
 #include "nn/blas.hpp"
+#include "nn/communicator.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
@@ -121,6 +122,10 @@ void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<Ba
 void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
                                 BatchedWorkspace& ws, int begin, int end, double* gradient);
 
+/// Gathers the blocks' partial sums [share[r], share[r + 1]) that rank r
+/// computed onto every rank (nothing to do on one process).
+void gather_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks);
+
 /// Adds the blocks' partial gradients (n_blocks rows of n_params) in block
 /// order into `gradient`; returns the blocks' losses summed in order.
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
@@ -140,7 +145,7 @@ void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
 /// for KernelPath::batched and KernelPath::automatic.
 template <class PointLoss>
 double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const PointLoss& loss, const Vector& gradient,
-                                 BatchedWorkspace& ws) {
+                                 BatchedWorkspace& ws, const Communicator& communicator = Communicator()) {
   const MlpLayout& layout = net.layout();
   const double* params = net.params().data();
   const int n = static_cast<int>(points.extent(0)), d = layout.n_inputs(), n_params = layout.n_params;
@@ -148,8 +153,10 @@ double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const Poi
   const int block_points = ws.block_points;
   BatchedWorkspace* w = &ws;
   const blas::SingleThreadedScope one_thread_per_block;
+  const std::vector<int> share = communicator.split(ws.n_blocks);  // this rank's blocks
   Kokkos::parallel_for(
-      "pinn::nn::batched_loss_and_gradient", Kokkos::RangePolicy<HostExecSpace>(0, ws.n_blocks),
+      "pinn::nn::batched_loss_and_gradient",
+      Kokkos::RangePolicy<HostExecSpace>(share[communicator.rank()], share[communicator.rank() + 1]),
       [=](const int block) {
         const int begin = block * block_points;
         const int end = begin + block_points < n ? begin + block_points : n;
@@ -169,6 +176,7 @@ double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const Poi
         detail::batched_parameter_gradient(layout, params, points, *w, begin, end,
                                            w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
       });
+  detail::gather_blocks(communicator, share, ws);
   return detail::sum_blocks(ws.partial_loss, ws.partial_gradient, ws.n_blocks, n_params, gradient);
 }
 

@@ -96,7 +96,8 @@ void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>
 /// path; the contract of loss_and_gradient (mlp_evaluation.hpp).
 template <class PointLoss>
 double batched_jet_loss_and_gradient(const Mlp& net, const Matrix& points, const PointLoss& loss, JetOrder order,
-                                     const Vector& gradient, BatchedJetWorkspace& ws, int n_laplacian_dims) {
+                                     const Vector& gradient, BatchedJetWorkspace& ws, int n_laplacian_dims,
+                                     const Communicator& communicator = Communicator()) {
   const MlpLayout& layout = net.layout();
   const double* params = net.params().data();
   const int n = static_cast<int>(points.extent(0)), n_params = layout.n_params, n_out = layout.n_outputs();
@@ -105,8 +106,10 @@ double batched_jet_loss_and_gradient(const Mlp& net, const Matrix& points, const
   const bool track_laplacian = ws.track_laplacian;
   BatchedJetWorkspace* w = &ws;
   const blas::SingleThreadedScope one_thread_per_block;
+  const std::vector<int> share = communicator.split(ws.n_blocks);  // this rank's blocks
   Kokkos::parallel_for(
-      "pinn::nn::batched_jet_loss_and_gradient", Kokkos::RangePolicy<HostExecSpace>(0, ws.n_blocks),
+      "pinn::nn::batched_jet_loss_and_gradient",
+      Kokkos::RangePolicy<HostExecSpace>(share[communicator.rank()], share[communicator.rank() + 1]),
       [=](const int block) {
         const int begin = block * block_points;
         const int end = begin + block_points < n ? begin + block_points : n;
@@ -135,6 +138,7 @@ double batched_jet_loss_and_gradient(const Mlp& net, const Matrix& points, const
         detail::batched_jet_backward(layout, params, points, *w, begin, end,
                                      w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
       });
+  detail::gather_blocks(communicator, share, ws);
   return detail::sum_blocks(ws.partial_loss, ws.partial_gradient, ws.n_blocks, n_params, gradient);
 }
 

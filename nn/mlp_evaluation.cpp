@@ -159,6 +159,19 @@ void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Co
       });
 }
 
+void gather_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& offsets) {
+  const Communicator& communicator = ws.communicator;
+  if (!communicator.distributed()) return;
+  space.fence();
+  // MPI reads host memory: a device build gathers through host mirrors.
+  auto gradient = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_gradient);
+  auto loss = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_loss);
+  communicator.allgather_items(gradient.data(), offsets, static_cast<long>(gradient.extent(1)));
+  communicator.allgather_items(loss.data(), offsets, 1);
+  Kokkos::deep_copy(ws.partial_gradient, gradient);
+  Kokkos::deep_copy(ws.partial_loss, loss);
+}
+
 void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient) {
   const Matrix partial = ws.partial_gradient;
   Kokkos::parallel_for(

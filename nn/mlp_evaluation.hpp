@@ -10,7 +10,10 @@
 ///
 /// Points are processed in fixed chunks, each chunk summing into its own row
 /// of partial gradients, and the rows are added in chunk order: the result is
-/// bitwise the same for any number of threads and on Serial and OpenMP.
+/// bitwise the same for any number of threads and on Serial and OpenMP, and
+/// for any number of MPI ranks sharing the points (GradientWorkspace::communicator:
+/// each rank computes its range of chunks, the rows are gathered, every rank
+/// adds them all in order).
 ///
 /// Kernels: networks whose hidden layers all have one width of 16, 32, 64 or
 /// 128 run a kernel compiled for that width and activation family
@@ -22,6 +25,7 @@
 
 #include "nn/batched_gradient.hpp"
 #include "nn/batched_jet_gradient.hpp"
+#include "nn/communicator.hpp"
 #include "nn/detail/fused_jet_kernel.hpp"
 #include "nn/detail/jet_kernel.hpp"
 #include "nn/error.hpp"
@@ -74,6 +78,10 @@ class GradientWorkspace {
   Vector transposed_weights;  ///< (n_params): every W_l transposed at its offset (detail::transpose_weights)
   BatchedWorkspace batched;         ///< the piecewise-linear batched path's matrices
   BatchedJetWorkspace batched_jets;  ///< the batched jet path's matrices
+  /// The ranks that share the points: each evaluates its range of chunks or
+  /// blocks, and the rows are gathered before the sum (nn/communicator.hpp).
+  /// Default: this process alone.
+  Communicator communicator;
 };
 
 namespace detail {
@@ -126,6 +134,10 @@ struct LossGradientChunks {
   }
 };
 
+/// Gathers the chunk rows [offsets[r], offsets[r + 1]) that rank r computed
+/// onto every rank (nothing to do on one process).
+void gather_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& offsets);
+
 /// Adds the chunk rows in order (deterministic).
 void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient);
 double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks);
@@ -150,8 +162,9 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
     if (batched != detail::BatchedPath::none) {
       space.fence();
       if (batched == detail::BatchedPath::piecewise_linear)
-        return batched_loss_and_gradient(net, points, loss, gradient, ws.batched);
-      return batched_jet_loss_and_gradient(net, points, loss, order, gradient, ws.batched_jets, n_laplacian_dims);
+        return batched_loss_and_gradient(net, points, loss, gradient, ws.batched, ws.communicator);
+      return batched_jet_loss_and_gradient(net, points, loss, order, gradient, ws.batched_jets, n_laplacian_dims,
+                                           ws.communicator);
     }
   }
   const int width = detail::select_fused_width(net.layout(), path);
@@ -160,7 +173,10 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
   ws.reserve(n_chunks, jet_kernel.workspace_size(), net.n_params());
   detail::transpose_weights(space, net.layout(), net.params(), ws.transposed_weights);
   jet_kernel.weights_t = ws.transposed_weights;
-  const Kokkos::RangePolicy<ExecSpace> policy(space, 0, n_chunks);
+  // This rank's chunks; the others' rows arrive by gather_partial_rows.
+  const std::vector<int> share = ws.communicator.split(n_chunks);
+  const int rank = ws.communicator.rank();
+  const Kokkos::RangePolicy<ExecSpace> policy(space, share[rank], share[rank + 1]);
   if (width == 0) {
     Kokkos::parallel_for("pinn::nn::loss_and_gradient::chunks", policy,
                          detail::LossGradientChunks<detail::MlpJetKernel, PointLoss>{
@@ -175,6 +191,7 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                                                                          ws.partial_loss, n_points, net.n_params()});
     });
   }
+  detail::gather_partial_rows(space, ws, share);
   detail::sum_partial_gradients(space, ws, n_chunks, gradient);
   return detail::sum_partial_losses(space, ws, n_chunks);
 }

@@ -13,7 +13,8 @@
 /// keeps the forward workspace intact). Points are processed in the same fixed
 /// chunks as loss_and_gradient, with one workspace row per chunk; every entry
 /// is written by exactly one point, so the result does not depend on the
-/// number of threads.
+/// number of threads, nor on the number of MPI ranks that share the chunks
+/// (GradientWorkspace::communicator; every rank ends with every row).
 #pragma once
 
 #include "nn/detail/jet_kernel.hpp"
@@ -67,6 +68,11 @@ struct ResidualJacobianChunks {
   }
 };
 
+/// Gathers the residuals and Jacobian rows of the chunks [share[r],
+/// share[r + 1]) that rank r computed onto every rank.
+void gather_residual_rows(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
+                          int n_points, int n_residuals_per_point, const Vector& residuals, const Matrix& jacobian);
+
 }  // namespace detail
 
 /// Writes the residuals (size n_points · n_residuals_per_point) and, unless
@@ -103,8 +109,14 @@ void residual_jacobian(const ExecSpace& space, const Mlp& net, const Matrix& poi
   detail::ResidualJacobianChunks<PointResidual> kernel{
       jet_kernel, points,       residual,           ws.point_workspace, residuals, jacobian, n_points,
       n_residuals_per_point,    net.n_params(),     with_jacobian};
-  Kokkos::parallel_for("pinn::nn::residual_jacobian::chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, n_chunks),
-                       kernel);
+  // This rank's chunks; then the other ranks' rows (nn/communicator.hpp).
+  const Communicator& communicator = ws.communicator;
+  const std::vector<int> share = communicator.split(n_chunks);
+  Kokkos::parallel_for(
+      "pinn::nn::residual_jacobian::chunks",
+      Kokkos::RangePolicy<ExecSpace>(space, share[communicator.rank()], share[communicator.rank() + 1]), kernel);
+  if (communicator.distributed())
+    detail::gather_residual_rows(space, communicator, share, n_points, n_residuals_per_point, residuals, jacobian);
 }
 
 /// The same with a workspace allocated for this call.

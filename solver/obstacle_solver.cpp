@@ -55,7 +55,7 @@ ObstacleLossParams initial_loss_params(const CaseConfig& config) {
 ObserverList run_observers(const CaseConfig& config, const RunOptions& options, Measurements& measurements,
                            const SolutionOutput& output, std::chrono::steady_clock::time_point start) {
   ObserverList observers;
-  observers.add(std::make_unique<StopRequest>(options.stop_requested, options.stop_after));
+  observers.add(std::make_unique<StopRequest>(options.stop_requested, options.stop_after, options.communicator));
   if (options.write_files) {
     int planned = 0;
     for (const StageConfig& stage : config.stages) planned += stage.iterations;
@@ -113,9 +113,18 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
 
 }  // namespace
 
+void leave_output_to_rank_zero(RunOptions& options) {
+  if (options.communicator.writes()) return;
+  options.write_files = false;
+  options.quiet = true;
+}
+
 ObstacleSolver::ObstacleSolver(CaseConfig config, RunOptions options)
-    : config_(prepared_case(std::move(config), options)), options_(std::move(options)), loss_(config_, ExecSpace()) {
+    : config_(prepared_case(std::move(config), options)),
+      options_(std::move(options)),
+      loss_(config_, ExecSpace(), options_.communicator) {
   if (!options_.log) options_.log = &std::cout;
+  leave_output_to_rank_zero(options_);
   state_.loss_params = initial_loss_params(config_);
   state_.net = initial_network(config_);
   if (options_.initial_network) {
@@ -171,7 +180,9 @@ RunResult ObstacleSolver::run() {
   auto stage_start = start;
   for (int s = position.stage; s < static_cast<int>(config_.stages.size()) && result.status == RunStatus::ok; ++s) {
     StageConfig stage = config_.stages[static_cast<std::size_t>(s)];
-    stage.time_limit = budgeted_time_limit(config_, static_cast<std::size_t>(s), seconds_since(start));
+    // Rank 0's clock decides for every rank (they must stop at the same step).
+    const double elapsed = options_.communicator.from_root(seconds_since(start));
+    stage.time_limit = budgeted_time_limit(config_, static_cast<std::size_t>(s), elapsed);
     const bool resumed_here = resuming && s == position.stage;
     // Named first, not written as conditionals inside the braces: nvcc 13's
     // device front end crashes on those (README.md, "Backends").
@@ -201,6 +212,12 @@ RunResult ObstacleSolver::run() {
   result.diagnostics = measurements.diagnostics(state_);
   result.n_kinks = measurements.kinks(state_);
   result.total_seconds = seconds_since(start);
+  result.ranks = options_.communicator.size();
+  const int n_points = state_.points.points().size();
+  const std::vector<int> chunks = options_.communicator.split((n_points + kPointsPerChunk - 1) / kPointsPerChunk);
+  for (int r = 0; r < result.ranks; ++r)
+    result.points_per_rank.push_back(std::min(chunks[r + 1] * kPointsPerChunk, n_points) -
+                                     std::min(chunks[r] * kPointsPerChunk, n_points));
   if (options_.write_files)
     output.write_results(state_, result, result.stages.empty() ? "initial" : result.stages.back().name);
   return result;

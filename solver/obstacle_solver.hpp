@@ -43,7 +43,16 @@ struct RunOptions {
   /// Start from these parameters (the same architecture, trained in the same
   /// map) rather than the seed's initialisation; not owned.
   const Mlp* initial_network = nullptr;
+  /// The processes that share the run (nn/communicator.hpp; README, "Many
+  /// processes: MPI"): every rank constructs the solver with the same case and
+  /// options and calls run(); they split the work on the points and end with
+  /// bitwise the same network. Rank 0 alone writes files and progress.
+  Communicator communicator;
 };
+
+/// Rank 0 writes the files and prints the progress of a run that several
+/// ranks share: on the others, `options` lose both.
+void leave_output_to_rank_zero(RunOptions& options);
 
 class ObstacleSolver {
  public:

@@ -72,6 +72,7 @@ std::string summary_json(const CaseConfig& config, const Mlp& net, const RunResu
     j["stages"].push_back(stage);
   }
   j["timing"] = {{"total_s", result.total_seconds}};
+  j["mpi"] = {{"ranks", result.ranks}, {"points_per_rank", result.points_per_rank}};
   std::vector<int> layers;
   for (int l = 0; l <= net.layout().n_layers; ++l) layers.push_back(net.layout().width[l]);
   j["network"] = {{"layers", layers},

@@ -172,6 +172,7 @@ RotheSolver::RotheSolver(CaseConfig config, RunOptions options) : config_(std::m
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
   if (!options_.log) options_.log = &std::cout;
+  leave_output_to_rank_zero(options_);
   // The checks of every level's data come before anything is written or solved: the data at t = 0
   // and at each step's time, the levels' and their SDIRK stages' (a step adds only its history, which
   // the steps before it made finite).
@@ -243,8 +244,8 @@ RotheResult RotheSolver::run() {
     // The first solve trains from the seed's initialisation; every later one from the solve before it.
     if (j > 0) level.stages = later_level_stages(config_.stages, settings.later_levels);
     if (config_.time_budget > 0.0)
-      level.time_budget = solve_budget(config_.time_budget - seconds_since(start), static_cast<int>(j),
-                                       static_cast<int>(plan.size()), settings.later_levels);
+      level.time_budget = solve_budget(config_.time_budget - options_.communicator.from_root(seconds_since(start)),
+                                       static_cast<int>(j), static_cast<int>(plan.size()), settings.later_levels);
     // Staged until the run's results replace the earlier ones (solver/result_folder.hpp); a stage's run
     // writes nothing (its u is seen through the level that uses it).
     level.output.directory = folder.staged("levels") + "/" + level_folder(n > 0 ? n : plan[j + 1].level);

@@ -64,7 +64,8 @@ void CheckpointWriter::on_resumable(const TrainingState& state, const StagePosit
 }
 
 bool StopRequest::stop_requested(const TrainingState& state) const {
-  return (flag_ && flag_->load()) || (stop_after_ >= 0 && state.total_iterations >= stop_after_);
+  const bool signalled = communicator_.any(flag_ && flag_->load());
+  return signalled || (stop_after_ >= 0 && state.total_iterations >= stop_after_);
 }
 
 }  // namespace pinn

@@ -2,6 +2,7 @@
 /// @brief The observers a run attaches (solver/training_observer.hpp).
 #pragma once
 
+#include "nn/communicator.hpp"
 #include "solver/measurements.hpp"
 #include "solver/solution_output.hpp"
 #include "solver/training_observer.hpp"
@@ -58,15 +59,19 @@ class CheckpointWriter final : public TrainingObserver {
 };
 
 /// Stops on a signal (Ctrl-C sets the flag) or once `stop_after` iterations
-/// are done in all (−1: never; tests use it to interrupt a run).
+/// are done in all (−1: never; tests use it to interrupt a run). Over
+/// several ranks a signal that reached any of them stops all of them at the
+/// same step.
 class StopRequest final : public TrainingObserver {
  public:
-  StopRequest(const std::atomic<bool>* flag, int stop_after) : flag_(flag), stop_after_(stop_after) {}
+  StopRequest(const std::atomic<bool>* flag, int stop_after, Communicator communicator = Communicator())
+      : flag_(flag), stop_after_(stop_after), communicator_(std::move(communicator)) {}
   bool stop_requested(const TrainingState& state) const override;
 
  private:
   const std::atomic<bool>* flag_;
   int stop_after_;
+  Communicator communicator_;
 };
 
 }  // namespace pinn

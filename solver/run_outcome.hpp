@@ -53,6 +53,10 @@ struct RunResult {
   std::vector<StageSummary> stages;
   double total_seconds = 0;
   std::string output_directory;
+  /// The ranks that shared the run and the training points each evaluated
+  /// (every rank holds all of them; nn/communicator.hpp); one rank alone otherwise.
+  int ranks = 1;
+  std::vector<int> points_per_rank;
 };
 
 }  // namespace pinn

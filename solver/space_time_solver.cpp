@@ -211,6 +211,7 @@ SpaceTimeSolver::SpaceTimeSolver(CaseConfig config, RunOptions options)
   if (!options_.output_directory.empty()) config_.output.directory = options_.output_directory;
   if (config_.output.directory.empty()) config_.output.directory = "results/" + config_.problem.name;
   if (!options_.log) options_.log = &std::cout;
+  leave_output_to_rank_zero(options_);
   config_.finalize();
   check_case_over_time(config_, level_times(*config_.parabolic, config_.time_stepping.steps));
   space_time_ = space_time_case(config_);
@@ -244,7 +245,8 @@ RotheResult SpaceTimeSolver::run() {
     // Resuming: from the staged folder a killed run left, or from a copy of an interrupted run's
     // space_time/ (which stays as it is until the resumed run's results replace it).
     namespace fs = std::filesystem;
-    if (fs::path(options_.resume_from).parent_path() != fs::path(staged)) {
+    // Rank 0 makes the copy; the other ranks read the same checkpoint where it is.
+    if (fs::path(options_.resume_from).parent_path() != fs::path(staged) && options_.communicator.writes()) {
       folder.discard_staged(result.folder);
       fs::copy(fs::path(options_.resume_from).parent_path(), staged, fs::copy_options::recursive);
       network_options.resume_from = (fs::path(staged) / fs::path(options_.resume_from).filename()).string();

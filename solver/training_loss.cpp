@@ -6,13 +6,15 @@
 
 namespace pinn {
 
-TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space)
+TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space, Communicator communicator)
     : space_(std::move(space)),
       order_(jet_order_for(config.loss.form)),
       exact_energy_(config.loss.exact_energy_integration),
       alpha_l1_(config.network.activation == Activation::prelu ? config.network.alpha_l1 : 0.0),
       lower_(config.problem.domain.lower()[0]),
-      upper_(config.problem.domain.upper()[0]) {}
+      upper_(config.problem.domain.upper()[0]) {
+  workspace_.communicator = std::move(communicator);
+}
 
 double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
                                         const Vector& gradient) {
@@ -31,7 +33,9 @@ LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
   const ObstacleLossParams params = loss_params;
   // Summed per fixed chunk of points, then the chunks in order on the host,
   // so that the value is bitwise the same for any number of threads (a
-  // parallel_reduce groups the sum by thread).
+  // parallel_reduce groups the sum by thread). Every rank evaluates every
+  // point here (the terms are read once a round or history row, not every
+  // step), so the sum is the same on every rank.
   const int n_points = points.size();
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
   const Kokkos::View<double* [3], MemSpace> partial("pinn::solver::TrainingLoss::terms::partial", n_chunks);

@@ -18,7 +18,8 @@ namespace pinn {
 
 class TrainingLoss {
  public:
-  TrainingLoss(const CaseConfig& config, ExecSpace space);
+  /// `communicator`: the ranks that share the points' work (nn/communicator.hpp).
+  TrainingLoss(const CaseConfig& config, ExecSpace space, Communicator communicator = Communicator());
 
   /// The loss of `net` at `points`; its gradient is written into `gradient`.
   double value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
@@ -32,6 +33,7 @@ class TrainingLoss {
   ContactSample contact_sample(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
   JetOrder jet_order() const { return order_; }
   ExecSpace space() const { return space_; }
+  const Communicator& communicator() const { return workspace_.communicator; }
 
  private:
   /// ½∫u'² integrated exactly between the kinks; its gradient is added to `gradient`.

@@ -1,5 +1,6 @@
 /// @file tools/obstacle_pinn_main.cpp
 /// @brief The obstacle-pinn command line: run | list | validate.
+#include "nn/communicator.hpp"
 #include "nn/error.hpp"
 #include "nn/kokkos_initialize.hpp"
 #include "nn/kokkos_types.hpp"
@@ -26,6 +27,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <sstream>
 
 namespace {
@@ -233,9 +235,52 @@ void require_resumable(const std::string& dir, const std::string& case_file, con
                               << case_file << " --out " << dir);
 }
 
+/// Threads per rank when neither --threads nor OMP_NUM_THREADS says: the
+/// cores shared among the ranks a launcher started on this node.
+int threads_per_rank() {
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!local) local = std::getenv("MPI_LOCALNRANKS");
+  const int ranks_here = local ? std::max(1, std::atoi(local)) : 1;
+  return ranks_here > 1 ? std::max(1, pinn::max_threads() / ranks_here) : 0;
+}
+
+/// An error's message: on one of several ranks, which rank met it.
+void report_error(const pinn::Communicator& world, const std::exception& e) {
+  std::cerr << "error";
+  if (world.distributed()) std::cerr << " (rank " << world.rank() << " of " << world.size() << ")";
+  std::cerr << ": " << e.what() << "\n";
+}
+
+/// Ends the program with `code`. After an error the other ranks may be
+/// waiting in a collective step, so every rank is ended (MPI_Abort), never
+/// left hanging; a run's own outcome is the same on every rank.
+int finish(const pinn::Communicator& world, int code, bool error = false) {
+  if (Kokkos::is_initialized()) Kokkos::finalize();
+  if (error && world.distributed()) world.abort(code);
+  return code;
+}
+
+int run_command_line(int argc, char** argv, const pinn::Communicator& world);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by mpirun: MPI for the whole program (README, "Many processes: MPI").
+  std::unique_ptr<pinn::MpiSession> mpi;
+  try {
+    mpi = std::make_unique<pinn::MpiSession>(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+  const pinn::Communicator world = pinn::Communicator::world();
+  if (!world.writes()) std::cout.setstate(std::ios_base::badbit);  // rank 0 prints for all
+  return run_command_line(argc, argv, world);
+}
+
+namespace {
+
+int run_command_line(int argc, char** argv, const pinn::Communicator& world) {
   if (argc > 1 && argv[1][0] != '-' && !is_verb(argv[1])) {
     std::cerr << "error: unknown command '" << argv[1] << "'; allowed: " << verb_list()
               << " (obstacle-pinn --help describes them)\n";
@@ -349,6 +394,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("reference")) {
+      if (!world.writes()) return 0;  // one solve, by rank 0
       PINN_USER_REQUIRE(!config.parabolic,
                         case_file << ": reference: the case is time-dependent ([problem.time]); `run` solves its "
                                      "time-dependent FD/PDAS reference and measures against it (summary.json "
@@ -364,11 +410,15 @@ int main(int argc, char** argv) {
         parse_integer_option("OMP_NUM_THREADS (the default for --threads)", outer, 1, pinn::max_threads());
       }
     }
+    if (config.threads == 0 && !std::getenv("OMP_NUM_THREADS")) config.threads = threads_per_rank();
     pinn::initialize_kokkos(config.threads);
     int code = 0;
     {
       std::signal(SIGINT, on_interrupt);
+      // mpirun ends its ranks on Ctrl-C but forwards SIGUSR1: `kill -USR1` stops a shared run cleanly.
+      std::signal(SIGUSR1, on_interrupt);
       pinn::RunOptions options;
+      options.communicator = world;
       options.output_directory = out_dir;
       options.quiet = quiet;
       options.stop_requested = &g_stop_requested;
@@ -379,8 +429,7 @@ int main(int argc, char** argv) {
                                     << "yet (a space_time one can); start it again: obstacle-pinn run " << case_file
                                     << " --out " << resume_dir);
         code = run_time_dependent(config, options);
-        Kokkos::finalize();
-        return code;
+        return finish(world, code);
       }
       pinn::ObstacleSolver solver(config, options);
       if (!quiet) {
@@ -392,15 +441,14 @@ int main(int argc, char** argv) {
       print_metrics(result);
       code = result.status == pinn::RunStatus::ok ? 0 : (result.status == pinn::RunStatus::interrupted ? 130 : 1);
     }
-    Kokkos::finalize();
-    return code;
+    return finish(world, code);
   } catch (const pinn::UserError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    if (Kokkos::is_initialized()) Kokkos::finalize();
-    return 2;
+    report_error(world, e);
+    return finish(world, 2, true);
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    if (Kokkos::is_initialized()) Kokkos::finalize();
-    return 1;
+    report_error(world, e);
+    return finish(world, 1, true);
   }
 }
+
+}  // namespace

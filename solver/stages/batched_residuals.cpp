@@ -11,7 +11,8 @@
 namespace pinn {
 
 BatchedResiduals::BatchedResiduals(const ExecSpace& space, Mlp& net, const Matrix& points,
-                                   ObstaclePointResiduals residuals, JetOrder order, const double* parameters)
+                                   ObstaclePointResiduals residuals, JetOrder order, const double* parameters,
+                                   const Communicator& communicator)
     : space_(space),
       net_(net),
       points_(points),
@@ -26,7 +27,9 @@ BatchedResiduals::BatchedResiduals(const ExecSpace& space, Mlp& net, const Matri
       residuals_host_(Kokkos::create_mirror_view(residuals_)),
       jacobian_host_(Kokkos::create_mirror_view(jacobian_)),
       params_host_(Kokkos::create_mirror_view(net.params())),
-      cached_at_(n_params_, 0.0) {}
+      cached_at_(n_params_, 0.0) {
+  workspace_.communicator = communicator;
+}
 
 void BatchedResiduals::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
   if (new_evaluation_point) has_values_ = has_jacobian_ = false;

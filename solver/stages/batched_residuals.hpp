@@ -20,8 +20,10 @@ namespace pinn {
 /// parameters Ceres is about to use; cost functions read from it.
 class BatchedResiduals final : public ceres::EvaluationCallback {
  public:
+  /// `communicator`: the ranks that share the rows' evaluation (each its
+  /// range of points, then gathered: every rank holds every row).
   BatchedResiduals(const ExecSpace& space, Mlp& net, const Matrix& points, ObstaclePointResiduals residuals,
-                   JetOrder order, const double* parameters);
+                   JetOrder order, const double* parameters, const Communicator& communicator = Communicator());
 
   void PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) override;
 

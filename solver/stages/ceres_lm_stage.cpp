@@ -49,7 +49,8 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     // The residuals depend on λ and μ, so the problem is rebuilt each round.
     const TrainingPoints& points = state.points.points();
     const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
-    BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data());
+    BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data(),
+                           context.loss.communicator());
     ceres::Problem::Options problem_options;
     problem_options.evaluation_callback = &batch;
     ceres::Problem problem(problem_options);

@@ -1,7 +1,7 @@
 /// @file solver/stages/natural_gradient_stage.cpp
 /// @brief The natural-gradient (Gauss–Newton) stage.
-#include "solver/stages/least_squares_form.hpp"
 #include "solver/stages/natural_gradient_stage.hpp"
+#include "solver/stages/least_squares_form.hpp"
 
 #include "nn/error.hpp"
 #include "nn/gauss_newton_step.hpp"
@@ -72,7 +72,8 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     // The residuals depend on λ and μ, so they are set up again each round.
     const TrainingPoints& points = state.points.points();
     const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
-    BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data());
+    BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data(),
+                           context.loss.communicator());
     // ½‖r‖² at p (+∞ where a residual is not finite); the Jacobian too when asked.
     const auto cost_at = [&](const std::vector<double>& p, bool with_jacobian) {
       const auto start = Clock::now();

@@ -54,20 +54,27 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
       seconds = (stage.time_limit - used) / (rounds - round);  // shared by the remaining rounds
     }
     const int done_before = done;
+    // Ranks that share a run must end a round at the same step, so over
+    // several ranks the hook enforces the round's time by rank 0's clock
+    // (stage_seconds) and the solver gets none of its own.
+    const bool agreed_time = stage.time_limit > 0 && context.loss.communicator().distributed();
+    const double round_start = agreed_time ? context.stage_seconds() : 0.0;
+    bool out_of_time = false;
     const IterationHook hook = [&](int iteration) {
       done = done_before + iteration;
       ++state.total_iterations;
       load_parameters(net, x.data());
       context.observer.on_iteration(state, context.event(done));
       interrupted = context.observer.stop_requested(state);
-      return !interrupted;
+      if (!interrupted && agreed_time) out_of_time = context.stage_seconds() - round_start >= seconds;
+      return !interrupted && !out_of_time;
     };
-    const RoundBudget budget{round, std::min(per_round, stage.iterations - done), seconds};
+    const RoundBudget budget{round, std::min(per_round, stage.iterations - done), agreed_time ? 1e9 : seconds};
     const RoundEnd end = solve(x, budget, hook);
     load_parameters(net, x.data());  // the solve leaves its best accepted iterate in x
     if (!interrupted) context.outer.consider_round(state, stage, round, x);
     done = std::max(done, done_before + end.iterations);
-    summary.termination = end.termination;
+    summary.termination = out_of_time ? StageTermination::time_limit : end.termination;
     // A solve that stopped short of its iterations without converging ran
     // out of its share of the time limit (Ceres reports both as NO_CONVERGENCE).
     if (!interrupted && end.termination == StageTermination::completed && stage.time_limit > 0 &&

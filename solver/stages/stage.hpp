@@ -35,8 +35,11 @@ struct StageContext {
   TrainingObserver& observer;
   std::ostream* log = nullptr;  ///< messages (null: quiet)
 
+  /// Seconds since stage_start by rank 0's clock, the same on every rank:
+  /// ranks that shared a run must stop at the same step (nn/communicator.hpp).
   double stage_seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+    return loss.communicator().from_root(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
   }
   IterationEvent event(int iteration, double learning_rate = 0.0, bool row_due = false) const {
     return IterationEvent{stage, stage_index, iteration, learning_rate, stage_seconds(), row_due};
