@@ -3,12 +3,14 @@
 /// includes cblas.h or declares LAPACK's Fortran symbols).
 #include "nn/blas.hpp"
 
+#include "nn/error.hpp"
 #include "nn/kokkos_types.hpp"
 
 #include <cblas.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -46,8 +48,37 @@ void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda
   cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
 }
 
+namespace {
+
+/// First panel of each rank's range (size() + 1 entries) among the panels of
+/// kSyrkPanel columns of an n×n C: panel p's work is its rectangle above the
+/// diagonal block and that block's triangle, w·(j0 + w/2), so that the ranges
+/// hold about equal work.
+std::vector<int> balanced_panels(int n, int panels, const Communicator& communicator) {
+  const auto work = [&](int p) {
+    const double j0 = static_cast<double>(p) * kSyrkPanel, w = std::min(kSyrkPanel, n - p * kSyrkPanel);
+    return w * (j0 + 0.5 * w);
+  };
+  double total = 0.0;
+  for (int p = 0; p < panels; ++p) total += work(p);
+  std::vector<int> first(static_cast<std::size_t>(communicator.size()) + 1, panels);
+  first[0] = 0;
+  double done = 0.0;
+  int rank = 1;
+  for (int p = 0; p < panels && rank < communicator.size(); ++p) {
+    done += work(p);
+    // Panel p goes to the rank whose share its middle falls in.
+    while (rank < communicator.size() && done - 0.5 * work(p) >= total * rank / communicator.size())
+      first[rank++] = p;
+    while (rank < communicator.size() && done >= total * rank / communicator.size()) first[rank++] = p + 1;
+  }
+  return first;
+}
+
+}  // namespace
+
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
-                int ldc) {
+                int ldc, const Communicator& communicator) {
   const CBLAS_TRANSPOSE op = transpose ? CblasTrans : CblasNoTrans;
   // Row/column j of op(A)·op(A)ᵀ's factor: A's row j (A·Aᵀ) or column j (Aᵀ·A).
   const std::size_t stride = transpose ? static_cast<std::size_t>(lda) : 1;
@@ -67,6 +98,19 @@ void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int
                   a + j0 * stride, lda, beta, column, ldc);
     cblas_dsyrk(CblasColMajor, CblasUpper, op, w, k, alpha, a + j0 * stride, lda, beta, column + j0, ldc);
   };
+  if (communicator.distributed()) {
+    PINN_REQUIRE(ldc == n, "syrk_upper over several ranks gathers whole columns: ldc " << ldc << " must be n " << n);
+    const std::vector<int> first = balanced_panels(n, panels, communicator);
+    const int begin = first[communicator.rank()], end = first[communicator.rank() + 1];
+    // This rank's panels (q counts from the last panel), then every rank's columns.
+    Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
+                         Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, end - begin),
+                         [=](const int i) { panel(panels - 1 - (begin + i)); });
+    std::vector<int> columns(first.size());
+    for (std::size_t r = 0; r < first.size(); ++r) columns[r] = std::min(first[r] * kSyrkPanel, n);
+    communicator.allgather_items(c, columns, ldc);
+    return;
+  }
   if (panels == 1) {
     panel(0);
     return;

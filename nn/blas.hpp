@@ -17,6 +17,8 @@
 /// thread (tools/bench_nn calls it from outside to measure the DGEMM rate).
 #pragma once
 
+#include "nn/communicator.hpp"
+
 namespace pinn::blas {
 
 /// C (m×n) = alpha · op(A) · op(B) + beta · C, every matrix column-major with
@@ -35,9 +37,12 @@ constexpr int kSyrkPanel = 256;
 /// C (n×n, upper triangle) = alpha · A·Aᵀ + beta · C, A n×k (or, with
 /// `transpose`, Aᵀ·A with A k×n), column-major. C's columns in panels of
 /// kSyrkPanel, one panel per task on the host threads: each element comes
-/// from the same single-threaded call at any thread count.
+/// from the same single-threaded call at any thread count. With a
+/// communicator of several ranks, each rank computes a range of the panels
+/// (balanced by their work) and the columns are gathered: every rank ends with
+/// the whole C, bitwise as one process computes it (then ldc must be n).
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
-                int ldc);
+                int ldc, const Communicator& communicator = Communicator());
 
 /// Cholesky factorisation of the symmetric positive definite n×n matrix
 /// whose upper triangle `a` holds (overwritten by the factor U, A = UᵀU).

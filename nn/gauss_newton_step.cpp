@@ -40,9 +40,9 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     scaled_.assign(jacobian, jacobian + static_cast<std::size_t>(rows) * params);
     for (int i = 0; i < rows; ++i)
       for (int p = 0; p < params; ++p) scaled_[static_cast<std::size_t>(i) * params + p] *= scale_[p];
-    blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n);  // J̃J̃ᵀ
+    blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n, communicator_);  // J̃J̃ᵀ
   } else {
-    blas::syrk_upper(false, n, rows, 1.0, jacobian, params, 0.0, gram_.data(), n);  // JᵀJ, scaled below
+    blas::syrk_upper(false, n, rows, 1.0, jacobian, params, 0.0, gram_.data(), n, communicator_);  // JᵀJ, scaled below
     for (int q = 0; q < n; ++q)
       for (int p = 0; p <= q; ++p) gram_[static_cast<std::size_t>(q) * n + p] *= scale_[p] * scale_[q];
   }

@@ -13,12 +13,19 @@
 /// (first-layer weights against output weights) are damped alike.
 #pragma once
 
+#include "nn/communicator.hpp"
+
 #include <vector>
 
 namespace pinn {
 
 class GaussNewtonStep {
  public:
+  GaussNewtonStep() = default;
+  /// Ranks that share the Gram matrix's panels (blas::syrk_upper); every rank
+  /// ends with the whole matrix and the same step.
+  explicit GaussNewtonStep(Communicator communicator) : communicator_(std::move(communicator)) {}
+
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
   /// Both must stay valid until the next call.
@@ -46,6 +53,7 @@ class GaussNewtonStep {
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor
   std::vector<double> gradient_, rhs_;
+  Communicator communicator_;
 };
 
 }  // namespace pinn

@@ -132,6 +132,11 @@ std::string time_summary_json(const CaseConfig& config, const RotheResult& resul
   j["levels"] = levels;
   if (!config.time_stepping.probes.empty()) j["probes"] = config.time_stepping.probes;
   j["timing"] = {{"total_s", result.total_seconds}, {"reference_s", result.reference_seconds}};
+  // The ranks that shared the run: every level's (or the network's) run had the same.
+  const RunResult& trained = result.method == TimeMethod::space_time || result.levels.empty()
+                                 ? result.network_run
+                                 : result.levels.front().run;
+  j["mpi"] = {{"ranks", trained.ranks}, {"points_per_rank", trained.points_per_rank}};
   j.update(run_context_json(config));
   return j.dump(2) + "\n";
 }

@@ -63,7 +63,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
   Mlp& net = *state.net;
   const int n = net.n_params();
   const int start_round = context.start.round;
-  GaussNewtonStep system;
+  GaussNewtonStep system(context.loss.communicator());
   std::vector<double> step, trial(static_cast<std::size_t>(n));
   StepProfile profile;
   double final_cost = 0.0;

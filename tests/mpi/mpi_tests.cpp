@@ -1,10 +1,12 @@
 /// @file tests/mpi/mpi_tests.cpp
 /// @brief The network's point sums over several MPI ranks (run by ctest under
-/// mpirun with 2 and 3 ranks, label "mpi"): every path of loss_and_gradient and
-/// residual_jacobian gives on each rank bitwise what one process gives, and
-/// the communicator's own operations agree on every rank.
+/// mpirun with 2 and 3 ranks, label "mpi"): every path of loss_and_gradient,
+/// residual_jacobian and the natural gradient's Gram matrix gives on each rank
+/// bitwise what one process gives, and the communicator's own operations agree
+/// on every rank.
 #include "../nn/nn_test_helpers.hpp"
 #include "nn/communicator.hpp"
+#include "nn/gauss_newton_step.hpp"
 #include "nn/parameter_jacobian.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -126,6 +129,25 @@ TEST_P(SharedPoints, ResidualsAndJacobianAreBitwiseOneProcess) {
   const auto ja = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), j_alone);
   const auto js = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), j_shared);
   EXPECT_EQ(std::memcmp(ja.data(), js.data(), sizeof(double) * ja.size()), 0);
+}
+
+TEST(SharedGram, GaussNewtonStepsAreBitwiseOneProcess) {
+  // Parameter space (3 panels of the Gram matrix) and residual space (4 panels).
+  for (const auto& [rows, params] : {std::pair<int, int>{800, 600}, std::pair<int, int>{900, 1000}}) {
+    std::mt19937_64 random(3);
+    std::normal_distribution<double> normal;
+    std::vector<double> jacobian(static_cast<std::size_t>(rows) * params), residuals(rows);
+    for (double& v : jacobian) v = normal(random);
+    for (double& v : residuals) v = normal(random);
+    pinn::GaussNewtonStep alone, shared(pinn::Communicator::world());
+    alone.set_jacobian(jacobian.data(), residuals.data(), rows, params);
+    shared.set_jacobian(jacobian.data(), residuals.data(), rows, params);
+    std::vector<double> step_alone, step_shared;
+    ASSERT_TRUE(alone.solve(1e-3, step_alone));
+    ASSERT_TRUE(shared.solve(1e-3, step_shared));
+    EXPECT_TRUE(bitwise_equal(step_alone, step_shared)) << rows << " x " << params;
+    EXPECT_TRUE(bitwise_equal(alone.gradient(), shared.gradient()));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
