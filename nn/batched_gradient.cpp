@@ -266,24 +266,42 @@ void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<Ba
   });
 }
 
-void gather_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks) {
-  if (!communicator.distributed()) return;
-  const long n_params = blocks.n_blocks > 0 ? static_cast<long>(blocks.partial_gradient.size()) / blocks.n_blocks : 0;
+double combine_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks,
+                      int n_params, const Vector& gradient) {
+  if (!communicator.distributed())
+    return sum_blocks(blocks.partial_loss, blocks.partial_gradient, blocks.n_blocks, n_params, gradient);
+  const int rank = communicator.rank();
+  if (communicator.sums() == RankSums::reduced) {
+    const double loss = sum_blocks(blocks.partial_loss, blocks.partial_gradient, share[rank + 1], n_params, gradient,
+                                   share[rank]);
+    return sum_over_ranks(communicator, loss, gradient);
+  }
   communicator.allgather_items(blocks.partial_gradient.data(), share, n_params);
   communicator.allgather_items(blocks.partial_loss.data(), share, 1);
+  return sum_blocks(blocks.partial_loss, blocks.partial_gradient, blocks.n_blocks, n_params, gradient);
+}
+
+double sum_over_ranks(const Communicator& communicator, double loss, const Vector& gradient) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), gradient);
+  std::vector<double> sums(host.data(), host.data() + host.extent(0));
+  sums.push_back(loss);
+  communicator.sum_to_all(sums.data(), static_cast<int>(sums.size()));
+  std::copy(sums.begin(), sums.end() - 1, host.data());
+  Kokkos::deep_copy(gradient, host);
+  return sums.back();
 }
 
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
-                  int n_params, const Vector& gradient) {
+                  int n_params, const Vector& gradient, int first) {
   const double* partial = partial_gradient.data();
   Kokkos::parallel_for(
       "pinn::nn::batched_sum_blocks", Kokkos::RangePolicy<HostExecSpace>(0, n_params), [=](const int k) {
         double sum = 0.0;
-        for (int b = 0; b < n_blocks; ++b) sum += partial[static_cast<std::size_t>(b) * n_params + k];
+        for (int b = first; b < n_blocks; ++b) sum += partial[static_cast<std::size_t>(b) * n_params + k];
         gradient(k) = sum;
       });
   double loss = 0.0;
-  for (int b = 0; b < n_blocks; ++b) loss += partial_loss[b];
+  for (int b = first; b < n_blocks; ++b) loss += partial_loss[b];
   return loss;
 }
 

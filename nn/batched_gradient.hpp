@@ -122,14 +122,20 @@ void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<Ba
 void batched_parameter_gradient(const MlpLayout& layout, const double* params, const Matrix& points,
                                 BatchedWorkspace& ws, int begin, int end, double* gradient);
 
-/// Gathers the blocks' partial sums [share[r], share[r + 1]) that rank r
-/// computed onto every rank (nothing to do on one process).
-void gather_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks);
+/// The blocks' losses and gradient rows [share[r], share[r + 1]) that rank r
+/// computed, combined on every rank as communicator.sums() says (on one
+/// process: sum_blocks): the loss returned, the gradient written.
+double combine_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks,
+                      int n_params, const Vector& gradient);
 
-/// Adds the blocks' partial gradients (n_blocks rows of n_params) in block
-/// order into `gradient`; returns the blocks' losses summed in order.
+/// A rank's loss and gradient (overwritten) summed over the ranks
+/// (Communicator::sum_to_all), for RankSums::reduced.
+double sum_over_ranks(const Communicator& communicator, double loss, const Vector& gradient);
+
+/// Adds the blocks' partial gradients (rows first … n_blocks − 1 of n_params)
+/// in block order into `gradient`; returns the blocks' losses summed in order.
 double sum_blocks(const std::vector<double>& partial_loss, const std::vector<double>& partial_gradient, int n_blocks,
-                  int n_params, const Vector& gradient);
+                  int n_params, const Vector& gradient, int first = 0);
 
 }  // namespace detail
 
@@ -176,8 +182,7 @@ double batched_loss_and_gradient(const Mlp& net, const Matrix& points, const Poi
         detail::batched_parameter_gradient(layout, params, points, *w, begin, end,
                                            w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
       });
-  detail::gather_blocks(communicator, share, ws);
-  return detail::sum_blocks(ws.partial_loss, ws.partial_gradient, ws.n_blocks, n_params, gradient);
+  return detail::combine_blocks(communicator, share, ws, n_params, gradient);
 }
 
 }  // namespace pinn

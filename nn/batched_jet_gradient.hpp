@@ -138,8 +138,7 @@ double batched_jet_loss_and_gradient(const Mlp& net, const Matrix& points, const
         detail::batched_jet_backward(layout, params, points, *w, begin, end,
                                      w->partial_gradient.data() + static_cast<std::size_t>(block) * n_params);
       });
-  detail::gather_blocks(communicator, share, ws);
-  return detail::sum_blocks(ws.partial_loss, ws.partial_gradient, ws.n_blocks, n_params, gradient);
+  return detail::combine_blocks(communicator, share, ws, n_params, gradient);
 }
 
 }  // namespace pinn

@@ -5,6 +5,7 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -81,6 +82,16 @@ void Communicator::allgather_items([[maybe_unused]] double* data, [[maybe_unused
   }
   MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data, counts.data(), displacements.data(), MPI_DOUBLE,
                  comm_of(handle_));
+#endif
+}
+
+void Communicator::sum_to_all([[maybe_unused]] double* data, [[maybe_unused]] int n) const {
+  if (!distributed()) return;
+#ifdef PINN_HAVE_MPI
+  std::vector<double> sums(rank_ == 0 ? static_cast<std::size_t>(n) : 0);
+  MPI_Reduce(data, sums.data(), n, MPI_DOUBLE, MPI_SUM, 0, comm_of(handle_));
+  if (rank_ == 0) std::copy(sums.begin(), sums.end(), data);
+  MPI_Bcast(data, n, MPI_DOUBLE, 0, comm_of(handle_));
 #endif
 }
 

@@ -15,10 +15,27 @@
 /// the communicator is this process alone and every operation is a no-op.
 #pragma once
 
+#include "nn/enum_names.hpp"
+
 #include <string>
 #include <vector>
 
 namespace pinn {
+
+/// How the ranks combine a loss and its gradient summed over the points
+/// ([run] rank_sums; README, "Many processes: MPI").
+enum class RankSums {
+  /// every block's partial sum gathered and all added in block order on every
+  /// rank: bitwise one process's result on any number of ranks; each rank
+  /// receives the rows of all blocks (bytes grow with the points of all ranks)
+  gathered,
+  /// each rank adds its own blocks, the ranks' sums are added on rank 0 and
+  /// broadcast: one gradient's bytes per rank and step whatever the number of
+  /// points; bitwise the same on a given number of ranks, to rounding across numbers
+  reduced,
+};
+inline constexpr NameTable<RankSums, 2> kRankSumsNames{{{RankSums::gathered, "gathered"},
+                                                       {RankSums::reduced, "reduced"}}};
 
 class Communicator {
  public:
@@ -36,6 +53,14 @@ class Communicator {
   bool distributed() const { return size_ > 1; }
   /// Rank 0: the rank that writes files and prints.
   bool writes() const { return rank_ == 0; }
+  /// How sums over points are combined (default: gathered).
+  RankSums sums() const { return sums_; }
+  /// The same ranks, combining sums over points as `sums` says.
+  Communicator with_sums(RankSums sums) const {
+    Communicator c = *this;
+    c.sums_ = sums;
+    return c;
+  }
 
   /// Offsets of n items split into contiguous ranges, as even as possible:
   /// rank r owns [offsets[r], offsets[r + 1]); size() + 1 entries.
@@ -44,6 +69,10 @@ class Communicator {
   /// written its own range (split's offsets, in items). Afterwards every rank
   /// holds every item. Host memory.
   void allgather_items(double* data, const std::vector<int>& offsets, long item_length) const;
+  /// Every rank's `n` doubles added, in rank order on rank 0, and the sums
+  /// written into `data` on every rank (MPI_Reduce, then MPI_Bcast: an
+  /// MPI_Allreduce may round differently on different ranks).
+  void sum_to_all(double* data, int n) const;
   /// True on every rank when `local` is true on any.
   bool any(bool local) const;
   /// Rank 0's value, on every rank (a decision by the clock must be the same everywhere).
@@ -57,6 +86,7 @@ class Communicator {
   int rank_ = 0;
   int size_ = 1;
   bool mpi_ = false;  ///< an MPI communicator (possibly of one rank)
+  RankSums sums_ = RankSums::gathered;
 };
 
 /// Initialises MPI for the process's lifetime when an MPI launcher (mpirun,

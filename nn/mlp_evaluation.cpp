@@ -159,36 +159,49 @@ void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Co
       });
 }
 
-void gather_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& offsets) {
+double combine_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& share,
+                            const Vector& gradient) {
   const Communicator& communicator = ws.communicator;
-  if (!communicator.distributed()) return;
+  const int n_chunks = share.back();
+  if (!communicator.distributed()) {
+    sum_partial_gradients(space, ws, n_chunks, gradient);
+    return sum_partial_losses(space, ws, n_chunks);
+  }
+  const int rank = communicator.rank();
+  if (communicator.sums() == RankSums::reduced) {
+    sum_partial_gradients(space, ws, share[rank + 1], gradient, share[rank]);
+    return sum_over_ranks(communicator, sum_partial_losses(space, ws, share[rank + 1], share[rank]), gradient);
+  }
   space.fence();
   // MPI reads host memory: a device build gathers through host mirrors.
-  auto gradient = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_gradient);
-  auto loss = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_loss);
-  communicator.allgather_items(gradient.data(), offsets, static_cast<long>(gradient.extent(1)));
-  communicator.allgather_items(loss.data(), offsets, 1);
-  Kokkos::deep_copy(ws.partial_gradient, gradient);
-  Kokkos::deep_copy(ws.partial_loss, loss);
+  auto rows = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_gradient);
+  auto losses = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_loss);
+  communicator.allgather_items(rows.data(), share, static_cast<long>(rows.extent(1)));
+  communicator.allgather_items(losses.data(), share, 1);
+  Kokkos::deep_copy(ws.partial_gradient, rows);
+  Kokkos::deep_copy(ws.partial_loss, losses);
+  sum_partial_gradients(space, ws, n_chunks, gradient);
+  return sum_partial_losses(space, ws, n_chunks);
 }
 
-void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient) {
+void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient,
+                           int first) {
   const Matrix partial = ws.partial_gradient;
   Kokkos::parallel_for(
       "pinn::nn::loss_and_gradient::sum_chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, gradient.extent(0)),
       KOKKOS_LAMBDA(const int p) {
         double sum = 0.0;
-        for (int c = 0; c < n_chunks; ++c) sum += partial(c, p);
+        for (int c = first; c < n_chunks; ++c) sum += partial(c, p);
         gradient(p) = sum;
       });
 }
 
-double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks) {
+double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, int first) {
   auto host = Kokkos::create_mirror_view(ws.partial_loss);
   space.fence();
   Kokkos::deep_copy(host, ws.partial_loss);
   double sum = 0.0;
-  for (int c = 0; c < n_chunks; ++c) sum += host(c);
+  for (int c = first; c < n_chunks; ++c) sum += host(c);
   return sum;
 }
 

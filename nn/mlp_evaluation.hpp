@@ -134,13 +134,16 @@ struct LossGradientChunks {
   }
 };
 
-/// Gathers the chunk rows [offsets[r], offsets[r + 1]) that rank r computed
-/// onto every rank (nothing to do on one process).
-void gather_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& offsets);
+/// Adds the chunk rows first … n_chunks − 1 in order (deterministic).
+void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient,
+                           int first = 0);
+double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, int first = 0);
 
-/// Adds the chunk rows in order (deterministic).
-void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient);
-double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks);
+/// The chunk rows [share[r], share[r + 1]) that rank r computed, combined on
+/// every rank as ws.communicator.sums() says (on one process: the two sums
+/// above): the loss returned, the gradient written.
+double combine_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& share,
+                            const Vector& gradient);
 
 }  // namespace detail
 
@@ -173,7 +176,7 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
   ws.reserve(n_chunks, jet_kernel.workspace_size(), net.n_params());
   detail::transpose_weights(space, net.layout(), net.params(), ws.transposed_weights);
   jet_kernel.weights_t = ws.transposed_weights;
-  // This rank's chunks; the others' rows arrive by gather_partial_rows.
+  // This rank's chunks; combine_partial_rows brings in the others'.
   const std::vector<int> share = ws.communicator.split(n_chunks);
   const int rank = ws.communicator.rank();
   const Kokkos::RangePolicy<ExecSpace> policy(space, share[rank], share[rank + 1]);
@@ -191,9 +194,7 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                                                                          ws.partial_loss, n_points, net.n_params()});
     });
   }
-  detail::gather_partial_rows(space, ws, share);
-  detail::sum_partial_gradients(space, ws, n_chunks, gradient);
-  return detail::sum_partial_losses(space, ws, n_chunks);
+  return detail::combine_partial_rows(space, ws, share, gradient);
 }
 
 }  // namespace pinn

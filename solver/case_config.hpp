@@ -5,6 +5,7 @@
 /// solver's — physics/ knows nothing of Adam or Ceres.
 #pragma once
 
+#include "nn/communicator.hpp"
 #include "nn/mlp.hpp"
 #include "physics/domain.hpp"
 #include "physics/loss_settings.hpp"
@@ -189,6 +190,8 @@ struct CaseConfig {
   /// when it starts, within its own time_limit; time a stage leaves unused
   /// passes on to the stages after it.
   double time_budget = 0.0;
+  /// How ranks that share a run combine sums over points ([run] rank_sums; nn/communicator.hpp).
+  RankSums rank_sums = RankSums::gathered;
   std::string effective_json;  ///< the configuration after --set, as JSON (summary.json)
   std::string effective_toml;  ///< the same as TOML (case.toml of a run, read back by `resume`)
   /// Where each given key came from, by its dotted name ("problem.obstacle",

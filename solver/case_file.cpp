@@ -199,6 +199,7 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
   c.threads = static_cast<int>(run.get_int("threads", 0, 0, 4096));
   // Read before [[stage]]: the default pipeline divides the budget.
   c.time_budget = run.get_double("time_budget", 0.0, 0.0, 1e9);
+  c.rank_sums = run.get_enum("rank_sums", RankSums::gathered, kRankSumsNames);
   run.finish();
 
   // [[stage]]

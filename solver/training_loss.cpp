@@ -13,7 +13,7 @@ TrainingLoss::TrainingLoss(const CaseConfig& config, ExecSpace space, Communicat
       alpha_l1_(config.network.activation == Activation::prelu ? config.network.alpha_l1 : 0.0),
       lower_(config.problem.domain.lower()[0]),
       upper_(config.problem.domain.upper()[0]) {
-  workspace_.communicator = std::move(communicator);
+  workspace_.communicator = communicator.with_sums(config.rank_sums);
 }
 
 double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,

@@ -2,8 +2,9 @@
 /// @brief One training step's point sum shared by MPI ranks (tools/bench_mpi
 /// runs it under mpirun): per loss-and-gradient evaluation of a tanh network
 /// on N random points, the time of the whole call, of its gather of the
-/// blocks' partial gradients, and the bytes each rank receives; then the time
-/// of one MPI_Allgatherv of P doubles per rank for the model in BENCHMARKS.md.
+/// blocks' partial gradients ([run] rank_sums = "gathered") and the bytes each
+/// rank receives, and the time of the reduce + broadcast of one gradient that
+/// rank_sums = "reduced" does instead, for the model in BENCHMARKS.md.
 ///
 /// Usage: bench_mpi [--points N] [--dim D] [--width W] [--depth L] [--seconds S] (Kokkos flags too)
 #include "nn/communicator.hpp"
@@ -102,23 +103,23 @@ int main(int argc, char** argv) {
     }
     const double per_gather = seconds_since(gather_start) / gathers;
     const double received = 8.0 * (n_chunks - (share[world.rank() + 1] - share[world.rank()])) * net.n_params();
-    // One parameter vector from every rank (the size a sum of rank partials would move).
-    std::vector<double> params(static_cast<std::size_t>(world.size()) * net.n_params(), 1.0);
-    const std::vector<int> one_each = world.split(world.size());
-    int allgathers = 0;
+    // What [run] rank_sums = "reduced" moves instead: one gradient and the
+    // loss, reduced onto rank 0 and broadcast.
+    std::vector<double> sums(static_cast<std::size_t>(net.n_params()) + 1, 1.0);
+    int reductions = 0;
     (void)world.any(false);
-    const auto params_start = Clock::now();
-    while (world.from_root(seconds_since(params_start)) < seconds / 3) {
-      world.allgather_items(params.data(), one_each, net.n_params());
-      ++allgathers;
+    const auto sums_start = Clock::now();
+    while (world.from_root(seconds_since(sums_start)) < seconds / 3) {
+      world.sum_to_all(sums.data(), static_cast<int>(sums.size()));
+      ++reductions;
     }
-    const double per_params = seconds_since(params_start) / allgathers;
+    const double per_sum = seconds_since(sums_start) / reductions;
     if (world.rank() == 0)
       std::printf(
           "ranks %d threads %d points %d params %d: step %.3f ms (%d calls), gather of the chunk rows %.3f ms "
-          "(%.0f kB received per rank), allgather of one parameter vector per rank %.3f ms (%.0f kB)\n",
+          "(%.0f kB received per rank), reduce + broadcast of one gradient %.3f ms (%.1f kB)\n",
           world.size(), Kokkos::DefaultExecutionSpace().concurrency(), n_points, net.n_params(), 1e3 * per_call, calls,
-          1e3 * per_gather, received / 1e3, 1e3 * per_params, 8.0 * net.n_params() * world.size() / 1e3);
+          1e3 * per_gather, received / 1e3, 1e3 * per_sum, 8.0 * sums.size() / 1e3);
   }
   return 0;
 }

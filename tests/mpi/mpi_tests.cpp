@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -101,6 +103,31 @@ TEST_P(SharedPoints, LossAndGradientAreBitwiseOneProcess) {
     EXPECT_EQ(std::memcmp(&loss_alone, &loss_shared, sizeof(double)), 0) << loss_alone << " vs " << loss_shared;
     EXPECT_TRUE(bitwise_equal(to_host(alone), to_host(shared)));
   }
+}
+
+TEST_P(SharedPoints, ReducedSumsAgreeOnEveryRankAndWithOneProcessToRounding) {
+  const PathCase& c = GetParam();
+  const pinn::Mlp net = network(c.activation, c.hidden, c.inputs, 9);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 4);
+  const MixedJetLoss loss{1, c.inputs};
+  const pinn::ExecSpace space;
+  pinn::Vector alone("alone", net.n_params()), reduced("reduced", net.n_params());
+  pinn::GradientWorkspace ws_alone, ws_reduced;
+  const pinn::Communicator world = pinn::Communicator::world();
+  ws_reduced.communicator = world.with_sums(pinn::RankSums::reduced);
+  const double loss_alone = pinn::loss_and_gradient(space, net, points, loss, c.order, alone, ws_alone, -1, c.path);
+  const double loss_reduced =
+      pinn::loss_and_gradient(space, net, points, loss, c.order, reduced, ws_reduced, -1, c.path);
+  EXPECT_NEAR(loss_reduced, loss_alone, 1e-12 * std::abs(loss_alone));
+  const std::vector<double> a = to_host(alone), r = to_host(reduced);
+  double largest = 0.0;
+  for (double v : a) largest = std::max(largest, std::abs(v));
+  bool same_as_root = world.from_root(loss_reduced) == loss_reduced;
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    EXPECT_NEAR(r[p], a[p], 1e-12 * largest) << "parameter " << p;
+    same_as_root = same_as_root && world.from_root(r[p]) == r[p];
+  }
+  EXPECT_FALSE(world.any(!same_as_root)) << "the ranks' reduced sums differ";
 }
 
 TEST_P(SharedPoints, ResidualsAndJacobianAreBitwiseOneProcess) {

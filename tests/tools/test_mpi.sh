@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # @file tests/tools/test_mpi.sh
-# @brief Runs shared by several MPI ranks through the command line: 1, 2 and 3
-# ranks give the same metrics and stage losses, bitwise (obstacle1d with the
+# @brief Runs shared by several MPI ranks through the command line: 1, 2 and 3 ranks
+# give the same metrics and stage losses, bitwise (obstacle1d with the
 # Levenberg–Marquardt stage, radial2d with LBFGS, short budgets); rank 0 alone
-# writes; a run stopped by SIGUSR1 on 2 ranks resumes on 2 ranks, and on 1,
-# to the uninterrupted result; a rank that fails on bad input ends every rank
-# with its message and a non-zero exit, without hanging. About 30 s on 2 cores.
+# writes; [run] rank_sums = "reduced" repeats itself on 2 ranks and stays
+# within rounding of 1 rank; a run stopped by SIGUSR1 on 2 ranks resumes on 2
+# ranks, and on 1, to the uninterrupted result; a rank that fails on bad input
+# ends every rank with its message and a non-zero exit, without hanging. About
+# 30 s on 2 cores.
 # Usage: test_mpi.sh MPIEXEC OBSTACLE_PINN_BINARY SOURCE_DIR
 set -euo pipefail
 mpiexec="$1"
@@ -54,7 +56,19 @@ assert m['ranks'] == 3 and sum(m['points_per_rank']) == 512 and min(m['points_pe
 " || fail "summary.json's mpi record"
 [ "$(grep -c '^status: ok' "$work/o2.log")" = 1 ] || { cat "$work/o2.log"; fail "rank 0 alone should print"; }
 
-# 2. Stop a 2-rank run (mpirun forwards SIGUSR1), then resume it on 2 ranks and a copy on 1.
+# 2. rank_sums = "reduced": the same on every run of 2 ranks, to rounding what 1 rank gives.
+for run in a b; do
+  mpirun 2 "${radial2d[@]}" --set run.rank_sums='"reduced"' --out "$work/reduced_$run" >"$work/reduced.log" 2>&1 || {
+    cat "$work/reduced.log"; fail "radial2d with reduced sums failed"; }
+done
+same_result "$work/reduced_a" "$work/reduced_b"
+python3 - "$work/r1/summary.json" "$work/reduced_a/summary.json" <<'PY' || fail "reduced sums far from one rank's"
+import json, sys
+a, b = (json.load(open(f))["metrics"]["rel_l2"] for f in sys.argv[1:3])
+assert abs(a - b) <= 1e-8 * abs(a), (a, b)
+PY
+
+# 3. Stop a 2-rank run (mpirun forwards SIGUSR1), then resume it on 2 ranks and a copy on 1.
 long=(run "$src/cases/obstacle1d.toml" --quiet --set stage.0.iterations=8000 --set stage.1.iterations=40
       --set output.log_every=50)
 mpirun 1 "${long[@]}" --out "$work/whole" >/dev/null 2>&1 || fail "the uninterrupted run failed"
@@ -75,7 +89,7 @@ mpirun 1 resume "$work/stopped_copy" --quiet >"$work/resume1.log" 2>&1 || { cat 
 same_result "$work/whole" "$work/stopped"
 same_result "$work/whole" "$work/stopped_copy"
 
-# 3. One rank meets bad input while the other starts training: every rank ends, with the message.
+# 4. One rank meets bad input while the other starts training: every rank ends, with the message.
 printf '[problem]\nname = "broken"\n' >"$work/broken.toml"
 set +e
 timeout 120 "$here/mpirun.sh" "$mpiexec" 1 "$bin" run "$src/cases/obstacle1d.toml" --threads 1 --quiet \
