@@ -240,13 +240,15 @@ void batched_parameter_gradient(const MlpLayout& layout, const double* params, c
 
 int evaluation_threads() { return std::max(1, HostExecSpace().concurrency()); }
 
-void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f) {
-  const int block_points = batched_block_points(n), n_blocks = (n + block_points - 1) / block_points;
+void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f, BlockRange blocks) {
+  const int block_points = batched_block_points(n);
+  const int n_blocks = blocks.end >= 0 ? blocks.end : (n + block_points - 1) / block_points;
+  const int first = blocks.first;
   const int n_threads = evaluation_threads();
   const blas::SingleThreadedScope one_thread_per_block;
   Kokkos::parallel_for("pinn::nn::for_each_block_per_thread", Kokkos::RangePolicy<HostExecSpace>(0, n_threads),
                        [=](const int t) {
-                         for (int block = t; block < n_blocks; block += n_threads) {
+                         for (int block = first + t; block < n_blocks; block += n_threads) {
                            const int begin = block * block_points;
                            f(t, begin, std::min(begin + block_points, n));
                          }
@@ -254,16 +256,20 @@ void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& 
 }
 
 void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<BatchedWorkspace>& workspaces,
-                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit) {
+                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit,
+                            BlockRange blocks) {
   const MlpLayout& layout = net.layout();
   const double* params = net.params().data();
   workspaces.resize(evaluation_threads());
-  for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
-    BatchedWorkspace& ws = workspaces[t];
-    ws.prepare(layout, params, end - begin);
-    batched_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
-    visit(t, ws, begin, end);
-  });
+  for_each_block_per_thread(
+      static_cast<int>(points.extent(0)),
+      [&](int t, int begin, int end) {
+        BatchedWorkspace& ws = workspaces[t];
+        ws.prepare(layout, params, end - begin);
+        batched_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
+        visit(t, ws, begin, end);
+      },
+      blocks);
 }
 
 double combine_blocks(const Communicator& communicator, const std::vector<int>& share, BatchedBlocks& blocks,
@@ -308,21 +314,24 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 }  // namespace detail
 
 void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
-                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets) {
+                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets, BlockRange blocks) {
   PINN_REQUIRE(batched_path_supports(net.layout(), order),
                "batched_evaluate_jets: the network or jet order is not supported");
   const int d = net.layout().n_inputs();
   const bool gradient = order != JetOrder::value;
-  detail::batched_forward_blocks(net, points, workspaces, [&](int, const BatchedWorkspace& block, int begin, int end) {
-    for (int i = begin; i < end; ++i) {
-      PointJet jet;
-      jet.zero();
-      jet.value[0] = block.u[i - begin];
-      if (gradient)
-        for (int k = 0; k < d; ++k) jet.grad[0][k] = block.grad_u[static_cast<std::size_t>(i - begin) * d + k];
-      jets(i) = jet;
-    }
-  });
+  detail::batched_forward_blocks(
+      net, points, workspaces,
+      [&](int, const BatchedWorkspace& block, int begin, int end) {
+        for (int i = begin; i < end; ++i) {
+          PointJet jet;
+          jet.zero();
+          jet.value[0] = block.u[i - begin];
+          if (gradient)
+            for (int k = 0; k < d; ++k) jet.grad[0][k] = block.grad_u[static_cast<std::size_t>(i - begin) * d + k];
+          jets(i) = jet;
+        }
+      },
+      blocks);
 }
 
 }  // namespace pinn

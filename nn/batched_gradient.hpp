@@ -61,6 +61,11 @@ struct BatchedBlocks {
   std::vector<double> partial_gradient;     ///< per block, n_params each
 };
 
+/// Blocks [first, end) of a batch; end < 0: to its last block.
+struct BlockRange {
+  int first = 0, end = -1;
+};
+
 namespace detail {
 /// Resizes `buffer` to `size` only when its size differs (elements kept,
 /// new ones zero; every pass writes its buffers before reading them), so that
@@ -101,8 +106,9 @@ void batched_forward(const MlpLayout& layout, const double* params, const Matrix
 ///
 /// Runs f(thread, begin, end) for every block of n points, thread t taking
 /// blocks t, t + T, … (T = evaluation_threads(); blocks are independent, so
-/// the assignment changes no result), with single-threaded BLAS.
-void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f);
+/// the assignment changes no result), with single-threaded BLAS. `blocks`
+/// limits it to blocks [first, end) of the whole batch's (a rank's share).
+void for_each_block_per_thread(int n, const std::function<void(int, int, int)>& f, BlockRange blocks = {});
 int evaluation_threads();
 
 /// Rows [begin, end) of `points` as a matrix of their own (they are contiguous).
@@ -115,7 +121,8 @@ inline Matrix block_rows(const Matrix& points, int begin, int end) {
 /// visit(thread, ws, begin, end), with z, a, u and grad_u of points
 /// [begin, end) in ws's columns 0 … end − begin − 1.
 void batched_forward_blocks(const Mlp& net, const Matrix& points, std::vector<BatchedWorkspace>& workspaces,
-                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit);
+                            const std::function<void(int, const BatchedWorkspace&, int, int)>& visit,
+                            BlockRange blocks = {});
 
 /// From the seeds s, c of points [begin, end): their forward tangent and their
 /// part of the parameter gradient, written to `gradient` (n_params, overwritten).
@@ -142,9 +149,10 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 /// u and ∇u of every point by the batched forward pass, as jets (no
 /// Laplacian; ∇u zero for JetOrder::value); batched_path_supports(layout,
 /// order) must hold. evaluate_jets takes this path where it applies; the
-/// values are within rounding (1e-12) of the per-point kernels'.
+/// values are within rounding (1e-12) of the per-point kernels'. `blocks`:
+/// only the points of those blocks (the others' jets are left as they are).
 void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
-                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets);
+                           std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets, BlockRange blocks = {});
 
 /// Σ_i loss_i and its parameter gradient (overwritten) by the batched path;
 /// the same contract as loss_and_gradient (mlp_evaluation.hpp), which calls it

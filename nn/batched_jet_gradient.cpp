@@ -235,7 +235,8 @@ void batched_jet_backward(const MlpLayout& layout, const double* params, const M
 }  // namespace detail
 
 void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
-                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets) {
+                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets,
+                               BlockRange blocks) {
   const int n_out = net.layout().n_outputs();
   detail::batched_jet_forward_blocks(
       net, points, order, n_laplacian_dims, workspaces, [&](int, const BatchedJetWorkspace& ws, int begin, int end) {
@@ -251,26 +252,31 @@ void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder or
           }
           jets(begin + q) = jet;
         }
-      });
+      },
+      blocks);
 }
 
 namespace detail {
 
 void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
                                 std::vector<BatchedJetWorkspace>& workspaces,
-                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit) {
+                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit,
+                                BlockRange blocks) {
   const MlpLayout& layout = net.layout();
   PINN_REQUIRE(batched_jet_path_supports(layout),
                "batched jet path: it needs a network with a hidden layer, on host memory (this build's memory space: "
                    << MemSpace::name() << ")");
   const double* params = net.params().data();
   workspaces.resize(evaluation_threads());
-  for_each_block_per_thread(static_cast<int>(points.extent(0)), [&](int t, int begin, int end) {
-    BatchedJetWorkspace& ws = workspaces[t];
-    ws.prepare(layout, params, end - begin, order, n_laplacian_dims);
-    batched_jet_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
-    visit(t, ws, begin, end);
-  });
+  for_each_block_per_thread(
+      static_cast<int>(points.extent(0)),
+      [&](int t, int begin, int end) {
+        BatchedJetWorkspace& ws = workspaces[t];
+        ws.prepare(layout, params, end - begin, order, n_laplacian_dims);
+        batched_jet_forward(layout, params, block_rows(points, begin, end), ws, 0, end - begin);
+        visit(t, ws, begin, end);
+      },
+      blocks);
 }
 
 void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {

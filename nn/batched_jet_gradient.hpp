@@ -69,9 +69,10 @@ void batched_jet_backward(const MlpLayout& layout, const double* params, const M
 /// the batched jet forward pass, one block workspace per host thread
 /// (detail::for_each_block_per_thread); evaluate_jets takes this path where
 /// loss_and_gradient would take the jet path. Within rounding of the
-/// per-point kernels.
+/// per-point kernels. `blocks`: only the points of those blocks.
 void batched_jet_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
-                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets);
+                               std::vector<BatchedJetWorkspace>& workspaces, const PointJetView& jets,
+                               BlockRange blocks = {});
 
 namespace detail {
 /// The jet forward pass (batched_jet_forward) over every block of `points`,
@@ -80,7 +81,8 @@ namespace detail {
 /// output jets in ws's columns (component c of point q at column c·nb + q).
 void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder order, int n_laplacian_dims,
                                 std::vector<BatchedJetWorkspace>& workspaces,
-                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit);
+                                const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit,
+                                BlockRange blocks = {});
 
 /// The block workspaces of both batched paths for evaluations outside the
 /// training loop (see for_each_block_per_thread).

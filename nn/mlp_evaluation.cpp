@@ -3,7 +3,9 @@
 /// deterministic reduction of partial gradients.
 #include "nn/mlp_evaluation.hpp"
 
+#include <algorithm>
 #include <sstream>
+#include <type_traits>
 
 namespace pinn {
 
@@ -36,7 +38,7 @@ struct JetChunks {
 }  // namespace
 
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
-                           int n_laplacian_dims, KernelPath path) {
+                           int n_laplacian_dims, KernelPath path, const Communicator& communicator) {
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == net.layout().n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   const int n_points = static_cast<int>(points.extent(0));
@@ -45,14 +47,20 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
   // wide layers (the history rows and metrics evaluate the network often).
   const detail::BatchedPath batched =
       path == KernelPath::automatic ? detail::select_batched_path(net.layout(), order, path) : detail::BatchedPath::none;
+  const int rank = communicator.rank();
   if (batched != detail::BatchedPath::none && n_points > 0) {
     space.fence();
+    // This rank's blocks, cut as for the whole batch so that each is evaluated as one process would.
+    const int block_points = batched_block_points(n_points);
+    const std::vector<int> share = communicator.split((n_points + block_points - 1) / block_points);
+    const BlockRange blocks{share[rank], share[rank + 1]};
     detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& ws) {
       if (batched == detail::BatchedPath::piecewise_linear)
-        batched_evaluate_jets(net, points, order, ws.piecewise_linear, jets);
+        batched_evaluate_jets(net, points, order, ws.piecewise_linear, jets, blocks);
       else
-        batched_jet_evaluate_jets(net, points, order, n_laplacian_dims, ws.jets, jets);
+        batched_jet_evaluate_jets(net, points, order, n_laplacian_dims, ws.jets, jets, blocks);
     });
+    detail::gather_jets(space, communicator, share, block_points, jets);
     return jets;
   }
   const int width = detail::select_fused_width(net.layout(), path);
@@ -64,7 +72,8 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
                    net.n_params());
   detail::transpose_weights(space, net.layout(), net.params(), weights_t);
   jet_kernel.weights_t = weights_t;
-  const Kokkos::RangePolicy<ExecSpace> policy(space, 0, n_chunks);
+  const std::vector<int> share = communicator.split(n_chunks);  // this rank's chunks
+  const Kokkos::RangePolicy<ExecSpace> policy(space, share[rank], share[rank + 1]);
   if (width == 0) {
     Kokkos::parallel_for("pinn::nn::evaluate_jets", policy,
                          JetChunks<detail::MlpJetKernel>{jet_kernel, points, workspace, jets, n_points});
@@ -75,6 +84,7 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
                            JetChunks<Kernel>{Kernel(jet_kernel), points, workspace, jets, n_points});
     });
   }
+  detail::gather_jets(space, communicator, share, kPointsPerChunk, jets);
   return jets;
 }
 
@@ -157,6 +167,20 @@ void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const Co
           }
         }
       });
+}
+
+void gather_jets(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
+                 int points_per_share, const PointJetView& jets) {
+  if (!communicator.distributed()) return;
+  static_assert(sizeof(PointJet) % sizeof(double) == 0 && std::is_trivially_copyable_v<PointJet>,
+                "jets are gathered as doubles");
+  const int n_points = static_cast<int>(jets.extent(0));
+  std::vector<int> points(share.size());
+  for (std::size_t r = 0; r < share.size(); ++r) points[r] = std::min(share[r] * points_per_share, n_points);
+  space.fence();
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), jets);
+  communicator.allgather_items(reinterpret_cast<double*>(host.data()), points, sizeof(PointJet) / sizeof(double));
+  Kokkos::deep_copy(jets, host);
 }
 
 double combine_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& share,

@@ -62,9 +62,13 @@ enum class KernelPath {
   batched_jets,
 };
 
-/// Jets of every point. n_laplacian_dims < 0 means all inputs.
+/// Jets of every point. n_laplacian_dims < 0 means all inputs. With a
+/// communicator of several ranks (a collective call: every rank must make
+/// it), each rank evaluates its range of the chunks or blocks and the jets are
+/// gathered: every rank holds every point's, bitwise as one process computes them.
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
-                           int n_laplacian_dims = -1, KernelPath path = KernelPath::automatic);
+                           int n_laplacian_dims = -1, KernelPath path = KernelPath::automatic,
+                           const Communicator& communicator = Communicator());
 
 /// Scratch kept between calls so the training loop does not allocate.
 class GradientWorkspace {
@@ -133,6 +137,11 @@ struct LossGradientChunks {
     partial_loss(chunk) = sum;
   }
 };
+
+/// Gathers the jets of points [min(share[r]·m, n), min(share[r + 1]·m, n))
+/// that rank r evaluated (m = points_per_share) onto every rank.
+void gather_jets(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
+                 int points_per_share, const PointJetView& jets);
 
 /// Adds the chunk rows first … n_chunks − 1 in order (deterministic).
 void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient,

@@ -93,7 +93,9 @@ std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState
     const std::vector<double> points(coordinates.data(), coordinates.data() + coordinates.size());
     validation_data_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, points));
   }
-  return evaluate_solution(loss_.space(), exact_network(state), config_.loss, *validation_data_, SolutionDerivatives::gradient).u;
+  return evaluate_solution(loss_.space(), exact_network(state), config_.loss, *validation_data_,
+                           SolutionDerivatives::gradient, loss_.communicator())
+      .u;
 }
 
 bool AugmentedLagrangian::converged(TrainingState& state, const StageConfig& stage, int round) {

@@ -92,7 +92,8 @@ Metrics Measurements::metrics(TrainingState& state) {
     monitor_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, monitor.points, reference_.get()));
   }
   const SolutionFields fields =
-      evaluate_solution(loss_.space(), *state.net, config_.loss, *monitor_, SolutionDerivatives::gradient);
+      evaluate_solution(loss_.space(), *state.net, config_.loss, *monitor_, SolutionDerivatives::gradient,
+                        loss_.communicator());
   ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params);
   add_contact_densities(state.points, contact);
   return in_user_units(compute_metrics(fields, contact, config_.problem, reference_.get()), config_.scaling);

@@ -80,7 +80,8 @@ bool is_scalar_diffusion_at(const PointData& p, int dim) {
 }  // namespace
 
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const LossSettings& loss,
-                                 const SampledProblem& sampled, SolutionDerivatives derivatives) {
+                                 const SampledProblem& sampled, SolutionDerivatives derivatives,
+                                 const Communicator& communicator) {
   SolutionFields s = sampled.fields;
   const bool laplacian = derivatives == SolutionDerivatives::gradient_and_laplacian;
   // A piecewise-linear N has ΔN = 0 a.e.: its gradient jets suffice (u's Δ
@@ -89,7 +90,8 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
       laplacian && !is_piecewise_linear(net.layout().activation) ? JetOrder::laplacian : JetOrder::gradient;
   const auto jets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
                                                         evaluate_jets(space, net, sampled.data.coordinates, order,
-                                                                      sampled.laplacian_dims));
+                                                                      sampled.laplacian_dims, KernelPath::automatic,
+                                                                      communicator));
   const auto host_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sampled.data.data);
   const bool hard = loss.boundary == BoundaryMode::hard;
   s.u.resize(s.n);

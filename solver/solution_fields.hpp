@@ -2,6 +2,7 @@
 /// @brief The solution u = G + d·N (or N) and the problem data sampled at given points.
 #pragma once
 
+#include "nn/communicator.hpp"
 #include "nn/mlp.hpp"
 #include "physics/loss_settings.hpp"
 #include "physics/point_data.hpp"
@@ -47,10 +48,13 @@ enum class SolutionDerivatives { gradient, gradient_and_laplacian };
 
 /// The network's u = G + d·N (or N), ∇u and, if asked for, Δu at the sampled
 /// points, with the sampled data (Δu left zero unless asked for; a
-/// piecewise-linear N contributes ΔN = 0 a.e. to it).
+/// piecewise-linear N contributes ΔN = 0 a.e. to it). With a communicator
+/// of several ranks every rank must call it: each evaluates its share of the
+/// points (nn/mlp_evaluation.hpp, evaluate_jets).
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const LossSettings& loss,
                                  const SampledProblem& sampled,
-                                 SolutionDerivatives derivatives = SolutionDerivatives::gradient_and_laplacian);
+                                 SolutionDerivatives derivatives = SolutionDerivatives::gradient_and_laplacian,
+                                 const Communicator& communicator = Communicator());
 
 /// Both steps at once: network, data and (if given) the reference at
 /// `points` (row-major).

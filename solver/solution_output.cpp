@@ -24,7 +24,8 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   SolutionFields fields =
       evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, grid.points, reference);
   // Contact and multipliers on the output grid from the nearest training point.
-  const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params);
+  // Rank 0 alone writes: nothing collective here.
+  const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params, false);
   const int dim = fields.dim;
   std::vector<double> lambda(fields.n, 0.0);
   std::vector<int> in_contact(fields.n, 0);

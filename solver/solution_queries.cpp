@@ -37,7 +37,8 @@ SolutionFields solution_at(const CaseConfig& config, const TrainingLoss& loss, M
 TrainingPointContact training_point_contact(const CaseConfig& config, const TrainingLoss& loss, TrainingState& state,
                                             const ReferenceSolution* reference) {
   const ExactActivationScope exact(*state.net);
-  const ContactSample contact = loss.contact_sample(*state.net, state.points.points(), state.loss_params);
+  // After a run, on whichever rank asks: nothing collective.
+  const ContactSample contact = loss.contact_sample(*state.net, state.points.points(), state.loss_params, false);
   TrainingPointContact result;
   result.fields = evaluate_solution(loss.space(), *state.net, config.problem, config.loss, contact.points, reference);
   to_user_units(result.fields, config.scaling);

@@ -28,14 +28,14 @@ double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& po
 
 LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
                               const ObstacleLossParams& loss_params) const {
-  const auto jets = evaluate_jets(space_, net, points.coordinates, order_, loss_params.laplacian_dims);
+  const auto jets = evaluate_jets(space_, net, points.coordinates, order_, loss_params.laplacian_dims,
+                                  KernelPath::automatic, workspace_.communicator);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
   // Summed per fixed chunk of points, then the chunks in order on the host,
   // so that the value is bitwise the same for any number of threads (a
-  // parallel_reduce groups the sum by thread). Every rank evaluates every
-  // point here (the terms are read once a round or history row, not every
-  // step), so the sum is the same on every rank.
+  // parallel_reduce groups the sum by thread). Every rank holds every
+  // point's jet (each evaluated its share), so the sum is the same on every rank.
   const int n_points = points.size();
   const int n_chunks = (n_points + kPointsPerChunk - 1) / kPointsPerChunk;
   const Kokkos::View<double* [3], MemSpace> partial("pinn::solver::TrainingLoss::terms::partial", n_chunks);
@@ -69,7 +69,8 @@ LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
 
 void TrainingLoss::update_multipliers(const Mlp& net, const TrainingPoints& points,
                                       const ObstacleLossParams& loss_params) const {
-  const auto jets = evaluate_jets(space_, net, points.coordinates, JetOrder::value);
+  const auto jets =
+      evaluate_jets(space_, net, points.coordinates, JetOrder::value, -1, KernelPath::automatic, workspace_.communicator);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
   const bool hard = params.settings.boundary == BoundaryMode::hard;
@@ -91,11 +92,12 @@ void TrainingLoss::update_multipliers(const Mlp& net, const TrainingPoints& poin
 }
 
 ContactSample TrainingLoss::contact_sample(const Mlp& net, const TrainingPoints& points,
-                                           const ObstacleLossParams& params) const {
+                                           const ObstacleLossParams& params, bool shared) const {
   ContactSample c;
   c.dim = points.dim;
   const auto jets = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(), evaluate_jets(space_, net, points.coordinates, JetOrder::value));
+      Kokkos::HostSpace(), evaluate_jets(space_, net, points.coordinates, JetOrder::value, -1, KernelPath::automatic,
+                                         shared ? workspace_.communicator : Communicator()));
   const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
   const auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.coordinates);
   const bool hard = params.settings.boundary == BoundaryMode::hard;

@@ -24,13 +24,17 @@ class TrainingLoss {
   /// The loss of `net` at `points`; its gradient is written into `gradient`.
   double value_and_gradient(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
                             const Vector& gradient);
-  /// The loss terms of `net` at `points` (no gradient).
+  /// The loss terms of `net` at `points` (no gradient). Collective: every
+  /// rank calls it, each evaluates its share of the points.
   LossTerms terms(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
   /// λ ← max(0, λ + μ(ψ − u)) (and the upper obstacle's, and η ← η + β(u − g)
-  /// at penalty boundary points), written into the points' data.
+  /// at penalty boundary points), written into the points' data. Collective.
   void update_multipliers(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
   /// u, ψ and the updated multipliers at the interior points (no densities).
-  ContactSample contact_sample(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params) const;
+  /// `shared`: collective (every rank calls it; training and measurements);
+  /// false for what one rank does alone (writing the results).
+  ContactSample contact_sample(const Mlp& net, const TrainingPoints& points, const ObstacleLossParams& params,
+                               bool shared = true) const;
   JetOrder jet_order() const { return order_; }
   ExecSpace space() const { return space_; }
   const Communicator& communicator() const { return workspace_.communicator; }

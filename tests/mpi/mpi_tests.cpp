@@ -1,7 +1,7 @@
 /// @file tests/mpi/mpi_tests.cpp
 /// @brief The network's point sums over several MPI ranks (run by ctest under
 /// mpirun with 2 and 3 ranks, label "mpi"): every path of loss_and_gradient,
-/// residual_jacobian and the natural gradient's Gram matrix gives on each rank
+/// evaluate_jets, residual_jacobian and the natural gradient's Gram matrix gives on each rank
 /// bitwise what one process gives, and the communicator's own operations agree
 /// on every rank.
 #include "../nn/nn_test_helpers.hpp"
@@ -103,6 +103,20 @@ TEST_P(SharedPoints, LossAndGradientAreBitwiseOneProcess) {
     EXPECT_EQ(std::memcmp(&loss_alone, &loss_shared, sizeof(double)), 0) << loss_alone << " vs " << loss_shared;
     EXPECT_TRUE(bitwise_equal(to_host(alone), to_host(shared)));
   }
+}
+
+TEST_P(SharedPoints, JetsAreBitwiseOneProcess) {
+  const PathCase& c = GetParam();
+  const pinn::Mlp net = network(c.activation, c.hidden, c.inputs, 13);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 6);
+  const pinn::ExecSpace space;
+  const auto alone = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(), pinn::evaluate_jets(space, net, points, c.order, -1, c.path));
+  const auto shared = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(),
+      pinn::evaluate_jets(space, net, points, c.order, -1, c.path, pinn::Communicator::world()));
+  ASSERT_EQ(alone.extent(0), shared.extent(0));
+  EXPECT_EQ(std::memcmp(alone.data(), shared.data(), sizeof(pinn::PointJet) * alone.extent(0)), 0);
 }
 
 TEST_P(SharedPoints, ReducedSumsAgreeOnEveryRankAndWithOneProcessToRounding) {
