@@ -12,5 +12,8 @@ flags=()
 if "$mpiexec" --version 2>&1 | grep -q "Open MPI\|OpenRTE"; then
   flags+=(--oversubscribe --bind-to none)
   [ "$(id -u)" = 0 ] && flags+=(--allow-run-as-root)
+  # Containers often forbid the cross-memory attach of the shared-memory
+  # transport's single copy (process_vm_readv); copying through the buffer always works.
+  export OMPI_MCA_btl_vader_single_copy_mechanism=none
 fi
 exec "$mpiexec" "${flags[@]}" -np "$ranks" "$@"
