@@ -5,6 +5,7 @@
 /// callables become the problem's host functions; runs release the GIL and
 /// stop cleanly on Ctrl-C; results hand NumPy arrays back. The Python side
 /// (obstacle_pinn/__init__.py) turns dictionaries into case text.
+#include "nn/communicator.hpp"
 #include "nn/error.hpp"
 #include "nn/kokkos_initialize.hpp"
 #include "nn/kokkos_types.hpp"
@@ -65,6 +66,13 @@ LiveRun::~LiveRun() { live_runs().erase(this); }
 /// backend runs one thread whatever was asked (as the command line does).
 void ensure_kokkos(int threads) {
   static int first_request = 0;
+  // The module trains in one process: copies started by mpirun would each
+  // train alone and write the same files.
+  PINN_USER_REQUIRE(pinn::MpiSession::launched_processes() <= 1,
+                    "an MPI launcher started " << pinn::MpiSession::launched_processes()
+                                               << " copies of this Python program; the Python module trains in one "
+                                                  "process: run shared runs with mpirun tools/obstacle-pinn run CASE "
+                                                  "(README, \"Many processes: MPI\")");
   if (!Kokkos::is_initialized()) {
     first_request = threads;
     pinn::initialize_kokkos(threads);
