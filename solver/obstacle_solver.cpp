@@ -218,8 +218,10 @@ RunResult ObstacleSolver::run() {
   for (int r = 0; r < result.ranks; ++r)
     result.points_per_rank.push_back(std::min(chunks[r + 1] * kPointsPerChunk, n_points) -
                                      std::min(chunks[r] * kPointsPerChunk, n_points));
-  if (options_.write_files)
-    output.write_results(state_, result, result.stages.empty() ? "initial" : result.stages.back().name);
+  // Over several ranks each evaluates its share of the output for rank 0, which writes.
+  if (options_.communicator.any(options_.write_files))
+    output.write_results(state_, result, result.stages.empty() ? "initial" : result.stages.back().name,
+                         options_.write_files);
   return result;
 }
 

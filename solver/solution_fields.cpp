@@ -117,8 +117,9 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
 
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
                                  const LossSettings& loss, const std::vector<double>& points,
-                                 const ReferenceSolution* reference) {
-  return evaluate_solution(space, net, loss, sample_problem(problem, points, reference));
+                                 const ReferenceSolution* reference, const Communicator& communicator) {
+  return evaluate_solution(space, net, loss, sample_problem(problem, points, reference),
+                           SolutionDerivatives::gradient_and_laplacian, communicator);
 }
 
 void to_user_units(SolutionFields& fields, const ProblemScaling& s) {

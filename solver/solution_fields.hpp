@@ -57,10 +57,11 @@ SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const L
                                  const Communicator& communicator = Communicator());
 
 /// Both steps at once: network, data and (if given) the reference at
-/// `points` (row-major).
+/// `points` (row-major); `communicator` as above.
 SolutionFields evaluate_solution(const ExecSpace& space, const Mlp& net, const ObstacleProblem& problem,
                                  const LossSettings& loss, const std::vector<double>& points,
-                                 const ReferenceSolution* reference = nullptr);
+                                 const ReferenceSolution* reference = nullptr,
+                                 const Communicator& communicator = Communicator());
 
 /// Fields of a problem solved in mapped units (physics/problem_scaling.hpp)
 /// in the user's: points c + L·x̂; u, ψ, ψ_hi and the reference ×U; gradients

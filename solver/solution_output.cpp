@@ -16,16 +16,16 @@ namespace pinn {
 SolutionOutput::SolutionOutput(const CaseConfig& config, const TrainingLoss& loss, const Measurements& measurements)
     : config_(config), loss_(loss), measurements_(measurements) {}
 
-SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const VtkFieldData& field_data,
-                                                     bool all) const {
+SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const VtkFieldData& field_data, bool all,
+                                                     bool shared) const {
   const ExactActivationScope exact(*state.net);
   const EvaluationGrid& grid = measurements_.grid();
   const ReferenceSolution* reference = measurements_.reference();
-  SolutionFields fields =
-      evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, grid.points, reference);
+  const Communicator alone;
+  SolutionFields fields = evaluate_solution(loss_.space(), *state.net, config_.problem, config_.loss, grid.points,
+                                            reference, shared ? loss_.communicator() : alone);
   // Contact and multipliers on the output grid from the nearest training point.
-  // Rank 0 alone writes: nothing collective here.
-  const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params, false);
+  const ContactSample contact = loss_.contact_sample(*state.net, state.points.points(), state.loss_params, shared);
   const int dim = fields.dim;
   std::vector<double> lambda(fields.n, 0.0);
   std::vector<int> in_contact(fields.n, 0);
@@ -59,7 +59,7 @@ SolutionOutput::SolutionFiles SolutionOutput::encode(TrainingState& state, const
   if (!all) return files;
   files.solution_vtr = encode_solution_vtr(grid, fields, lambda, in_contact, upper, smooth, field_data);
   // The training points themselves, with the multipliers where they live.
-  const TrainingPointContact at_points = training_point_contact(config_, loss_, state, reference);
+  const TrainingPointContact at_points = training_point_contact(config_, loss_, state, reference, shared);
   files.points_vtu = encode_points_vtu(at_points.fields, at_points.force, at_points.in_contact, upper, field_data);
   return files;
 }
@@ -75,14 +75,16 @@ void SolutionOutput::write_snapshot(TrainingState& state, const std::string& sta
   state.snapshots.push_back({state.total_iterations, name});
 }
 
-void SolutionOutput::write_results(TrainingState& state, const RunResult& result, const std::string& stage_name) const {
+void SolutionOutput::write_results(TrainingState& state, const RunResult& result, const std::string& stage_name,
+                                   bool write) const {
   VtkFieldData field_data;
   field_data.case_name = config_.problem.name;
   field_data.stage = stage_name;
   if (result.metrics.has_error()) field_data.numbers["rel_l2"] = result.metrics.rel_l2;
   field_data.numbers["seconds"] = result.total_seconds;
   field_data.numbers["iteration"] = state.total_iterations;
-  SolutionFiles solution = encode(state, field_data, true);
+  SolutionFiles solution = encode(state, field_data, true, loss_.communicator().distributed());
+  if (!write) return;
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("solution.vtu", std::move(solution.solution_vtu));
   if (solution.solution_vtr) files.emplace_back("solution.vtr", std::move(*solution.solution_vtr));

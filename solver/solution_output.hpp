@@ -27,7 +27,10 @@ class SolutionOutput {
   /// Writes a snapshot of the solution into snapshots.partial/ and lists it in `state.snapshots`.
   void write_snapshot(TrainingState& state, const std::string& stage_name, double seconds) const;
   /// Replaces the results in the output folder, all together (ResultFolder).
-  void write_results(TrainingState& state, const RunResult& result, const std::string& stage_name) const;
+  /// Over several ranks every rank calls it (each evaluates its share of the
+  /// output grid and the training points) and the rank with `write` writes.
+  void write_results(TrainingState& state, const RunResult& result, const std::string& stage_name,
+                     bool write = true) const;
 
  private:
   struct SolutionFiles {
@@ -36,7 +39,8 @@ class SolutionOutput {
     std::string points_vtu;
   };
   /// The bytes of solution.vtu; with `all` also solution.vtr and points.vtu.
-  SolutionFiles encode(TrainingState& state, const VtkFieldData& field_data, bool all) const;
+  /// `shared`: a collective call of every rank.
+  SolutionFiles encode(TrainingState& state, const VtkFieldData& field_data, bool all, bool shared = false) const;
 
   const CaseConfig& config_;
   const TrainingLoss& loss_;

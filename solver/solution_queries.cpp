@@ -35,12 +35,12 @@ SolutionFields solution_at(const CaseConfig& config, const TrainingLoss& loss, M
 }
 
 TrainingPointContact training_point_contact(const CaseConfig& config, const TrainingLoss& loss, TrainingState& state,
-                                            const ReferenceSolution* reference) {
+                                            const ReferenceSolution* reference, bool shared) {
   const ExactActivationScope exact(*state.net);
-  // After a run, on whichever rank asks: nothing collective.
-  const ContactSample contact = loss.contact_sample(*state.net, state.points.points(), state.loss_params, false);
+  const ContactSample contact = loss.contact_sample(*state.net, state.points.points(), state.loss_params, shared);
   TrainingPointContact result;
-  result.fields = evaluate_solution(loss.space(), *state.net, config.problem, config.loss, contact.points, reference);
+  result.fields = evaluate_solution(loss.space(), *state.net, config.problem, config.loss, contact.points, reference,
+                                    shared ? loss.communicator() : Communicator());
   to_user_units(result.fields, config.scaling);
   const double force_unit = config.scaling.value / (config.scaling.length * config.scaling.length);
   const int n = static_cast<int>(contact.lambda.size());

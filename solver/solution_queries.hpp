@@ -42,7 +42,8 @@ struct TrainingPointContact {
   std::vector<double> force;    ///< contact force λ_lo − λ_hi, the case's own units
   std::vector<int> in_contact;  ///< 1 where active on either obstacle
 };
+/// `shared`: a collective call of every rank (TrainingLoss::contact_sample).
 TrainingPointContact training_point_contact(const CaseConfig& config, const TrainingLoss& loss, TrainingState& state,
-                                            const ReferenceSolution* reference = nullptr);
+                                            const ReferenceSolution* reference = nullptr, bool shared = false);
 
 }  // namespace pinn
