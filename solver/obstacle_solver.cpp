@@ -56,6 +56,7 @@ ObserverList run_observers(const CaseConfig& config, const RunOptions& options, 
                            const SolutionOutput& output, std::chrono::steady_clock::time_point start) {
   ObserverList observers;
   observers.add(std::make_unique<StopRequest>(options.stop_requested, options.stop_after, options.communicator));
+  observers.add(std::make_unique<RankAgreement>(options.communicator));
   if (options.write_files) {
     int planned = 0;
     for (const StageConfig& stage : config.stages) planned += stage.iterations;

@@ -1,8 +1,11 @@
 /// @file solver/run_observers.cpp
-/// @brief History rows, progress line, snapshots, checkpoints and the stop request.
+/// @brief History rows, progress line, snapshots, checkpoints, the ranks' agreement and the stop request.
 #include "solver/run_observers.hpp"
 
+#include "nn/error.hpp"
+
 #include <algorithm>
+#include <cstdint>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -61,6 +64,26 @@ void SnapshotWriter::on_iteration(TrainingState& state, const IterationEvent& ev
 
 void CheckpointWriter::on_resumable(const TrainingState& state, const StagePosition& position) {
   save_checkpoint(path_, state, position);
+}
+
+void RankAgreement::on_resumable(const TrainingState& state, const StagePosition& position) {
+  if (!communicator_.distributed()) return;
+  // FNV-1a over the parameters' bytes, sent as two exact 32-bit halves.
+  const auto params = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), state.net->params());
+  std::uint64_t hash = 1469598103934665603ULL;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(params.data());
+  for (std::size_t b = 0; b < params.extent(0) * sizeof(double); ++b) hash = (hash ^ bytes[b]) * 1099511628211ULL;
+  const double high = static_cast<double>(hash >> 32), low = static_cast<double>(hash & 0xffffffffULL);
+  // Both broadcasts on every rank (no short circuit: a collective call skipped on one rank would desynchronise them).
+  const double root_high = communicator_.from_root(high), root_low = communicator_.from_root(low);
+  const bool same = root_high == high && root_low == low;
+  if (communicator_.any(!same)) {
+    std::ostringstream message;
+    message << "the ranks' networks differ at stage " << position.stage << ", iteration " << position.iteration
+            << ": they rounded differently (nodes of different CPU kinds?); run the job on one kind of node or set "
+               "OPENBLAS_CORETYPE (README, \"Many processes: MPI\")";
+    throw RunError(message.str());
+  }
 }
 
 bool StopRequest::stop_requested(const TrainingState& state) const {

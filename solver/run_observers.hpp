@@ -58,6 +58,19 @@ class CheckpointWriter final : public TrainingObserver {
   std::string path_;
 };
 
+/// Over several ranks: at every point a run could be resumed from, checks
+/// that every rank holds bitwise rank 0's parameters. Ranks that drifted apart
+/// (nodes whose BLAS rounds differently) end the run with a message (a
+/// pinn::RunError on every rank) instead of training on to a hang or a wrong result.
+class RankAgreement final : public TrainingObserver {
+ public:
+  explicit RankAgreement(Communicator communicator) : communicator_(std::move(communicator)) {}
+  void on_resumable(const TrainingState& state, const StagePosition& position) override;
+
+ private:
+  Communicator communicator_;
+};
+
 /// Stops on a signal (Ctrl-C sets the flag) or once `stop_after` iterations
 /// are done in all (−1: never; tests use it to interrupt a run). Over
 /// several ranks a signal that reached any of them stops all of them at the

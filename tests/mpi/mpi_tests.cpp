@@ -8,6 +8,7 @@
 #include "nn/communicator.hpp"
 #include "nn/gauss_newton_step.hpp"
 #include "nn/parameter_jacobian.hpp"
+#include "solver/run_observers.hpp"
 
 #include <gtest/gtest.h>
 #include <Kokkos_Core.hpp>
@@ -188,6 +189,27 @@ TEST(SharedGram, GaussNewtonStepsAreBitwiseOneProcess) {
     ASSERT_TRUE(shared.solve(1e-3, step_shared));
     EXPECT_TRUE(bitwise_equal(step_alone, step_shared)) << rows << " x " << params;
     EXPECT_TRUE(bitwise_equal(alone.gradient(), shared.gradient()));
+  }
+}
+
+TEST(RankAgreement, RanksWhoseNetworksDifferEndTheRunWithAMessage) {
+  const pinn::Communicator world = pinn::Communicator::world();
+  pinn::RankAgreement agreement(world);
+  pinn::TrainingState state;
+  state.net = std::make_unique<pinn::Mlp>(network(pinn::Activation::tanh, {8}, 1, 3));
+  EXPECT_NO_THROW(agreement.on_resumable(state, pinn::StagePosition{0, 10, 0}));
+  // One rank's network moved by one rounding: every rank stops.
+  if (world.rank() == world.size() - 1) {
+    std::vector<double> params = to_host(state.net->params());
+    params[2] = std::nextafter(params[2], 1.0);
+    pinn::test::from_host(params, state.net->params());
+  }
+  try {
+    agreement.on_resumable(state, pinn::StagePosition{1, 20, 0});
+    ADD_FAILURE() << "no error on rank " << world.rank();
+  } catch (const pinn::RunError& e) {
+    EXPECT_NE(std::string(e.what()).find("the ranks' networks differ at stage 1, iteration 20"), std::string::npos)
+        << e.what();
   }
 }
 
