@@ -111,11 +111,10 @@ TEST_P(SharedPoints, JetsAreBitwiseOneProcess) {
   const pinn::Mlp net = network(c.activation, c.hidden, c.inputs, 13);
   const pinn::Matrix points = random_points(c.points, c.inputs, 6);
   const pinn::ExecSpace space;
-  const auto alone = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(), pinn::evaluate_jets(space, net, points, c.order, -1, c.path));
+  const auto alone = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                         pinn::evaluate_jets(space, net, points, c.order, -1, c.path));
   const auto shared = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(),
-      pinn::evaluate_jets(space, net, points, c.order, -1, c.path, pinn::Communicator::world()));
+      Kokkos::HostSpace(), pinn::evaluate_jets(space, net, points, c.order, -1, c.path, pinn::Communicator::world()));
   ASSERT_EQ(alone.extent(0), shared.extent(0));
   EXPECT_EQ(std::memcmp(alone.data(), shared.data(), sizeof(pinn::PointJet) * alone.extent(0)), 0);
 }
