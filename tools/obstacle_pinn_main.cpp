@@ -383,7 +383,8 @@ int run_command_line(int argc, char** argv, const pinn::Communicator& world) {
     const bool trains = app.got_subcommand("run") || app.got_subcommand("resume");
     if (trains) pinn::check_threads(config);
     else pinn::check_case(config);
-    for (const std::string& notice : config.notices) std::cerr << "note: " << notice << "\n";
+    if (world.writes())  // rank 0 speaks for all
+      for (const std::string& notice : config.notices) std::cerr << "note: " << notice << "\n";
     // The space–time method trains another case: the problem over Ω × (0, T) (checked here for `validate`).
     const bool space_time = config.parabolic && config.time_stepping.method == pinn::TimeMethod::space_time;
     if (space_time && !trains) (void)pinn::space_time_case(config);
