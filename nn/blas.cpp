@@ -106,9 +106,7 @@ void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int
     Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
                          Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, end - begin),
                          [=](const int i) { panel(panels - 1 - (begin + i)); });
-    std::vector<int> columns(first.size());
-    for (std::size_t r = 0; r < first.size(); ++r) columns[r] = std::min(first[r] * kSyrkPanel, n);
-    communicator.allgather_items(c, columns, ldc);
+    communicator.allgather_items(c, item_offsets(first, kSyrkPanel, n), ldc);
     return;
   }
   if (panels == 1) {

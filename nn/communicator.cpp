@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string>
 
 #ifdef PINN_HAVE_MPI
 #include <mpi.h>
@@ -48,7 +47,6 @@ Communicator Communicator::from_fortran_handle([[maybe_unused]] int handle) {
   PINN_REQUIRE(mpi_initialised(), "Communicator::from_fortran_handle: MPI is not initialised");
   Communicator c;
   c.handle_ = handle;
-  c.mpi_ = true;
   MPI_Comm_rank(comm_of(handle), &c.rank_);
   MPI_Comm_size(comm_of(handle), &c.size_);
   return c;
@@ -62,6 +60,14 @@ std::vector<int> Communicator::split(int n) const {
   std::vector<int> offsets(static_cast<std::size_t>(size_) + 1);
   for (int r = 0; r <= size_; ++r) offsets[r] = static_cast<int>(static_cast<long long>(n) * r / size_);
   return offsets;
+}
+
+std::vector<int> item_offsets(const std::vector<int>& block_offsets, int items_per_block, int n_items) {
+  std::vector<int> items(block_offsets.size());
+  for (std::size_t r = 0; r < block_offsets.size(); ++r)
+    items[r] =
+        static_cast<int>(std::min<long long>(static_cast<long long>(block_offsets[r]) * items_per_block, n_items));
+  return items;
 }
 
 void Communicator::allgather_items([[maybe_unused]] double* data, [[maybe_unused]] const std::vector<int>& offsets,
@@ -116,15 +122,7 @@ double Communicator::from_root(double value) const {
 
 void Communicator::abort([[maybe_unused]] int exit_code) const {
 #ifdef PINN_HAVE_MPI
-  if (mpi_ && mpi_initialised()) MPI_Abort(comm_of(handle_), exit_code);
-#endif
-}
-
-bool MpiSession::available() {
-#ifdef PINN_HAVE_MPI
-  return true;
-#else
-  return false;
+  if (distributed() && mpi_initialised()) MPI_Abort(comm_of(handle_), exit_code);
 #endif
 }
 

@@ -17,7 +17,6 @@
 
 #include "nn/enum_names.hpp"
 
-#include <string>
 #include <vector>
 
 namespace pinn {
@@ -34,8 +33,8 @@ enum class RankSums {
   /// points; bitwise the same on a given number of ranks, to rounding across numbers
   reduced,
 };
-inline constexpr NameTable<RankSums, 2> kRankSumsNames{{{RankSums::gathered, "gathered"},
-                                                       {RankSums::reduced, "reduced"}}};
+inline constexpr NameTable<RankSums, 2> kRankSumsNames{
+    {{RankSums::gathered, "gathered"}, {RankSums::reduced, "reduced"}}};
 
 class Communicator {
  public:
@@ -82,12 +81,16 @@ class Communicator {
   void abort(int exit_code) const;
 
  private:
-  int handle_ = 0;  ///< MPI_Comm_c2f of the communicator (when size_ > 1 or MPI is initialised)
+  int handle_ = 0;  ///< MPI_Comm_c2f of the communicator (meaningful when size_ > 1)
   int rank_ = 0;
   int size_ = 1;
-  bool mpi_ = false;  ///< an MPI communicator (possibly of one rank)
   RankSums sums_ = RankSums::gathered;
 };
+
+/// Offsets of blocks of items (a split's, in blocks) as offsets of the
+/// items: block b starts at item b · items_per_block, the last block may be
+/// short, so every offset is at most n_items.
+std::vector<int> item_offsets(const std::vector<int>& block_offsets, int items_per_block, int n_items);
 
 /// Initialises MPI for the process's lifetime when an MPI launcher (mpirun,
 /// mpiexec, srun with PMI/PMIx) started it, and finalises it at the end; otherwise does
@@ -101,8 +104,6 @@ class MpiSession {
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
 
-  /// Whether the build has MPI.
-  static bool available();
   /// The processes a launcher says it started (its environment), 1 when none.
   static int launched_processes();
 

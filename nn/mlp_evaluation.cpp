@@ -3,7 +3,6 @@
 /// deterministic reduction of partial gradients.
 #include "nn/mlp_evaluation.hpp"
 
-#include <algorithm>
 #include <sstream>
 #include <type_traits>
 
@@ -174,9 +173,7 @@ void gather_jets(const ExecSpace& space, const Communicator& communicator, const
   if (!communicator.distributed()) return;
   static_assert(sizeof(PointJet) % sizeof(double) == 0 && std::is_trivially_copyable_v<PointJet>,
                 "jets are gathered as doubles");
-  const int n_points = static_cast<int>(jets.extent(0));
-  std::vector<int> points(share.size());
-  for (std::size_t r = 0; r < share.size(); ++r) points[r] = std::min(share[r] * points_per_share, n_points);
+  const std::vector<int> points = item_offsets(share, points_per_share, static_cast<int>(jets.extent(0)));
   space.fence();
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), jets);
   communicator.allgather_items(reinterpret_cast<double*>(host.data()), points, sizeof(PointJet) / sizeof(double));

@@ -2,8 +2,6 @@
 /// @brief The gather of residual and Jacobian rows computed by several ranks.
 #include "nn/parameter_jacobian.hpp"
 
-#include <algorithm>
-
 namespace pinn {
 
 namespace detail {
@@ -11,8 +9,7 @@ namespace detail {
 void gather_residual_rows(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
                           int n_points, int n_residuals_per_point, const Vector& residuals, const Matrix& jacobian) {
   // The chunks' offsets as points, each point an item of n_residuals_per_point rows.
-  std::vector<int> points(share.size());
-  for (std::size_t r = 0; r < share.size(); ++r) points[r] = std::min(share[r] * kPointsPerChunk, n_points);
+  const std::vector<int> points = item_offsets(share, kPointsPerChunk, n_points);
   space.fence();
   auto host_residuals = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), residuals);
   communicator.allgather_items(host_residuals.data(), points, n_residuals_per_point);

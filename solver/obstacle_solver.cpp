@@ -215,10 +215,9 @@ RunResult ObstacleSolver::run() {
   result.total_seconds = seconds_since(start);
   result.ranks = options_.communicator.size();
   const int n_points = state_.points.points().size();
-  const std::vector<int> chunks = options_.communicator.split((n_points + kPointsPerChunk - 1) / kPointsPerChunk);
-  for (int r = 0; r < result.ranks; ++r)
-    result.points_per_rank.push_back(std::min(chunks[r + 1] * kPointsPerChunk, n_points) -
-                                     std::min(chunks[r] * kPointsPerChunk, n_points));
+  const std::vector<int> points = item_offsets(
+      options_.communicator.split((n_points + kPointsPerChunk - 1) / kPointsPerChunk), kPointsPerChunk, n_points);
+  for (int r = 0; r < result.ranks; ++r) result.points_per_rank.push_back(points[r + 1] - points[r]);
   // Over several ranks each evaluates its share of the output for rank 0, which writes.
   if (options_.communicator.any(options_.write_files))
     output.write_results(state_, result, result.stages.empty() ? "initial" : result.stages.back().name,

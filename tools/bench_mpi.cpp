@@ -9,6 +9,7 @@
 /// Usage: bench_mpi [--points N] [--dim D] [--width W] [--depth L] [--seconds S] (Kokkos flags too)
 #include "nn/communicator.hpp"
 #include "nn/mlp_evaluation.hpp"
+#include "tools/bench_energy_loss.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -25,20 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-/// Σ ½|∇u|² − u, the energy form's shape (first derivatives).
-struct EnergyLoss {
-  int dim;
-  KOKKOS_FUNCTION double operator()(int, const pinn::PointJet& jet, pinn::PointJet& seed) const {
-    double loss = -jet.value[0];
-    seed.value[0] = -1.0;
-    for (int k = 0; k < dim; ++k) {
-      loss += 0.5 * jet.grad[0][k] * jet.grad[0][k];
-      seed.grad[0][k] = jet.grad[0][k];
-    }
-    return loss;
-  }
-};
 
 int option(int argc, char** argv, const char* name, int fallback) {
   for (int i = 1; i + 1 < argc; ++i)
@@ -75,7 +62,7 @@ int main(int argc, char** argv) {
     ws.communicator = world;
     pinn::Vector gradient("gradient", net.n_params());
     const pinn::ExecSpace space;
-    const EnergyLoss loss{dim};
+    const pinn::bench::EnergyLoss loss{dim};
     // The per-point kernels (the batched jet path gathers the same way, by its blocks).
     const auto step = [&] {
       pinn::loss_and_gradient(space, net, points, loss, pinn::JetOrder::gradient, gradient, ws, -1,

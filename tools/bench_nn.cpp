@@ -42,6 +42,7 @@
 /// whatever d is: 8 n_l n_{l+1} per linear layer (the first one 8 d n_1, the
 /// output layer 4 n_H) plus 6 n_l elementwise, and GFLOPS counts those.
 #include "nn/nn.hpp"
+#include "tools/bench_energy_loss.hpp"
 
 #include <Eigen/Dense>
 
@@ -72,25 +73,7 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// ½|∇u|² − f u with f = 1 (what the energy form needs: u, ∇u), plus
-/// ½(Δu)² when the Laplacian is tracked (a strong-form-like term).
-struct EnergyLoss {
-  int n_inputs;
-  bool laplacian;
-  KOKKOS_FUNCTION double operator()(int, const pinn::PointJet& jet, pinn::PointJet& seed) const {
-    double loss = -jet.value[0];
-    seed.value[0] = -1.0;
-    for (int k = 0; k < n_inputs; ++k) {
-      loss += 0.5 * jet.grad[0][k] * jet.grad[0][k];
-      seed.grad[0][k] = jet.grad[0][k];
-    }
-    if (laplacian) {
-      loss += 0.5 * jet.lap[0] * jet.lap[0];
-      seed.lap[0] = jet.lap[0];
-    }
-    return loss;
-  }
-};
+using pinn::bench::EnergyLoss;
 
 /// Every part of the jet with point-dependent weights (for --checksum).
 struct MixedLoss {
