@@ -51,8 +51,7 @@ int n_hidden(const MlpLayout& layout) { return layout.n_layers - 1; }
 
 bool batched_path_supports(const MlpLayout& layout, JetOrder order) {
   return is_piecewise_linear(layout.activation) && layout.smoothing == 0.0 && layout.n_layers >= 2 &&
-         layout.n_outputs() == 1 && order != JetOrder::laplacian &&
-         Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+         layout.n_outputs() == 1 && order != JetOrder::laplacian;
 }
 
 namespace detail {
@@ -315,8 +314,9 @@ double sum_blocks(const std::vector<double>& partial_loss, const std::vector<dou
 
 void batched_evaluate_jets(const Mlp& net, const Matrix& points, JetOrder order,
                            std::vector<BatchedWorkspace>& workspaces, const PointJetView& jets, BlockRange blocks) {
-  PINN_REQUIRE(batched_path_supports(net.layout(), order),
-               "batched_evaluate_jets: the network or jet order is not supported");
+  PINN_REQUIRE((batched_path_supports(net.layout(), order) &&
+                Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible),
+               "batched_evaluate_jets: the network or jet order is not supported, or the memory is not the host's");
   const int d = net.layout().n_inputs();
   const bool gradient = order != JetOrder::value;
   detail::batched_forward_blocks(

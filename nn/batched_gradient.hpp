@@ -37,9 +37,11 @@
 
 namespace pinn {
 
-/// True when the batched path can evaluate this network and jet order: exact
-/// ReLU/LeakyReLU/PReLU (no smoothing), at least one hidden layer, one output,
-/// at most the gradient jet, and host-accessible memory.
+/// True when the piecewise-linear batched paths (this host shape and the
+/// device shape of batched_gradient_device.hpp) can evaluate this network and
+/// jet order: exact ReLU/LeakyReLU/PReLU (no smoothing), at least one hidden
+/// layer, one output, at most the gradient jet. This host shape also needs
+/// host-accessible memory (detail::select_batched_path checks it).
 bool batched_path_supports(const MlpLayout& layout, JetOrder order);
 
 /// Points per block: the batch is cut into blocks of this many points (the

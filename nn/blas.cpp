@@ -1,6 +1,6 @@
 /// @file nn/blas.cpp
-/// @brief CBLAS and LAPACK calls behind nn/blas.hpp (the only file that
-/// includes cblas.h or declares LAPACK's Fortran symbols).
+/// @brief CBLAS, LAPACK and cuBLAS calls behind nn/blas.hpp (the only file
+/// that includes cblas.h or cublas_v2.h or declares LAPACK's Fortran symbols).
 #include "nn/blas.hpp"
 
 #include "nn/error.hpp"
@@ -14,6 +14,10 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+
+#ifdef PINN_HAVE_CUBLAS
+#include <cublas_v2.h>
 #endif
 
 // OpenBLAS's thread control, weak so that any other BLAS links too (then the
@@ -47,6 +51,68 @@ void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda
   const SequentialScope one_thread;
   cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
 }
+
+#ifdef PINN_HAVE_CUBLAS
+namespace {
+
+/// The process's cuBLAS handle, made on first use and destroyed when Kokkos
+/// finalises (while the CUDA context still exists).
+cublasHandle_t cublas_handle() {
+  static const cublasHandle_t handle = [] {
+    cublasHandle_t made = nullptr;
+    PINN_REQUIRE(cublasCreate(&made) == CUBLAS_STATUS_SUCCESS, "cuBLAS could not be initialised");
+    Kokkos::push_finalize_hook([made] { cublasDestroy(made); });
+    return made;
+  }();
+  return handle;
+}
+
+/// The handle on `space`'s stream, so that its products run in order with the space's kernels.
+cublasHandle_t cublas_on(const ExecSpace& space) {
+  const cublasHandle_t handle = cublas_handle();
+  PINN_REQUIRE(cublasSetStream(handle, space.cuda_stream()) == CUBLAS_STATUS_SUCCESS, "cublasSetStream failed");
+  return handle;
+}
+
+cublasOperation_t operation(bool transpose) { return transpose ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+}  // namespace
+
+void gemm(const ExecSpace& space, bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
+          const double* a, int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+  const cublasStatus_t status = cublasDgemm(cublas_on(space), operation(transpose_a), operation(transpose_b), m, n, k,
+                                            &alpha, a, lda, b, ldb, &beta, c, ldc);
+  PINN_REQUIRE(status == CUBLAS_STATUS_SUCCESS, "cublasDgemm failed (status " << status << ") for m " << m << ", n "
+                                                                                << n << ", k " << k);
+}
+
+void gemv(const ExecSpace& space, bool transpose_a, int m, int n, double alpha, const double* a, int lda,
+          const double* x, double beta, double* y) {
+  const cublasStatus_t status =
+      cublasDgemv(cublas_on(space), operation(transpose_a), m, n, &alpha, a, lda, x, 1, &beta, y, 1);
+  PINN_REQUIRE(status == CUBLAS_STATUS_SUCCESS, "cublasDgemv failed (status " << status << ") for m " << m << ", n "
+                                                                                << n);
+}
+
+const char* space_library() { return "cuBLAS"; }
+#else
+// A host backend: the space's kernels have finished when their dispatch
+// returns (OpenMP, Serial), so the host BLAS may run at once.
+static_assert(Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible,
+              "a device backend other than CUDA needs its BLAS in nn/blas.cpp");
+
+void gemm(const ExecSpace&, bool transpose_a, bool transpose_b, int m, int n, int k, double alpha, const double* a,
+          int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+  gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void gemv(const ExecSpace&, bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x,
+          double beta, double* y) {
+  cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+}
+
+const char* space_library() { return "OpenBLAS"; }
+#endif
 
 namespace {
 

@@ -1,7 +1,10 @@
 /// @file nn/blas.hpp
 /// @brief The BLAS and LAPACK calls the engine needs (the batched kernels'
 /// products, the Gram matrix of the natural-gradient step and its Cholesky
-/// factorisation), column-major, on host memory. The project links the system BLAS (tools/setup installs OpenBLAS,
+/// factorisation), column-major: the one adapter between the engine and a
+/// BLAS (nothing else calls one). On host memory the system BLAS; on an
+/// execution space's memory (the overloads taking an ExecSpace) cuBLAS in a
+/// CUDA build. The project links the system BLAS (tools/setup installs OpenBLAS,
 /// whose kernels are chosen at run time for the CPU, AVX2/AVX-512 with FMA
 /// included; the rest of the engine is compiled without -march).
 ///
@@ -18,6 +21,7 @@
 #pragma once
 
 #include "nn/communicator.hpp"
+#include "nn/kokkos_types.hpp"
 
 namespace pinn::blas {
 
@@ -29,6 +33,20 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
 /// y (m or n) = alpha · op(A) · x + beta · y, A column-major (m×n, leading dimension lda).
 void gemv(bool transpose_a, int m, int n, double alpha, const double* a, int lda, const double* x, double beta,
           double* y);
+
+/// gemm and gemv on the memory of `space` (device pointers in a GPU build),
+/// ordered after the kernels launched on it and before those launched after:
+/// cuBLAS on the space's stream in a CUDA build (asynchronous), the host
+/// BLAS on a host backend (threaded as the BLAS chooses, so reproducible for
+/// a given thread count only). The device-shaped batched path
+/// (batched_gradient_device.hpp) runs its layer products through them.
+void gemm(const ExecSpace& space, bool transpose_a, bool transpose_b, int m, int n, int k, double alpha,
+          const double* a, int lda, const double* b, int ldb, double beta, double* c, int ldc);
+void gemv(const ExecSpace& space, bool transpose_a, int m, int n, double alpha, const double* a, int lda,
+          const double* x, double beta, double* y);
+
+/// "OpenBLAS" or "cuBLAS": which library the ExecSpace overloads call.
+const char* space_library();
 
 /// Width of syrk_upper's column panels (fixed: the rounding must not depend
 /// on the thread count).

@@ -202,8 +202,8 @@ NetworkDiagnostics assemble_diagnostics(const ExecSpace& space, const Mlp& net, 
   out.n_points = n_points;
   Vector gradient(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::compute_diagnostics::gradient"),
                   net.n_params());
-  sum_partial_gradients(space, ws, n_chunks, gradient);
-  out.loss = sum_partial_losses(space, ws, n_chunks);
+  sum_partial_gradients(space, ws.partial_gradient, n_chunks, gradient);
+  out.loss = sum_partial_losses(space, ws.partial_loss, n_chunks);
   auto grad = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), gradient);
   auto rows = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), stats);
   const int n_stats = static_cast<int>(stats.extent(1));

@@ -44,9 +44,18 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
   PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
   // Matrix products: several times faster than the per-point kernels for
   // wide layers (the history rows and metrics evaluate the network often).
-  const detail::BatchedPath batched =
-      path == KernelPath::automatic ? detail::select_batched_path(net.layout(), order, path) : detail::BatchedPath::none;
+  const detail::BatchedPath batched = path == KernelPath::automatic || path == KernelPath::batched_device
+                                           ? detail::select_batched_path(net.layout(), order, path)
+                                           : detail::BatchedPath::none;
   const int rank = communicator.rank();
+  if (batched == detail::BatchedPath::piecewise_linear_device && n_points > 0) {
+    DeviceBatchedWorkspace ws;
+    ws.prepare(space, net.layout(), net.params(), n_points);
+    const std::vector<int> share = communicator.split(ws.n_blocks);  // this rank's blocks
+    device_batched_evaluate_jets(space, net, points, order, ws, jets, share[rank], share[rank + 1]);
+    detail::gather_jets(space, communicator, share, ws.block_points, jets);
+    return jets;
+  }
   if (batched != detail::BatchedPath::none && n_points > 0) {
     space.fence();
     // This rank's blocks, cut as for the whole batch so that each is evaluated as one process would.
@@ -126,22 +135,33 @@ int select_fused_width(const MlpLayout& layout, KernelPath path) {
 }
 
 BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path) {
-  const bool piecewise_linear = batched_path_supports(layout, order);
+  constexpr bool host_memory = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+  const bool piecewise_linear_network = batched_path_supports(layout, order);
+  const bool piecewise_linear = host_memory && piecewise_linear_network;
   const bool jets = batched_jet_path_supports(layout);
   PINN_REQUIRE(piecewise_linear || path != KernelPath::batched,
                "KernelPath::batched was requested for a "
                    << to_string(layout.activation) << " network with " << layout.n_outputs()
                    << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
+                   << (host_memory ? "" : " on device memory")
                    << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
-                   << "output, jets up to the gradient, on host memory; use KernelPath::batched_jets or "
-                   << "KernelPath::automatic for the others");
+                   << "output, jets up to the gradient, on host memory; use KernelPath::batched_device on device "
+                   << "memory, KernelPath::batched_jets or KernelPath::automatic for the others");
+  PINN_REQUIRE(piecewise_linear_network || path != KernelPath::batched_device,
+               "KernelPath::batched_device was requested for a "
+                   << to_string(layout.activation) << " network with " << layout.n_outputs()
+                   << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
+                   << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
+                   << "output, jets up to the gradient; use KernelPath::automatic for the others");
   PINN_REQUIRE(jets || path != KernelPath::batched_jets,
                "KernelPath::batched_jets was requested for a network with "
                    << layout.n_layers - 1 << " hidden layers; it needs at least one, on host memory; use "
                    << "KernelPath::automatic");
   if (path == KernelPath::batched) return BatchedPath::piecewise_linear;
   if (path == KernelPath::batched_jets) return BatchedPath::jets;
+  if (path == KernelPath::batched_device) return BatchedPath::piecewise_linear_device;
   if (path != KernelPath::automatic) return BatchedPath::none;
+  if (!host_memory) return piecewise_linear_network ? BatchedPath::piecewise_linear_device : BatchedPath::none;
   if (piecewise_linear) return BatchedPath::piecewise_linear;
   if (!jets) return BatchedPath::none;
   for (int l = 1; l < layout.n_layers; ++l)
@@ -180,49 +200,46 @@ void gather_jets(const ExecSpace& space, const Communicator& communicator, const
   Kokkos::deep_copy(jets, host);
 }
 
-double combine_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& share,
-                            const Vector& gradient) {
-  const Communicator& communicator = ws.communicator;
-  const int n_chunks = share.back();
+double combine_partial_rows(const ExecSpace& space, const Communicator& communicator, const Matrix& rows,
+                            const Vector& losses, const std::vector<int>& share, const Vector& gradient) {
+  const int n_rows = share.back();
   if (!communicator.distributed()) {
-    sum_partial_gradients(space, ws, n_chunks, gradient);
-    return sum_partial_losses(space, ws, n_chunks);
+    sum_partial_gradients(space, rows, n_rows, gradient);
+    return sum_partial_losses(space, losses, n_rows);
   }
   const int rank = communicator.rank();
   if (communicator.sums() == RankSums::reduced) {
-    sum_partial_gradients(space, ws, share[rank + 1], gradient, share[rank]);
-    return sum_over_ranks(communicator, sum_partial_losses(space, ws, share[rank + 1], share[rank]), gradient);
+    sum_partial_gradients(space, rows, share[rank + 1], gradient, share[rank]);
+    return sum_over_ranks(communicator, sum_partial_losses(space, losses, share[rank + 1], share[rank]), gradient);
   }
   space.fence();
   // MPI reads host memory: a device build gathers through host mirrors.
-  auto rows = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_gradient);
-  auto losses = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ws.partial_loss);
-  communicator.allgather_items(rows.data(), share, static_cast<long>(rows.extent(1)));
-  communicator.allgather_items(losses.data(), share, 1);
-  Kokkos::deep_copy(ws.partial_gradient, rows);
-  Kokkos::deep_copy(ws.partial_loss, losses);
-  sum_partial_gradients(space, ws, n_chunks, gradient);
-  return sum_partial_losses(space, ws, n_chunks);
+  auto host_rows = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rows);
+  auto host_losses = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), losses);
+  communicator.allgather_items(host_rows.data(), share, static_cast<long>(host_rows.extent(1)));
+  communicator.allgather_items(host_losses.data(), share, 1);
+  Kokkos::deep_copy(rows, host_rows);
+  Kokkos::deep_copy(losses, host_losses);
+  sum_partial_gradients(space, rows, n_rows, gradient);
+  return sum_partial_losses(space, losses, n_rows);
 }
 
-void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient,
-                           int first) {
-  const Matrix partial = ws.partial_gradient;
+void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_rows, const Vector& gradient, int first) {
   Kokkos::parallel_for(
       "pinn::nn::loss_and_gradient::sum_chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, gradient.extent(0)),
       KOKKOS_LAMBDA(const int p) {
         double sum = 0.0;
-        for (int c = first; c < n_chunks; ++c) sum += partial(c, p);
+        for (int c = first; c < n_rows; ++c) sum += rows(c, p);
         gradient(p) = sum;
       });
 }
 
-double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, int first) {
-  auto host = Kokkos::create_mirror_view(ws.partial_loss);
+double sum_partial_losses(const ExecSpace& space, const Vector& losses, int n_rows, int first) {
+  auto host = Kokkos::create_mirror_view(losses);
   space.fence();
-  Kokkos::deep_copy(host, ws.partial_loss);
+  Kokkos::deep_copy(host, losses);
   double sum = 0.0;
-  for (int c = first; c < n_chunks; ++c) sum += host(c);
+  for (int c = first; c < n_rows; ++c) sum += host(c);
   return sum;
 }
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "nn/batched_gradient.hpp"
+#include "nn/batched_gradient_device.hpp"
 #include "nn/batched_jet_gradient.hpp"
 #include "nn/communicator.hpp"
 #include "nn/detail/fused_jet_kernel.hpp"
@@ -60,6 +61,11 @@ enum class KernelPath {
   /// any network with a hidden layer. automatic picks between the paths
   /// (detail::select_batched_path).
   batched_jets,
+  /// the piecewise-linear batched path shaped for a device (large blocks,
+  /// products over the whole device: batched_gradient_device.hpp), which a
+  /// device build's automatic path takes; on a host build for tests and
+  /// comparisons. pinn::ApiError for a network or jet order it does not support.
+  batched_device,
 };
 
 /// Jets of every point. n_laplacian_dims < 0 means all inputs. With a
@@ -82,6 +88,7 @@ class GradientWorkspace {
   Vector transposed_weights;  ///< (n_params): every W_l transposed at its offset (detail::transpose_weights)
   BatchedWorkspace batched;         ///< the piecewise-linear batched path's matrices
   BatchedJetWorkspace batched_jets;  ///< the batched jet path's matrices
+  DeviceBatchedWorkspace batched_device;  ///< the device-shaped batched path's matrices
   /// The ranks that share the points: each evaluates its range of chunks or
   /// blocks, and the rows are gathered before the sum (nn/communicator.hpp).
   /// Default: this process alone.
@@ -95,14 +102,16 @@ namespace detail {
 /// shape without a fused kernel, naming the widths found and the supported ones.
 int select_fused_width(const MlpLayout& layout, KernelPath path);
 
-enum class BatchedPath { none, piecewise_linear, jets };
+enum class BatchedPath { none, piecewise_linear, jets, piecewise_linear_device };
 
 /// Which batched path loss_and_gradient takes, if any: the one requested by
-/// KernelPath::batched / batched_jets (pinn::ApiError where it does not
-/// apply); for automatic the piecewise-linear one wherever it applies, else
-/// the jet one for networks whose hidden layers are all at least
-/// kBatchedJetMinWidth wide (narrower ones run faster in the fused per-point
-/// kernels; BENCHMARKS.md §4); none for general and fused.
+/// KernelPath::batched / batched_jets / batched_device (pinn::ApiError where
+/// it does not apply); for automatic on host memory the piecewise-linear one
+/// wherever it applies, else the jet one for networks whose hidden layers
+/// are all at least kBatchedJetMinWidth wide (narrower ones run faster in the
+/// fused per-point kernels; BENCHMARKS.md §4), and on device memory the
+/// device-shaped piecewise-linear one wherever it applies; none for general
+/// and fused.
 BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path);
 inline constexpr int kBatchedJetMinWidth = 16;
 
@@ -143,16 +152,17 @@ struct LossGradientChunks {
 void gather_jets(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
                  int points_per_share, const PointJetView& jets);
 
-/// Adds the chunk rows first … n_chunks − 1 in order (deterministic).
-void sum_partial_gradients(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, const Vector& gradient,
+/// Adds the rows first … n_rows − 1 of partial gradients (or losses) in order (deterministic).
+void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_rows, const Vector& gradient,
                            int first = 0);
-double sum_partial_losses(const ExecSpace& space, const GradientWorkspace& ws, int n_chunks, int first = 0);
+double sum_partial_losses(const ExecSpace& space, const Vector& losses, int n_rows, int first = 0);
 
-/// The chunk rows [share[r], share[r + 1]) that rank r computed, combined on
-/// every rank as ws.communicator.sums() says (on one process: the two sums
-/// above): the loss returned, the gradient written.
-double combine_partial_rows(const ExecSpace& space, const GradientWorkspace& ws, const std::vector<int>& share,
-                            const Vector& gradient);
+/// The rows of partial gradients and losses (per chunk or block)
+/// [share[r], share[r + 1]) that rank r computed, combined on every rank as
+/// communicator.sums() says (on one process: the two sums above): the loss
+/// returned, the gradient written.
+double combine_partial_rows(const ExecSpace& space, const Communicator& communicator, const Matrix& rows,
+                            const Vector& losses, const std::vector<int>& share, const Vector& gradient);
 
 }  // namespace detail
 
@@ -168,8 +178,17 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
   PINN_REQUIRE(static_cast<int>(gradient.extent(0)) == net.n_params(), "gradient has the wrong size");
   const int n_points = static_cast<int>(points.extent(0));
   [[maybe_unused]] const detail::BatchedPath batched = detail::select_batched_path(net.layout(), order, path);
-  // The batched paths are host code (BLAS on host memory): a device build
-  // never selects them, and does not even instantiate them.
+  const int rank = ws.communicator.rank();
+  if (batched == detail::BatchedPath::piecewise_linear_device) {
+    ws.batched_device.prepare(space, net.layout(), net.params(), n_points);
+    // This rank's blocks; combine_partial_rows brings in the others'.
+    const std::vector<int> share = ws.communicator.split(ws.batched_device.n_blocks);
+    device_batched_loss_rows(space, net, points, loss, ws.batched_device, share[rank], share[rank + 1]);
+    return detail::combine_partial_rows(space, ws.communicator, ws.batched_device.partial_gradient,
+                                        ws.batched_device.partial_loss, share, gradient);
+  }
+  // The host-shaped batched paths are host code (BLAS on host memory): a
+  // device build never selects them, and does not even instantiate them.
   if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
     if (batched != detail::BatchedPath::none) {
       space.fence();
@@ -187,7 +206,6 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
   jet_kernel.weights_t = ws.transposed_weights;
   // This rank's chunks; combine_partial_rows brings in the others'.
   const std::vector<int> share = ws.communicator.split(n_chunks);
-  const int rank = ws.communicator.rank();
   const Kokkos::RangePolicy<ExecSpace> policy(space, share[rank], share[rank + 1]);
   if (width == 0) {
     Kokkos::parallel_for("pinn::nn::loss_and_gradient::chunks", policy,
@@ -203,7 +221,7 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
                                                                          ws.partial_loss, n_points, net.n_params()});
     });
   }
-  return detail::combine_partial_rows(space, ws, share, gradient);
+  return detail::combine_partial_rows(space, ws.communicator, ws.partial_gradient, ws.partial_loss, share, gradient);
 }
 
 }  // namespace pinn

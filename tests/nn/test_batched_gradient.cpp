@@ -1,9 +1,10 @@
 /// @file tests/nn/test_batched_gradient.cpp
 /// @brief The batched matrix-product path of loss_and_gradient
-/// (nn/batched_gradient.hpp) against the per-point general kernel: loss and
-/// every parameter derivative (weights, biases, PReLU slopes layer- and
-/// channel-wise, reparametrised), 1–3 inputs, mixed widths; its selection and
-/// its refusal of networks it cannot evaluate.
+/// (nn/batched_gradient.hpp), in its host and its device shape
+/// (nn/batched_gradient_device.hpp), against the per-point general kernel:
+/// loss and every parameter derivative (weights, biases, PReLU slopes layer-
+/// and channel-wise, reparametrised), 1–3 inputs, mixed widths; its selection
+/// and its refusal of networks it cannot evaluate.
 #include "nn/error.hpp"
 #include "nn_test_helpers.hpp"
 
@@ -12,8 +13,9 @@
 #include <cmath>
 #include <string>
 
-// The batched paths call BLAS on host memory; a GPU build never selects
-// them (nn/mlp_evaluation.hpp), so there is nothing to test there.
+// The host-shaped batched paths call BLAS on host memory; a GPU build never
+// selects them (nn/mlp_evaluation.hpp), so there is nothing to test there.
+// The device shape runs on every build.
 #define SKIP_ON_DEVICE_MEMORY()                                                    \
   do {                                                                             \
     if (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, pinn::MemSpace>::accessible) \
@@ -51,11 +53,14 @@ pinn::Mlp make_network(const BatchedCase& c, std::uint64_t seed) {
 /// Runs `path` twice (the second call on the kept workspace) and requires its
 /// loss and gradient to equal the general kernel's to 1e-12 (relative to the
 /// largest gradient component). Returns the workspace for further checks.
+/// `device_block_points`: the device shape's block size.
 pinn::GradientWorkspace expect_equal_to_general(const pinn::Mlp& net, const pinn::Matrix& points,
                                                 const MixedJetLoss& loss, pinn::JetOrder order, int laplacian_dims,
-                                                pinn::KernelPath path) {
+                                                pinn::KernelPath path,
+                                                int device_block_points = pinn::kDeviceBlockPoints) {
   pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
   pinn::GradientWorkspace ws_general, ws_batched;
+  ws_batched.batched_device.block_points = device_block_points;
   const pinn::ExecSpace space;
   const double l_general = pinn::loss_and_gradient(space, net, points, loss, order, g_general, ws_general,
                                                    laplacian_dims, pinn::KernelPath::general);
@@ -82,15 +87,25 @@ TEST_P(BatchedGradient, EqualsTheGeneralKernel) {
                           pinn::KernelPath::batched);
 }
 
-// evaluate_jets takes the batched forward pass automatically for these networks.
-TEST_P(BatchedGradient, JetsEqualTheGeneralKernel) {
-  SKIP_ON_DEVICE_MEMORY();
+// The device shape in blocks of 128 points: 301 points make three blocks, the
+// last one partial, each summed over its points inside the products.
+TEST_P(BatchedGradient, DeviceShapeEqualsTheGeneralKernel) {
   const BatchedCase& c = GetParam();
   const pinn::Mlp net = make_network(c, 11);
   const pinn::Matrix points = random_points(301, c.inputs, 5);
+  const pinn::GradientWorkspace ws = expect_equal_to_general(net, points, MixedJetLoss{1, c.inputs},
+                                                             pinn::JetOrder::gradient, -1,
+                                                             pinn::KernelPath::batched_device, 128);
+  EXPECT_EQ(ws.batched_device.n_blocks, 3);
+  // One block for all the points: the default size.
+  expect_equal_to_general(net, points, MixedJetLoss{1, c.inputs}, pinn::JetOrder::gradient, -1,
+                          pinn::KernelPath::batched_device);
+}
+
+void expect_jets_equal_to_general(const pinn::Mlp& net, const pinn::Matrix& points, pinn::KernelPath path) {
   for (const pinn::JetOrder order : {pinn::JetOrder::value, pinn::JetOrder::gradient}) {
     const auto general = pinn::test::jets_of_path(net, points, order, pinn::KernelPath::general);
-    const auto batched = pinn::test::jets_of_path(net, points, order, pinn::KernelPath::automatic);
+    const auto batched = pinn::test::jets_of_path(net, points, order, path);
     ASSERT_EQ(batched.size(), general.size());
     for (std::size_t i = 0; i < general.size(); ++i) {
       EXPECT_NEAR(batched[i].value[0], general[i].value[0], 1e-12 * (1.0 + std::abs(general[i].value[0])));
@@ -100,6 +115,20 @@ TEST_P(BatchedGradient, JetsEqualTheGeneralKernel) {
       EXPECT_EQ(batched[i].lap[0], 0.0);
     }
   }
+}
+
+// evaluate_jets takes the batched forward pass automatically for these
+// networks (the host shape on host memory, the device shape on a device).
+TEST_P(BatchedGradient, JetsEqualTheGeneralKernel) {
+  const BatchedCase& c = GetParam();
+  const pinn::Mlp net = make_network(c, 11);
+  expect_jets_equal_to_general(net, random_points(301, c.inputs, 5), pinn::KernelPath::automatic);
+}
+
+TEST_P(BatchedGradient, DeviceShapeJetsEqualTheGeneralKernel) {
+  const BatchedCase& c = GetParam();
+  const pinn::Mlp net = make_network(c, 11);
+  expect_jets_equal_to_general(net, random_points(301, c.inputs, 5), pinn::KernelPath::batched_device);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -151,6 +180,21 @@ TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
   pinn::Mlp smoothed = make_network({"", pinn::Activation::leaky_relu, {64, 64}, 2}, 1);
   smoothed.set_smoothing(0.1);
   EXPECT_EQ(select_batched_path(smoothed.layout(), JetOrder::gradient, KernelPath::automatic), BatchedPath::jets);
+  // The device shape only where asked for on host memory.
+  EXPECT_EQ(select_batched_path(leaky, JetOrder::gradient, KernelPath::batched_device),
+            BatchedPath::piecewise_linear_device);
+}
+
+TEST(BatchedGradientDispatch, DeviceMemoryTakesTheDeviceShape) {
+  if (Kokkos::SpaceAccessibility<Kokkos::HostSpace, pinn::MemSpace>::accessible)
+    GTEST_SKIP() << "a device build's choice";
+  const pinn::MlpLayout leaky = make_network({"", pinn::Activation::leaky_relu, {64, 64}, 2}, 1).layout();
+  const pinn::MlpLayout tanh64 = make_network({"", pinn::Activation::tanh, {64, 64}, 2}, 1).layout();
+  using pinn::detail::select_batched_path;
+  EXPECT_EQ(select_batched_path(leaky, pinn::JetOrder::gradient, pinn::KernelPath::automatic),
+            pinn::detail::BatchedPath::piecewise_linear_device);
+  EXPECT_EQ(select_batched_path(tanh64, pinn::JetOrder::laplacian, pinn::KernelPath::automatic),
+            pinn::detail::BatchedPath::none);
 }
 
 TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
@@ -168,6 +212,18 @@ TEST(BatchedGradientDispatch, RefusesWhatItCannotEvaluateWithAClearMessage) {
       EXPECT_NE(what.find("exact ReLU/LeakyReLU/PReLU"), std::string::npos) << what;
       EXPECT_NE(what.find("KernelPath::batched_jets"), std::string::npos) << what;
     }
+  }
+}
+
+TEST(BatchedGradientDispatch, TheDeviceShapeRefusesSmoothNetworksWithAClearMessage) {
+  const pinn::Mlp smooth = make_network({"", pinn::Activation::tanh, {16, 16}, 1}, 1);
+  try {
+    pinn::detail::select_batched_path(smooth.layout(), pinn::JetOrder::gradient, pinn::KernelPath::batched_device);
+    ADD_FAILURE() << "no error for " << smooth.describe();
+  } catch (const pinn::ApiError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("KernelPath::batched_device was requested for a tanh network"), std::string::npos) << what;
+    EXPECT_NE(what.find("exact ReLU/LeakyReLU/PReLU"), std::string::npos) << what;
   }
 }
 
