@@ -4,14 +4,17 @@
 /// count per run (tools/bench runs it at several and prints the table).
 ///
 /// Usage: bench_nn [--quick] [--seconds=S] [--points=N] [--configs=LIST]
-///                 [--kernel=automatic|general|fused|batched|batched_jets] [--no-dgemm] [--checksum]
+///                 [--kernel=automatic|general|fused|batched|batched_jets|batched_device] [--no-dgemm]
+///                 [--checksum]
 ///   --configs=LIST  comma-separated ACT:D:HIDDEN[:ORDER] items, e.g.
 ///                   leaky_relu:1:32x32,tanh:2:64x64x64:laplacian (default: the
 ///                   tanh/prelu × d ∈ {1,2} × depth 2..4 × width 16..128 grid,
 ///                   ORDER gradient)
 ///   --kernel=K      which kernel loss_and_gradient uses (default automatic; batched:
 ///                   the matrix-product path of piecewise-linear networks;
-///                   batched_jets: the matrix-product forward-mode jets)
+///                   batched_jets: the matrix-product forward-mode jets;
+///                   batched_device: the piecewise-linear path's device shape,
+///                   which a GPU build's automatic path takes)
 ///   --checksum      instead of timing, print one FNV-1a hash of the loss and
 ///                   gradient bytes per configuration (for bitwise comparisons
 ///                   between builds)
@@ -63,6 +66,9 @@
 #endif
 #if __has_include("nn/batched_gradient.hpp")
 #define PINN_BENCH_HAS_BATCHED_PATH 1
+#endif
+#if __has_include("nn/batched_gradient_device.hpp")
+#define PINN_BENCH_HAS_DEVICE_SHAPE 1
 #endif
 
 namespace {
@@ -233,6 +239,9 @@ double run_once(const pinn::Mlp& net, const pinn::Matrix& points, const Loss& lo
   if (kernel.name == "batched") path = pinn::KernelPath::batched;
   if (kernel.name == "batched_jets") path = pinn::KernelPath::batched_jets;
 #endif
+#ifdef PINN_BENCH_HAS_DEVICE_SHAPE
+  if (kernel.name == "batched_device") path = pinn::KernelPath::batched_device;
+#endif
   return pinn::loss_and_gradient(space, net, points, loss, order, grad, ws, -1, path);
 #else
   (void)kernel;
@@ -269,9 +278,15 @@ void bench_row(const BenchConfig& c, int n_points, double min_seconds, const Ker
                       : kernel.name == "automatic"
                           ? pinn::detail::select_batched_path(net.layout(), c.order, pinn::KernelPath::automatic)
                           : pinn::detail::BatchedPath::none;
-  const bool batched = chosen == pinn::detail::BatchedPath::piecewise_linear;
+  bool batched = chosen == pinn::detail::BatchedPath::piecewise_linear;
   if (batched) path = "batched";
   if (chosen == pinn::detail::BatchedPath::jets) path = "batched_jets";
+#ifdef PINN_BENCH_HAS_DEVICE_SHAPE
+  if (kernel.name == "batched_device" || chosen == pinn::detail::BatchedPath::piecewise_linear_device) {
+    batched = true;
+    path = "batched_device";
+  }
+#endif
 #else
   const bool batched = false;
 #endif
@@ -364,9 +379,9 @@ int main(int argc, char** argv) {
       } else if (arg.rfind("--kernel=", 0) == 0) {
         kernel.name = arg.substr(9);
         if (kernel.name != "automatic" && kernel.name != "general" && kernel.name != "fused" &&
-            kernel.name != "batched" && kernel.name != "batched_jets")
+            kernel.name != "batched" && kernel.name != "batched_jets" && kernel.name != "batched_device")
           throw std::runtime_error("bench_nn: --kernel=" + kernel.name +
-                                   "; allowed automatic|general|fused|batched|batched_jets");
+                                   "; allowed automatic|general|fused|batched|batched_jets|batched_device");
       } else if (arg.rfind("--configs=", 0) == 0) {
         std::stringstream in(arg.substr(10));
         for (std::string item; std::getline(in, item, ',');) configs.push_back(parse_config(item));

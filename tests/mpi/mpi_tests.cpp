@@ -244,7 +244,15 @@ INSTANTIATE_TEST_SUITE_P(
                  2,
                  530,
                  pinn::JetOrder::laplacian,
-                 pinn::KernelPath::batched_jets}),
+                 pinn::KernelPath::batched_jets},
+        // the device shape of the piecewise-linear path: three blocks of up to kDeviceBlockPoints
+        PathCase{"batched_device_leaky_2d",
+                 pinn::Activation::leaky_relu,
+                 {16, 16},
+                 2,
+                 2 * pinn::kDeviceBlockPoints + 300,
+                 pinn::JetOrder::gradient,
+                 pinn::KernelPath::batched_device}),
     [](const ::testing::TestParamInfo<PathCase>& param) { return param.param.name; });
 
 }  // namespace
