@@ -224,12 +224,30 @@ double combine_partial_rows(const ExecSpace& space, const Communicator& communic
   return sum_partial_losses(space, losses, n_rows);
 }
 
-void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_rows, const Vector& gradient, int first) {
+void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_rows, const Vector& gradient, int first,
+                           int group_rows) {
+  PINN_REQUIRE(group_rows >= 1, "group_rows is " << group_rows << "; it must be at least 1");
+  const int n_params = static_cast<int>(gradient.extent(0));
+  const int n_groups = n_rows > first ? (n_rows - first + group_rows - 1) / group_rows : 0;
+  if (group_rows > 1 && n_groups > 1) {
+    Kokkos::parallel_for(
+        "pinn::nn::loss_and_gradient::sum_row_groups",
+        Kokkos::RangePolicy<ExecSpace>(space, 0, n_groups * n_params), KOKKOS_LAMBDA(const int e) {
+          const int g = e / n_params, p = e % n_params;
+          const int begin = first + g * group_rows, end = begin + group_rows < n_rows ? begin + group_rows : n_rows;
+          double sum = 0.0;
+          for (int c = begin; c < end; ++c) sum += rows(c, p);
+          rows(begin, p) = sum;
+        });
+  } else {
+    group_rows = 1;
+  }
+  const int stride = group_rows;
   Kokkos::parallel_for(
-      "pinn::nn::loss_and_gradient::sum_chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, gradient.extent(0)),
+      "pinn::nn::loss_and_gradient::sum_chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, n_params),
       KOKKOS_LAMBDA(const int p) {
         double sum = 0.0;
-        for (int c = first; c < n_rows; ++c) sum += rows(c, p);
+        for (int c = first; c < n_rows; c += stride) sum += rows(c, p);
         gradient(p) = sum;
       });
 }

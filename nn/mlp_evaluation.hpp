@@ -152,9 +152,21 @@ struct LossGradientChunks {
 void gather_jets(const ExecSpace& space, const Communicator& communicator, const std::vector<int>& share,
                  int points_per_share, const PointJetView& jets);
 
-/// Adds the rows first … n_rows − 1 of partial gradients (or losses) in order (deterministic).
+/// Rows of partial gradients that one thread adds before the group sums are
+/// added: on a device, where there is a row per point, a thread per
+/// parameter adding all the rows in a row would leave the device nearly idle
+/// (a few thousand threads, each a loop over every point), so the rows are
+/// added in groups first, a thread per group and parameter; on CPU threads
+/// (one row per 32-point chunk) 1, the plain order.
+inline constexpr int kSumGroupRows = kPointsPerChunk == 1 ? 64 : 1;
+
+/// Adds the rows first … n_rows − 1 of partial gradients in order
+/// (deterministic): with group_rows > 1 each group of that many rows in
+/// order into the group's first row (overwritten), then the groups' sums in
+/// order.
 void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_rows, const Vector& gradient,
-                           int first = 0);
+                           int first = 0, int group_rows = kSumGroupRows);
+/// Adds the losses first … n_rows − 1 in order.
 double sum_partial_losses(const ExecSpace& space, const Vector& losses, int n_rows, int first = 0);
 
 /// The rows of partial gradients and losses (per chunk or block)

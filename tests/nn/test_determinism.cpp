@@ -186,3 +186,49 @@ TEST(ThreadCount, GradientIsBitwiseTheSameAtOneAndTwoThreads) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Rows of partial gradients with entries of mixed sizes, so that the order of
+/// the additions shows in the last bits.
+pinn::Matrix random_rows(int n_rows, int n_params) {
+  pinn::Matrix rows("rows", n_rows, n_params);
+  auto host = Kokkos::create_mirror_view(rows);
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int c = 0; c < n_rows; ++c)
+    for (int p = 0; p < n_params; ++p) host(c, p) = u(rng) * std::pow(10.0, 8.0 * u(rng));
+  Kokkos::deep_copy(rows, host);
+  return rows;
+}
+
+}  // namespace
+
+// The device's grouped sum of the chunk rows (sum_partial_gradients with
+// group_rows > 1) adds each group in order, then the groups in order; the
+// host's (group_rows 1) adds every row in order. Both on this build's space.
+TEST(PartialRowSums, GroupsAddTheirRowsInOrderThenTheGroupsInOrder) {
+  const int n_rows = 203, n_params = 5, first = 3, group = 64;
+  const pinn::ExecSpace space;
+  for (const int g : {1, group}) {
+    const pinn::Matrix rows = random_rows(n_rows, n_params);
+    // A copy (a mirror view of host memory would be the rows themselves, which the sum overwrites).
+    const auto original = Kokkos::create_mirror(rows);
+    Kokkos::deep_copy(original, rows);
+    pinn::Vector sums("sums", n_params);
+    pinn::detail::sum_partial_gradients(space, rows, n_rows, sums, first, g);
+    const std::vector<double> got = to_host(sums);
+    for (int p = 0; p < n_params; ++p) {
+      double expected = 0.0, plain = 0.0;
+      for (int begin = first; begin < n_rows; begin += g) {
+        double group_sum = 0.0;
+        for (int c = begin; c < std::min(begin + g, n_rows); ++c) group_sum += original(c, p);
+        expected += group_sum;
+      }
+      for (int c = first; c < n_rows; ++c) plain += original(c, p);
+      EXPECT_EQ(std::memcmp(&got[p], &expected, sizeof(double)), 0)
+          << "group " << g << ", parameter " << p << ": " << got[p] << " vs " << expected;
+      EXPECT_NEAR(got[p], plain, 1e-12 * std::abs(plain) + 1e-3) << "group " << g << ", parameter " << p;
+    }
+  }
+}
