@@ -1,6 +1,6 @@
 /// @file nn/batched_gradient_device.hpp
 /// @brief The piecewise-linear batched path (the algorithm is derived in
-/// batched_gradient.hpp) shaped for a device. The host shape gives each CPU
+/// detail/host/batched_gradient.hpp) shaped for a device. The host shape gives each CPU
 /// thread one block of 128–256 points and runs its products single-threaded;
 /// on a GPU that would leave the device idle. Here the points go through in
 /// large blocks (kDeviceBlockPoints), one after another, and each block's

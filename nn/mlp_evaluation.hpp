@@ -23,9 +23,9 @@
 /// which also holds where a compiler contracts products into FMAs).
 #pragma once
 
-#include "nn/batched_gradient.hpp"
+#include "nn/detail/host/batched_gradient.hpp"
 #include "nn/batched_gradient_device.hpp"
-#include "nn/batched_jet_gradient.hpp"
+#include "nn/detail/host/batched_jet_gradient.hpp"
 #include "nn/communicator.hpp"
 #include "nn/detail/fused_jet_kernel.hpp"
 #include "nn/detail/jet_kernel.hpp"
@@ -54,10 +54,10 @@ enum class KernelPath {
   general,    ///< always the general kernel (any widths)
   fused,      ///< the fused kernel; pinn::ApiError naming the supported widths if the shape has none
   /// loss_and_gradient only: the batched matrix-product path of exact
-  /// piecewise-linear networks (batched_gradient.hpp); pinn::ApiError for a
+  /// piecewise-linear networks (detail/host/batched_gradient.hpp); pinn::ApiError for a
   /// network or jet order it does not support.
   batched,
-  /// loss_and_gradient only: the batched forward-mode jets (batched_jet_gradient.hpp),
+  /// loss_and_gradient only: the batched forward-mode jets (detail/host/batched_jet_gradient.hpp),
   /// any network with a hidden layer. automatic picks between the paths
   /// (detail::select_batched_path).
   batched_jets,

@@ -3,7 +3,7 @@
 /// kink candidates through chosen points, and their greedy scores.
 #include "nn/neuron_insertion.hpp"
 
-#include "nn/detail/host_forward.hpp"
+#include "nn/detail/host/host_forward.hpp"
 #include "nn/error.hpp"
 
 #include <cmath>

@@ -3,7 +3,7 @@
 #include "nn/neuron_revival.hpp"
 
 #include "nn/activation.hpp"
-#include "nn/detail/host_forward.hpp"
+#include "nn/detail/host/host_forward.hpp"
 #include "nn/error.hpp"
 #include "nn/piecewise_linear_1d.hpp"
 

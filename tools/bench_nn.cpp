@@ -41,7 +41,7 @@
 /// so about 6 C Σ n_l n_{l+1} for wide layers (C = 1 + d gives the figures of
 /// BENCHMARKS.md §3). The per-chunk gradient rows (zeroing, final sum:
 /// n_params/32 per point) are memory traffic and not counted.
-/// PATH batched (nn/batched_gradient.hpp) does four products per layer
+/// PATH batched (nn/detail/host/batched_gradient.hpp) does four products per layer
 /// whatever d is: 8 n_l n_{l+1} per linear layer (the first one 8 d n_1, the
 /// output layer 4 n_H) plus 6 n_l elementwise, and GFLOPS counts those.
 #include "nn/nn.hpp"
@@ -64,7 +64,7 @@
 #if __has_include("nn/detail/fused_jet_kernel.hpp")
 #define PINN_BENCH_HAS_KERNEL_PATH 1
 #endif
-#if __has_include("nn/batched_gradient.hpp")
+#if __has_include("nn/detail/host/batched_gradient.hpp") || __has_include("nn/batched_gradient.hpp")
 #define PINN_BENCH_HAS_BATCHED_PATH 1
 #endif
 #if __has_include("nn/batched_gradient_device.hpp")

@@ -1,6 +1,6 @@
 /// @file tests/nn/test_batched_gradient.cpp
 /// @brief The batched matrix-product path of loss_and_gradient
-/// (nn/batched_gradient.hpp), in its host and its device shape
+/// (nn/detail/host/batched_gradient.hpp), in its host and its device shape
 /// (nn/batched_gradient_device.hpp), against the per-point general kernel:
 /// loss and every parameter derivative (weights, biases, PReLU slopes layer-
 /// and channel-wise, reparametrised), 1–3 inputs, mixed widths; its selection

@@ -2,7 +2,7 @@
 /// @brief Kink-aware initialisation (nn/kink_placement.hpp): placed kinks
 /// pass through their centres, perpendicular to their normals, with the
 /// drawn weight length; other neurons and layers are untouched.
-#include "nn/detail/host_forward.hpp"
+#include "nn/detail/host/host_forward.hpp"
 #include "nn/nn.hpp"
 #include "tests/nn/nn_test_helpers.hpp"
 

@@ -3,7 +3,7 @@
 /// keeps the network's function and every old parameter, candidates' kinks
 /// pass through their target points, and the greedy score is the gradient
 /// norm over the new neurons' outgoing weights (checked by finite differences).
-#include "nn/detail/host_forward.hpp"
+#include "nn/detail/host/host_forward.hpp"
 #include "nn/nn.hpp"
 #include "tests/nn/nn_test_helpers.hpp"
 

@@ -1,9 +1,9 @@
-/// @file nn/batched_jet_gradient.cpp
+/// @file nn/detail/host/batched_jet_gradient.cpp
 /// @brief The matrix products and column-wise activation passes of the
 /// batched jet path (batched_jet_gradient.hpp), one block of points per call.
 /// Matrices are column-major; block b's columns are [values | tangents |
 /// Laplacians] of its nb points, starting at column begin·C.
-#include "nn/batched_jet_gradient.hpp"
+#include "nn/detail/host/batched_jet_gradient.hpp"
 
 #include "nn/blas.hpp"
 #include "nn/detail/jet_kernel.hpp"

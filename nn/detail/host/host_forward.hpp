@@ -1,4 +1,4 @@
-/// @file nn/detail/host_forward.hpp
+/// @file nn/detail/host/host_forward.hpp
 /// @brief A plain host forward pass of one point through the hidden layers,
 /// for the few host-side edits of a network (neuron revival and insertion)
 /// that need every neuron's pre-activation; training never uses it.

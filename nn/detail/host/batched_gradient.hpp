@@ -1,4 +1,4 @@
-/// @file nn/batched_gradient.hpp
+/// @file nn/detail/host/batched_gradient.hpp
 /// @brief Loss and parameter gradient of a piecewise-linear network (ReLU,
 /// LeakyReLU, PReLU, exact) over the whole batch of points at once, with the
 /// layer products as matrix products (BLAS) — the GEMM-shaped path for wide
@@ -23,7 +23,8 @@
 /// the tests require 1e-12), but deterministic on a given machine, for any
 /// number of threads (fixed blocks of points, single-threaded products inside
 /// the parallel region, partial gradients added in block order). Host memory
-/// only; the per-point kernels remain the portable path.
+/// only (hence detail/host/); a device build runs the same algorithm in its
+/// device shape, nn/batched_gradient_device.hpp.
 #pragma once
 
 #include "nn/blas.hpp"

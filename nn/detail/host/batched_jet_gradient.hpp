@@ -1,4 +1,4 @@
-/// @file nn/batched_jet_gradient.hpp
+/// @file nn/detail/host/batched_jet_gradient.hpp
 /// @brief Loss and parameter gradient of any network (smooth activations,
 /// smoothed or learnable slopes, Laplacian jets, several outputs) over a whole
 /// batch of points with the layer products as matrix products (BLAS): the
@@ -19,10 +19,11 @@
 ///
 /// Deterministic on a given machine for any number of threads: fixed blocks of
 /// points, single-threaded products inside the parallel region, partial
-/// gradients added in block order. Host memory only.
+/// gradients added in block order. Host memory only (hence detail/host/); a
+/// device build runs smooth networks through the per-point kernels.
 #pragma once
 
-#include "nn/batched_gradient.hpp"
+#include "nn/detail/host/batched_gradient.hpp"
 
 namespace pinn {
 

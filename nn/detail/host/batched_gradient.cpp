@@ -1,9 +1,9 @@
-/// @file nn/batched_gradient.cpp
+/// @file nn/detail/host/batched_gradient.cpp
 /// @brief The matrix products and elementwise passes of the batched path
 /// (the algorithm is derived in batched_gradient.hpp), one block of points
 /// per call; matrices are column-major (width × points), so a block is a
 /// range of columns.
-#include "nn/batched_gradient.hpp"
+#include "nn/detail/host/batched_gradient.hpp"
 
 #include "nn/blas.hpp"
 #include "nn/error.hpp"
