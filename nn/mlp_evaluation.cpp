@@ -44,15 +44,24 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
   PointJetView jets(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "pinn::nn::evaluate_jets::jets"), n_points);
   // Matrix products: several times faster than the per-point kernels for
   // wide layers (the history rows and metrics evaluate the network often).
-  const detail::BatchedPath batched = path == KernelPath::automatic || path == KernelPath::batched_device
-                                           ? detail::select_batched_path(net.layout(), order, path)
-                                           : detail::BatchedPath::none;
+  const detail::BatchedPath batched =
+      path == KernelPath::automatic || path == KernelPath::batched_device || path == KernelPath::batched_jets_device
+          ? detail::select_batched_path(net.layout(), order, path)
+          : detail::BatchedPath::none;
   const int rank = communicator.rank();
   if (batched == detail::BatchedPath::piecewise_linear_device && n_points > 0) {
     DeviceBatchedWorkspace ws;
     ws.prepare(space, net.layout(), net.params(), n_points);
     const std::vector<int> share = communicator.split(ws.n_blocks);  // this rank's blocks
     device_batched_evaluate_jets(space, net, points, order, ws, jets, share[rank], share[rank + 1]);
+    detail::gather_jets(space, communicator, share, ws.block_points, jets);
+    return jets;
+  }
+  if (batched == detail::BatchedPath::jets_device && n_points > 0) {
+    DeviceBatchedJetWorkspace ws;
+    ws.prepare(space, net.layout(), net.params(), n_points, order, n_laplacian_dims);
+    const std::vector<int> share = communicator.split(ws.n_blocks);  // this rank's blocks
+    device_batched_jet_evaluate_jets(space, net, points, ws, jets, share[rank], share[rank + 1]);
     detail::gather_jets(space, communicator, share, ws.block_points, jets);
     return jets;
   }
@@ -153,6 +162,9 @@ BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelP
                    << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
                    << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
                    << "output, jets up to the gradient; use KernelPath::automatic for the others");
+  PINN_REQUIRE(layout.n_layers >= 2 || path != KernelPath::batched_jets_device,
+               "KernelPath::batched_jets_device was requested for a network without a hidden layer; it needs at "
+                   << "least one; use KernelPath::automatic");
   PINN_REQUIRE(jets || path != KernelPath::batched_jets,
                "KernelPath::batched_jets was requested for a network with "
                    << layout.n_layers - 1 << " hidden layers; it needs at least one, on host memory; use "
@@ -160,8 +172,15 @@ BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelP
   if (path == KernelPath::batched) return BatchedPath::piecewise_linear;
   if (path == KernelPath::batched_jets) return BatchedPath::jets;
   if (path == KernelPath::batched_device) return BatchedPath::piecewise_linear_device;
+  if (path == KernelPath::batched_jets_device) return BatchedPath::jets_device;
   if (path != KernelPath::automatic) return BatchedPath::none;
-  if (!host_memory) return piecewise_linear_network ? BatchedPath::piecewise_linear_device : BatchedPath::none;
+  if (!host_memory) {
+    if (piecewise_linear_network) return BatchedPath::piecewise_linear_device;
+    if (layout.n_layers < 2) return BatchedPath::none;
+    for (int l = 1; l < layout.n_layers; ++l)
+      if (layout.width[l] < kDeviceJetMinWidth) return BatchedPath::none;
+    return BatchedPath::jets_device;
+  }
   if (piecewise_linear) return BatchedPath::piecewise_linear;
   if (!jets) return BatchedPath::none;
   for (int l = 1; l < layout.n_layers; ++l)

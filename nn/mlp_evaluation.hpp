@@ -25,6 +25,7 @@
 
 #include "nn/detail/host/batched_gradient.hpp"
 #include "nn/batched_gradient_device.hpp"
+#include "nn/batched_jet_gradient_device.hpp"
 #include "nn/detail/host/batched_jet_gradient.hpp"
 #include "nn/communicator.hpp"
 #include "nn/detail/fused_jet_kernel.hpp"
@@ -66,6 +67,11 @@ enum class KernelPath {
   /// device build's automatic path takes; on a host build for tests and
   /// comparisons. pinn::ApiError for a network or jet order it does not support.
   batched_device,
+  /// the batched jet path shaped for a device (batched_jet_gradient_device.hpp),
+  /// any network with a hidden layer, which a device build's automatic path
+  /// takes for wide enough layers (kDeviceJetMinWidth); on a host build for
+  /// tests and comparisons.
+  batched_jets_device,
 };
 
 /// Jets of every point. n_laplacian_dims < 0 means all inputs. With a
@@ -89,6 +95,7 @@ class GradientWorkspace {
   BatchedWorkspace batched;         ///< the piecewise-linear batched path's matrices
   BatchedJetWorkspace batched_jets;  ///< the batched jet path's matrices
   DeviceBatchedWorkspace batched_device;  ///< the device-shaped batched path's matrices
+  DeviceBatchedJetWorkspace batched_jets_device;  ///< the device-shaped batched jet path's matrices
   /// The ranks that share the points: each evaluates its range of chunks or
   /// blocks, and the rows are gathered before the sum (nn/communicator.hpp).
   /// Default: this process alone.
@@ -102,7 +109,7 @@ namespace detail {
 /// shape without a fused kernel, naming the widths found and the supported ones.
 int select_fused_width(const MlpLayout& layout, KernelPath path);
 
-enum class BatchedPath { none, piecewise_linear, jets, piecewise_linear_device };
+enum class BatchedPath { none, piecewise_linear, jets, piecewise_linear_device, jets_device };
 
 /// Which batched path loss_and_gradient takes, if any: the one requested by
 /// KernelPath::batched / batched_jets / batched_device (pinn::ApiError where
@@ -110,8 +117,9 @@ enum class BatchedPath { none, piecewise_linear, jets, piecewise_linear_device }
 /// wherever it applies, else the jet one for networks whose hidden layers
 /// are all at least kBatchedJetMinWidth wide (narrower ones run faster in the
 /// fused per-point kernels; BENCHMARKS.md §4), and on device memory the
-/// device-shaped piecewise-linear one wherever it applies; none for general
-/// and fused.
+/// device-shaped piecewise-linear one wherever it applies, else the
+/// device-shaped jet one for hidden layers all at least kDeviceJetMinWidth
+/// wide; none for general and fused.
 BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path);
 inline constexpr int kBatchedJetMinWidth = 16;
 
@@ -198,6 +206,14 @@ double loss_and_gradient(const ExecSpace& space, const Mlp& net, const Matrix& p
     device_batched_loss_rows(space, net, points, loss, ws.batched_device, share[rank], share[rank + 1]);
     return detail::combine_partial_rows(space, ws.communicator, ws.batched_device.partial_gradient,
                                         ws.batched_device.partial_loss, share, gradient);
+  }
+  if (batched == detail::BatchedPath::jets_device) {
+    DeviceBatchedJetWorkspace& device = ws.batched_jets_device;
+    device.prepare(space, net.layout(), net.params(), n_points, order, n_laplacian_dims);
+    const std::vector<int> share = ws.communicator.split(device.n_blocks);
+    device_batched_jet_loss_rows(space, net, points, loss, device, share[rank], share[rank + 1]);
+    return detail::combine_partial_rows(space, ws.communicator, device.partial_gradient, device.partial_loss, share,
+                                        gradient);
   }
   // The host-shaped batched paths are host code (BLAS on host memory): a
   // device build never selects them, and does not even instantiate them.

@@ -4,8 +4,8 @@
 /// count per run (tools/bench runs it at several and prints the table).
 ///
 /// Usage: bench_nn [--quick] [--seconds=S] [--points=N] [--configs=LIST]
-///                 [--kernel=automatic|general|fused|batched|batched_jets|batched_device] [--no-dgemm]
-///                 [--checksum]
+///                 [--kernel=automatic|general|fused|batched|batched_jets|batched_device|batched_jets_device]
+///                 [--no-dgemm] [--checksum]
 ///   --configs=LIST  comma-separated ACT:D:HIDDEN[:ORDER] items, e.g.
 ///                   leaky_relu:1:32x32,tanh:2:64x64x64:laplacian (default: the
 ///                   tanh/prelu × d ∈ {1,2} × depth 2..4 × width 16..128 grid,
@@ -13,8 +13,8 @@
 ///   --kernel=K      which kernel loss_and_gradient uses (default automatic; batched:
 ///                   the matrix-product path of piecewise-linear networks;
 ///                   batched_jets: the matrix-product forward-mode jets;
-///                   batched_device: the piecewise-linear path's device shape,
-///                   which a GPU build's automatic path takes)
+///                   batched_device, batched_jets_device: the two paths' device
+///                   shapes, which a GPU build's automatic path takes)
 ///   --checksum      instead of timing, print one FNV-1a hash of the loss and
 ///                   gradient bytes per configuration (for bitwise comparisons
 ///                   between builds)
@@ -241,6 +241,7 @@ double run_once(const pinn::Mlp& net, const pinn::Matrix& points, const Loss& lo
 #endif
 #ifdef PINN_BENCH_HAS_DEVICE_SHAPE
   if (kernel.name == "batched_device") path = pinn::KernelPath::batched_device;
+  if (kernel.name == "batched_jets_device") path = pinn::KernelPath::batched_jets_device;
 #endif
   return pinn::loss_and_gradient(space, net, points, loss, order, grad, ws, -1, path);
 #else
@@ -286,6 +287,8 @@ void bench_row(const BenchConfig& c, int n_points, double min_seconds, const Ker
     batched = true;
     path = "batched_device";
   }
+  if (kernel.name == "batched_jets_device" || chosen == pinn::detail::BatchedPath::jets_device)
+    path = "batched_jets_device";
 #endif
 #else
   const bool batched = false;
@@ -379,9 +382,11 @@ int main(int argc, char** argv) {
       } else if (arg.rfind("--kernel=", 0) == 0) {
         kernel.name = arg.substr(9);
         if (kernel.name != "automatic" && kernel.name != "general" && kernel.name != "fused" &&
-            kernel.name != "batched" && kernel.name != "batched_jets" && kernel.name != "batched_device")
-          throw std::runtime_error("bench_nn: --kernel=" + kernel.name +
-                                   "; allowed automatic|general|fused|batched|batched_jets|batched_device");
+            kernel.name != "batched" && kernel.name != "batched_jets" && kernel.name != "batched_device" &&
+            kernel.name != "batched_jets_device")
+          throw std::runtime_error(
+              "bench_nn: --kernel=" + kernel.name +
+              "; allowed automatic|general|fused|batched|batched_jets|batched_device|batched_jets_device");
       } else if (arg.rfind("--configs=", 0) == 0) {
         std::stringstream in(arg.substr(10));
         for (std::string item; std::getline(in, item, ',');) configs.push_back(parse_config(item));

@@ -252,7 +252,14 @@ INSTANTIATE_TEST_SUITE_P(
                  2,
                  2 * pinn::kDeviceBlockPoints + 300,
                  pinn::JetOrder::gradient,
-                 pinn::KernelPath::batched_device}),
+                 pinn::KernelPath::batched_device},
+        PathCase{"batched_jets_device_tanh_2d",
+                 pinn::Activation::tanh,
+                 {16, 16},
+                 2,
+                 2 * pinn::kDeviceJetBlockPoints + 100,
+                 pinn::JetOrder::laplacian,
+                 pinn::KernelPath::batched_jets_device}),
     [](const ::testing::TestParamInfo<PathCase>& param) { return param.param.name; });
 
 }  // namespace

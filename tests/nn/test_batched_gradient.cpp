@@ -61,6 +61,7 @@ pinn::GradientWorkspace expect_equal_to_general(const pinn::Mlp& net, const pinn
   pinn::Vector g_general("g_general", net.n_params()), g_batched("g_batched", net.n_params());
   pinn::GradientWorkspace ws_general, ws_batched;
   ws_batched.batched_device.block_points = device_block_points;
+  ws_batched.batched_jets_device.block_points = device_block_points;
   const pinn::ExecSpace space;
   const double l_general = pinn::loss_and_gradient(space, net, points, loss, order, g_general, ws_general,
                                                    laplacian_dims, pinn::KernelPath::general);
@@ -183,6 +184,8 @@ TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {
   // The device shape only where asked for on host memory.
   EXPECT_EQ(select_batched_path(leaky, JetOrder::gradient, KernelPath::batched_device),
             BatchedPath::piecewise_linear_device);
+  EXPECT_EQ(select_batched_path(tanh64, JetOrder::laplacian, KernelPath::batched_jets_device),
+            BatchedPath::jets_device);
 }
 
 TEST(BatchedGradientDispatch, DeviceMemoryTakesTheDeviceShape) {
@@ -194,6 +197,9 @@ TEST(BatchedGradientDispatch, DeviceMemoryTakesTheDeviceShape) {
   EXPECT_EQ(select_batched_path(leaky, pinn::JetOrder::gradient, pinn::KernelPath::automatic),
             pinn::detail::BatchedPath::piecewise_linear_device);
   EXPECT_EQ(select_batched_path(tanh64, pinn::JetOrder::laplacian, pinn::KernelPath::automatic),
+            pinn::detail::BatchedPath::jets_device);
+  const pinn::MlpLayout tanh16 = make_network({"", pinn::Activation::tanh, {16, 16}, 2}, 1).layout();
+  EXPECT_EQ(select_batched_path(tanh16, pinn::JetOrder::laplacian, pinn::KernelPath::automatic),
             pinn::detail::BatchedPath::none);
 }
 
@@ -290,6 +296,38 @@ TEST_P(BatchedJetGradient, JetsEqualTheGeneralKernel) {
   }
 }
 
+// The device shape in blocks of 128 points (three for 301 points, the last
+// one partial) and in one block.
+TEST_P(BatchedJetGradient, DeviceShapeEqualsTheGeneralKernel) {
+  const JetCase& c = GetParam();
+  const pinn::Mlp net = make_jet_network(c);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 8);
+  const pinn::GradientWorkspace ws =
+      expect_equal_to_general(net, points, MixedJetLoss{c.outputs, c.inputs}, c.order, c.laplacian_dims,
+                              pinn::KernelPath::batched_jets_device, 128);
+  EXPECT_EQ(ws.batched_jets_device.n_blocks, (c.points + 127) / 128);
+  expect_equal_to_general(net, points, MixedJetLoss{c.outputs, c.inputs}, c.order, c.laplacian_dims,
+                          pinn::KernelPath::batched_jets_device);
+}
+
+TEST_P(BatchedJetGradient, DeviceShapeJetsEqualTheGeneralKernel) {
+  const JetCase& c = GetParam();
+  const pinn::Mlp net = make_jet_network(c);
+  const pinn::Matrix points = random_points(c.points, c.inputs, 8);
+  const auto general = pinn::test::jets_of_path(net, points, c.order, pinn::KernelPath::general, c.laplacian_dims);
+  const auto device =
+      pinn::test::jets_of_path(net, points, c.order, pinn::KernelPath::batched_jets_device, c.laplacian_dims);
+  const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * (1.0 + std::abs(b)); };
+  ASSERT_EQ(device.size(), general.size());
+  for (int i = 0; i < c.points; ++i)
+    for (int o = 0; o < c.outputs; ++o) {
+      EXPECT_TRUE(near(device[i].value[o], general[i].value[o])) << "point " << i << " output " << o;
+      EXPECT_TRUE(near(device[i].lap[o], general[i].lap[o])) << "point " << i << " output " << o;
+      for (int k = 0; k < pinn::kMaxInputs; ++k)
+        EXPECT_TRUE(near(device[i].grad[o][k], general[i].grad[o][k])) << "point " << i << " input " << k;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Networks, BatchedJetGradient,
     ::testing::Values(
@@ -302,6 +340,7 @@ INSTANTIATE_TEST_SUITE_P(
                 0.1, pinn::AlphaMode::channel},
         JetCase{"smoothed_leaky_gradient", pinn::Activation::leaky_relu, {16, 16}, 2, 1, pinn::JetOrder::gradient,
                 -1, 0.2},
+        JetCase{"smoothed_prelu_layer", pinn::Activation::prelu, {10, 14}, 1, 1, pinn::JetOrder::laplacian, -1, 0.1},
         JetCase{"tanh_large_batch", pinn::Activation::tanh, {16, 16}, 2, 1, pinn::JetOrder::laplacian, -1, 0.0,
                 pinn::AlphaMode::layer, 2500}),
     [](const ::testing::TestParamInfo<JetCase>& param) { return param.param.name; });
