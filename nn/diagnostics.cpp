@@ -66,7 +66,8 @@ std::vector<int> ActivationSigns::dead_neurons(int l) const {
   return dead;
 }
 
-ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points) {
+ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points,
+                                         EvaluationWorkspaces* evaluation) {
   const MlpLayout& layout = net.layout();
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == layout.n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << layout.n_inputs() << " inputs");
@@ -79,7 +80,9 @@ ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net,
     signs.positive.emplace_back(layout.width[l + 1], 0);
   }
   const detail::BatchedPath batched = detail::select_batched_path(layout, JetOrder::value, KernelPath::automatic);
-  if (batched != detail::BatchedPath::none && n_points > 0) {
+  // The host shapes only (a device build counts with the per-point kernel below).
+  const bool host_shape = batched == detail::BatchedPath::piecewise_linear || batched == detail::BatchedPath::jets;
+  if (host_shape && n_points > 0) {
     // Matrix products for the pre-activations, then the counts on the host,
     // per thread (integers: the order of the sums does not matter).
     space.fence();
@@ -96,19 +99,18 @@ ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net,
           }
       }
     };
-    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& workspaces) {
-      if (batched == detail::BatchedPath::piecewise_linear) {
-        detail::batched_forward_blocks(net, points, workspaces.piecewise_linear,
-                                       [&](int t, const BatchedWorkspace& ws, int begin, int end) {
-                                         count(t, ws.z, end - begin);
-                                       });
-        return;
-      }
+    EvaluationWorkspaces own;
+    EvaluationWorkspaces& workspaces = evaluation != nullptr ? *evaluation : own;
+    if (batched == detail::BatchedPath::piecewise_linear)
+      detail::batched_forward_blocks(net, points, workspaces.piecewise_linear,
+                                     [&](int t, const BatchedWorkspace& ws, int begin, int end) {
+                                       count(t, ws.z, end - begin);
+                                     });
+    else
       detail::batched_jet_forward_blocks(net, points, JetOrder::value, -1, workspaces.jets,
                                          [&](int t, const BatchedJetWorkspace& ws, int begin, int end) {
                                            count(t, ws.z, end - begin);
                                          });
-    });
     for (const ActivationSigns& part : per_thread)
       for (int l = 0; l < n_hidden_layers; ++l)
         for (int j = 0; j < layout.width[l + 1]; ++j) {

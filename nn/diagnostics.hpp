@@ -109,7 +109,10 @@ struct ActivationSigns {
   /// Neurons of hidden layer l with z ≤ 0 at every point (none for an empty batch).
   std::vector<int> dead_neurons(int l) const;
 };
-ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points);
+/// `evaluation`: as for evaluate_jets (the host-shaped batched paths' block
+/// workspaces, kept by a caller that counts at every history row).
+ActivationSigns compute_activation_signs(const ExecSpace& space, const Mlp& net, const Matrix& points,
+                                         EvaluationWorkspaces* evaluation = nullptr);
 
 namespace detail {
 

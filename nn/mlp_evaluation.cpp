@@ -37,7 +37,8 @@ struct JetChunks {
 }  // namespace
 
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
-                           int n_laplacian_dims, KernelPath path, const Communicator& communicator) {
+                           int n_laplacian_dims, KernelPath path, const Communicator& communicator,
+                           EvaluationWorkspaces* evaluation) {
   PINN_REQUIRE(static_cast<int>(points.extent(1)) == net.layout().n_inputs(),
                "points have " << points.extent(1) << " columns, the network " << net.layout().n_inputs() << " inputs");
   const int n_points = static_cast<int>(points.extent(0));
@@ -71,12 +72,12 @@ PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix&
     const int block_points = batched_block_points(n_points);
     const std::vector<int> share = communicator.split((n_points + block_points - 1) / block_points);
     const BlockRange blocks{share[rank], share[rank + 1]};
-    detail::with_evaluation_workspaces([&](detail::EvaluationWorkspaces& ws) {
-      if (batched == detail::BatchedPath::piecewise_linear)
-        batched_evaluate_jets(net, points, order, ws.piecewise_linear, jets, blocks);
-      else
-        batched_jet_evaluate_jets(net, points, order, n_laplacian_dims, ws.jets, jets, blocks);
-    });
+    EvaluationWorkspaces own;
+    EvaluationWorkspaces& ws = evaluation != nullptr ? *evaluation : own;
+    if (batched == detail::BatchedPath::piecewise_linear)
+      batched_evaluate_jets(net, points, order, ws.piecewise_linear, jets, blocks);
+    else
+      batched_jet_evaluate_jets(net, points, order, n_laplacian_dims, ws.jets, jets, blocks);
     detail::gather_jets(space, communicator, share, block_points, jets);
     return jets;
   }

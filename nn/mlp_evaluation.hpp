@@ -78,9 +78,12 @@ enum class KernelPath {
 /// communicator of several ranks (a collective call: every rank must make
 /// it), each rank evaluates its range of the chunks or blocks and the jets are
 /// gathered: every rank holds every point's, bitwise as one process computes them.
+/// `evaluation`: the host-shaped batched paths' block workspaces, kept by a
+/// caller that evaluates repeatedly; nullptr: the call makes its own.
 PointJetView evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points, JetOrder order,
                            int n_laplacian_dims = -1, KernelPath path = KernelPath::automatic,
-                           const Communicator& communicator = Communicator());
+                           const Communicator& communicator = Communicator(),
+                           EvaluationWorkspaces* evaluation = nullptr);
 
 /// Scratch kept between calls so the training loop does not allocate.
 class GradientWorkspace {

@@ -118,7 +118,8 @@ HistoryRow Measurements::history_row(TrainingState& state, const std::string& st
   row.learning_rate = learning_rate;
   // Only the sign statistics: the full diagnostics' reverse pass would cost
   // about ten training iterations per row.
-  const ActivationSigns signs = compute_activation_signs(loss_.space(), *state.net, state.points.points().coordinates);
+  const ActivationSigns signs = compute_activation_signs(loss_.space(), *state.net, state.points.points().coordinates,
+                                                         loss_.evaluation_workspaces());
   const int n_hidden_layers = static_cast<int>(signs.negative.size());
   for (int l = 0; l < n_hidden_layers; ++l) {
     row.negative_fraction += signs.negative_fraction(l) / static_cast<double>(n_hidden_layers);

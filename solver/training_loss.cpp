@@ -29,7 +29,7 @@ double TrainingLoss::value_and_gradient(const Mlp& net, const TrainingPoints& po
 LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
                               const ObstacleLossParams& loss_params) const {
   const auto jets = evaluate_jets(space_, net, points.coordinates, order_, loss_params.laplacian_dims,
-                                  KernelPath::automatic, workspace_.communicator);
+                                  KernelPath::automatic, workspace_.communicator, &evaluation_);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
   // Summed per fixed chunk of points, then the chunks in order on the host,
@@ -70,7 +70,8 @@ LossTerms TrainingLoss::terms(const Mlp& net, const TrainingPoints& points,
 void TrainingLoss::update_multipliers(const Mlp& net, const TrainingPoints& points,
                                       const ObstacleLossParams& loss_params) const {
   const auto jets =
-      evaluate_jets(space_, net, points.coordinates, JetOrder::value, -1, KernelPath::automatic, workspace_.communicator);
+      evaluate_jets(space_, net, points.coordinates, JetOrder::value, -1, KernelPath::automatic, workspace_.communicator,
+                    &evaluation_);
   const auto data = points.data;
   const ObstacleLossParams params = loss_params;
   const bool hard = params.settings.boundary == BoundaryMode::hard;
@@ -97,7 +98,7 @@ ContactSample TrainingLoss::contact_sample(const Mlp& net, const TrainingPoints&
   c.dim = points.dim;
   const auto jets = Kokkos::create_mirror_view_and_copy(
       Kokkos::HostSpace(), evaluate_jets(space_, net, points.coordinates, JetOrder::value, -1, KernelPath::automatic,
-                                         shared ? workspace_.communicator : Communicator()));
+                                         shared ? workspace_.communicator : Communicator(), &evaluation_));
   const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
   const auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.coordinates);
   const bool hard = params.settings.boundary == BoundaryMode::hard;

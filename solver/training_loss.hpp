@@ -37,6 +37,8 @@ class TrainingLoss {
                                bool shared = true) const;
   JetOrder jet_order() const { return order_; }
   ExecSpace space() const { return space_; }
+  /// Scratch for evaluations outside the gradient (compute_activation_signs).
+  EvaluationWorkspaces* evaluation_workspaces() const { return &evaluation_; }
   const Communicator& communicator() const { return workspace_.communicator; }
 
  private:
@@ -49,6 +51,10 @@ class TrainingLoss {
   double alpha_l1_;       ///< PReLU slope penalty (0 = none)
   double lower_, upper_;  ///< the 1D domain, for the exact energy
   GradientWorkspace workspace_;
+  /// The host-shaped batched paths' block workspaces of the evaluations
+  /// (jets, multipliers, activation signs), kept so that no history row
+  /// allocates them afresh; scratch, so the const evaluations may use it.
+  mutable EvaluationWorkspaces evaluation_;
   std::vector<double> exact_energy_gradient_;  ///< host buffer of exact_dirichlet_energy
 };
 

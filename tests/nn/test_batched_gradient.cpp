@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 // The host-shaped batched paths call BLAS on host memory; a GPU build never
@@ -151,6 +152,26 @@ TEST(BatchedGradient, LargeBatchesInLargerBlocksEqualTheGeneralKernel) {
                                                              -1, pinn::KernelPath::automatic);
   EXPECT_EQ(ws.batched.block_points, 256);
   EXPECT_EQ(ws.batched.n_blocks, 10);
+}
+
+// A caller's evaluation workspaces are the ones used (and kept), and give the
+// same jets as a call that makes its own.
+TEST(BatchedGradient, EvaluateJetsUsesTheCallersWorkspaces) {
+  SKIP_ON_DEVICE_MEMORY();
+  const pinn::Mlp net = make_network({"", pinn::Activation::leaky_relu, {24, 24}, 2}, 4);
+  const pinn::Matrix points = random_points(700, 2, 3);
+  const pinn::ExecSpace space;
+  pinn::EvaluationWorkspaces kept;
+  const auto own = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(), pinn::evaluate_jets(space, net, points, pinn::JetOrder::gradient));
+  for (int call = 0; call < 2; ++call) {
+    const auto with_kept = Kokkos::create_mirror_view_and_copy(
+        Kokkos::HostSpace(), pinn::evaluate_jets(space, net, points, pinn::JetOrder::gradient, -1,
+                                                 pinn::KernelPath::automatic, pinn::Communicator(), &kept));
+    EXPECT_EQ(std::memcmp(own.data(), with_kept.data(), sizeof(pinn::PointJet) * own.extent(0)), 0);
+    ASSERT_EQ(static_cast<int>(kept.piecewise_linear.size()), pinn::detail::evaluation_threads());
+    EXPECT_GT(kept.piecewise_linear[0].n_points, 0);  // its last block's buffers, kept for the next call
+  }
 }
 
 TEST(BatchedGradientDispatch, AutomaticPicksThePathByActivationAndWidth) {

@@ -10,7 +10,6 @@
 #include "nn/error.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 namespace pinn {
 
@@ -277,13 +276,6 @@ void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder o
         visit(t, ws, begin, end);
       },
       blocks);
-}
-
-void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f) {
-  static std::mutex mutex;
-  static EvaluationWorkspaces workspaces;
-  const std::lock_guard<std::mutex> lock(mutex);
-  f(workspaces);
 }
 
 }  // namespace detail

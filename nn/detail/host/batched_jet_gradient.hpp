@@ -85,15 +85,17 @@ void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder o
                                 const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit,
                                 BlockRange blocks = {});
 
-/// The block workspaces of both batched paths for evaluations outside the
-/// training loop (see for_each_block_per_thread).
+}  // namespace detail
+
+/// The block workspaces of both host-shaped batched paths for evaluations
+/// outside the training loop (evaluate_jets, compute_activation_signs; see
+/// detail::for_each_block_per_thread), one per host thread. Whoever evaluates
+/// repeatedly (a training loss) keeps one and passes it, so that no call
+/// allocates afresh; a call given none makes its own.
 struct EvaluationWorkspaces {
   std::vector<BatchedWorkspace> piecewise_linear;
   std::vector<BatchedJetWorkspace> jets;
 };
-/// Calls f with the evaluation workspaces kept for the whole program, under a lock.
-void with_evaluation_workspaces(const std::function<void(EvaluationWorkspaces&)>& f);
-}  // namespace detail
 
 /// Σ_i loss_i and its parameter gradient (overwritten) by the batched jet
 /// path; the contract of loss_and_gradient (mlp_evaluation.hpp).
