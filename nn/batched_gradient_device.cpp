@@ -6,25 +6,14 @@
 #include "nn/batched_gradient_device.hpp"
 
 #include "nn/blas.hpp"
+#include "nn/detail/device_blocks.hpp"
 #include "nn/error.hpp"
 
-#include <string>
 
 namespace pinn {
 
-namespace {
-
-/// Resizes `view` to `size` entries when its size differs (contents not kept:
-/// every pass writes its buffers before reading them).
-void fit(Vector& view, std::size_t size, const std::string& label) {
-  if (view.extent(0) != size) view = Vector(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), size);
-}
-
-Kokkos::RangePolicy<ExecSpace> entries(const ExecSpace& space, int count) {
-  return Kokkos::RangePolicy<ExecSpace>(space, 0, count);
-}
-
-}  // namespace
+using detail::entries;
+using detail::fit_view;
 
 void DeviceBatchedWorkspace::prepare(const ExecSpace& space, const MlpLayout& layout, const ConstVector& params,
                                      int points) {
@@ -33,34 +22,19 @@ void DeviceBatchedWorkspace::prepare(const ExecSpace& space, const MlpLayout& la
   n_points = points;
   n_blocks = (points + block_points - 1) / block_points;
   const std::size_t nb = static_cast<std::size_t>(points < block_points ? points : block_points);
-  for (auto* set : {&slopes, &z, &a, &adjoint, &delta, &tangent}) set->resize(hidden);
-  for (int h = 0; h < hidden; ++h) {
-    const int width = layout.width[h + 1];
-    fit(slopes[h], width, "pinn::nn::DeviceBatchedWorkspace::slopes");
-    for (auto* set : {&z, &a, &adjoint, &delta, &tangent})
-      fit((*set)[h], width * nb, "pinn::nn::DeviceBatchedWorkspace::layer");
-    const Vector alpha = slopes[h];
-    const double fixed = layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha;
-    const int offset = layout.alpha_offset[h], stride = layout.alpha_stride[h];
-    Kokkos::parallel_for(
-        "pinn::nn::DeviceBatchedWorkspace::slopes", entries(space, width), KOKKOS_LAMBDA(const int j) {
-          alpha(j) = offset >= 0 ? layout.alpha_from_parameter(params(offset + stride * j)) : fixed;
-        });
+  detail::fit_slopes(space, layout, params, slopes);
+  for (auto* set : {&z, &a, &adjoint, &delta, &tangent}) {
+    set->resize(hidden);
+    for (int h = 0; h < hidden; ++h)
+      fit_view((*set)[h], layout.width[h + 1] * nb, "pinn::nn::DeviceBatchedWorkspace::layer");
   }
-  for (auto* buffer : {&u, &seed_value}) fit(*buffer, nb, "pinn::nn::DeviceBatchedWorkspace::points");
-  for (auto* buffer : {&grad_u, &seed_grad, &input_mix}) fit(*buffer, d * nb, "pinn::nn::DeviceBatchedWorkspace::jets");
-  fit(slope_sums, layout.max_width, "pinn::nn::DeviceBatchedWorkspace::slope_sums");
-  if (ones.extent(0) != nb) {
-    ones = Vector(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string("pinn::nn::DeviceBatchedWorkspace::ones")),
-                  nb);
-    Kokkos::deep_copy(space, ones, 1.0);
-  }
-  if (static_cast<int>(partial_gradient.extent(0)) != n_blocks ||
-      static_cast<int>(partial_gradient.extent(1)) != layout.n_params)
-    partial_gradient = Matrix(
-        Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string("pinn::nn::DeviceBatchedWorkspace::partial_gradient")),
-        n_blocks, layout.n_params);
-  fit(partial_loss, n_blocks, "pinn::nn::DeviceBatchedWorkspace::partial_loss");
+  for (auto* buffer : {&u, &seed_value}) fit_view(*buffer, nb, "pinn::nn::DeviceBatchedWorkspace::points");
+  for (auto* buffer : {&grad_u, &seed_grad, &input_mix})
+    fit_view(*buffer, d * nb, "pinn::nn::DeviceBatchedWorkspace::jets");
+  fit_view(slope_sums, layout.max_width, "pinn::nn::DeviceBatchedWorkspace::slope_sums");
+  detail::fit_ones(space, ones, nb, "pinn::nn::DeviceBatchedWorkspace::ones");
+  detail::fit_rows(partial_gradient, n_blocks, layout.n_params, "pinn::nn::DeviceBatchedWorkspace::partial_gradient");
+  fit_view(partial_loss, n_blocks, "pinn::nn::DeviceBatchedWorkspace::partial_loss");
 }
 
 namespace detail {
@@ -217,7 +191,7 @@ void device_batched_evaluate_jets(const ExecSpace& space, const Mlp& net, const 
   const int d = net.layout().n_inputs();
   const bool with_gradient = order != JetOrder::value;
   for (int block = first_block; block < end_block; ++block) {
-    const int begin = detail::device_block_begin(ws, block), end = detail::device_block_end(ws, block);
+    const int begin = detail::block_begin(ws, block), end = detail::block_end(ws, block);
     detail::device_batched_forward(space, net.layout(), net.params(), points, ws, begin, end);
     const Vector u = ws.u, grad_u = ws.grad_u;
     Kokkos::parallel_for(

@@ -19,6 +19,7 @@
 /// rounding, so a result holds for a given thread count).
 #pragma once
 
+#include "nn/detail/device_blocks.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
@@ -53,13 +54,6 @@ struct DeviceBatchedWorkspace {
 
 namespace detail {
 
-/// Points [begin, end) of block `block` of ws's cut.
-inline int device_block_begin(const DeviceBatchedWorkspace& ws, int block) { return block * ws.block_points; }
-inline int device_block_end(const DeviceBatchedWorkspace& ws, int block) {
-  const int end = (block + 1) * ws.block_points;
-  return end < ws.n_points ? end : ws.n_points;
-}
-
 /// Forward pass and the reverse sweep of u for points [begin, end) (at most
 /// one block): fills z, a, delta (and adjoint), u and grad_u in columns
 /// 0 … end − begin − 1.
@@ -84,7 +78,7 @@ void device_batched_loss_rows(const ExecSpace& space, const Mlp& net, const Matr
   const MlpLayout& layout = net.layout();
   const int d = layout.n_inputs();
   for (int block = first_block; block < end_block; ++block) {
-    const int begin = detail::device_block_begin(ws, block), end = detail::device_block_end(ws, block);
+    const int begin = detail::block_begin(ws, block), end = detail::block_end(ws, block);
     detail::device_batched_forward(space, layout, net.params(), points, ws, begin, end);
     const Vector u = ws.u, grad_u = ws.grad_u, seed_value = ws.seed_value, seed_grad = ws.seed_grad;
     // The block's loss straight into its entry (no wait for the device).

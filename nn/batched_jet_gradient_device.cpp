@@ -6,26 +6,15 @@
 #include "nn/batched_jet_gradient_device.hpp"
 
 #include "nn/blas.hpp"
+#include "nn/detail/device_blocks.hpp"
 #include "nn/detail/jet_kernel.hpp"
 #include "nn/error.hpp"
 
-#include <string>
 
 namespace pinn {
 
-namespace {
-
-/// Resizes `view` to `size` entries when its size differs (contents not kept:
-/// every pass writes its buffers before reading them).
-void fit(Vector& view, std::size_t size, const std::string& label) {
-  if (view.extent(0) != size) view = Vector(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), size);
-}
-
-Kokkos::RangePolicy<ExecSpace> entries(const ExecSpace& space, int count) {
-  return Kokkos::RangePolicy<ExecSpace>(space, 0, count);
-}
-
-}  // namespace
+using detail::entries;
+using detail::fit_view;
 
 void DeviceBatchedJetWorkspace::prepare(const ExecSpace& space, const MlpLayout& layout, const ConstVector& params,
                                         int points, JetOrder order, int n_lap) {
@@ -40,37 +29,24 @@ void DeviceBatchedJetWorkspace::prepare(const ExecSpace& space, const MlpLayout&
   n_components = 1 + n_tangents + (track_laplacian ? 1 : 0);
   const std::size_t nb = static_cast<std::size_t>(points < block_points ? points : block_points);
   const std::size_t columns = static_cast<std::size_t>(n_components) * nb;
-  for (auto* set : {&slopes, &z, &a, &cache}) set->resize(hidden);
+  detail::fit_slopes(space, layout, params, slopes);
+  for (auto* set : {&z, &a, &cache}) set->resize(hidden);
   for (int h = 0; h < hidden; ++h) {
     const int width = layout.width[h + 1];
-    fit(slopes[h], width, "pinn::nn::DeviceBatchedJetWorkspace::slopes");
-    fit(z[h], width * columns, "pinn::nn::DeviceBatchedJetWorkspace::z");
-    fit(a[h], width * columns, "pinn::nn::DeviceBatchedJetWorkspace::a");
-    fit(cache[h], detail::n_cached * width * nb, "pinn::nn::DeviceBatchedJetWorkspace::cache");
-    const Vector alpha = slopes[h];
-    const double fixed = layout.activation == Activation::relu ? 0.0 : layout.fixed_alpha;
-    const int offset = layout.alpha_offset[h], stride = layout.alpha_stride[h];
-    Kokkos::parallel_for(
-        "pinn::nn::DeviceBatchedJetWorkspace::slopes", entries(space, width), KOKKOS_LAMBDA(const int j) {
-          alpha(j) = offset >= 0 ? layout.alpha_from_parameter(params(offset + stride * j)) : fixed;
-        });
+    fit_view(z[h], width * columns, "pinn::nn::DeviceBatchedJetWorkspace::z");
+    fit_view(a[h], width * columns, "pinn::nn::DeviceBatchedJetWorkspace::a");
+    fit_view(cache[h], detail::n_cached * width * nb, "pinn::nn::DeviceBatchedJetWorkspace::cache");
   }
   for (auto* buffer : {&output, &output_adjoint})
-    fit(*buffer, layout.n_outputs() * columns, "pinn::nn::DeviceBatchedJetWorkspace::output");
+    fit_view(*buffer, layout.n_outputs() * columns, "pinn::nn::DeviceBatchedJetWorkspace::output");
   for (auto* buffer : {&adjoint, &adjoint_in})
-    fit(*buffer, layout.max_width * columns, "pinn::nn::DeviceBatchedJetWorkspace::adjoint");
-  fit(slope_terms, layout.max_width * nb, "pinn::nn::DeviceBatchedJetWorkspace::slope_terms");
-  fit(column_sums, layout.max_width, "pinn::nn::DeviceBatchedJetWorkspace::column_sums");
-  if (ones.extent(0) != nb) {
-    fit(ones, nb, "pinn::nn::DeviceBatchedJetWorkspace::ones");
-    Kokkos::deep_copy(space, ones, 1.0);
-  }
-  if (static_cast<int>(partial_gradient.extent(0)) != n_blocks ||
-      static_cast<int>(partial_gradient.extent(1)) != layout.n_params)
-    partial_gradient = Matrix(Kokkos::view_alloc(Kokkos::WithoutInitializing,
-                                                 std::string("pinn::nn::DeviceBatchedJetWorkspace::partial_gradient")),
-                              n_blocks, layout.n_params);
-  fit(partial_loss, n_blocks, "pinn::nn::DeviceBatchedJetWorkspace::partial_loss");
+    fit_view(*buffer, layout.max_width * columns, "pinn::nn::DeviceBatchedJetWorkspace::adjoint");
+  fit_view(slope_terms, layout.max_width * nb, "pinn::nn::DeviceBatchedJetWorkspace::slope_terms");
+  fit_view(column_sums, layout.max_width, "pinn::nn::DeviceBatchedJetWorkspace::column_sums");
+  detail::fit_ones(space, ones, nb, "pinn::nn::DeviceBatchedJetWorkspace::ones");
+  detail::fit_rows(partial_gradient, n_blocks, layout.n_params,
+                   "pinn::nn::DeviceBatchedJetWorkspace::partial_gradient");
+  fit_view(partial_loss, n_blocks, "pinn::nn::DeviceBatchedJetWorkspace::partial_loss");
 }
 
 namespace detail {
@@ -255,23 +231,18 @@ void device_batched_jet_backward(const ExecSpace& space, const MlpLayout& layout
 void device_batched_jet_evaluate_jets(const ExecSpace& space, const Mlp& net, const Matrix& points,
                                       DeviceBatchedJetWorkspace& ws, const PointJetView& jets, int first_block,
                                       int end_block) {
-  const int n_out = net.layout().n_outputs(), n_tangents = ws.n_tangents, lap = ws.n_components - 1;
-  const bool track_laplacian = ws.track_laplacian;
+  const int n_out = net.layout().n_outputs(), n_tangents = ws.n_tangents;
+  const int lap_component = ws.track_laplacian ? ws.n_components - 1 : -1;
   for (int block = first_block; block < end_block; ++block) {
-    const int begin = detail::device_jet_block_begin(ws, block), end = detail::device_jet_block_end(ws, block);
+    const int begin = detail::block_begin(ws, block), end = detail::block_end(ws, block);
     const int nb = end - begin;
     detail::device_batched_jet_forward(space, net.layout(), net.params(), points, ws, begin, end);
     const Vector output = ws.output;
     Kokkos::parallel_for(
         "pinn::nn::device_batched_jet_evaluate_jets", entries(space, nb), KOKKOS_LAMBDA(const int q) {
-          const auto at = [=](int c, int o) { return (c * nb + q) * n_out + o; };
           PointJet jet;
           jet.zero();
-          for (int o = 0; o < n_out; ++o) {
-            jet.value[o] = output(at(0, o));
-            for (int k = 0; k < n_tangents; ++k) jet.grad[o][k] = output(at(1 + k, o));
-            if (track_laplacian) jet.lap[o] = output(at(lap, o));
-          }
+          detail::copy_output_jet(output, nb, q, n_out, n_tangents, lap_component, jet);
           jets(begin + q) = jet;
         });
   }

@@ -20,6 +20,7 @@
 /// is faster on CPU threads and bitwise the same for any number of them).
 #pragma once
 
+#include "nn/detail/device_blocks.hpp"
 #include "nn/kokkos_types.hpp"
 #include "nn/mlp.hpp"
 #include "nn/point_jet.hpp"
@@ -66,11 +67,23 @@ struct DeviceBatchedJetWorkspace {
 
 namespace detail {
 
-/// Points [begin, end) of block `block` of ws's cut.
-inline int device_jet_block_begin(const DeviceBatchedJetWorkspace& ws, int block) { return block * ws.block_points; }
-inline int device_jet_block_end(const DeviceBatchedJetWorkspace& ws, int block) {
-  const int end = (block + 1) * ws.block_points;
-  return end < ws.n_points ? end : ws.n_points;
+/// Copies point q's output jets (value, tangents, and the Laplacian where
+/// `lap` ≥ 0: its component) from a block of nb points' output matrix
+/// (n_out × C·nb) into `jet`; to_matrix: the other way, from `jet` (seeds).
+KOKKOS_INLINE_FUNCTION void copy_output_jet(const Vector& output, int nb, int q, int n_out, int n_tangents, int lap,
+                                            PointJet& jet, bool to_matrix = false) {
+  for (int o = 0; o < n_out; ++o) {
+    const auto entry = [&](int c) -> double& { return output((c * nb + q) * n_out + o); };
+    const auto copy = [&](int c, double& in_jet) {
+      if (to_matrix)
+        entry(c) = in_jet;
+      else
+        in_jet = entry(c);
+    };
+    copy(0, jet.value[o]);
+    for (int k = 0; k < n_tangents; ++k) copy(1 + k, jet.grad[o][k]);
+    if (lap >= 0) copy(lap, jet.lap[o]);
+  }
 }
 
 /// Forward jets of points [begin, end) (at most one block) into ws.output
@@ -92,10 +105,10 @@ template <class PointLoss>
 void device_batched_jet_loss_rows(const ExecSpace& space, const Mlp& net, const Matrix& points,
                                   const PointLoss& loss, DeviceBatchedJetWorkspace& ws, int first_block,
                                   int end_block) {
-  const int n_out = net.layout().n_outputs(), n_tangents = ws.n_tangents, lap = ws.n_components - 1;
-  const bool track_laplacian = ws.track_laplacian;
+  const int n_out = net.layout().n_outputs(), n_tangents = ws.n_tangents;
+  const int lap_component = ws.track_laplacian ? ws.n_components - 1 : -1;
   for (int block = first_block; block < end_block; ++block) {
-    const int begin = detail::device_jet_block_begin(ws, block), end = detail::device_jet_block_end(ws, block);
+    const int begin = detail::block_begin(ws, block), end = detail::block_end(ws, block);
     const int nb = end - begin;
     detail::device_batched_jet_forward(space, net.layout(), net.params(), points, ws, begin, end);
     const Vector output = ws.output, output_adjoint = ws.output_adjoint;
@@ -103,21 +116,12 @@ void device_batched_jet_loss_rows(const ExecSpace& space, const Mlp& net, const 
     Kokkos::parallel_reduce(
         "pinn::nn::device_batched_jet_loss_rows::seeds", Kokkos::RangePolicy<ExecSpace>(space, 0, nb),
         KOKKOS_LAMBDA(const int q, double& partial) {
-          const auto at = [=](int c, int o) { return (c * nb + q) * n_out + o; };
           PointJet jet, seed;
           jet.zero();
           seed.zero();
-          for (int o = 0; o < n_out; ++o) {
-            jet.value[o] = output(at(0, o));
-            for (int k = 0; k < n_tangents; ++k) jet.grad[o][k] = output(at(1 + k, o));
-            if (track_laplacian) jet.lap[o] = output(at(lap, o));
-          }
+          detail::copy_output_jet(output, nb, q, n_out, n_tangents, lap_component, jet);
           partial += loss(begin + q, jet, seed);
-          for (int o = 0; o < n_out; ++o) {
-            output_adjoint(at(0, o)) = seed.value[o];
-            for (int k = 0; k < n_tangents; ++k) output_adjoint(at(1 + k, o)) = seed.grad[o][k];
-            if (track_laplacian) output_adjoint(at(lap, o)) = seed.lap[o];
-          }
+          detail::copy_output_jet(output_adjoint, nb, q, n_out, n_tangents, lap_component, seed, true);
         },
         Kokkos::subview(ws.partial_loss, block));
     detail::device_batched_jet_backward(space, net.layout(), net.params(), points, ws, begin, end, block);
