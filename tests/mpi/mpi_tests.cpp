@@ -144,28 +144,30 @@ TEST_P(SharedPoints, ReducedSumsAgreeOnEveryRankAndWithOneProcessToRounding) {
   EXPECT_FALSE(world.any(!same_as_root)) << "the ranks' reduced sums differ";
 }
 
+/// Two residuals per point, from the value and the first derivative (at
+/// namespace scope: nvcc cannot launch kernels on a function's local types).
+struct TwoResiduals {
+  KOKKOS_FUNCTION void operator()(int i, const pinn::PointJet& jet, double* r, pinn::PointJet* seeds) const {
+    r[0] = (1.0 + 0.01 * i) * jet.value[0];
+    seeds[0].value[0] = 1.0 + 0.01 * i;
+    r[1] = jet.grad[0][0] - 0.5;
+    seeds[1].grad[0][0] = 1.0;
+  }
+};
+
 TEST_P(SharedPoints, ResidualsAndJacobianAreBitwiseOneProcess) {
   const PathCase& c = GetParam();
   if (c.path != pinn::KernelPath::automatic) GTEST_SKIP() << "residual_jacobian has one path";
   const pinn::Mlp net = network(c.activation, c.hidden, c.inputs, 11);
   const pinn::Matrix points = random_points(c.points, c.inputs, 5);
-  // Two residuals per point, from the value and the first derivative.
-  struct Residual {
-    KOKKOS_FUNCTION void operator()(int i, const pinn::PointJet& jet, double* r, pinn::PointJet* seeds) const {
-      r[0] = (1.0 + 0.01 * i) * jet.value[0];
-      seeds[0].value[0] = 1.0 + 0.01 * i;
-      r[1] = jet.grad[0][0] - 0.5;
-      seeds[1].grad[0][0] = 1.0;
-    }
-  };
   const int rows = c.points * 2;
   pinn::Vector r_alone("r_alone", rows), r_shared("r_shared", rows);
   pinn::Matrix j_alone("j_alone", rows, net.n_params()), j_shared("j_shared", rows, net.n_params());
   pinn::GradientWorkspace ws_alone, ws_shared;
   ws_shared.communicator = pinn::Communicator::world();
   const pinn::ExecSpace space;
-  pinn::residual_jacobian(space, net, points, Residual{}, pinn::JetOrder::gradient, 2, r_alone, j_alone, ws_alone);
-  pinn::residual_jacobian(space, net, points, Residual{}, pinn::JetOrder::gradient, 2, r_shared, j_shared, ws_shared);
+  pinn::residual_jacobian(space, net, points, TwoResiduals{}, pinn::JetOrder::gradient, 2, r_alone, j_alone, ws_alone);
+  pinn::residual_jacobian(space, net, points, TwoResiduals{}, pinn::JetOrder::gradient, 2, r_shared, j_shared, ws_shared);
   EXPECT_TRUE(bitwise_equal(to_host(r_alone), to_host(r_shared)));
   const auto ja = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), j_alone);
   const auto js = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), j_shared);
