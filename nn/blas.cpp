@@ -93,8 +93,6 @@ void gemv(const ExecSpace& space, bool transpose_a, int m, int n, double alpha, 
   PINN_REQUIRE(status == CUBLAS_STATUS_SUCCESS, "cublasDgemv failed (status " << status << ") for m " << m << ", n "
                                                                                 << n);
 }
-
-const char* space_library() { return "cuBLAS"; }
 #else
 // A host backend: the space's kernels have finished when their dispatch
 // returns (OpenMP, Serial), so the host BLAS may run at once.
@@ -110,8 +108,6 @@ void gemv(const ExecSpace&, bool transpose_a, int m, int n, double alpha, const 
           double beta, double* y) {
   cblas_dgemv(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
 }
-
-const char* space_library() { return "OpenBLAS"; }
 #endif
 
 namespace {

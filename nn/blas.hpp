@@ -45,9 +45,6 @@ void gemm(const ExecSpace& space, bool transpose_a, bool transpose_b, int m, int
 void gemv(const ExecSpace& space, bool transpose_a, int m, int n, double alpha, const double* a, int lda,
           const double* x, double beta, double* y);
 
-/// "OpenBLAS" or "cuBLAS": which library the ExecSpace overloads call.
-const char* space_library();
-
 /// Width of syrk_upper's column panels (fixed: the rounding must not depend
 /// on the thread count).
 constexpr int kSyrkPanel = 256;

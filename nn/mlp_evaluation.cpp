@@ -144,11 +144,24 @@ int select_fused_width(const MlpLayout& layout, KernelPath path) {
   return width;
 }
 
+namespace {
+
+/// Whether every hidden layer is at least `width` wide (the batched jet paths
+/// pay off only then).
+bool hidden_layers_at_least(const MlpLayout& layout, int width) {
+  for (int l = 1; l < layout.n_layers; ++l)
+    if (layout.width[l] < width) return false;
+  return true;
+}
+
+}  // namespace
+
 BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelPath path) {
   constexpr bool host_memory = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
   const bool piecewise_linear_network = batched_path_supports(layout, order);
+  const bool jet_network = batched_jet_path_supports(layout);
   const bool piecewise_linear = host_memory && piecewise_linear_network;
-  const bool jets = batched_jet_path_supports(layout);
+  const bool jets = host_memory && jet_network;
   PINN_REQUIRE(piecewise_linear || path != KernelPath::batched,
                "KernelPath::batched was requested for a "
                    << to_string(layout.activation) << " network with " << layout.n_outputs()
@@ -163,7 +176,7 @@ BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelP
                    << " output(s), smoothing " << layout.smoothing << " and jet order " << static_cast<int>(order)
                    << "; it supports exact ReLU/LeakyReLU/PReLU networks with at least one hidden layer and one "
                    << "output, jets up to the gradient; use KernelPath::automatic for the others");
-  PINN_REQUIRE(layout.n_layers >= 2 || path != KernelPath::batched_jets_device,
+  PINN_REQUIRE(jet_network || path != KernelPath::batched_jets_device,
                "KernelPath::batched_jets_device was requested for a network without a hidden layer; it needs at "
                    << "least one; use KernelPath::automatic");
   PINN_REQUIRE(jets || path != KernelPath::batched_jets,
@@ -177,16 +190,11 @@ BatchedPath select_batched_path(const MlpLayout& layout, JetOrder order, KernelP
   if (path != KernelPath::automatic) return BatchedPath::none;
   if (!host_memory) {
     if (piecewise_linear_network) return BatchedPath::piecewise_linear_device;
-    if (layout.n_layers < 2) return BatchedPath::none;
-    for (int l = 1; l < layout.n_layers; ++l)
-      if (layout.width[l] < kDeviceJetMinWidth) return BatchedPath::none;
-    return BatchedPath::jets_device;
+    return jet_network && hidden_layers_at_least(layout, kDeviceJetMinWidth) ? BatchedPath::jets_device
+                                                                             : BatchedPath::none;
   }
   if (piecewise_linear) return BatchedPath::piecewise_linear;
-  if (!jets) return BatchedPath::none;
-  for (int l = 1; l < layout.n_layers; ++l)
-    if (layout.width[l] < kBatchedJetMinWidth) return BatchedPath::none;
-  return BatchedPath::jets;
+  return jets && hidden_layers_at_least(layout, kBatchedJetMinWidth) ? BatchedPath::jets : BatchedPath::none;
 }
 
 void transpose_weights(const ExecSpace& space, const MlpLayout& layout, const ConstVector& params,
@@ -249,7 +257,9 @@ void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_row
   PINN_REQUIRE(group_rows >= 1, "group_rows is " << group_rows << "; it must be at least 1");
   const int n_params = static_cast<int>(gradient.extent(0));
   const int n_groups = n_rows > first ? (n_rows - first + group_rows - 1) / group_rows : 0;
-  if (group_rows > 1 && n_groups > 1) {
+  // One group is the plain order: no first pass then.
+  const int stride = n_groups > 1 ? group_rows : 1;
+  if (stride > 1) {
     Kokkos::parallel_for(
         "pinn::nn::loss_and_gradient::sum_row_groups",
         Kokkos::RangePolicy<ExecSpace>(space, 0, n_groups * n_params), KOKKOS_LAMBDA(const int e) {
@@ -259,10 +269,7 @@ void sum_partial_gradients(const ExecSpace& space, const Matrix& rows, int n_row
           for (int c = begin; c < end; ++c) sum += rows(c, p);
           rows(begin, p) = sum;
         });
-  } else {
-    group_rows = 1;
   }
-  const int stride = group_rows;
   Kokkos::parallel_for(
       "pinn::nn::loss_and_gradient::sum_chunks", Kokkos::RangePolicy<ExecSpace>(space, 0, n_params),
       KOKKOS_LAMBDA(const int p) {

@@ -115,9 +115,7 @@ void add_bias_gradient(int w, const double* values, int nb, double* gb) {
 
 }  // namespace
 
-bool batched_jet_path_supports(const MlpLayout& layout) {
-  return layout.n_layers >= 2 && Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
-}
+bool batched_jet_path_supports(const MlpLayout& layout) { return layout.n_layers >= 2; }
 
 void BatchedJetWorkspace::prepare(const MlpLayout& layout, const double* params, int points, JetOrder order,
                                   int n_lap) {
@@ -262,7 +260,7 @@ void batched_jet_forward_blocks(const Mlp& net, const Matrix& points, JetOrder o
                                 const std::function<void(int, const BatchedJetWorkspace&, int, int)>& visit,
                                 BlockRange blocks) {
   const MlpLayout& layout = net.layout();
-  PINN_REQUIRE(batched_jet_path_supports(layout),
+  PINN_REQUIRE((batched_jet_path_supports(layout) && Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible),
                "batched jet path: it needs a network with a hidden layer, on host memory (this build's memory space: "
                    << MemSpace::name() << ")");
   const double* params = net.params().data();

@@ -27,8 +27,10 @@
 
 namespace pinn {
 
-/// True when the batched jet path can evaluate this network: at least one
-/// hidden layer, host-accessible memory.
+/// True when the batched jet paths (this host shape and the device shape of
+/// batched_jet_gradient_device.hpp) can evaluate this network: at least one
+/// hidden layer. This host shape also needs host-accessible memory
+/// (detail::select_batched_path checks it).
 bool batched_jet_path_supports(const MlpLayout& layout);
 
 /// Buffers of the batched jet path, kept between calls.
