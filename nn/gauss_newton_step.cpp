@@ -10,6 +10,19 @@
 
 namespace pinn {
 
+namespace {
+
+int count_nonzero_rows(const double* jacobian, int rows, int params) {
+  int count = 0;
+  for (int i = 0; i < rows; ++i) {
+    const double* row = jacobian + static_cast<std::size_t>(i) * params;
+    count += std::any_of(row, row + params, [](double v) { return v != 0.0; }) ? 1 : 0;
+  }
+  return count;
+}
+
+}  // namespace
+
 void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params) {
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
   jacobian_ = jacobian;
@@ -42,7 +55,24 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
       for (int p = 0; p < params; ++p) scaled_[static_cast<std::size_t>(i) * params + p] *= scale_[p];
     blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n, communicator_);  // J̃J̃ᵀ
   } else {
-    blas::syrk_upper(false, n, rows, 1.0, jacobian, params, 0.0, gram_.data(), n, communicator_);  // JᵀJ, scaled below
+    // Rows of J that are zero (the obstacle residuals of points off the
+    // contact set, a third or more of the rows) add nothing to JᵀJ: the
+    // product runs over the others only.
+    const double* rows_used = jacobian;
+    int n_used = rows;
+    if (const int nonzero = count_nonzero_rows(jacobian, rows, params); nonzero < rows) {
+      compact_.resize(static_cast<std::size_t>(nonzero) * params);
+      double* out = compact_.data();
+      for (int i = 0; i < rows; ++i) {
+        const double* row = jacobian + static_cast<std::size_t>(i) * params;
+        if (std::any_of(row, row + params, [](double v) { return v != 0.0; }))
+          out = std::copy(row, row + params, out);
+      }
+      rows_used = compact_.data();
+      n_used = nonzero;
+    }
+    if (n_used > 0)  // JᵀJ, scaled below
+      blas::syrk_upper(false, n, n_used, 1.0, rows_used, params, 0.0, gram_.data(), n, communicator_);
     for (int q = 0; q < n; ++q)
       for (int p = 0; p <= q; ++p) gram_[static_cast<std::size_t>(q) * n + p] *= scale_[p] * scale_[q];
   }

@@ -50,6 +50,7 @@ class GaussNewtonStep {
   double mean_diagonal_ = 0.0;
   std::vector<double> scale_;   ///< 1/‖column p of J‖ (1 for zero columns)
   std::vector<double> scaled_;  ///< J with scaled columns (residual space only)
+  std::vector<double> compact_;  ///< J's nonzero rows (parameter space, when some are zero)
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor
   std::vector<double> gradient_, rhs_;

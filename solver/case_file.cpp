@@ -12,6 +12,7 @@
 
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -208,6 +209,17 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
   // A tenth of the interior points, as the (possibly default) count says.
   if (c.sampling.adaptive_points == 0) c.sampling.adaptive_points = std::max(1, c.sampling.interior / 10);
   if (stages) {
+    // `--set stage.N.key=…` on a file without [[stage]] tables makes a table
+    // keyed by stage numbers: say that there are no stages to change.
+    const std::vector<std::string>& keys = stages->is_table() ? stages->keys() : std::vector<std::string>{};
+    const bool numbered = !keys.empty() && std::all_of(keys.begin(), keys.end(), [](const std::string& key) {
+      return std::all_of(key.begin(), key.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
+    });
+    PINN_USER_REQUIRE(!numbered, top.where(*stages)
+                                     << ": stage." << keys.front()
+                                     << " changes a [[stage]] table of the case file, and this file has none (it "
+                                        "trains with the default pipeline: `obstacle-pinn validate FILE --explain` "
+                                        "prints it); write the stages out as [[stage]] tables to change them");
     PINN_USER_REQUIRE(stages->is_array_of_tables(), top.where(*stages)
                                                         << ": stage: found " << describe_node(*stages)
                                                         << "; allowed: [[stage]] tables");

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -45,12 +46,17 @@ std::vector<double> reference_step(const std::vector<double>& j, const std::vect
   return x;
 }
 
-void check_step(int rows, int params, double damping) {
+/// With `zero_rows_every` > 0, every such row of J is zero (an obstacle
+/// residual off the contact set), which the parameter-space product skips.
+void check_step(int rows, int params, double damping, int zero_rows_every = 0) {
   std::mt19937 rng(rows * 131 + params);
   std::normal_distribution<double> normal;
   std::vector<double> j(static_cast<std::size_t>(rows) * params), r(rows);
   for (double& v : j) v = normal(rng);
   for (double& v : r) v = normal(rng);
+  for (int i = 0; zero_rows_every > 0 && i < rows; i += zero_rows_every)
+    std::fill(j.begin() + static_cast<std::ptrdiff_t>(i) * params, j.begin() + static_cast<std::ptrdiff_t>(i + 1) * params,
+              0.0);
   pinn::GaussNewtonStep gn;
   gn.set_jacobian(j.data(), r.data(), rows, params);
   EXPECT_EQ(gn.residual_space(), rows < params);
@@ -74,6 +80,12 @@ void check_step(int rows, int params, double damping) {
 TEST(GaussNewtonStep, ParameterSpaceMatchesTheNormalEquations) {
   check_step(40, 12, 1e-3);
   check_step(40, 12, 10.0);
+}
+
+TEST(GaussNewtonStep, ZeroRowsOfTheJacobianChangeNothing) {
+  check_step(60, 12, 1e-3, 2);  // half the rows zero
+  check_step(600, pinn::blas::kSyrkPanel + 14, 1e-3, 3);  // over several Gram panels
+  check_step(9, 30, 1e-3, 3);   // the residual space keeps them
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {

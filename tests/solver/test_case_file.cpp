@@ -932,6 +932,14 @@ TEST(CaseFile, OverrideBadStageIndex) {
   expect_parts(message, {"--set stage.5.iterations=1", "'5' is not an index", "1 entries", "use 0..0"});
 }
 
+TEST(CaseFile, OverrideOfAStageInAFileWithoutStages) {
+  CaseText c;
+  c.remove_section("stage");
+  const std::string message = user_error(c.str(), {"stage.1.multiplier_updates=10"});
+  expect_parts(message, {"--set 'stage.1.multiplier_updates=10'", "stage.1 changes a [[stage]] table",
+                         "this file has none", "default pipeline", "--explain"});
+}
+
 TEST(CaseFile, OverrideNonNumericIndex) {
   const std::string message = user_error(CaseText().str(), {"stage.first.iterations=1"});
   expect_parts(message, {"--set stage.first.iterations=1", "'first' is not an index", "use 0..0"});
