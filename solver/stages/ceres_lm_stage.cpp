@@ -34,9 +34,10 @@ void CeresLmStage::validate(const CaseConfig& config, int stage_index) {
 
 std::shared_ptr<const StageOptions> CeresLmStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                const CaseConfig& /*config*/) {
-  refuse_gradient_step_keys(table, stage, "trust region", "|linear_solver");
+  refuse_gradient_step_keys(table, stage, "trust region", "|linear_solver|min_diagonal");
   auto options = std::make_shared<CeresLmOptions>();
   options->linear_solver = table.get_enum("linear_solver", LmLinearSolver::dense_normal_cholesky, kLmLinearSolverNames);
+  options->min_diagonal = table.get_double("min_diagonal", 1e-6, 0.0, 1e3, true);
   return options;
 }
 
@@ -65,6 +66,7 @@ StageSummary CeresLmStage::run(TrainingState& state, StageContext& context) {
     options.minimizer_type = ceres::TRUST_REGION;
     options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
     options.linear_solver_type = linear_solver_for(lm.linear_solver);
+    options.min_lm_diagonal = lm.min_diagonal;
     // Ceres 2.1 forms JᵀJ with Eigen (on one core) and factors it with LAPACK's
     // dpotrf/dpotrs (OpenBLAS here; faster than Eigen's LLT). They run on this
     // thread only: see ceres::Solve below.

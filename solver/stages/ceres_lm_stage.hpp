@@ -25,14 +25,20 @@ inline constexpr NameTable<LmLinearSolver, 3> kLmLinearSolverNames{
 
 struct CeresLmOptions final : StageOptions {
   LmLinearSolver linear_solver = LmLinearSolver::dense_normal_cholesky;
+  /// Ceres' min_lm_diagonal: the floor of the damping's diagonal, diag(JᵀJ)
+  /// with J's columns scaled to norm at most 1. Ceres' own 1e-6 lets a
+  /// parameter that the points barely see take a long step, and such steps
+  /// bend the network between its training points; a floor of 0.1 bounds
+  /// them (README, "Default pipelines").
+  double min_diagonal = 1e-6;
 };
 
 class CeresLmStage final : public Stage {
  public:
   StageSummary run(TrainingState& state, StageContext& context) override;
-  /// Reads linear_solver; refuses the learning-rate keys.
   /// Checks stage `stage_index` of `config`: its options and what they allow with the rest of the case.
   static void validate(const CaseConfig& config, int stage_index);
+  /// Reads linear_solver and min_diagonal; refuses the learning-rate keys.
   static std::shared_ptr<const StageOptions> read_options(TomlSection& table, const StageConfig& stage,
                                                           const CaseConfig& config);
 };

@@ -4,6 +4,7 @@
 /// found and what is allowed; valid cases, defaults and --set take effect.
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
+#include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 
 #include "user_error_message.hpp"
@@ -715,6 +716,24 @@ TEST(CaseFile, LinearSolverBelongsToLevenbergMarquardtOnly) {
   const int m = d.append("linear_solver = \"cholesky\"");
   expect_rejected(d, {at(m, d.value_column(m)), "stage.1.linear_solver", "\"cholesky\"",
                       "allowed: dense_normal_cholesky|dense_qr|cgnr"});
+}
+
+TEST(CaseFile, MinDiagonalOfLevenbergMarquardt) {
+  CaseText c;
+  c.append("[[stage]]");
+  c.append("type = \"ceres_lm\"");
+  c.append("min_diagonal = 0.1");
+  const pinn::CaseConfig config = pinn::parse_case(c.str(), "case.toml");
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::CeresLmOptions>(config.stages.at(1)).min_diagonal, 0.1);
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::CeresLmOptions>(pinn::StageConfig{}).min_diagonal, 1e-6) << "Ceres' own";
+  CaseText e;
+  e.append("[[stage]]");
+  e.append("type = \"ceres_lm\"");
+  const int z = e.append("min_diagonal = 0");
+  expect_rejected(e, {at(z, e.value_column(z)), "stage.1.min_diagonal", "found 0", "(0, 1000]"});
+  CaseText d;
+  const int m = d.insert("stage", "min_diagonal = 0.1");
+  expect_rejected(d, {at(m), "unknown key 'stage.0.min_diagonal'"});
 }
 
 TEST(CaseFile, LbfgsStageRefusesLearningRateKeys) {

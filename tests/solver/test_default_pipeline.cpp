@@ -5,6 +5,7 @@
 /// written from scratch.
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/stages/ceres_lm_stage.hpp"
 
 #include <gtest/gtest.h>
 
@@ -33,6 +34,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(one.sampling.interior, 512);
   EXPECT_EQ(one.sampling.adaptive_points, 51);  // a tenth of the default count
   EXPECT_EQ(one.network.hidden, (std::vector<int>{16, 16}));
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::CeresLmOptions>(one.stages[1]).min_diagonal, 0.1);
   ASSERT_FALSE(one.pipeline_notes.empty());
   bool says_whose = false;
   for (const std::string& note : one.pipeline_notes)
@@ -73,6 +75,20 @@ TEST(DefaultPipeline, SolvesAProblemWrittenFromScratch) {
   const pinn::RunResult result = solver.run();
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_LT(result.metrics.rel_l2, 1e-3);
+}
+
+TEST(DefaultPipeline, LevenbergMarquardtDoesNotBendTheNetworkBetweenThePoints) {
+  // tests/data/unseen_problems/roof1d.toml, seed 1: with Ceres' damping floor
+  // of 1e-6 the LM stage bent the network between its points (0.86, a
+  // Lipschitz bound of 1.9e4); floored at 0.1, 3.6e-4 (BENCHMARKS.md §19).
+  pinn::CaseConfig config =
+      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/unseen_problems/roof1d.toml");
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  const pinn::RunResult result = pinn::ObstacleSolver(config, options).run();
+  ASSERT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_LT(result.metrics.rel_l2, 2e-3);
 }
 
 TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
