@@ -40,7 +40,9 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   double total = 0.0;
   for (int p = 0; p < params; ++p) {
     total += squares[p];
-    scale_[p] = squares[p] > 0.0 ? 1.0 / std::sqrt(squares[p]) : 1.0;
+    const double norm = std::sqrt(squares[p]);
+    const double diagonal = std::max(squares[p], min_diagonal_ * (1.0 + norm) * (1.0 + norm));
+    scale_[p] = diagonal > 0.0 ? 1.0 / std::sqrt(diagonal) : 1.0;
   }
   mean_diagonal_ = total / params;
   gradient_.assign(static_cast<std::size_t>(params), 0.0);
@@ -79,7 +81,7 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
 }
 
 bool GaussNewtonStep::solve(double damping, std::vector<double>& step) {
-  // With J̃ = J S (S = diag(scale)): (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr is
+  // With J̃ = J S (S = diag(scale) = D^{-1/2}): (JᵀJ + δD) d = −Jᵀr is
   // (J̃ᵀJ̃ + δI) d̃ = −J̃ᵀr with d = S d̃.
   const int n = std::min(rows_, params_);
   factor_ = gram_;

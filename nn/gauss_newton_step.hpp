@@ -7,10 +7,13 @@
 /// same step, at the cost of the smaller system. Both products run on all
 /// BLAS threads. J itself (R × P) is the caller's.
 ///
-/// The damping is Marquardt's: δ·diag(JᵀJ) rather than δI (the system is
-/// solved for the columns of J scaled to unit norm, which also conditions
-/// it), so parameters whose columns differ in scale by orders of magnitude
-/// (first-layer weights against output weights) are damped alike.
+/// The damping is Marquardt's: δ·D with D = diag(JᵀJ) rather than δI (the
+/// system is solved for the columns of J scaled to unit norm, which also
+/// conditions it), so parameters whose columns differ in scale by orders of
+/// magnitude (first-layer weights against output weights) are damped alike.
+/// A floor m keeps D_p ≥ m·(1 + ‖J_p‖)², as Ceres' min_lm_diagonal does for
+/// its Jacobi-scaled columns: without it a parameter that the points barely
+/// see is barely damped, and its long steps bend the network between them.
 #pragma once
 
 #include "nn/communicator.hpp"
@@ -24,7 +27,9 @@ class GaussNewtonStep {
   GaussNewtonStep() = default;
   /// Ranks that share the Gram matrix's panels (blas::syrk_upper); every rank
   /// ends with the whole matrix and the same step.
-  explicit GaussNewtonStep(Communicator communicator) : communicator_(std::move(communicator)) {}
+  /// `min_diagonal`: the floor m of the damping's diagonal (0: none).
+  explicit GaussNewtonStep(Communicator communicator, double min_diagonal = 0.0)
+      : min_diagonal_(min_diagonal), communicator_(std::move(communicator)) {}
 
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
@@ -38,7 +43,7 @@ class GaussNewtonStep {
   /// Whether the step is formed in the residual space (rows < params).
   bool residual_space() const { return rows_ < params_; }
 
-  /// The step d of (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr for damping δ > 0, written
+  /// The step d of (JᵀJ + δ·D) d = −Jᵀr for damping δ > 0, written
   /// into `step` (size params). Returns false when the damped system is not
   /// numerically positive definite.
   bool solve(double damping, std::vector<double>& step);
@@ -48,7 +53,8 @@ class GaussNewtonStep {
   const double* residuals_ = nullptr;
   int rows_ = 0, params_ = 0;
   double mean_diagonal_ = 0.0;
-  std::vector<double> scale_;   ///< 1/‖column p of J‖ (1 for zero columns)
+  double min_diagonal_ = 0.0;
+  std::vector<double> scale_;   ///< 1/√D_p (1 for zero columns without a floor)
   std::vector<double> scaled_;  ///< J with scaled columns (residual space only)
   std::vector<double> compact_;  ///< J's nonzero rows (parameter space, when some are zero)
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major

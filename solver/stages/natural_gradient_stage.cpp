@@ -37,10 +37,11 @@ constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                        const CaseConfig& /*config*/) {
-  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping");
+  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal");
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
   options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);
+  options->min_diagonal = table.get_double("min_diagonal", 0.0, 0.0, 1e3);
   table.refuse("linear_solver",
                "only a ceres_lm stage has a linear solver (natural_gradient always uses a Cholesky factorisation)");
   return options;
@@ -63,7 +64,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
   Mlp& net = *state.net;
   const int n = net.n_params();
   const int start_round = context.start.round;
-  GaussNewtonStep system(context.loss.communicator());
+  GaussNewtonStep system(context.loss.communicator(), options.min_diagonal);
   std::vector<double> step, trial(static_cast<std::size_t>(n));
   StepProfile profile;
   double final_cost = 0.0;

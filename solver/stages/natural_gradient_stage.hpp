@@ -10,6 +10,7 @@
 /// the step is the energy natural gradient (Müller & Zeinhofer 2023).
 /// One solve per multiplier round, as the Ceres stages.
 ///
+/// The damping matrix is diag(G), floored by `min_diagonal` (as ceres_lm's).
 /// Step control: "damping" adapts δ as Levenberg–Marquardt does (δ/3 after
 /// an accepted step, ×4 and retry on the same Gram matrix after a rejected
 /// one), carried between rounds; "line_search" keeps δ fixed and backtracks
@@ -36,6 +37,9 @@ struct NaturalGradientOptions final : StageOptions {
   /// δ, a multiple of diag(JᵀJ) (Marquardt): the starting value under
   /// "damping", the fixed one under "line_search".
   double damping = 1e-3;
+  /// The floor of the damping's diagonal, as ceres_lm's min_diagonal
+  /// (nn/gauss_newton_step.hpp); 0: none.
+  double min_diagonal = 0.0;
 };
 
 class NaturalGradientStage final : public Stage {

@@ -1,5 +1,5 @@
 /// @file tests/nn/test_gauss_newton_step.cpp
-/// @brief The damped Gauss–Newton step solves (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr, in the
+/// @brief The damped Gauss–Newton step solves (JᵀJ + δD) d = −Jᵀr (D = diag(JᵀJ), floored), in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
 /// (rows < params), checked against a plain elimination on the normal equations;
 /// blas::syrk_upper's column panels against the plain product.
@@ -15,14 +15,16 @@
 
 namespace {
 
-/// (JᵀJ + δ·diag(JᵀJ)) d = −Jᵀr by Gaussian elimination with partial pivoting.
+/// (JᵀJ + δD) d = −Jᵀr by Gaussian elimination with partial pivoting, D_p =
+/// max(‖J_p‖², m(1 + ‖J_p‖)²) for the floor m.
 std::vector<double> reference_step(const std::vector<double>& j, const std::vector<double>& r, int rows, int params,
-                                   double damping) {
+                                   double damping, double min_diagonal) {
   std::vector<double> a(static_cast<std::size_t>(params) * params, 0.0), b(params, 0.0);
   for (int p = 0; p < params; ++p) {
     for (int q = 0; q < params; ++q)
       for (int i = 0; i < rows; ++i) a[p * params + q] += j[i * params + p] * j[i * params + q];
-    a[p * params + p] *= 1.0 + damping;
+    const double norm = std::sqrt(a[p * params + p]);
+    a[p * params + p] += damping * std::max(norm * norm, min_diagonal * (1.0 + norm) * (1.0 + norm));
     for (int i = 0; i < rows; ++i) b[p] -= j[i * params + p] * r[i];
   }
   for (int c = 0; c < params; ++c) {
@@ -48,7 +50,7 @@ std::vector<double> reference_step(const std::vector<double>& j, const std::vect
 
 /// With `zero_rows_every` > 0, every such row of J is zero (an obstacle
 /// residual off the contact set), which the parameter-space product skips.
-void check_step(int rows, int params, double damping, int zero_rows_every = 0) {
+void check_step(int rows, int params, double damping, int zero_rows_every = 0, double min_diagonal = 0.0) {
   std::mt19937 rng(rows * 131 + params);
   std::normal_distribution<double> normal;
   std::vector<double> j(static_cast<std::size_t>(rows) * params), r(rows);
@@ -57,7 +59,7 @@ void check_step(int rows, int params, double damping, int zero_rows_every = 0) {
   for (int i = 0; zero_rows_every > 0 && i < rows; i += zero_rows_every)
     std::fill(j.begin() + static_cast<std::ptrdiff_t>(i) * params, j.begin() + static_cast<std::ptrdiff_t>(i + 1) * params,
               0.0);
-  pinn::GaussNewtonStep gn;
+  pinn::GaussNewtonStep gn(pinn::Communicator(), min_diagonal);
   gn.set_jacobian(j.data(), r.data(), rows, params);
   EXPECT_EQ(gn.residual_space(), rows < params);
   double frobenius = 0.0;
@@ -70,7 +72,7 @@ void check_step(int rows, int params, double damping, int zero_rows_every = 0) {
   }
   std::vector<double> step;
   ASSERT_TRUE(gn.solve(damping, step));
-  const std::vector<double> expected = reference_step(j, r, rows, params, damping);
+  const std::vector<double> expected = reference_step(j, r, rows, params, damping, min_diagonal);
   for (int p = 0; p < params; ++p)
     EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
 }
@@ -86,6 +88,16 @@ TEST(GaussNewtonStep, ZeroRowsOfTheJacobianChangeNothing) {
   check_step(60, 12, 1e-3, 2);  // half the rows zero
   check_step(600, pinn::blas::kSyrkPanel + 14, 1e-3, 3);  // over several Gram panels
   check_step(9, 30, 1e-3, 3);   // the residual space keeps them
+}
+
+TEST(GaussNewtonStep, TheFloorOfTheDampingDiagonal) {
+  // Columns of norm n about √rows, (n/(1 + n))² about 0.7: a floor of 0.01
+  // lifts none of them, 0.75 some, 5 every one.
+  for (const double floor : {0.01, 0.75, 5.0}) {
+    check_step(40, 12, 1e-2, 0, floor);
+    check_step(9, 30, 1e-2, 0, floor);
+  }
+  check_step(60, 12, 1e-2, 2, 3.0);
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {

@@ -77,6 +77,8 @@ TEST(NaturalGradientStage, ReadsAndChecksItsKeys) {
   EXPECT_NE(message.find("no learning rate"), std::string::npos) << message;
   message = expect_refused("{type = \"natural_gradient\", linear_solver = \"dense_qr\"}");
   EXPECT_NE(message.find("only a ceres_lm stage"), std::string::npos) << message;
+  message = expect_refused("{type = \"natural_gradient\", min_diagonal = -1}");
+  EXPECT_NE(message.find("stage.1.min_diagonal"), std::string::npos) << message;
   message = expect_refused("{type = \"natural_gradient\", select_last_rounds = 5}");  // more than its one round
   EXPECT_NE(message.find("select_last_rounds"), std::string::npos) << message;
 }
