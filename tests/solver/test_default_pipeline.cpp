@@ -6,6 +6,7 @@
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/stages/ceres_lm_stage.hpp"
+#include "solver/stages/natural_gradient_stage.hpp"
 
 #include <gtest/gtest.h>
 
@@ -44,9 +45,19 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
 
   const pinn::CaseConfig two = pinn::parse_case(
       problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {"sampling.interior=900"});
-  EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "natural_gradient"}));
   EXPECT_EQ(two.sampling.interior, 900) << "a given point count is kept";
-  EXPECT_EQ(two.network.hidden, (std::vector<int>{32, 32}));
+  EXPECT_EQ(two.network.hidden, (std::vector<int>{24, 24}));
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
+  // A network the file gives, another operator or penalty boundary conditions: LBFGS, as measured there.
+  for (const std::vector<std::string>& overrides :
+       {std::vector<std::string>{"network.hidden=[32, 32]"}, std::vector<std::string>{"problem.diffusion=\"2\""},
+        std::vector<std::string>{"loss.boundary=\"penalty\""}}) {
+    const pinn::CaseConfig lbfgs = pinn::parse_case(
+        problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", overrides);
+    EXPECT_EQ(types_of(lbfgs), (std::vector<std::string>{"adam", "ceres_lbfgs"})) << overrides.front();
+    EXPECT_EQ(lbfgs.network.hidden, (std::vector<int>{32, 32})) << overrides.front();
+  }
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
