@@ -26,6 +26,14 @@ std::vector<std::string> types_of(const pinn::CaseConfig& c) {
   return types;
 }
 
+/// A problem-only case file of the repository, trained quietly without files.
+pinn::RunResult run_default_pipeline(const std::string& path) {
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  return pinn::ObstacleSolver(pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/" + path), options).run();
+}
+
 }  // namespace
 
 TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
@@ -76,14 +84,9 @@ TEST(DefaultPipeline, NotUsedWhenTheFileGivesItsStages) {
 TEST(DefaultPipeline, SolvesAProblemWrittenFromScratch) {
   // tests/data/new_problems/membrane1d.toml: the former default (Adam 2000,
   // 256 points) ended at 2.7e-2 against the FD reference; the pipeline
-  // reaches 1.4e-4 in about 8 s (tools/bench_new_problems, BENCHMARKS.md §7).
-  pinn::CaseConfig config =
-      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/new_problems/membrane1d.toml");
-  pinn::RunOptions options;
-  options.quiet = true;
-  options.write_files = false;
-  pinn::ObstacleSolver solver(config, options);
-  const pinn::RunResult result = solver.run();
+  // reaches 1.4e-4 in about 8 s (tools/bench_new_problems, BENCHMARKS.md §7;
+  // 4.4e-4 with the damping floor of §19).
+  const pinn::RunResult result = run_default_pipeline("tests/data/new_problems/membrane1d.toml");
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_LT(result.metrics.rel_l2, 1e-3);
 }
@@ -92,12 +95,7 @@ TEST(DefaultPipeline, LevenbergMarquardtDoesNotBendTheNetworkBetweenThePoints) {
   // tests/data/unseen_problems/roof1d.toml, seed 1: with Ceres' damping floor
   // of 1e-6 the LM stage bent the network between its points (0.86, a
   // Lipschitz bound of 1.9e4); floored at 0.1, 3.6e-4 (BENCHMARKS.md §19).
-  pinn::CaseConfig config =
-      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/unseen_problems/roof1d.toml");
-  pinn::RunOptions options;
-  options.quiet = true;
-  options.write_files = false;
-  const pinn::RunResult result = pinn::ObstacleSolver(config, options).run();
+  const pinn::RunResult result = run_default_pipeline("tests/data/unseen_problems/roof1d.toml");
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_LT(result.metrics.rel_l2, 2e-3);
 }
