@@ -10,19 +10,6 @@
 
 namespace pinn {
 
-namespace {
-
-int count_nonzero_rows(const double* jacobian, int rows, int params) {
-  int count = 0;
-  for (int i = 0; i < rows; ++i) {
-    const double* row = jacobian + static_cast<std::size_t>(i) * params;
-    count += std::any_of(row, row + params, [](double v) { return v != 0.0; }) ? 1 : 0;
-  }
-  return count;
-}
-
-}  // namespace
-
 void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params) {
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
   jacobian_ = jacobian;
@@ -60,18 +47,20 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     // Rows of J that are zero (the obstacle residuals of points off the
     // contact set, a third or more of the rows) add nothing to JᵀJ: the
     // product runs over the others only.
+    std::vector<int> nonzero;
+    for (int i = 0; i < rows; ++i) {
+      const double* row = jacobian + static_cast<std::size_t>(i) * params;
+      if (std::any_of(row, row + params, [](double v) { return v != 0.0; })) nonzero.push_back(i);
+    }
     const double* rows_used = jacobian;
-    int n_used = rows;
-    if (const int nonzero = count_nonzero_rows(jacobian, rows, params); nonzero < rows) {
-      compact_.resize(static_cast<std::size_t>(nonzero) * params);
-      double* out = compact_.data();
-      for (int i = 0; i < rows; ++i) {
-        const double* row = jacobian + static_cast<std::size_t>(i) * params;
-        if (std::any_of(row, row + params, [](double v) { return v != 0.0; }))
-          out = std::copy(row, row + params, out);
+    const int n_used = static_cast<int>(nonzero.size());
+    if (n_used < rows) {
+      compact_.resize(nonzero.size() * static_cast<std::size_t>(params));
+      for (int k = 0; k < n_used; ++k) {
+        const double* row = jacobian + static_cast<std::size_t>(nonzero[k]) * params;
+        std::copy(row, row + params, compact_.begin() + static_cast<std::ptrdiff_t>(k) * params);
       }
       rows_used = compact_.data();
-      n_used = nonzero;
     }
     if (n_used > 0)  // JᵀJ, scaled below
       blas::syrk_upper(false, n, n_used, 1.0, rows_used, params, 0.0, gram_.data(), n, communicator_);

@@ -103,7 +103,6 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
                     "150 (15 multiplier updates, min_diagonal 1) — Gauss–Newton steps in function space, chosen "
                     "for −Δu with Dirichlet data, the energy form and hard boundary conditions when the file "
                     "gives no network.hidden");
-    return;
   } else if (dim == 2 || config.problem.op.time_axis) {
     // radial2d's pipeline with a shorter LBFGS stage (a minute rather than five). A 2D problem over
     // space–time takes it too: membrane2d's space–time network reached 6.9e-2 with it, 3.0e-1 with
@@ -120,7 +119,7 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     config.stages = {adam_stage(3000, 5e-3, 10)};
     notes.push_back("stages: adam 3000 (learning rate 5e-3, cosine, 10 multiplier updates) — box3d's pipeline");
   }
-  if (config.stages.size() > 1)
+  if (config.stages.size() > 1 && config.stages.back().patience > 0)
     notes.push_back("the second-order stage ends early when 5 multiplier rounds in a row change u by at most 1e-5 "
                     "(relative) on the validation grid (patience = 5)");
 }
