@@ -10,16 +10,24 @@
 
 namespace pinn {
 
-void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params) {
+void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
+                                   const std::vector<int>& linear_rows) {
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
   jacobian_ = jacobian;
   residuals_ = residuals;
   rows_ = rows;
   params_ = params;
+  has_linear_rows_ = !linear_rows.empty();
+  std::vector<char> linear(static_cast<std::size_t>(rows), 0);
+  for (int i : linear_rows) {
+    PINN_REQUIRE(i >= 0 && i < rows, "GaussNewtonStep: linear row " << i << " of " << rows);
+    linear[i] = 1;
+  }
   // Column norms: the Marquardt scaling (zero columns, e.g. of dead
   // neurons, keep scale 1 and are held by the damping alone).
   std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
   for (int i = 0; i < rows; ++i) {
+    if (linear[i]) continue;
     const double* row = jacobian + static_cast<std::size_t>(i) * params;
     for (int p = 0; p < params; ++p) squares[p] += row[p] * row[p];
   }
@@ -33,10 +41,13 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   }
   mean_diagonal_ = total / params;
   gradient_.assign(static_cast<std::size_t>(params), 0.0);
-  blas::gemv(false, params, rows, 1.0, jacobian, params, residuals, 0.0, gradient_.data());  // Jᵀr = A r
+  gradient_weights_.assign(residuals, residuals + rows);
+  for (int i : linear_rows) gradient_weights_[i] = 1.0;
+  blas::gemv(false, params, rows, 1.0, jacobian, params, gradient_weights_.data(), 0.0,
+             gradient_.data());  // Jᵀr = A r
   // J row-major (R × P) is A = Jᵀ column-major (P × R, leading dimension P);
   // the scaled J̃ = J S is S A.
-  const int n = std::min(rows, params);
+  const int n = residual_space() ? rows : params;
   gram_.assign(static_cast<std::size_t>(n) * n, 0.0);
   if (residual_space()) {
     scaled_.assign(jacobian, jacobian + static_cast<std::size_t>(rows) * params);
@@ -46,9 +57,10 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   } else {
     // Rows of J that are zero (the obstacle residuals of points off the
     // contact set, a third or more of the rows) add nothing to JᵀJ: the
-    // product runs over the others only.
+    // product runs over the others only (and never over linear rows).
     std::vector<int> nonzero;
     for (int i = 0; i < rows; ++i) {
+      if (linear[i]) continue;
       const double* row = jacobian + static_cast<std::size_t>(i) * params;
       if (std::any_of(row, row + params, [](double v) { return v != 0.0; })) nonzero.push_back(i);
     }
@@ -72,7 +84,7 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
 bool GaussNewtonStep::solve(double damping, std::vector<double>& step) {
   // With J̃ = J S (S = diag(scale) = D^{-1/2}): (JᵀJ + δD) d = −Jᵀr is
   // (J̃ᵀJ̃ + δI) d̃ = −J̃ᵀr with d = S d̃.
-  const int n = std::min(rows_, params_);
+  const int n = residual_space() ? rows_ : params_;
   factor_ = gram_;
   for (int i = 0; i < n; ++i) factor_[static_cast<std::size_t>(i) * n + i] += damping;
   if (!blas::cholesky_upper(n, factor_.data(), n)) return false;

@@ -34,14 +34,20 @@ class GaussNewtonStep {
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
   /// Both must stay valid until the next call.
-  void set_jacobian(const double* jacobian, const double* residuals, int rows, int params);
+  /// `linear_rows` (ascending) are rows whose residual is a term r_i of the
+  /// loss itself rather than ½r_i² (the energy's Neumann terms, linear in
+  /// u): their Hessian in function space is zero, so they add J_iᵀ to the
+  /// gradient and nothing to JᵀJ or its scaling.
+  void set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
+                    const std::vector<int>& linear_rows = {});
 
-  /// Jᵀr, the gradient of ½‖r‖².
+  /// The gradient of the loss: Jᵀr (linear rows: J_iᵀ).
   const std::vector<double>& gradient() const { return gradient_; }
   /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P.
   double mean_diagonal() const { return mean_diagonal_; }
-  /// Whether the step is formed in the residual space (rows < params).
-  bool residual_space() const { return rows_ < params_; }
+  /// Whether the step is formed in the residual space (rows < params, and
+  /// no linear rows, whose gradient is not of the form Jᵀr).
+  bool residual_space() const { return rows_ < params_ && !has_linear_rows_; }
 
   /// The step d of (JᵀJ + δ·D) d = −Jᵀr for damping δ > 0, written
   /// into `step` (size params). Returns false when the damped system is not
@@ -52,6 +58,7 @@ class GaussNewtonStep {
   const double* jacobian_ = nullptr;
   const double* residuals_ = nullptr;
   int rows_ = 0, params_ = 0;
+  bool has_linear_rows_ = false;
   double mean_diagonal_ = 0.0;
   double min_diagonal_ = 0.0;
   std::vector<double> scale_;   ///< 1/√D_p (1 for zero columns without a floor)
@@ -60,6 +67,7 @@ class GaussNewtonStep {
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor
   std::vector<double> gradient_, rhs_;
+  std::vector<double> gradient_weights_;  ///< r with 1 at the linear rows
   Communicator communicator_;
 };
 

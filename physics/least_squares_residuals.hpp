@@ -10,7 +10,8 @@
 /// Boundary points (penalty boundary conditions) have one residual
 /// √(wβ)(u − g + η/β) (η the boundary multiplier), for the energy form
 /// √(wβ)(u − g + η/β + F·n/β), which carries the boundary term
-/// of ½∫|∇u − F|² = energy − ∮ u F·n + const, so every form is ½‖r‖² + const.
+/// of ½∫|∇u − F|² = energy − ∮ u F·n + const, so every form is ½‖r‖² + const
+/// — except for the energy's Neumann rows, which are linear terms (is_linear_row).
 /// Unused slots are zero rows with zero seeds.
 /// The general operator (ObstacleLossParams::general_operator) changes the
 /// PDE slots (general_pde_residuals) and the rows of Neumann and Robin points
@@ -21,8 +22,10 @@
 
 namespace pinn {
 
-/// Which residual family a slot of a point belongs to (one Ceres cost function each).
-enum class ResidualFamily { pde = 0, obstacle = 1, boundary = 2, unused = 3 };
+/// Which residual family a slot of a point belongs to (one Ceres cost function
+/// each; `linear` rows are terms r of the loss, not ½r², and only the
+/// natural_gradient stage takes them).
+enum class ResidualFamily { pde = 0, obstacle = 1, boundary = 2, unused = 3, linear = 4 };
 
 struct ResidualLayout {
   int n_pde = 0;       ///< PDE residuals per interior point
@@ -235,7 +238,9 @@ struct ObstaclePointResiduals {
         r[0] = root * (s.u - (p.g - p.flux_normal) / p.robin);
         bar.u = root;
       } else {
-        r[0] = 0.0;
+        // A Neumann point: the linear term w(F·n − g)u itself (is_linear_row).
+        r[0] = p.weight * (p.flux_normal - p.g) * s.u;
+        bar.u = p.weight * (p.flux_normal - p.g);
       }
       add_solution_seed(p, bar, dim, hard, seeds[0]);
       return;
@@ -255,6 +260,17 @@ struct ObstaclePointResiduals {
         for (int j = 0; j < dim; ++j) bar.grad[j] += scale * p.diffusion[3 * k + j] * p.normal[k];
     }
     add_solution_seed(p, bar, dim, hard, seeds[0]);
+  }
+
+  /// Whether the point's row is a term r of the loss rather than ½r²: in the
+  /// energy form a Neumann condition (or a Robin one with κ = 0) adds
+  /// ∮(F·n − g)u, linear in u, which no square carries. The Gauss–Newton step
+  /// adds such rows to the gradient and leaves them out of its Gram matrix;
+  /// check_least_squares_form keeps them from Ceres' stages. (In 1D one such
+  /// end is allowed there: F is shifted so that F·n = g, and the row is zero.)
+  KOKKOS_INLINE_FUNCTION bool is_linear_row(const PointData& p) const {
+    return params.general_operator && params.settings.form == LossForm::energy && has_natural_condition(p) &&
+           p.robin == 0.0;
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i, const PointJet& net, double* r, PointJet* seeds) const {
@@ -301,10 +317,13 @@ struct ObstaclePointResiduals {
   }
 };
 
-/// Family of slot `slot` at a point (boundary points use slot 0 only).
-inline ResidualFamily residual_family(const ResidualLayout& layout, bool boundary_point, int slot) {
-  if (boundary_point) return slot == 0 ? ResidualFamily::boundary : ResidualFamily::unused;
-  return slot < layout.n_pde ? ResidualFamily::pde : ResidualFamily::obstacle;
+/// Family of slot `slot` at point `p` (boundary points use slot 0 only).
+inline ResidualFamily residual_family(const ObstaclePointResiduals& residuals, const PointData& p, int slot) {
+  if (p.is_boundary) {
+    if (slot != 0) return ResidualFamily::unused;
+    return residuals.is_linear_row(p) ? ResidualFamily::linear : ResidualFamily::boundary;
+  }
+  return slot < residuals.layout.n_pde ? ResidualFamily::pde : ResidualFamily::obstacle;
 }
 
 }  // namespace pinn

@@ -13,18 +13,25 @@ namespace pinn {
 
 namespace {
 
-/// −∫_{a}^{x_0} (f − f_reaction)(s, x_1, x_2) ds (the part of the source the flux carries) by composite 4-point Gauss–Legendre on 16
-/// panels (f is a smooth or piecewise-smooth expression; exact for cubics per panel).
+/// −∫_{a}^{x_0} (f − f_reaction)(s, x_1, x_2) ds (the part of the source the
+/// flux carries) by 4-point Gauss–Legendre on 32 fixed panels of [a, b], the
+/// last one cut at x_0 (f is a smooth or piecewise-smooth expression; exact
+/// for cubics per panel). The panels are the same for every point, so F at
+/// two points differs by the same rule's integral between them: where f
+/// jumps inside a panel, the rule's error is one constant beyond that panel,
+/// which the boundary term F·n carries too. Panels scaled to [a, x_0] made the
+/// error a ragged function of x_0, whose derivative is a spurious source
+/// (mixed2d's Gauss–Newton steps: 8.8e-3 against 1e-3, BENCHMARKS.md §20).
 double flux_along_x(const ObstacleProblem& problem, const double* x) {
   static const double nodes[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
   static const double weights[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
   const double a = problem.domain.lower()[0];
-  const int panels = 16;
-  const double h = (x[0] - a) / panels;
+  const int panels = 32;
+  const double width = (problem.domain.upper()[0] - a) / panels;
   double y[3] = {x[0], problem.domain.dim() > 1 ? x[1] : 0.0, problem.domain.dim() > 2 ? x[2] : 0.0};
   double integral = 0.0;
-  for (int p = 0; p < panels; ++p) {
-    const double mid = a + (p + 0.5) * h;
+  for (int p = 0; p < panels && a + p * width < x[0]; ++p) {
+    const double start = a + p * width, h = std::min(width, x[0] - start), mid = start + 0.5 * h;
     for (int q = 0; q < 4; ++q) {
       y[0] = mid + 0.5 * h * nodes[q];
       integral += 0.5 * h * weights[q] * (problem.source(y) - (problem.reaction_source ? problem.reaction_source(y) : 0.0));

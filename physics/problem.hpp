@@ -60,10 +60,11 @@ struct DirichletSides {
 DirichletSides dirichlet_sides(const ObstacleProblem& problem);
 
 /// Whether the energy has an exact sum-of-squares form (the one
-/// Levenberg–Marquardt and the natural-gradient stage use): a Neumann point
-/// (or a Robin one with κ = 0) leaves a term linear in u that no square
-/// carries, unless the flux F (∇·F = −f) can be chosen with F·n = g there —
-/// which the engine does at one end of an interval, not in 2D or 3D.
+/// Levenberg–Marquardt uses): a Neumann point (or a Robin one with κ = 0)
+/// leaves a term linear in u that no square carries, unless the flux F
+/// (∇·F = −f) can be chosen with F·n = g there — which the engine does at one
+/// end of an interval, not in 2D or 3D. (The natural-gradient stage takes such
+/// terms as linear rows: physics/least_squares_residuals.hpp.)
 bool energy_has_square_form(const ObstacleProblem& problem);
 
 /// The source texts of a problem's data as a case file gave them, for reports.

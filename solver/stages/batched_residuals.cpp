@@ -64,7 +64,7 @@ std::vector<int> BatchedResiduals::rows_of(ResidualFamily family, const PointDat
   const int n_points = static_cast<int>(points_.extent(0));
   for (int i = 0; i < n_points; ++i)
     for (int slot = 0; slot < per_point_; ++slot)
-      if (residual_family(residual_functor_.layout, host(i).is_boundary != 0, slot) == family)
+      if (residual_family(residual_functor_, host(i), slot) == family)
         rows.push_back(i * per_point_ + slot);
   return rows;
 }

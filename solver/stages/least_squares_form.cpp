@@ -6,18 +6,19 @@
 
 namespace pinn {
 
-void check_least_squares_form(const CaseConfig& config, const std::string& at, const std::string& what) {
+void check_least_squares_form(const CaseConfig& config, const std::string& at, const std::string& what,
+                              bool takes_linear_rows) {
   PINN_USER_REQUIRE(!config.loss.exact_energy_integration,
                     at << what
                        << " works on the least-squares form with u' at the points, which is not "
                           "the energy integrated by loss.energy_integration = \"exact\". Use an adam or ceres_lbfgs "
                           "stage, or energy_integration = \"points\"");
-  PINN_USER_REQUIRE(config.loss.form != LossForm::energy || energy_has_square_form(config.problem),
+  PINN_USER_REQUIRE(takes_linear_rows || config.loss.form != LossForm::energy || energy_has_square_form(config.problem),
                     at << what
                        << " works on the least-squares form, and the energy with a Neumann condition (or a Robin "
                           "one with coefficient 0) on this boundary has a term linear in u that no square carries "
-                          "(possible at one end of an interval only). Use loss.form = \"first_order\", or an adam "
-                          "or ceres_lbfgs stage");
+                          "(possible at one end of an interval only). Use a natural_gradient, adam or ceres_lbfgs "
+                          "stage, or loss.form = \"first_order\"");
 }
 
 }  // namespace pinn

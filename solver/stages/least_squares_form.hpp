@@ -12,8 +12,10 @@ namespace pinn {
 
 /// The least-squares form samples u' at the points, so it
 /// is not the exactly integrated energy, and with the energy form it needs
-/// energy_has_square_form. `at` and `what` name the key in messages
-/// ("file:line:col: stage.1.type" and " = \"ceres_lm\"").
-void check_least_squares_form(const CaseConfig& config, const std::string& at, const std::string& what);
+/// energy_has_square_form unless the stage takes linear rows
+/// (`takes_linear_rows`: natural_gradient). `at` and `what` name the key in
+/// messages ("file:line:col: stage.1.type" and " = \"ceres_lm\"").
+void check_least_squares_form(const CaseConfig& config, const std::string& at, const std::string& what,
+                              bool takes_linear_rows = false);
 
 }  // namespace pinn

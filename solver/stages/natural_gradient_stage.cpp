@@ -55,8 +55,9 @@ void NaturalGradientStage::validate(const CaseConfig& config, int stage_index) {
                     config.where(prefix + "damping") << ": found " << options.damping
                                                      << "; allowed: a number in (0, 1e6] (a multiple of "
                                                         "diag(JᵀJ))");
-  // The Gauss–Newton system is the one of the least-squares form.
-  check_least_squares_form(config, config.where(prefix + "type"), " = \"natural_gradient\"");
+  // The Gauss–Newton system is the one of the least-squares form, with the
+  // energy's Neumann terms as linear rows.
+  check_least_squares_form(config, config.where(prefix + "type"), " = \"natural_gradient\"", true);
 }
 
 StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& context) {
@@ -75,16 +76,26 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
     BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data(),
                            context.loss.communicator());
-    // ½‖r‖² at p (+∞ where a residual is not finite); the Jacobian too when asked.
+    // The energy's Neumann terms: rows r_i of the loss, not ½r_i² (ObstaclePointResiduals::is_linear_row).
+    const std::vector<int> linear_rows = batch.rows_of(ResidualFamily::linear, points.data);
+    std::vector<char> is_linear(static_cast<std::size_t>(batch.n_rows()), 0);
+    for (int r : linear_rows) is_linear[r] = 1;
+    // ½‖r‖² + Σ linear r_i at p (+∞ where a residual is not finite); the Jacobian too when asked.
     const auto cost_at = [&](const std::vector<double>& p, bool with_jacobian) {
       const auto start = Clock::now();
       batch.ensure(p.data(), with_jacobian);
       (with_jacobian ? profile.jacobian : profile.trials) += seconds_since(start);
       if (!with_jacobian) ++profile.trial_evaluations;
       if (!batch.finite()) return std::numeric_limits<double>::infinity();
-      double sum = 0.0;
-      for (int r = 0; r < batch.n_rows(); ++r) sum += batch.residuals()[r] * batch.residuals()[r];
-      return 0.5 * sum;
+      double squares = 0.0, linear = 0.0;
+      for (int r = 0; r < batch.n_rows(); ++r) {
+        const double value = batch.residuals()[r];
+        if (is_linear[r])
+          linear += value;
+        else
+          squares += value * value;
+      }
+      return 0.5 * squares + linear;
     };
     double& damping = state.stage.damping;
     // Under "damping" δ carries over from round to round, as LM's does.
@@ -95,7 +106,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     for (int it = 1; it <= round.max_iterations; ++it) {
       if (seconds_since(round_start) > round.seconds || !std::isfinite(cost)) break;
       auto start = Clock::now();
-      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n);
+      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n, linear_rows);
       profile.gram += seconds_since(start);
       const auto solve_step = [&](double relative) {
         const auto solve_start = Clock::now();

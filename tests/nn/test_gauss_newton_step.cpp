@@ -1,7 +1,8 @@
 /// @file tests/nn/test_gauss_newton_step.cpp
 /// @brief The damped Gauss–Newton step solves (JᵀJ + δD) d = −Jᵀr (D = diag(JᵀJ), floored), in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
-/// (rows < params), checked against a plain elimination on the normal equations;
+/// (rows < params), checked against a plain elimination on the normal equations
+/// (linear rows: in the gradient only);
 /// blas::syrk_upper's column panels against the plain product.
 #include "nn/blas.hpp"
 #include "nn/gauss_newton_step.hpp"
@@ -16,16 +17,18 @@
 namespace {
 
 /// (JᵀJ + δD) d = −Jᵀr by Gaussian elimination with partial pivoting, D_p =
-/// max(‖J_p‖², m(1 + ‖J_p‖)²) for the floor m.
+/// max(‖J_p‖², m(1 + ‖J_p‖)²) for the floor m. Rows with `linear[i]` are
+/// terms r_i of the loss: J_iᵀ in the gradient, nothing in JᵀJ.
 std::vector<double> reference_step(const std::vector<double>& j, const std::vector<double>& r, int rows, int params,
-                                   double damping, double min_diagonal) {
+                                   double damping, double min_diagonal, const std::vector<bool>& linear) {
   std::vector<double> a(static_cast<std::size_t>(params) * params, 0.0), b(params, 0.0);
   for (int p = 0; p < params; ++p) {
     for (int q = 0; q < params; ++q)
-      for (int i = 0; i < rows; ++i) a[p * params + q] += j[i * params + p] * j[i * params + q];
+      for (int i = 0; i < rows; ++i)
+        if (!linear[i]) a[p * params + q] += j[i * params + p] * j[i * params + q];
     const double norm = std::sqrt(a[p * params + p]);
     a[p * params + p] += damping * std::max(norm * norm, min_diagonal * (1.0 + norm) * (1.0 + norm));
-    for (int i = 0; i < rows; ++i) b[p] -= j[i * params + p] * r[i];
+    for (int i = 0; i < rows; ++i) b[p] -= j[i * params + p] * (linear[i] ? 1.0 : r[i]);
   }
   for (int c = 0; c < params; ++c) {
     int pivot = c;
@@ -49,8 +52,10 @@ std::vector<double> reference_step(const std::vector<double>& j, const std::vect
 }
 
 /// With `zero_rows_every` > 0, every such row of J is zero (an obstacle
-/// residual off the contact set), which the parameter-space product skips.
-void check_step(int rows, int params, double damping, int zero_rows_every = 0, double min_diagonal = 0.0) {
+/// residual off the contact set), which the parameter-space product skips;
+/// with `linear_rows_every` > 0, every such row (from row 1) is a linear term.
+void check_step(int rows, int params, double damping, int zero_rows_every = 0, double min_diagonal = 0.0,
+                int linear_rows_every = 0) {
   std::mt19937 rng(rows * 131 + params);
   std::normal_distribution<double> normal;
   std::vector<double> j(static_cast<std::size_t>(rows) * params), r(rows);
@@ -59,20 +64,27 @@ void check_step(int rows, int params, double damping, int zero_rows_every = 0, d
   for (int i = 0; zero_rows_every > 0 && i < rows; i += zero_rows_every)
     std::fill(j.begin() + static_cast<std::ptrdiff_t>(i) * params, j.begin() + static_cast<std::ptrdiff_t>(i + 1) * params,
               0.0);
+  std::vector<bool> linear(rows, false);
+  std::vector<int> linear_rows;
+  for (int i = 1; linear_rows_every > 0 && i < rows; i += linear_rows_every) {
+    linear[i] = true;
+    linear_rows.push_back(i);
+  }
   pinn::GaussNewtonStep gn(pinn::Communicator(), min_diagonal);
-  gn.set_jacobian(j.data(), r.data(), rows, params);
-  EXPECT_EQ(gn.residual_space(), rows < params);
+  gn.set_jacobian(j.data(), r.data(), rows, params, linear_rows);
+  EXPECT_EQ(gn.residual_space(), rows < params && linear_rows.empty());
   double frobenius = 0.0;
-  for (double v : j) frobenius += v * v;
+  for (int i = 0; i < rows; ++i)
+    for (int p = 0; p < params && !linear[i]; ++p) frobenius += j[i * params + p] * j[i * params + p];
   EXPECT_NEAR(gn.mean_diagonal(), frobenius / params, 1e-12 * frobenius);
   for (int p = 0; p < params; ++p) {
     double g = 0.0;
-    for (int i = 0; i < rows; ++i) g += j[i * params + p] * r[i];
+    for (int i = 0; i < rows; ++i) g += j[i * params + p] * (linear[i] ? 1.0 : r[i]);
     EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
   }
   std::vector<double> step;
   ASSERT_TRUE(gn.solve(damping, step));
-  const std::vector<double> expected = reference_step(j, r, rows, params, damping, min_diagonal);
+  const std::vector<double> expected = reference_step(j, r, rows, params, damping, min_diagonal, linear);
   for (int p = 0; p < params; ++p)
     EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
 }
@@ -98,6 +110,12 @@ TEST(GaussNewtonStep, TheFloorOfTheDampingDiagonal) {
     check_step(9, 30, 1e-2, 0, floor);
   }
   check_step(60, 12, 1e-2, 2, 3.0);
+}
+
+TEST(GaussNewtonStep, LinearRowsAddToTheGradientAndNotToTheGramMatrix) {
+  check_step(60, 12, 1e-3, 0, 0.0, 5);
+  check_step(60, 12, 1e-2, 4, 0.5, 3);  // with zero rows and the floor
+  check_step(9, 30, 1e-2, 0, 0.0, 4);   // fewer rows than parameters: still the parameter space
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {

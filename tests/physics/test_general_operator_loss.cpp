@@ -314,3 +314,42 @@ TEST(GeneralOperatorLoss, NeumannPointOfTheEnergyFormIsItsBoundaryIntegral) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GeneralOperatorLoss, NeumannRowOfTheEnergyFormIsItsLinearTerm) {
+  // With F·n = 0 the row is the loss's term −w g u itself (r, not ½r²), with
+  // its seed; F·n shifts it to w(F·n − g)u, the term left over by ½∫|∇u − F|².
+  for (int dim = 1; dim <= 3; ++dim) {
+    OperatorCase c{LossForm::energy, pinn::BoundaryMode::hard, true, false, dim, 0.1};
+    const pinn::ObstacleLossParams prm = params_for(c);
+    pinn::PointData p = make_point(dim, true, 1, false);
+    p.flux_normal = 0.0;
+    const pinn::PointJet jet = make_jet(1, dim, c.shift);
+    pinn::PointJet loss_seed;
+    loss_seed.zero();
+    const double loss = pinn::obstacle_point_loss(prm, p, jet, loss_seed).boundary;
+    PointResiduals at(prm, p);
+    ASSERT_TRUE(at.functor.is_linear_row(p));
+    EXPECT_EQ(pinn::residual_family(at.functor, p, 0), pinn::ResidualFamily::linear);
+    at.evaluate(jet);
+    EXPECT_NEAR(at.r[0], loss, 1e-14 * (1 + std::abs(loss))) << dim << "D";
+    for_each_entry(1, dim, [&](auto, auto read, const std::string& what) {
+      EXPECT_NEAR(read(at.seeds[0]), read(loss_seed), 1e-14) << what << ", " << dim << "D";
+    });
+    p.flux_normal = 0.3;
+    PointResiduals shifted(prm, p);
+    shifted.evaluate(jet);
+    ASSERT_NE(p.g, 0.0);
+    EXPECT_NEAR(shifted.r[0], at.r[0] * (0.3 - p.g) / -p.g, 1e-14 * (1 + std::abs(loss))) << dim << "D";
+    // A Robin point keeps its square; the first-order form has none of these rows.
+    pinn::PointData robin = make_point(dim, true, 2, false);
+    EXPECT_FALSE(at.functor.is_linear_row(robin));
+    EXPECT_EQ(pinn::residual_family(at.functor, robin, 0), pinn::ResidualFamily::boundary);
+    OperatorCase first_order = c;
+    first_order.form = LossForm::first_order;
+    EXPECT_FALSE(PointResiduals(params_for(first_order), p).functor.is_linear_row(p));
+  }
+}
+
+}  // namespace
