@@ -93,7 +93,7 @@ struct TrainingPoints {
 /// rule); boundary weights |∂Ω|/n_boundary. Multipliers start at zero.
 /// `adaptive` points (placed after the interior ones) get obstacle weight
 /// |Ω|/n_interior and PDE weight `adaptive_pde_weight`.
-/// The flux F = −∫f dx of the first-order and least-squares forms costs 64
+/// The flux F = −∫f dx of the first-order and least-squares forms costs 64 (on average)
 /// evaluations of f per point; `FluxAt::none` leaves it zero, for points
 /// where only the solution is evaluated (output and monitor grids).
 enum class FluxAt { points, none };
