@@ -65,20 +65,20 @@ Mlp exact_network(const TrainingState& state) {
 
 }  // namespace
 
-double AugmentedLagrangian::validation_loss(const TrainingState& state) {
+double AugmentedLagrangian::validation_loss(const TrainingState& state, double penalty_scale) {
   const TrainingPoints& validation = validation_points(state);
   const Mlp exact = exact_network(state);
   // The case's own μ: a continuation (penalty_growth) must not change how
   // the rounds of one stage compare.
   ObstacleLossParams params = state.loss_params;
-  params.settings.penalty = config_.loss.penalty;
+  params.settings.penalty = penalty_scale * config_.loss.penalty;
   return loss_.terms(exact, validation, params).total();
 }
 
 void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig& stage, int round,
                                          const std::vector<double>& parameters) {
   if (round < rounds(stage) - stage.select_last_rounds) return;
-  const double loss = validation_loss(state);
+  const double loss = validation_loss(state, stage.select_penalty);
   RoundChoice& best = state.stage.best;
   if (!std::isfinite(loss) || (best.round >= 0 && loss >= best.validation_loss)) return;
   best.round = round;

@@ -73,6 +73,11 @@ struct StageConfig {
   /// energy and obstacle penalty of the exact network on a fixed grid twice
   /// as fine as the training grid; solver/augmented_lagrangian.hpp); 0 = the last iterate.
   int select_last_rounds = 0;
+  /// The validation loss's penalty as a multiple of the case's μ. Its
+  /// multipliers are zero, so a penalty of μ lowers the loss of infeasible
+  /// iterates by about ∫λ²/(2μ) and favours early rounds; a larger one
+  /// compares the rounds' energies nearer the admissible set.
+  double select_penalty = 1.0;
 
   /// The type's own settings (its Options, solver/stages/); null: its defaults.
   std::shared_ptr<const StageOptions> options;

@@ -242,6 +242,7 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
       stage.patience = static_cast<int>(s.get_int("patience", 0, 0, 100'000));
       stage.min_change = s.get_double("min_change", 1e-5, 0.0, 1.0);
       stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
+      stage.select_penalty = s.get_double("select_penalty", 1.0, 1.0, 1e6);
       parse_stage_smoothing(s, stage);
       stage.revive_neurons = s.get_bool("revive_neurons", false);
       parse_stage_insertion(s, stage);

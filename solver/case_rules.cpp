@@ -92,7 +92,15 @@ void check_stage(const CaseConfig& c, std::size_t index) {
   };
   round_solving_only("select_last_rounds", stage.select_last_rounds,
                      " stage ends on its last iterate; select_last_rounds belongs to stages that solve each round "
-                     "apart (ceres_lm, ceres_lbfgs)");
+                     "apart (ceres_lm, ceres_lbfgs, natural_gradient)");
+  PINN_USER_REQUIRE(stage.select_penalty >= 1.0 && stage.select_penalty <= 1e6,
+                    c.where(prefix + "select_penalty")
+                        << ": found " << stage.select_penalty << "; allowed: a multiple of loss.penalty in [1, 1e6]");
+  PINN_USER_REQUIRE(stage.select_penalty == 1.0 || stage.select_last_rounds > 0,
+                    c.where(prefix + "select_penalty")
+                        << ": found " << stage.select_penalty
+                        << "; it weighs the validation loss that selects rounds, and this stage selects none "
+                           "(select_last_rounds = 0). Set select_last_rounds, or leave select_penalty out");
   PINN_USER_REQUIRE(stage.budget_share > 0.0 && std::isfinite(stage.budget_share),
                     c.where(prefix + "budget_share") << ": found " << stage.budget_share
                                                      << "; allowed: a weight > 0 (the stage's share of the budget)");

@@ -42,9 +42,9 @@ std::shared_ptr<const StageOptions> GradientStepStage::read_options(TomlSection&
                                                                     const CaseConfig& /*config*/) {
   auto options = std::make_shared<GradientStepOptions>();
   options->output_solve_every = static_cast<int>(s.get_int("output_solve_every", 0, 0, 100'000'000));
-  s.refuse("select_last_rounds", "an " + stage.type +
-                                     " stage ends on its last iterate; select_last_rounds belongs to ceres_lm and "
-                                     "ceres_lbfgs stages");
+  for (const char* key : {"select_last_rounds", "select_penalty"})
+    s.refuse(key, "an " + stage.type + " stage ends on its last iterate; " + key +
+                      " belongs to ceres_lm, ceres_lbfgs and natural_gradient stages");
   s.refuse("linear_solver", "only a ceres_lm stage has a linear solver");
   for (const char* key : {"patience", "min_change"})
     s.refuse(key, "an " + stage.type +

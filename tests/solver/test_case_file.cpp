@@ -762,7 +762,32 @@ TEST(CaseFile, RoundSelectionBelongsToCeresStages) {
   CaseText c;
   const int n = c.insert("stage", "select_last_rounds = 2");
   expect_rejected(c, {at(n, c.value_column(n)), "stage.0.select_last_rounds", "the integer 2",
-                      "ceres_lm and ceres_lbfgs stages"});
+                      "ceres_lm, ceres_lbfgs and natural_gradient stages"});
+  CaseText d;
+  const int m = d.insert("stage", "select_penalty = 100");
+  expect_rejected(d, {at(m, d.value_column(m)), "stage.0.select_penalty", "the integer 100",
+                      "ceres_lm, ceres_lbfgs and natural_gradient stages"});
+}
+
+TEST(CaseFile, SelectionPenaltyWeighsTheRoundsItSelects) {
+  CaseText c;
+  c.append("[[stage]]");
+  c.append("type = \"natural_gradient\"");
+  c.append("multiplier_updates = 2");
+  c.append("select_last_rounds = 3");
+  c.append("select_penalty = 100");
+  EXPECT_DOUBLE_EQ(pinn::parse_case(c.str(), "case.toml").stages[1].select_penalty, 100.0);
+  CaseText below;
+  below.append("[[stage]]");
+  below.append("type = \"ceres_lbfgs\"");
+  below.append("select_last_rounds = 1");
+  const int n = below.append("select_penalty = 0.5");
+  expect_rejected(below, {at(n, below.value_column(n)), "stage.1.select_penalty", "0.5"});
+  CaseText unused;
+  unused.append("[[stage]]");
+  unused.append("type = \"ceres_lbfgs\"");
+  const int m = unused.append("select_penalty = 10");
+  expect_rejected(unused, {at(m, unused.value_column(m)), "stage.1.select_penalty", "found 10", "select_last_rounds = 0"});
 }
 
 TEST(CaseFile, RoundSelectionCoversAtMostTheStagesRounds) {

@@ -58,6 +58,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(two.network.hidden, (std::vector<int>{24, 24}));
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
   EXPECT_EQ(two.stages[1].select_last_rounds, two.stages[1].multiplier_updates + 1) << "the best of all rounds";
+  EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
   // A network the file gives, another operator or penalty boundary conditions: LBFGS, as measured there.
   for (const std::vector<std::string>& overrides :
        {std::vector<std::string>{"network.hidden=[32, 32]"}, std::vector<std::string>{"problem.diffusion=\"2\""},
