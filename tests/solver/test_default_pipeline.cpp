@@ -44,6 +44,8 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(one.sampling.adaptive_points, 51);  // a tenth of the default count
   EXPECT_EQ(one.network.hidden, (std::vector<int>{16, 16}));
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::CeresLmOptions>(one.stages[1]).min_diagonal, 0.1);
+  EXPECT_EQ(one.stages[1].select_last_rounds, 20);
+  EXPECT_DOUBLE_EQ(one.stages[1].select_penalty, 100.0);
   ASSERT_FALSE(one.pipeline_notes.empty());
   bool says_whose = false;
   for (const std::string& note : one.pipeline_notes)
