@@ -96,7 +96,10 @@ void check_stage(const CaseConfig& c, std::size_t index) {
   PINN_USER_REQUIRE(stage.select_penalty >= 1.0 && stage.select_penalty <= 1e6,
                     c.where(prefix + "select_penalty")
                         << ": found " << stage.select_penalty << "; allowed: a multiple of loss.penalty in [1, 1e6]");
-  PINN_USER_REQUIRE(stage.select_penalty == 1.0 || stage.select_last_rounds > 0,
+  // A file that sets select_penalty where nothing is selected is told so (a
+  // program that turns the selection off keeps its penalty unused).
+  PINN_USER_REQUIRE(stage.select_penalty == 1.0 || stage.select_last_rounds > 0 ||
+                        c.locations.count(prefix + "select_penalty") == 0,
                     c.where(prefix + "select_penalty")
                         << ": found " << stage.select_penalty
                         << "; it weighs the validation loss that selects rounds, and this stage selects none "
