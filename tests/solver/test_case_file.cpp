@@ -758,15 +758,13 @@ TEST(CaseFile, LbfgsStageIsAccepted) {
   EXPECT_EQ(config.stages[1].multiplier_updates, 3);
 }
 
-TEST(CaseFile, RoundSelectionBelongsToCeresStages) {
-  CaseText c;
-  const int n = c.insert("stage", "select_last_rounds = 2");
-  expect_rejected(c, {at(n, c.value_column(n)), "stage.0.select_last_rounds", "the integer 2",
-                      "ceres_lm, ceres_lbfgs and natural_gradient stages"});
-  CaseText d;
-  const int m = d.insert("stage", "select_penalty = 100");
-  expect_rejected(d, {at(m, d.value_column(m)), "stage.0.select_penalty", "the integer 100",
-                      "ceres_lm, ceres_lbfgs and natural_gradient stages"});
+TEST(CaseFile, RoundSelectionBelongsToRoundSolvingStages) {
+  for (const std::string key : {"select_last_rounds", "select_penalty"}) {
+    CaseText c;
+    const int n = c.insert("stage", key + " = 2");
+    expect_rejected(c, {at(n, c.value_column(n)), "stage.0." + key, "the integer 2",
+                        "ceres_lm, ceres_lbfgs and natural_gradient stages"});
+  }
 }
 
 TEST(CaseFile, SelectionPenaltyWeighsTheRoundsItSelects) {
