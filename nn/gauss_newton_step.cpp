@@ -11,23 +11,21 @@
 namespace pinn {
 
 void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
-                                   const std::vector<int>& linear_rows) {
+                                   const std::vector<char>& linear) {
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
+  PINN_REQUIRE(linear.empty() || linear.size() == static_cast<std::size_t>(rows),
+               "GaussNewtonStep: " << linear.size() << " linear-row flags for " << rows << " rows");
   jacobian_ = jacobian;
   residuals_ = residuals;
   rows_ = rows;
   params_ = params;
-  has_linear_rows_ = !linear_rows.empty();
-  std::vector<char> linear(static_cast<std::size_t>(rows), 0);
-  for (int i : linear_rows) {
-    PINN_REQUIRE(i >= 0 && i < rows, "GaussNewtonStep: linear row " << i << " of " << rows);
-    linear[i] = 1;
-  }
+  has_linear_rows_ = std::any_of(linear.begin(), linear.end(), [](char flag) { return flag != 0; });
+  const auto is_linear = [&](int i) { return has_linear_rows_ && linear[i]; };
   // Column norms: the Marquardt scaling (zero columns, e.g. of dead
   // neurons, keep scale 1 and are held by the damping alone).
   std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
   for (int i = 0; i < rows; ++i) {
-    if (linear[i]) continue;
+    if (is_linear(i)) continue;
     const double* row = jacobian + static_cast<std::size_t>(i) * params;
     for (int p = 0; p < params; ++p) squares[p] += row[p] * row[p];
   }
@@ -41,10 +39,14 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   }
   mean_diagonal_ = total / params;
   gradient_.assign(static_cast<std::size_t>(params), 0.0);
-  gradient_weights_.assign(residuals, residuals + rows);
-  for (int i : linear_rows) gradient_weights_[i] = 1.0;
-  blas::gemv(false, params, rows, 1.0, jacobian, params, gradient_weights_.data(), 0.0,
-             gradient_.data());  // Jᵀr = A r
+  const double* weights = residuals;  // r, with 1 at the linear rows
+  if (has_linear_rows_) {
+    gradient_weights_.assign(residuals, residuals + rows);
+    for (int i = 0; i < rows; ++i)
+      if (linear[i]) gradient_weights_[i] = 1.0;
+    weights = gradient_weights_.data();
+  }
+  blas::gemv(false, params, rows, 1.0, jacobian, params, weights, 0.0, gradient_.data());  // Jᵀr = A r
   // J row-major (R × P) is A = Jᵀ column-major (P × R, leading dimension P);
   // the scaled J̃ = J S is S A.
   const int n = residual_space() ? rows : params;
@@ -60,7 +62,7 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     // product runs over the others only (and never over linear rows).
     std::vector<int> nonzero;
     for (int i = 0; i < rows; ++i) {
-      if (linear[i]) continue;
+      if (is_linear(i)) continue;
       const double* row = jacobian + static_cast<std::size_t>(i) * params;
       if (std::any_of(row, row + params, [](double v) { return v != 0.0; })) nonzero.push_back(i);
     }

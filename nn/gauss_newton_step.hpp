@@ -34,12 +34,12 @@ class GaussNewtonStep {
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
   /// Both must stay valid until the next call.
-  /// `linear_rows` (ascending) are rows whose residual is a term r_i of the
-  /// loss itself rather than ½r_i² (the energy's Neumann terms, linear in
-  /// u): their Hessian in function space is zero, so they add J_iᵀ to the
-  /// gradient and nothing to JᵀJ or its scaling.
+  /// `linear` (empty, or one flag per row) marks rows whose residual is a
+  /// term r_i of the loss itself rather than ½r_i² (the energy's Neumann
+  /// terms, linear in u): their Hessian in function space is zero, so they
+  /// add J_iᵀ to the gradient and nothing to JᵀJ or its scaling.
   void set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
-                    const std::vector<int>& linear_rows = {});
+                    const std::vector<char>& linear = {});
 
   /// The gradient of the loss: Jᵀr (linear rows: J_iᵀ).
   const std::vector<double>& gradient() const { return gradient_; }
@@ -67,7 +67,7 @@ class GaussNewtonStep {
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor
   std::vector<double> gradient_, rhs_;
-  std::vector<double> gradient_weights_;  ///< r with 1 at the linear rows
+  std::vector<double> gradient_weights_;  ///< r with 1 at the linear rows (only when there are some)
   Communicator communicator_;
 };
 

@@ -53,10 +53,10 @@ class AugmentedLagrangian {
 
  private:
   /// Loss of the exact (unsmoothed) network on the validation points, with
-  /// zero multipliers and the case's own μ: energy (or residuals) plus the
-  /// obstacle and boundary penalties.
-  /// `penalty_scale` multiplies the case's μ (stage.select_penalty).
-  double validation_loss(const TrainingState& state, double penalty_scale = 1.0);
+  /// zero multipliers and `penalty_scale` times the case's own μ
+  /// (stage.select_penalty): energy (or residuals) plus the obstacle and
+  /// boundary penalties.
+  double validation_loss(const TrainingState& state, double penalty_scale);
 
   /// The validation grid, built at first use.
   const TrainingPoints& validation_points(const TrainingState& state);

@@ -77,9 +77,8 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data(),
                            context.loss.communicator());
     // The energy's Neumann terms: rows r_i of the loss, not ½r_i² (ObstaclePointResiduals::is_linear_row).
-    const std::vector<int> linear_rows = batch.rows_of(ResidualFamily::linear, points.data);
     std::vector<char> is_linear(static_cast<std::size_t>(batch.n_rows()), 0);
-    for (int r : linear_rows) is_linear[r] = 1;
+    for (int r : batch.rows_of(ResidualFamily::linear, points.data)) is_linear[r] = 1;
     // ½‖r‖² + Σ linear r_i at p (+∞ where a residual is not finite); the Jacobian too when asked.
     const auto cost_at = [&](const std::vector<double>& p, bool with_jacobian) {
       const auto start = Clock::now();
@@ -106,7 +105,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     for (int it = 1; it <= round.max_iterations; ++it) {
       if (seconds_since(round_start) > round.seconds || !std::isfinite(cost)) break;
       auto start = Clock::now();
-      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n, linear_rows);
+      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n, is_linear);
       profile.gram += seconds_since(start);
       const auto solve_step = [&](double relative) {
         const auto solve_start = Clock::now();
