@@ -61,6 +61,16 @@ Domain Domain::rectangle(std::array<double, 2> min, std::array<double, 2> max) {
   return d;
 }
 
+Domain Domain::space_time(const Domain& omega, double final_time) {
+  PINN_ASSERT(omega.kind_ == DomainKind::interval || omega.kind_ == DomainKind::rectangle);
+  const auto& lo = omega.lower_;
+  const auto& hi = omega.upper_;
+  Domain d = omega.dim_ == 1 ? rectangle({lo[0], 0.0}, {hi[0], final_time})
+                             : box({lo[0], lo[1], 0.0}, {hi[0], hi[1], final_time});
+  d.time_axis_ = omega.dim_;
+  return d;
+}
+
 Domain Domain::box(std::array<double, 3> min, std::array<double, 3> max) {
   for (int k = 0; k < 3; ++k)
     PINN_USER_REQUIRE(usable_extent(min[k], max[k]), "box domain: coordinate "
@@ -272,12 +282,65 @@ double sobol(std::uint64_t index, int dim) {
 
 }  // namespace
 
-int grid_cells_per_direction(int n, int dim) {
-  return std::max(1, static_cast<int>(std::lround(std::pow(static_cast<double>(n), 1.0 / dim))));
+std::array<int, 3> Domain::grid_cells(int n) const {
+  // Each direction's extent over their geometric mean (a time axis counts as
+  // that mean of the spatial ones): 1 for every direction of a square. Its
+  // square root splits the difference between equal counts (cells as
+  // elongated as the domain) and square cells (few across a narrow strip):
+  // measured on elongated problems, README "Training points".
+  std::array<double, 3> extent{1, 1, 1};
+  double log_mean = 0.0;
+  int spatial = 0;
+  for (int k = 0; k < dim_; ++k)
+    if (k != time_axis_) {
+      extent[k] = upper_[k] - lower_[k];
+      log_mean += std::log(extent[k]);
+      ++spatial;
+    }
+  log_mean /= spatial;
+  if (time_axis_ >= 0) extent[time_axis_] = std::exp(log_mean);
+  const double per_direction = std::pow(static_cast<double>(n), 1.0 / dim_);
+  std::array<int, 3> cells{1, 1, 1};
+  const bool square = std::all_of(extent.begin(), extent.begin() + dim_, [&](double e) { return e == extent[0]; });
+  for (int k = 0; k < dim_; ++k) {
+    const double ratio = square ? 1.0 : std::sqrt(extent[k] / std::exp(log_mean));
+    cells[k] = std::max(1, static_cast<int>(std::lround(per_direction * ratio)));
+  }
+  return cells;
+}
+
+std::vector<double> Domain::grid_points(const std::array<int, 3>& cells, SamplingMethod method) const {
+  PINN_ASSERT(method == SamplingMethod::grid || method == SamplingMethod::nodes);
+  const int offset = method == SamplingMethod::grid ? 0 : 1;
+  std::array<int, 3> count{1, 1, 1};
+  for (int k = 0; k < dim_; ++k) count[k] = std::max(0, cells[k] - offset);
+  std::vector<double> points;
+  points.reserve(static_cast<std::size_t>(count[0]) * count[1] * count[2] * dim_);
+  for (int i2 = 0; i2 < count[2]; ++i2)
+    for (int i1 = 0; i1 < count[1]; ++i1)
+      for (int i0 = 0; i0 < count[0]; ++i0) {
+        const int index[3] = {i0, i1, i2};
+        double x[3] = {0.0, 0.0, 0.0};
+        for (int k = 0; k < dim_; ++k) {
+          // midpoints of cells[k] cells, or their cells[k] − 1 interior nodes
+          const double unit = method == SamplingMethod::grid ? (index[k] + 0.5) / cells[k]
+                                                             : (index[k] + 1.0) / cells[k];
+          x[k] = lower_[k] + (upper_[k] - lower_[k]) * unit;
+        }
+        if (!contains(x)) continue;
+        for (int k = 0; k < dim_; ++k) points.push_back(x[k]);
+      }
+  return points;
 }
 
 std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {
   PINN_USER_REQUIRE(n >= 1, "sampling.interior: found " << n << "; need at least 1 point");
+  if (method == SamplingMethod::grid) return grid_points(grid_cells(n), method);
+  if (method == SamplingMethod::nodes) {
+    std::array<int, 3> cells = grid_cells(n);
+    for (int k = 0; k < dim_; ++k) ++cells[k];
+    return grid_points(cells, method);
+  }
   std::vector<double> points;
   points.reserve(static_cast<std::size_t>(n) * dim_);
   auto push_scaled = [&](const double* unit) {
@@ -287,21 +350,6 @@ std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::u
     for (int k = 0; k < dim_; ++k) points.push_back(x[k]);
     return true;
   };
-  if (method == SamplingMethod::grid || method == SamplingMethod::nodes) {
-    const int m = grid_cells_per_direction(n, dim_);
-    const int total = dim_ == 1 ? m : (dim_ == 2 ? m * m : m * m * m);
-    for (int idx = 0; idx < total; ++idx) {
-      double unit[3];
-      int rest = idx;
-      for (int k = 0; k < dim_; ++k) {
-        // midpoints of m cells, or the m interior nodes of m + 1 cells
-        unit[k] = method == SamplingMethod::grid ? (rest % m + 0.5) / m : (rest % m + 1.0) / (m + 1);
-        rest /= m;
-      }
-      push_scaled(unit);
-    }
-    return points;
-  }
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   const std::uint64_t offset = method == SamplingMethod::random ? 0 : (seed % 1024);

@@ -33,15 +33,15 @@ struct DistanceJet {
   double laplacian = 0;
 };
 
-/// Cells (grid) or interior nodes (nodes) per direction of the tensor grid
-/// that sample_interior builds for about n points in dim dimensions: round(n^(1/dim)), at least 1.
-int grid_cells_per_direction(int n, int dim);
-
 class Domain {
  public:
   static Domain interval(double min, double max);
   static Domain rectangle(std::array<double, 2> min, std::array<double, 2> max);
   static Domain box(std::array<double, 3> min, std::array<double, 3> max);
+  /// Ω × (0, T) for an interval or rectangle Ω: a rectangle or box whose last
+  /// coordinate is time (grid_cells gives it as many cells as an average
+  /// spatial direction, since a length and a time have no common scale).
+  static Domain space_time(const Domain& omega, double final_time);
   static Domain disk(std::array<double, 2> center, double radius);
   /// A simple polygon in 2D from its vertices in order (either orientation,
   /// the closing vertex not repeated). Throws pinn::UserError naming the
@@ -77,12 +77,23 @@ class Domain {
   /// the constant 1 (for any domain).
   DistanceJet distance_to_sides(const double* x, unsigned sides) const;
 
-  /// n interior points (row-major, dim per point). `grid` uses cell midpoints
-  /// of a tensor grid with about n cells (exactly n in 1D; the disk and the
-  /// polygon keep the midpoints of their bounding box's grid that lie inside);
-  /// `nodes` the interior nodes of a grid with about n of
-  /// them (m + 1 cells per direction for m = round(n^(1/d))); the others are
-  /// seeded and reproducible.
+  /// Cells per direction (grid) or interior nodes per direction (nodes) of the
+  /// tensor grid that sample_interior builds for about n points on the
+  /// bounding box: round(n^(1/d)) each on a square or cube; on an elongated
+  /// box, n^(1/d)·√(extent / geometric mean of the extents), so the long
+  /// direction gets more cells and the short one keeps more than square
+  /// cells would leave it (README, "Training points"); a time axis counts as
+  /// long as the spatial ones' geometric mean; at least 1; unused directions 1.
+  std::array<int, 3> grid_cells(int n) const;
+  /// The midpoints (`grid`) or interior nodes (`nodes`) of the bounding box's
+  /// tensor grid with `cells` cells per direction that lie in the domain
+  /// (`nodes`: cells[k] − 1 nodes per direction).
+  std::vector<double> grid_points(const std::array<int, 3>& cells, SamplingMethod method) const;
+  /// n interior points (row-major, dim per point). `grid` uses the cell
+  /// midpoints of the grid_cells(n) tensor grid (exactly n in 1D; the disk and
+  /// the polygon keep the midpoints of their bounding box's grid that lie
+  /// inside); `nodes` the interior nodes of a grid with grid_cells(n) nodes
+  /// per direction (one cell more); the others are seeded and reproducible.
   std::vector<double> sample_interior(int n, SamplingMethod method, std::uint64_t seed) const;
   /// n boundary points, evenly spread along the boundary (the two end points
   /// in 1D). Rectangles and polygons: at arc lengths P·(i + ½)/n
@@ -105,6 +116,7 @@ class Domain {
   double radius_ = 1;
   std::vector<std::array<double, 2>> vertices_;  ///< polygon only, counter-clockwise
   double distance_scale_ = 1;                    ///< polygon only: the largest φ on the sampling grid
+  int time_axis_ = -1;                           ///< space_time only: the coordinate that is time
 };
 
 std::string to_string(SamplingMethod method);

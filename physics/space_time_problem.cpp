@@ -56,10 +56,7 @@ ObstacleProblem space_time_problem(const ParabolicProblem& p) {
   const double T = p.final_time;
   ObstacleProblem q;
   q.name = start.name;
-  const auto& lo = omega.lower();
-  const auto& hi = omega.upper();
-  q.domain = dim == 1 ? Domain::rectangle({lo[0], 0.0}, {hi[0], T})
-                      : Domain::box({lo[0], lo[1], 0.0}, {hi[0], hi[1], T});
+  q.domain = Domain::space_time(omega, T);
   q.op = space_time_operator(start.op, dim);
   q.source = over_space_time(p.source, start.source, dim);
   q.lower_obstacle = over_space_time(p.lower_obstacle, start.lower_obstacle, dim);

@@ -44,10 +44,10 @@ const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState
     // Twice as fine per direction as the training grid, and fixed: no point
     // of it coincides with a (shifted) training point, so a network that bends
     // where the training points do not look is seen bending.
-    const Domain& domain = config_.problem.domain;
-    const int dim = domain.dim();
-    const int n = static_cast<int>(state.points.base_interior().size()) / dim * (1 << dim);
-    validation_ = make_training_points(config_.problem, domain.sample_interior(n, SamplingMethod::grid, 0),
+    std::array<int, 3> cells = state.points.grid_cells();
+    for (int k = 0; k < config_.problem.domain.dim(); ++k) cells[k] *= 2;
+    validation_ = make_training_points(config_.problem,
+                                       config_.problem.domain.grid_points(cells, SamplingMethod::grid),
                                        state.points.base_boundary());
   }
   return validation_;

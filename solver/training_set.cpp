@@ -13,6 +13,7 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
   const Domain& domain = config.problem.domain;
   const int dim = domain.dim();
   base_interior_ = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
+  grid_cells_ = domain.grid_cells(config.sampling.interior);
   // Neumann and Robin parts need boundary points also with hard Dirichlet
   // conditions; there the Dirichlet points carry zero terms (u = g exactly).
   const bool natural = has_natural_parts(config.problem.boundary_parts);
@@ -25,11 +26,10 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
   // Collocation forms weight every point; the energy keeps its quadrature.
   if (config.loss.form != LossForm::energy) added_pde_weight_ = domain.measure() / static_cast<double>(n_base);
   if (config.sampling.obstacle_nodes) {
-    // The m^d midpoints are the centres of m cells per direction; their m − 1
-    // interior nodes per direction become obstacle points (kept like
-    // adaptive points: no share of the energy's quadrature).
-    const int m = grid_cells_per_direction(n_base, dim);
-    if (m > 1) added_points_ = domain.sample_interior(static_cast<int>(std::pow(m - 1, dim)), SamplingMethod::nodes, 0);
+    // The midpoints are the centres of the grid's cells; their interior nodes
+    // become obstacle points (kept like adaptive points: no share of the
+    // energy's quadrature).
+    added_points_ = domain.grid_points(grid_cells_, SamplingMethod::nodes);
   }
   rebuild(0);
 }
@@ -39,10 +39,9 @@ std::vector<double> TrainingSet::grid_shift() const {
   const int dim = domain.dim();
   std::vector<double> shift(dim, 0.0);
   if (grid_shifts_ == 0) return shift;
-  const int m = grid_cells_per_direction(static_cast<int>(base_interior_.size()) / dim, dim);
   std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(grid_shifts_));
   std::uniform_real_distribution<double> unit(-0.5, 0.5);
-  for (int k = 0; k < dim; ++k) shift[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / m;
+  for (int k = 0; k < dim; ++k) shift[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / grid_cells_[k];
   return shift;
 }
 

@@ -15,6 +15,7 @@
 #include "physics/point_data.hpp"
 #include "solver/case_config.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,9 @@ class TrainingSet {
   /// The base interior points (unshifted) and boundary points.
   const std::vector<double>& base_interior() const { return base_interior_; }
   const std::vector<double>& base_boundary() const { return base_boundary_; }
+  /// Cells per direction of the training grid (Domain::grid_cells of the
+  /// requested interior count, whatever the sampling method).
+  const std::array<int, 3>& grid_cells() const { return grid_cells_; }
   /// Points added to the base set: the obstacle nodes, then adaptive points.
   const std::vector<double>& added_points() const { return added_points_; }
   int grid_shifts() const { return grid_shifts_; }
@@ -62,6 +66,7 @@ class TrainingSet {
   /// base set's), the base weight for collocation forms.
   double added_pde_weight_ = 0.0;
   std::vector<double> base_interior_, base_boundary_, added_points_;
+  std::array<int, 3> grid_cells_{1, 1, 1};  ///< grid_cells(): its nodes and shifts follow it
   int grid_shifts_ = 0;
   int adaptive_rounds_ = 0;
   int version_ = 0;

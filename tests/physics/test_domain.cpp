@@ -82,6 +82,30 @@ TEST(Domain, GridSamplingIsTheMidpointRuleIn1D) {
   EXPECT_DOUBLE_EQ(pts[3], 0.875);
 }
 
+TEST(Domain, GridCellsFollowTheExtentsOfAnElongatedDomain) {
+  using Cells = std::array<int, 3>;
+  // A square or cube: round(n^(1/d)) per direction.
+  EXPECT_EQ(pinn::Domain::rectangle({-2, -2}, {2, 2}).grid_cells(4096), (Cells{64, 64, 1}));
+  EXPECT_EQ(pinn::Domain::box({0, 0, 0}, {1, 1, 1}).grid_cells(1000), (Cells{10, 10, 10}));
+  EXPECT_EQ(pinn::Domain::interval(0, 5).grid_cells(7), (Cells{7, 1, 1}));
+  // 2π × 1: 64·√(2π/√(2π)) = 101.3 and 64/1.583 = 40.4 cells.
+  const pinn::Domain bearing = pinn::Domain::rectangle({0, 0}, {2 * M_PI, 1});
+  const Cells cells = bearing.grid_cells(4096);
+  EXPECT_EQ(cells, (Cells{101, 40, 1}));
+  const auto midpoints = bearing.sample_interior(4096, pinn::SamplingMethod::grid, 0);
+  ASSERT_EQ(midpoints.size(), 2u * 101 * 40);
+  EXPECT_DOUBLE_EQ(midpoints[0], M_PI / 101);  // x varies fastest
+  EXPECT_DOUBLE_EQ(midpoints[1], 0.5 / 40);
+  EXPECT_DOUBLE_EQ(midpoints[2 * 101 + 1], 1.5 / 40);
+  // The nodes of those cells: one fewer per direction.
+  EXPECT_EQ(bearing.grid_points(cells, pinn::SamplingMethod::nodes).size(), 2u * 100 * 39);
+  // Time counts as long as the spatial directions' geometric mean: a 4 × 1
+  // rectangle over (0, 100) has 20·(√2, 1/√2, 1) cells.
+  const pinn::Domain q = pinn::Domain::space_time(pinn::Domain::rectangle({0, 0}, {4, 1}), 100.0);
+  EXPECT_EQ(q.grid_cells(8000), (Cells{28, 14, 20}));
+  EXPECT_EQ(pinn::Domain::space_time(pinn::Domain::interval(0, 3), 0.01).grid_cells(1024), (Cells{32, 32, 1}));
+}
+
 TEST(Domain, ImpossibleDomainsAreRejected) {
   EXPECT_THROW(pinn::Domain::polygon({{0, 0}, {1, 0}}), pinn::UserError);
   EXPECT_THROW(pinn::Domain::interval(1.0, 0.0), pinn::UserError);

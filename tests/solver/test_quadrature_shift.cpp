@@ -1,9 +1,11 @@
 /// @file tests/solver/test_quadrature_shift.cpp
 /// @brief sampling.shift_each_round: after multiplier rounds the whole grid has
 /// moved by one common offset within half a cell, and the boundary data and
-/// weights came along.
+/// weights came along; on an elongated grid the shift and the obstacle nodes
+/// follow each direction's own cells.
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
+#include "solver/training_set.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,6 +38,36 @@ TEST(QuadratureShift, MovesTheWholeGridWithinItsCells) {
     const double psi = 0.5 - 8.0 * (x(i, 0) - 0.5) * (x(i, 0) - 0.5);
     EXPECT_NEAR(data(i).psi_lower, psi, 1e-14);
     EXPECT_NEAR(data(i).weight, h, 1e-15);
+  }
+}
+
+TEST(QuadratureShift, NodesAndShiftsFollowTheCellsOfAnElongatedGrid) {
+  // A 4 × 1 rectangle with 1024 points: 32·(√2, 1/√2) = 45 × 23 cells.
+  const pinn::CaseConfig config = pinn::parse_case(
+      "[problem]\nname = \"strip\"\ndomain = { type = \"rectangle\", min = [0.0, 0.0], max = [4.0, 1.0] }\n"
+      "source = \"1\"\nobstacle = \"-0.1\"\n[sampling]\ninterior = 1024\nobstacle_nodes = true\n",
+      "strip.toml");
+  pinn::TrainingSet set(config);
+  ASSERT_EQ(set.grid_cells(), (std::array<int, 3>{45, 23, 1}));
+  const double hx = 4.0 / 45, hy = 1.0 / 23;
+  ASSERT_EQ(set.base_interior().size(), 2u * 45 * 23);
+  // The obstacle nodes: the 44 × 22 interior nodes of those cells.
+  const std::vector<double>& nodes = set.added_points();
+  ASSERT_EQ(nodes.size(), 2u * 44 * 22);
+  for (std::size_t i = 0; i < nodes.size(); i += 2) {
+    EXPECT_NEAR(std::remainder(nodes[i], hx), 0.0, 1e-12);
+    EXPECT_NEAR(std::remainder(nodes[i + 1], hy), 0.0, 1e-12);
+  }
+  // A shift moves every midpoint by one offset within half of its own cell.
+  set.shift();
+  const auto x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), set.points().coordinates);
+  const double dx = x(0, 0) - set.base_interior()[0], dy = x(0, 1) - set.base_interior()[1];
+  EXPECT_GT(std::abs(dx) + std::abs(dy), 0.0);
+  EXPECT_LE(std::abs(dx), 0.5 * hx);
+  EXPECT_LE(std::abs(dy), 0.5 * hy);
+  for (int i = 0; i < 45 * 23; ++i) {
+    EXPECT_NEAR(x(i, 0), set.base_interior()[2 * i] + dx, 1e-14);
+    EXPECT_NEAR(x(i, 1), set.base_interior()[2 * i + 1] + dy, 1e-14);
   }
 }
 
