@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <utility>
@@ -67,7 +68,13 @@ Domain Domain::space_time(const Domain& omega, double final_time) {
   const auto& hi = omega.upper_;
   Domain d = omega.dim_ == 1 ? rectangle({lo[0], 0.0}, {hi[0], final_time})
                              : box({lo[0], lo[1], 0.0}, {hi[0], hi[1], final_time});
-  d.time_axis_ = omega.dim_;
+  return d.with_time_axis(omega.dim_);
+}
+
+Domain Domain::with_time_axis(int axis) const {
+  PINN_ASSERT(axis < 0 || ((kind_ == DomainKind::rectangle || kind_ == DomainKind::box) && axis == dim_ - 1));
+  Domain d = *this;
+  d.time_axis_ = axis;
   return d;
 }
 
@@ -331,6 +338,100 @@ std::vector<double> Domain::grid_points(const std::array<int, 3>& cells, Samplin
         for (int k = 0; k < dim_; ++k) points.push_back(x[k]);
       }
   return points;
+}
+
+bool Domain::boundary_crosses_cell(const double* lo, const double* hi) const {
+  const double shrink = 1e-12 * std::max(hi[0] - lo[0], hi[1] - lo[1]);
+  const double a[2] = {lo[0] + shrink, lo[1] + shrink}, b[2] = {hi[0] - shrink, hi[1] - shrink};
+  if (kind_ == DomainKind::disk) {
+    // Nearest and farthest points of the cell from the centre.
+    double near = 0.0, far = 0.0;
+    for (int k = 0; k < 2; ++k) {
+      const double c = center_[k];
+      const double dn = c < a[k] ? a[k] - c : (c > b[k] ? c - b[k] : 0.0);
+      const double df = std::max(std::abs(c - a[k]), std::abs(c - b[k]));
+      near += dn * dn;
+      far += df * df;
+    }
+    return near < radius_ * radius_ && far > radius_ * radius_;
+  }
+  PINN_ASSERT(kind_ == DomainKind::polygon);
+  // An edge crosses the open cell when its clipped part (Liang–Barsky) is not empty.
+  const std::size_t count = vertices_.size();
+  for (std::size_t e = 0; e < count; ++e) {
+    const auto& p = vertices_[e];
+    const auto& q = vertices_[(e + 1) % count];
+    double t0 = 0.0, t1 = 1.0;
+    bool outside = false;
+    for (int k = 0; k < 2 && !outside; ++k) {
+      const double d = q[k] - p[k];
+      if (d == 0.0) {
+        outside = p[k] <= a[k] || p[k] >= b[k];
+        continue;
+      }
+      double ta = (a[k] - p[k]) / d, tb = (b[k] - p[k]) / d;
+      if (ta > tb) std::swap(ta, tb);
+      t0 = std::max(t0, ta);
+      t1 = std::min(t1, tb);
+      outside = t0 >= t1;
+    }
+    if (!outside) return true;
+  }
+  return false;
+}
+
+Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) const {
+  GridQuadrature rule;
+  if (kind_ != DomainKind::disk && kind_ != DomainKind::polygon) {
+    rule.points = grid_points(cells, SamplingMethod::grid);
+    return rule;
+  }
+  const double h[2] = {(upper_[0] - lower_[0]) / cells[0], (upper_[1] - lower_[1]) / cells[1]};
+  const double area = h[0] * h[1];
+  constexpr int kSub = 16;
+  bool any_cut = false;
+  for (int j = 0; j < cells[1]; ++j)
+    for (int i = 0; i < cells[0]; ++i) {
+      const double lo[2] = {lower_[0] + h[0] * i, lower_[1] + h[1] * j};
+      const double hi[2] = {lower_[0] + h[0] * (i + 1), lower_[1] + h[1] * (j + 1)};
+      // The midpoint as grid_points computes it, so whole cells keep their points bitwise.
+      const double mid[2] = {lower_[0] + (upper_[0] - lower_[0]) * ((i + 0.5) / cells[0]),
+                             lower_[1] + (upper_[1] - lower_[1]) * ((j + 0.5) / cells[1])};
+      if (!boundary_crosses_cell(lo, hi)) {
+        if (!contains(mid)) continue;
+        rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+        rule.weights.push_back(area);
+        continue;
+      }
+      any_cut = true;
+      std::vector<double> inside;
+      double sum[2] = {0.0, 0.0};
+      for (int b = 0; b < kSub; ++b)
+        for (int a = 0; a < kSub; ++a) {
+          const double x[2] = {lo[0] + h[0] * (a + 0.5) / kSub, lo[1] + h[1] * (b + 0.5) / kSub};
+          if (!contains(x)) continue;
+          inside.insert(inside.end(), {x[0], x[1]});
+          sum[0] += x[0];
+          sum[1] += x[1];
+        }
+      const int n = static_cast<int>(inside.size()) / 2;
+      if (n == 0) continue;
+      double centroid[2] = {sum[0] / n, sum[1] / n};
+      if (!contains(centroid)) {
+        std::size_t best = 0;
+        double best_distance = std::numeric_limits<double>::infinity();
+        for (std::size_t s = 0; s < inside.size(); s += 2) {
+          const double d = std::hypot(inside[s] - centroid[0], inside[s + 1] - centroid[1]);
+          if (d < best_distance) best_distance = d, best = s;
+        }
+        centroid[0] = inside[best];
+        centroid[1] = inside[best + 1];
+      }
+      rule.points.insert(rule.points.end(), {centroid[0], centroid[1]});
+      rule.weights.push_back(area * n / (kSub * kSub));
+    }
+  if (!any_cut) rule.weights.clear();
+  return rule;
 }
 
 std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {

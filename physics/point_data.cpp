@@ -110,7 +110,8 @@ void outward_normal(const Domain& domain, const double* x, const DistanceJet& di
 
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& base_interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive,
-                                    double adaptive_pde_weight, FluxAt flux) {
+                                    double adaptive_pde_weight, FluxAt flux,
+                                    const std::vector<double>& interior_weights) {
   problem.validate();
   const Domain& domain = problem.domain;
   const int dim = domain.dim();
@@ -118,6 +119,8 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
   set.dim = dim;
   const int n_base = static_cast<int>(base_interior.size()) / dim;
   PINN_REQUIRE(n_base > 0, "no interior points");
+  PINN_REQUIRE(interior_weights.empty() || interior_weights.size() == static_cast<std::size_t>(n_base),
+               interior_weights.size() << " interior weights for " << n_base << " interior points");
   std::vector<double> interior = base_interior;
   interior.insert(interior.end(), adaptive.begin(), adaptive.end());
   set.n_adaptive = static_cast<int>(adaptive.size()) / dim;
@@ -142,8 +145,9 @@ TrainingPoints make_training_points(const ObstacleProblem& problem, const std::v
     PointData& p = data(i);
     p.is_boundary = on_boundary ? 1 : 0;
     p.is_adaptive = !on_boundary && i >= n_base ? 1 : 0;
-    p.weight = on_boundary ? boundary_weight : (p.is_adaptive ? adaptive_pde_weight : interior_weight);
-    p.obstacle_weight = on_boundary ? 0.0 : interior_weight;
+    const double base_weight = interior_weights.empty() || p.is_adaptive ? interior_weight : interior_weights[i];
+    p.weight = on_boundary ? boundary_weight : (p.is_adaptive ? adaptive_pde_weight : base_weight);
+    p.obstacle_weight = on_boundary ? 0.0 : base_weight;
     p.f = problem.source(x);
     p.f_reaction = problem.reaction_source ? problem.reaction_source(x) : 0.0;
     // g may be singular inside (radial2d), so only boundary points read it.

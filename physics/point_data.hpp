@@ -89,8 +89,10 @@ struct TrainingPoints {
 };
 
 /// Evaluates f, g, ψ, the lift and the distance at the given points (row-major
-/// coordinates). Interior weights are |Ω|/n_interior (midpoint / Monte Carlo
-/// rule); boundary weights |∂Ω|/n_boundary. Multipliers start at zero.
+/// coordinates). Interior weights are `interior_weights` (one per interior
+/// point: a grid quadrature's, Domain::grid_quadrature) or, when it is empty,
+/// |Ω|/n_interior (midpoint / Monte Carlo rule); boundary weights
+/// |∂Ω|/n_boundary. Multipliers start at zero.
 /// `adaptive` points (placed after the interior ones) get obstacle weight
 /// |Ω|/n_interior and PDE weight `adaptive_pde_weight`.
 /// The flux F = −∫f dx of the first-order and least-squares forms costs 64 (on average)
@@ -101,6 +103,7 @@ enum class FluxAt { points, none };
 
 TrainingPoints make_training_points(const ObstacleProblem& problem, const std::vector<double>& interior,
                                     const std::vector<double>& boundary, const std::vector<double>& adaptive = {},
-                                    double adaptive_pde_weight = 0.0, FluxAt flux = FluxAt::points);
+                                    double adaptive_pde_weight = 0.0, FluxAt flux = FluxAt::points,
+                                    const std::vector<double>& interior_weights = {});
 
 }  // namespace pinn

@@ -72,10 +72,12 @@ Domain mapped_domain(const Domain& domain, const ProblemScaling& s) {
   switch (domain.kind()) {
     case DomainKind::interval:
       return Domain::interval(map(0, lo[0]), map(0, hi[0]));
-    case DomainKind::rectangle:
-      return Domain::rectangle({map(0, lo[0]), map(1, lo[1])}, {map(0, hi[0]), map(1, hi[1])});
+    case DomainKind::rectangle:  // a space–time domain stays one (its grid treats time apart)
+      return Domain::rectangle({map(0, lo[0]), map(1, lo[1])}, {map(0, hi[0]), map(1, hi[1])})
+          .with_time_axis(domain.time_axis());
     case DomainKind::box:
-      return Domain::box({map(0, lo[0]), map(1, lo[1]), map(2, lo[2])}, {map(0, hi[0]), map(1, hi[1]), map(2, hi[2])});
+      return Domain::box({map(0, lo[0]), map(1, lo[1]), map(2, lo[2])}, {map(0, hi[0]), map(1, hi[1]), map(2, hi[2])})
+          .with_time_axis(domain.time_axis());
     case DomainKind::disk:
       return Domain::disk({map(0, 0.5 * (lo[0] + hi[0])), map(1, 0.5 * (lo[1] + hi[1]))},
                           0.5 * (hi[0] - lo[0]) / s.length);

@@ -46,9 +46,9 @@ const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState
     // where the training points do not look is seen bending.
     std::array<int, 3> cells = state.points.grid_cells();
     for (int k = 0; k < config_.problem.domain.dim(); ++k) cells[k] *= 2;
-    validation_ = make_training_points(config_.problem,
-                                       config_.problem.domain.grid_points(cells, SamplingMethod::grid),
-                                       state.points.base_boundary());
+    const Domain::GridQuadrature rule = config_.problem.domain.grid_quadrature(cells);
+    validation_ = make_training_points(config_.problem, rule.points, state.points.base_boundary(), {}, 0.0,
+                                       FluxAt::points, rule.weights);
   }
   return validation_;
 }

@@ -12,8 +12,14 @@ namespace pinn {
 TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), seed_(config.seed) {
   const Domain& domain = config.problem.domain;
   const int dim = domain.dim();
-  base_interior_ = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
   grid_cells_ = domain.grid_cells(config.sampling.interior);
+  if (config.sampling.method == SamplingMethod::grid) {
+    Domain::GridQuadrature rule = domain.grid_quadrature(grid_cells_);
+    base_interior_ = std::move(rule.points);
+    base_weights_ = std::move(rule.weights);
+  } else {
+    base_interior_ = domain.sample_interior(config.sampling.interior, config.sampling.method, config.seed);
+  }
   // Neumann and Robin parts need boundary points also with hard Dirichlet
   // conditions; there the Dirichlet points carry zero terms (u = g exactly).
   const bool natural = has_natural_parts(config.problem.boundary_parts);
@@ -70,7 +76,8 @@ void TrainingSet::rebuild(int keep) {
   std::vector<double> interior = base_interior_;
   const std::vector<double> offset = grid_shift();
   for (std::size_t i = 0; i < interior.size(); ++i) interior[i] += offset[i % offset.size()];
-  points_ = make_training_points(problem_, interior, base_boundary_, added_points_, added_pde_weight_);
+  points_ = make_training_points(problem_, interior, base_boundary_, added_points_, added_pde_weight_, FluxAt::points,
+                                 base_weights_);
   ++version_;
   if (keep == 0) return;
   PINN_REQUIRE(points_.size() == old_size,

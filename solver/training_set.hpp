@@ -66,6 +66,7 @@ class TrainingSet {
   /// base set's), the base weight for collocation forms.
   double added_pde_weight_ = 0.0;
   std::vector<double> base_interior_, base_boundary_, added_points_;
+  std::vector<double> base_weights_;  ///< the grid quadrature's weights of base_interior_, or empty (|Ω|/n each)
   std::array<int, 3> grid_cells_{1, 1, 1};  ///< grid_cells(): its nodes and shifts follow it
   int grid_shifts_ = 0;
   int adaptive_rounds_ = 0;

@@ -106,6 +106,45 @@ TEST(Domain, GridCellsFollowTheExtentsOfAnElongatedDomain) {
   EXPECT_EQ(pinn::Domain::space_time(pinn::Domain::interval(0, 3), 0.01).grid_cells(1024), (Cells{32, 32, 1}));
 }
 
+TEST(Domain, GridQuadratureIsExactInAreaAtACurvedBoundary) {
+  // ∫ r² over the disk of radius 1.5: π R⁴ / 2.
+  const pinn::Domain disk = pinn::Domain::disk({0.5, -0.5}, 1.5);
+  const std::array<int, 3> cells = disk.grid_cells(4096);
+  const pinn::Domain::GridQuadrature rule = disk.grid_quadrature(cells);
+  ASSERT_EQ(rule.weights.size(), rule.points.size() / 2);
+  const auto r2 = [&](const double* x) { return (x[0] - 0.5) * (x[0] - 0.5) + (x[1] + 0.5) * (x[1] + 0.5); };
+  double area = 0.0, integral = 0.0;
+  for (std::size_t i = 0; i < rule.weights.size(); ++i) {
+    EXPECT_TRUE(disk.contains(&rule.points[2 * i]));
+    area += rule.weights[i];
+    integral += rule.weights[i] * r2(&rule.points[2 * i]);
+  }
+  const double exact = M_PI * std::pow(1.5, 4) / 2;
+  EXPECT_NEAR(area, disk.measure(), 2e-4 * disk.measure());
+  EXPECT_NEAR(integral, exact, 5e-4 * exact);
+  // The midpoints inside with |Ω|/n each, as before: an O(h) error 10× larger.
+  const std::vector<double> midpoints = disk.grid_points(cells, pinn::SamplingMethod::grid);
+  double uniform = 0.0;
+  for (std::size_t i = 0; i < midpoints.size(); i += 2) uniform += r2(&midpoints[i]);
+  uniform *= disk.measure() / (midpoints.size() / 2);
+  EXPECT_GT(std::abs(uniform - exact), 10 * std::abs(integral - exact));
+
+  // A triangle's slanted edge cuts cells; a grid-aligned L-shape cuts none
+  // (its points and weights are then the plain midpoint rule's).
+  const pinn::Domain triangle = pinn::Domain::polygon({{0, 0}, {2, 0}, {0, 1.5}});
+  const auto cut = triangle.grid_quadrature(triangle.grid_cells(1024));
+  double triangle_area = 0.0;
+  for (double w : cut.weights) triangle_area += w;
+  EXPECT_NEAR(triangle_area, 1.5, 1e-3);
+  const pinn::Domain l = lshape();
+  const auto aligned = l.grid_quadrature({64, 64, 1});
+  EXPECT_TRUE(aligned.weights.empty());
+  EXPECT_EQ(aligned.points, l.grid_points({64, 64, 1}, pinn::SamplingMethod::grid));
+  // Tensor domains: the midpoint rule as it was.
+  const pinn::Domain box = pinn::Domain::rectangle({-2, -1}, {2, 1});
+  EXPECT_TRUE(box.grid_quadrature(box.grid_cells(512)).weights.empty());
+}
+
 TEST(Domain, ImpossibleDomainsAreRejected) {
   EXPECT_THROW(pinn::Domain::polygon({{0, 0}, {1, 0}}), pinn::UserError);
   EXPECT_THROW(pinn::Domain::interval(1.0, 0.0), pinn::UserError);

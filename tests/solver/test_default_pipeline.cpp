@@ -70,6 +70,14 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
     EXPECT_EQ(types_of(lbfgs), (std::vector<std::string>{"adam", "ceres_lbfgs"})) << overrides.front();
     EXPECT_EQ(lbfgs.network.hidden, (std::vector<int>{32, 32})) << overrides.front();
   }
+  // A polygon: LBFGS too, and the note says why.
+  const pinn::CaseConfig polygon =
+      pinn::parse_case(problem_only("{ type = \"polygon\", vertices = [[0, 0], [2, 0], [0, 1.5]] }"), "p.toml", {});
+  EXPECT_EQ(types_of(polygon), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  bool says_why = false;
+  for (const std::string& note : polygon.pipeline_notes)
+    says_why = says_why || note.find("polygon") != std::string::npos;
+  EXPECT_TRUE(says_why);
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
