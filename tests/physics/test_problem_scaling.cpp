@@ -68,6 +68,19 @@ TEST(ProblemScaling, TheMappedProblemIsTheSameProblemInMappedUnits) {
   EXPECT_DOUBLE_EQ(s.user_length(0.1, 2), 10.0);
 }
 
+TEST(ProblemScaling, ASpaceTimeDomainKeepsItsTimeAxis) {
+  // Ω × (0, T) = (1000, 1004) × (0, 1): its grid gives time as many cells as x, mapped or not.
+  const pinn::Domain q = pinn::Domain::space_time(pinn::Domain::interval(1000, 1004), 1.0);
+  pinn::ProblemScaling s;
+  s.dim = 2;
+  s.centre = {1002, 0.5, 0};
+  s.length = 2;
+  const pinn::ObstacleProblem m = pinn::scaled_problem(problem_on(q, -1, -1), s);
+  EXPECT_EQ(m.domain.time_axis(), 1);
+  EXPECT_EQ(m.domain.grid_cells(1024), q.grid_cells(1024));
+  EXPECT_EQ(q.grid_cells(1024), (std::array<int, 3>{32, 32, 1}));
+}
+
 TEST(ProblemScaling, APolygonIsMappedVertexByVertex) {
   // An L-shape of width 200 around (100, 100): c = (100, 100), L = 100.
   const pinn::Domain lshape = pinn::Domain::polygon({{0, 0}, {200, 0}, {200, 100}, {100, 100}, {100, 200}, {0, 200}});
