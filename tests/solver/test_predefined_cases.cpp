@@ -69,7 +69,7 @@ std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info
 // (measured at 1 thread only), convection1d 1.039e-2, varcoef2d 3.025e-3 and
 // mixed2d 5.111e-3 (their Gauss–Newton stages, on 1024 points: on 256 the
 // 697 parameters fit the points and not the solution, 0.12 and 0.77),
-// torsion2d 8.816e-2, bearing 3.530e-2 (default pipelines). After a
+// torsion2d 7.512e-2, bearing 8.715e-2 (default pipelines, their networks). After a
 // change that moves them on purpose, re-measure (`solver_tests
 // --gtest_filter='AllCases/*' --gtest_output=xml:FILE` records each as the
 // property rel_l2) and set the bounds again.
@@ -88,7 +88,7 @@ INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                                            PredefinedCase{"varcoef2d", "exact", 1024, 0.0076},
                                            PredefinedCase{"mixed2d", "exact", 1024, 0.013},
                                            PredefinedCase{"torsion2d", "fe", 256, 0.19},
-                                           PredefinedCase{"bearing", "fd", 256, 0.09}),
+                                           PredefinedCase{"bearing", "fd", 256, 0.24}),
                          case_name);
 
 TEST(PredefinedCases, EveryCaseFileIsCoveredAbove) {
