@@ -227,4 +227,14 @@ struct CaseConfig {
   std::string where(const std::string& key) const;
 };
 
+/// Whether the training points are the midpoints of a tensor grid that the
+/// domain's boundary does not cut (method "grid" on an interval, rectangle or
+/// box): sampling.shift_each_round and obstacle_nodes work on its cells. A
+/// disk's or polygon's grid is cut at the boundary, where a shifted point
+/// would leave the domain.
+inline bool uncut_training_grid(const CaseConfig& config) {
+  const DomainKind kind = config.problem.domain.kind();
+  return config.sampling.method == SamplingMethod::grid && kind != DomainKind::disk && kind != DomainKind::polygon;
+}
+
 }  // namespace pinn

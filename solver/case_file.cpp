@@ -170,29 +170,9 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
   c.sampling.method = sampling.get_enum("method", SamplingMethod::grid, kSamplingMethodNames);
   c.sampling.adaptive_rounds = static_cast<int>(sampling.get_int("adaptive_rounds", 0, 0, 1000));
   c.sampling.adaptive_points = static_cast<int>(sampling.get_int("adaptive_points", 0, 0, 10'000'000));
-  const CaseNode* nodes_node = sampling.node("obstacle_nodes");
   c.sampling.obstacle_nodes = sampling.get_bool("obstacle_nodes", false);
-  const CaseNode* shift_node = sampling.node("shift_each_round");
   c.sampling.shift_each_round = sampling.get_bool("shift_each_round", false);
   sampling.finish();
-  // Both options work on the cells of a tensor grid of midpoints; a disk's or
-  // a polygon's grid is cut at its boundary.
-  const DomainKind domain_kind = c.problem.domain.kind();
-  const bool cut_grid = domain_kind == DomainKind::disk || domain_kind == DomainKind::polygon;
-  const bool tensor_grid = c.sampling.method == SamplingMethod::grid && !cut_grid;
-  const auto require_tensor_grid = [&](bool requested, const CaseNode* at, const char* key, const char* why) {
-    PINN_USER_REQUIRE(!requested || tensor_grid,
-                      sampling.where(*at) << ": sampling." << key << " = true " << why
-                                          << ", so it needs method = \"grid\" on an interval, rectangle or box; "
-                                             "found method = \""
-                                          << to_string(c.sampling.method) << "\" on a "
-                                          << (domain_kind == DomainKind::disk      ? "disk"
-                                              : domain_kind == DomainKind::polygon ? "polygon"
-                                                                                   : "tensor-product domain"));
-  };
-  require_tensor_grid(c.sampling.shift_each_round, shift_node, "shift_each_round",
-                      "moves the midpoints of the training grid within their cells");
-  require_tensor_grid(c.sampling.obstacle_nodes, nodes_node, "obstacle_nodes", "adds the nodes of the training grid");
 
   // [run]
   TomlSection run = top.table("run");

@@ -125,12 +125,31 @@ void check_stage(const CaseConfig& c, std::size_t index) {
   kind->validate(c, static_cast<int>(index));
 }
 
+/// sampling.shift_each_round and obstacle_nodes work on the cells of an
+/// uncut tensor grid of midpoints (uncut_training_grid).
+void check_grid_options(const CaseConfig& c) {
+  const DomainKind kind = c.problem.domain.kind();
+  const char* domain = kind == DomainKind::disk      ? "disk"
+                       : kind == DomainKind::polygon ? "polygon"
+                                                     : "tensor-product domain";
+  const auto require = [&](bool requested, const std::string& key, const char* what) {
+    PINN_USER_REQUIRE(!requested || uncut_training_grid(c),
+                      c.where("sampling." + key)
+                          << " = true " << what
+                          << ", so it needs method = \"grid\" on an interval, rectangle or box; found method = \""
+                          << to_string(c.sampling.method) << "\" on a " << domain);
+  };
+  require(c.sampling.shift_each_round, "shift_each_round", "moves the midpoints of the training grid within their cells");
+  require(c.sampling.obstacle_nodes, "obstacle_nodes", "adds the nodes of the training grid");
+}
+
 }  // namespace
 
 void validate_config(const CaseConfig& config) {
   PINN_USER_REQUIRE(config.time_budget >= 0.0 && std::isfinite(config.time_budget),
                     config.where("run.time_budget")
                         << ": found " << config.time_budget << "; allowed: seconds >= 0 (0: no budget)");
+  check_grid_options(config);
   for (std::size_t s = 0; s < config.stages.size(); ++s) check_stage(config, s);
 }
 

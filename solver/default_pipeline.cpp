@@ -176,7 +176,10 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   }
   // The smoothing homotopy: the stages train the network with its activation
   // smoothed to width ε, which the exact network's point quadrature needs.
-  if (!given(config, "sampling.shift_each_round")) config.sampling.shift_each_round = true;
+  // The grid moves only where its cells are whole: on a disk or polygon a
+  // shifted cut cell's point would leave the domain.
+  const bool moving_grid = !given(config, "sampling.shift_each_round") && uncut_training_grid(config);
+  if (moving_grid) config.sampling.shift_each_round = true;
   // ε is a width in the first layer's pre-activations, whose initial range
   // grows with the domain (kinks through points of the box, weights of a
   // fixed spread): radial2d_leaky's widths were proven on a half-width of 2,
@@ -206,7 +209,11 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
               "last 10 rounds)";
   }
   notes.push_back(stages + " — radial2d_leaky's pipeline" + (dim <= 2 ? ", its LBFGS stage shortened from 15000" : "") +
-                  "; the training grid moves at every multiplier update (sampling.shift_each_round)");
+                  (moving_grid ? "; the training grid moves at every multiplier update (sampling.shift_each_round)"
+                               : config.sampling.shift_each_round
+                                     ? ""
+                                     : "; the training grid stays where it is (sampling.shift_each_round needs the "
+                                       "whole cells of a grid on an interval, rectangle or box)"));
   notes.push_back(widths.str());
   if (dim == 1)
     notes.push_back(unit_diffusion ? "the exact 1D energy was not chosen: it needs loss.form = \"energy\" with "

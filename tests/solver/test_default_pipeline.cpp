@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -139,4 +140,30 @@ TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
   EXPECT_DOUBLE_EQ(two.stages[1].smoothing_end, 0.00625);
   EXPECT_EQ(two.stages[1].select_last_rounds, 10);
   EXPECT_FALSE(two.sampling.shift_each_round) << "a sampling key the file gives is kept";
+}
+
+TEST(DefaultPipeline, TheGridOfADiskOrPolygonStaysWhereItIs) {
+  // Their grids are cut at the boundary: a shifted cut cell's point would
+  // leave the domain (a LeakyReLU run on a triangle stopped at its first
+  // multiplier update, the FE reference asked for a point outside its mesh;
+  // on a disk the training moved off the domain silently).
+  for (const char* domain : {"{ type = \"disk\", center = [0.0, 0.0], radius = 1.0 }",
+                             "{ type = \"polygon\", vertices = [[0.0, 0.0], [2.0, 0.0], [0.0, 1.5]] }"}) {
+    const pinn::CaseConfig c = pinn::parse_case(problem_only(domain), "p.toml", {"network.activation=leaky_relu"});
+    EXPECT_FALSE(c.sampling.shift_each_round) << domain;
+    EXPECT_GT(c.stages[0].smoothing, 0.0) << domain;
+  }
+  // A short run of that triangle trains through its multiplier rounds.
+  pinn::CaseConfig triangle =
+      pinn::parse_case(problem_only("{ type = \"polygon\", vertices = [[0.0, 0.0], [2.0, 0.0], [0.0, 1.5]] }"),
+                       "p.toml", {"network.activation=leaky_relu", "sampling.interior=256", "run.time_budget=1"});
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  const pinn::RunResult result = pinn::ObstacleSolver(triangle, options).run();
+  EXPECT_EQ(result.status, pinn::RunStatus::ok);
+  EXPECT_TRUE(std::isfinite(result.metrics.rel_l2));
+  // Asked for in C++, the shift is refused there as in a case file.
+  triangle.sampling.shift_each_round = true;
+  EXPECT_THROW(pinn::ObstacleSolver(triangle, options).run(), pinn::UserError);
 }
