@@ -150,8 +150,10 @@ ProblemScaling choose_problem_scaling(const ObstacleProblem& problem, double kno
     if (part.kind != BoundaryKind::dirichlet)
       load = std::max(load, half_width * largest_magnitude(part.value, boundary, dim) / diffusion);
   const double size = problem.has_lower() && problem.has_upper() ? data : std::max(data, load);
+  // Data below a quarter train worse unmapped (physics/problem_scaling.hpp).
   const bool unit_range = half_width >= 0.25 && half_width <= 4.0 &&
-                          centre_distance <= 4.0 * std::max(half_width, 1.0) && (size == 0.0 || (size >= 1.0 / 16 && size <= 16.0));
+                          centre_distance <= 4.0 * std::max(half_width, 1.0) &&
+                          (size == 0.0 || (size >= 0.25 && size <= 16.0));
   if (unit_range) return scaling;
   scaling.centre = centre;
   scaling.length = half_width;

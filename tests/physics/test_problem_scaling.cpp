@@ -42,6 +42,19 @@ TEST(ProblemScaling, FarFromUnitSizeIsMapped) {
   EXPECT_DOUBLE_EQ(tall.length, 0.5);
 }
 
+TEST(ProblemScaling, ASolutionOfAFewHundredthsIsMapped) {
+  // tests/data/unseen_problems/hydro1d.toml's sizes: |ψ| ≤ 0.067, |f|L²/2 = 0.08.
+  // Trained as given, u ≈ 0.03 against a network that starts at size 1: 5.1e-3
+  // with tanh and 8.8e-2 with PReLU; mapped, 8.6e-5 and 1.8e-3 (BENCHMARKS.md §22).
+  const pinn::ProblemScaling hydro =
+      pinn::choose_problem_scaling(problem_on(pinn::Domain::interval(-7, -3), -0.04, -0.067));
+  ASSERT_FALSE(hydro.identity());
+  EXPECT_NEAR(hydro.value, 0.08, 1e-12);
+  EXPECT_DOUBLE_EQ(hydro.length, 2.0);
+  // A quarter is still the unit range.
+  EXPECT_TRUE(pinn::choose_problem_scaling(problem_on(pinn::Domain::interval(0, 1), 0, 0.25)).identity());
+}
+
 TEST(ProblemScaling, TheMappedProblemIsTheSameProblemInMappedUnits) {
   pinn::ObstacleProblem p = problem_on(pinn::Domain::disk({20, -5}, 10), 0, 0);
   p.source = [](const double* x) { return x[0] + 2 * x[1]; };
