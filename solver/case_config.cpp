@@ -2,6 +2,8 @@
 /// @brief The derived fields of a case.
 #include "solver/case_config.hpp"
 
+#include "physics/symmetric_form.hpp"
+
 namespace pinn {
 
 
@@ -10,6 +12,12 @@ void CaseConfig::finalize() {
   network.n_inputs = dim;
   network.n_outputs = loss.form == LossForm::first_order ? 1 + dim : 1;
   if (stages.empty()) stages.push_back(StageConfig{});
+}
+
+ObstacleProblem problem_as_trained(const CaseConfig& config) {
+  if (config.loss.form == LossForm::energy && config.problem.op.has_convection())
+    return symmetric_form(config.problem);
+  return config.problem;
 }
 
 std::string CaseConfig::where(const std::string& key) const {

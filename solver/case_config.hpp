@@ -227,6 +227,13 @@ struct CaseConfig {
   std::string where(const std::string& key) const;
 };
 
+/// The problem as the solver trains it before mapping it onto unit size: the
+/// case's own, or for a convection problem in the energy form its symmetric
+/// form (physics/symmetric_form.hpp), whose data have other sizes. The map
+/// (choose_problem_scaling) is chosen on it, by the solver and by the default
+/// pipeline and --explain alike.
+ObstacleProblem problem_as_trained(const CaseConfig& config);
+
 /// Whether the training points are the midpoints of a tensor grid that the
 /// domain's boundary does not cut (method "grid" on an interval, rectangle or
 /// box): sampling.shift_each_round and obstacle_nodes work on its cells. A

@@ -186,7 +186,7 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   // so they scale with the half-width h of the box in the units the problem
   // is trained in (physics/problem_scaling.hpp).
   const double h =
-      largest_half_width(config.problem.domain) / choose_problem_scaling(config.problem).length;
+      largest_half_width(config.problem.domain) / choose_problem_scaling(problem_as_trained(config)).length;
   const double scale = h / 2.0;
   // Alone in 3D, the Adam stage carries the whole homotopy.
   StageConfig adam =
@@ -281,7 +281,7 @@ std::string explain_pipeline(const CaseConfig& config) {
   if (config.time_budget > 0)
     text << "  time budget " << config.time_budget << " s: each stage may use its share of what remains when it starts\n";
   for (const std::string& note : config.pipeline_notes) text << "  why: " << note << "\n";
-  const ProblemScaling scaling = choose_problem_scaling(config.problem);
+  const ProblemScaling scaling = choose_problem_scaling(problem_as_trained(config));
   if (!scaling.identity())
     text << "  far from unit size: trained in mapped units, " << scaling.describe()
          << " (README, \"Problems far from unit size\")\n";

@@ -4,6 +4,7 @@
 /// and reaches the accuracy of the predefined case it copies on a problem
 /// written from scratch.
 #include "solver/case_file.hpp"
+#include "solver/default_pipeline.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/natural_gradient_stage.hpp"
@@ -169,4 +170,22 @@ TEST(DefaultPipeline, TheGridOfADiskOrPolygonStaysWhereItIs) {
   // Asked for in C++, the shift is refused there as in a case file.
   triangle.sampling.shift_each_round = true;
   EXPECT_THROW(pinn::ObstacleSolver(triangle, options).run(), pinn::UserError);
+}
+
+TEST(DefaultPipeline, ExplainsTheMapOntoUnitSizeTheSolverTrainsIn) {
+  // cases/convection1d.toml: its own data are of size 0.125, its symmetric
+  // form's (which the solver trains and maps) of about 0.5. --explain once
+  // chose the map on the former and printed one the solver did not make.
+  const pinn::CaseConfig convection = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/convection1d.toml");
+  pinn::RunOptions options;
+  options.quiet = true;
+  options.write_files = false;
+  const bool solver_maps = !pinn::ObstacleSolver(convection, options).config().scaling.identity();
+  const bool explain_maps = pinn::explain_pipeline(convection).find("far from unit size") != std::string::npos;
+  EXPECT_EQ(explain_maps, solver_maps);
+  // A problem the solver does map says so.
+  const pinn::CaseConfig hydro =
+      pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/unseen_problems/hydro1d.toml");
+  EXPECT_FALSE(pinn::ObstacleSolver(hydro, options).config().scaling.identity());
+  EXPECT_NE(pinn::explain_pipeline(hydro).find("far from unit size"), std::string::npos);
 }
