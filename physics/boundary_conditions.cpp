@@ -13,7 +13,7 @@ namespace pinn {
 std::string to_string(BoundaryKind kind) { return name_in(kBoundaryKindNames, kind); }
 
 unsigned sides_at(const Domain& domain, const double* x) {
-  if (domain.kind() == DomainKind::disk || domain.kind() == DomainKind::polygon) return 0;
+  if (!domain.is_box()) return 0;
   unsigned sides = 0;
   for (int k = 0; k < domain.dim(); ++k) {
     const double lo = domain.lower()[k], hi = domain.upper()[k];

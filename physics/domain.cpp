@@ -212,7 +212,7 @@ DistanceJet Domain::distance_to_sides(const double* x, unsigned sides) const {
     one.value = 1.0;
     return one;
   }
-  if (kind_ == DomainKind::disk || kind_ == DomainKind::polygon || (sides & all) == all) return distance(x);
+  if (!is_box() || (sides & all) == all) return distance(x);
   return product_distance(x, sides);
 }
 
@@ -382,7 +382,7 @@ bool Domain::boundary_crosses_cell(const double* lo, const double* hi) const {
 
 Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) const {
   GridQuadrature rule;
-  if (kind_ != DomainKind::disk && kind_ != DomainKind::polygon) {
+  if (is_box()) {
     rule.points = grid_points(cells, SamplingMethod::grid);
     return rule;
   }

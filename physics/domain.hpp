@@ -55,6 +55,9 @@ class Domain {
   static Domain polygon(std::vector<std::array<double, 2>> vertices);
 
   DomainKind kind() const { return kind_; }
+  /// An interval, rectangle or box: the domain is its bounding box, so a
+  /// tensor grid on it has no cell the boundary cuts (a disk's or polygon's does).
+  bool is_box() const { return kind_ != DomainKind::disk && kind_ != DomainKind::polygon; }
   int dim() const { return dim_; }
   /// The polygon's vertices, counter-clockwise, starting from the first one
   /// given (empty for the other kinds).

@@ -14,10 +14,12 @@ void CaseConfig::finalize() {
   if (stages.empty()) stages.push_back(StageConfig{});
 }
 
+bool trained_in_symmetric_form(const CaseConfig& config) {
+  return config.loss.form == LossForm::energy && config.problem.op.has_convection();
+}
+
 ObstacleProblem problem_as_trained(const CaseConfig& config) {
-  if (config.loss.form == LossForm::energy && config.problem.op.has_convection())
-    return symmetric_form(config.problem);
-  return config.problem;
+  return trained_in_symmetric_form(config) ? symmetric_form(config.problem) : config.problem;
 }
 
 std::string CaseConfig::where(const std::string& key) const {

@@ -227,11 +227,14 @@ struct CaseConfig {
   std::string where(const std::string& key) const;
 };
 
+/// Whether the solver trains the symmetric form of the case's problem
+/// (physics/symmetric_form.hpp): a convection problem in the energy form.
+bool trained_in_symmetric_form(const CaseConfig& config);
+
 /// The problem as the solver trains it before mapping it onto unit size: the
-/// case's own, or for a convection problem in the energy form its symmetric
-/// form (physics/symmetric_form.hpp), whose data have other sizes. The map
-/// (choose_problem_scaling) is chosen on it, by the solver and by the default
-/// pipeline and --explain alike.
+/// case's own, or its symmetric form (trained_in_symmetric_form), whose data
+/// have other sizes. The map (choose_problem_scaling) is chosen on it, by the
+/// solver and by the default pipeline and --explain alike.
 ObstacleProblem problem_as_trained(const CaseConfig& config);
 
 /// Whether the training points are the midpoints of a tensor grid that the
@@ -240,8 +243,7 @@ ObstacleProblem problem_as_trained(const CaseConfig& config);
 /// disk's or polygon's grid is cut at the boundary, where a shifted point
 /// would leave the domain.
 inline bool uncut_training_grid(const CaseConfig& config) {
-  const DomainKind kind = config.problem.domain.kind();
-  return config.sampling.method == SamplingMethod::grid && kind != DomainKind::disk && kind != DomainKind::polygon;
+  return config.sampling.method == SamplingMethod::grid && config.problem.domain.is_box();
 }
 
 }  // namespace pinn

@@ -102,8 +102,7 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
   config.finalize();
   check_case(config);
   if (config.scaling.identity()) {  // not mapped already (a solver's own config())
-    if (config.loss.form == LossForm::energy && config.problem.op.has_convection())
-      config.multiplier_weight = convection_weight(config.problem);
+    if (trained_in_symmetric_form(config)) config.multiplier_weight = convection_weight(config.problem);
     config.problem = problem_as_trained(config);
     config.scaling = options.scaling ? *options.scaling : choose_problem_scaling(config.problem);
     if (!config.scaling.identity()) config.problem = scaled_problem(config.problem, config.scaling);

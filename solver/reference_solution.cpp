@@ -12,7 +12,7 @@ int default_fd_cells(int dim) { return dim == 1 ? 1024 : (dim == 2 ? 256 : 48); 
 
 FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
   const Domain& domain = problem.domain;
-  PINN_USER_REQUIRE(domain.kind() != DomainKind::disk && domain.kind() != DomainKind::polygon,
+  PINN_USER_REQUIRE(domain.is_box(),
                     "the finite-difference reference needs a tensor-grid domain (interval, rectangle, box); found a "
                         << (domain.kind() == DomainKind::disk ? "disk. Give the case an exact solution to measure its error"
                                                               : "polygon, whose reference is the finite-element one"));

@@ -20,8 +20,7 @@ TimeReference::TimeReference(const CaseConfig& config, const std::vector<double>
     kind_ = "exact";
     return;
   }
-  const DomainKind domain = p.problem.domain.kind();
-  if (domain == DomainKind::disk || domain == DomainKind::polygon || !p.problem.boundary_parts.empty()) {
+  if (!p.problem.domain.is_box() || !p.problem.boundary_parts.empty()) {
     why_none_ = "no problem.exact, and the time-dependent FD reference needs an interval, rectangle or box with "
                 "Dirichlet data";
     return;
