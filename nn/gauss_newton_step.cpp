@@ -47,15 +47,30 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     weights = gradient_weights_.data();
   }
   blas::gemv(false, params, rows, 1.0, jacobian, params, weights, 0.0, gradient_.data());  // Jᵀr = A r
+  square_rows_.clear();
+  for (int i = 0; i < rows; ++i)
+    if (!is_linear(i)) square_rows_.push_back(i);
   // J row-major (R × P) is A = Jᵀ column-major (P × R, leading dimension P);
   // the scaled J̃ = J S is S A.
-  const int n = residual_space() ? rows : params;
+  const int n = residual_space() ? static_cast<int>(square_rows_.size()) : params;
   gram_.assign(static_cast<std::size_t>(n) * n, 0.0);
   if (residual_space()) {
-    scaled_.assign(jacobian, jacobian + static_cast<std::size_t>(rows) * params);
-    for (int i = 0; i < rows; ++i)
-      for (int p = 0; p < params; ++p) scaled_[static_cast<std::size_t>(i) * params + p] *= scale_[p];
-    blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n, communicator_);  // J̃J̃ᵀ
+    // The square rows of J̃ (linear rows add nothing to J̃ᵀJ̃), their r, and
+    // the linear rows' part of the scaled gradient, g̃_L = S Σ J_iᵀ.
+    scaled_.resize(static_cast<std::size_t>(n) * params);
+    square_residuals_.resize(static_cast<std::size_t>(n));
+    for (int k = 0; k < n; ++k) {
+      const double* row = jacobian + static_cast<std::size_t>(square_rows_[k]) * params;
+      for (int p = 0; p < params; ++p) scaled_[static_cast<std::size_t>(k) * params + p] = row[p] * scale_[p];
+      square_residuals_[k] = residuals[square_rows_[k]];
+    }
+    linear_gradient_.assign(static_cast<std::size_t>(params), 0.0);
+    for (int i = 0; has_linear_rows_ && i < rows; ++i)
+      if (linear[i])
+        for (int p = 0; p < params; ++p)
+          linear_gradient_[p] += jacobian[static_cast<std::size_t>(i) * params + p] * scale_[p];
+    if (n > 0)
+      blas::syrk_upper(true, n, params, 1.0, scaled_.data(), params, 0.0, gram_.data(), n, communicator_);  // J̃J̃ᵀ
   } else {
     // Rows of J that are zero (the obstacle residuals of points off the
     // contact set, a third or more of the rows) add nothing to JᵀJ: the
@@ -86,19 +101,34 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
 bool GaussNewtonStep::solve(double damping, std::vector<double>& step) {
   // With J̃ = J S (S = diag(scale) = D^{-1/2}): (JᵀJ + δD) d = −Jᵀr is
   // (J̃ᵀJ̃ + δI) d̃ = −J̃ᵀr with d = S d̃.
-  const int n = residual_space() ? rows_ : params_;
+  const int n = residual_space() ? static_cast<int>(square_rows_.size()) : params_;
   factor_ = gram_;
   for (int i = 0; i < n; ++i) factor_[static_cast<std::size_t>(i) * n + i] += damping;
-  if (!blas::cholesky_upper(n, factor_.data(), n)) return false;
+  if (n > 0 && !blas::cholesky_upper(n, factor_.data(), n)) return false;
   step.assign(static_cast<std::size_t>(params_), 0.0);
   if (!residual_space()) {
     for (int p = 0; p < params_; ++p) step[p] = -scale_[p] * gradient_[p];
     blas::cholesky_solve_upper(n, factor_.data(), n, step.data());
   } else {
-    // (J̃ᵀJ̃ + δI)⁻¹J̃ᵀ = J̃ᵀ(J̃J̃ᵀ + δI)⁻¹: d̃ = −J̃ᵀ y with (J̃J̃ᵀ + δI) y = r.
-    rhs_.assign(residuals_, residuals_ + rows_);
-    blas::cholesky_solve_upper(n, factor_.data(), n, rhs_.data());
-    blas::gemv(false, params_, rows_, -1.0, scaled_.data(), params_, rhs_.data(), 0.0, step.data());
+    // (J̃ᵀJ̃ + δI)⁻¹J̃ᵀ = J̃ᵀ(J̃J̃ᵀ + δI)⁻¹: for the squares' part J̃ᵀr of the
+    // gradient, d̃ = −J̃ᵀ y with (J̃J̃ᵀ + δI) y = r.
+    rhs_ = square_residuals_;
+    if (n > 0) {
+      blas::cholesky_solve_upper(n, factor_.data(), n, rhs_.data());
+      blas::gemv(false, params_, n, -1.0, scaled_.data(), params_, rhs_.data(), 0.0, step.data());
+    }
+    if (has_linear_rows_) {
+      // The linear rows' part g̃_L by Woodbury's identity itself,
+      // (J̃ᵀJ̃ + δI)⁻¹ = (I − J̃ᵀ(J̃J̃ᵀ + δI)⁻¹J̃)/δ: d̃ −= (g̃_L − J̃ᵀz)/δ with
+      // (J̃J̃ᵀ + δI) z = J̃ g̃_L.
+      std::vector<double> z(static_cast<std::size_t>(n), 0.0), back(static_cast<std::size_t>(params_), 0.0);
+      if (n > 0) {
+        blas::gemv(true, params_, n, 1.0, scaled_.data(), params_, linear_gradient_.data(), 0.0, z.data());
+        blas::cholesky_solve_upper(n, factor_.data(), n, z.data());
+        blas::gemv(false, params_, n, 1.0, scaled_.data(), params_, z.data(), 0.0, back.data());
+      }
+      for (int p = 0; p < params_; ++p) step[p] -= (linear_gradient_[p] - back[p]) / damping;
+    }
   }
   for (int p = 0; p < params_; ++p) step[p] *= scale_[p];
   return true;

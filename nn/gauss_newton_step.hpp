@@ -45,9 +45,9 @@ class GaussNewtonStep {
   const std::vector<double>& gradient() const { return gradient_; }
   /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P.
   double mean_diagonal() const { return mean_diagonal_; }
-  /// Whether the step is formed in the residual space (rows < params, and
-  /// no linear rows, whose gradient is not of the form Jᵀr).
-  bool residual_space() const { return rows_ < params_ && !has_linear_rows_; }
+  /// Whether the step is formed in the residual space: fewer square rows
+  /// (those that are not linear) than params.
+  bool residual_space() const { return static_cast<int>(square_rows_.size()) < params_; }
 
   /// The step d of (JᵀJ + δ·D) d = −Jᵀr for damping δ > 0, written
   /// into `step` (size params). Returns false when the damped system is not
@@ -62,7 +62,10 @@ class GaussNewtonStep {
   double mean_diagonal_ = 0.0;
   double min_diagonal_ = 0.0;
   std::vector<double> scale_;   ///< 1/√D_p (1 for zero columns without a floor)
-  std::vector<double> scaled_;  ///< J with scaled columns (residual space only)
+  std::vector<int> square_rows_;  ///< the rows that are not linear
+  std::vector<double> scaled_;  ///< J's square rows with scaled columns (residual space only)
+  std::vector<double> square_residuals_;  ///< their r (residual space only)
+  std::vector<double> linear_gradient_;   ///< S Σ J_iᵀ over the linear rows (residual space only)
   std::vector<double> compact_;  ///< J's nonzero rows (parameter space, when some are zero)
   std::vector<double> gram_;    ///< of the scaled J: JᵀJ or JJᵀ, upper triangle, column-major
   std::vector<double> factor_;  ///< its damped Cholesky factor

@@ -380,6 +380,35 @@ bool Domain::boundary_crosses_cell(const double* lo, const double* hi) const {
   return false;
 }
 
+void Domain::append_cut_cell(const double* lo, const double* h, GridQuadrature& rule) const {
+  constexpr int kSub = 16;
+  std::vector<double> inside;
+  double sum[2] = {0.0, 0.0};
+  for (int b = 0; b < kSub; ++b)
+    for (int a = 0; a < kSub; ++a) {
+      const double x[2] = {lo[0] + h[0] * (a + 0.5) / kSub, lo[1] + h[1] * (b + 0.5) / kSub};
+      if (!contains(x)) continue;
+      inside.insert(inside.end(), {x[0], x[1]});
+      sum[0] += x[0];
+      sum[1] += x[1];
+    }
+  const int n = static_cast<int>(inside.size()) / 2;
+  if (n == 0) return;
+  double centroid[2] = {sum[0] / n, sum[1] / n};
+  if (!contains(centroid)) {
+    std::size_t best = 0;
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (std::size_t s = 0; s < inside.size(); s += 2) {
+      const double d = std::hypot(inside[s] - centroid[0], inside[s + 1] - centroid[1]);
+      if (d < best_distance) best_distance = d, best = s;
+    }
+    centroid[0] = inside[best];
+    centroid[1] = inside[best + 1];
+  }
+  rule.points.insert(rule.points.end(), {centroid[0], centroid[1]});
+  rule.weights.push_back(h[0] * h[1] * n / (kSub * kSub));
+}
+
 Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) const {
   GridQuadrature rule;
   if (is_box()) {
@@ -387,48 +416,89 @@ Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) 
     return rule;
   }
   const double h[2] = {(upper_[0] - lower_[0]) / cells[0], (upper_[1] - lower_[1]) / cells[1]};
-  const double area = h[0] * h[1];
-  constexpr int kSub = 16;
   bool any_cut = false;
   for (int j = 0; j < cells[1]; ++j)
     for (int i = 0; i < cells[0]; ++i) {
       const double lo[2] = {lower_[0] + h[0] * i, lower_[1] + h[1] * j};
       const double hi[2] = {lower_[0] + h[0] * (i + 1), lower_[1] + h[1] * (j + 1)};
+      if (boundary_crosses_cell(lo, hi)) {
+        any_cut = true;
+        append_cut_cell(lo, h, rule);
+        continue;
+      }
       // The midpoint as grid_points computes it, so whole cells keep their points bitwise.
       const double mid[2] = {lower_[0] + (upper_[0] - lower_[0]) * ((i + 0.5) / cells[0]),
                              lower_[1] + (upper_[1] - lower_[1]) * ((j + 0.5) / cells[1])};
-      if (!boundary_crosses_cell(lo, hi)) {
-        if (!contains(mid)) continue;
-        rule.points.insert(rule.points.end(), {mid[0], mid[1]});
-        rule.weights.push_back(area);
+      if (!contains(mid)) continue;
+      rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+      rule.weights.push_back(h[0] * h[1]);
+    }
+  if (!any_cut) rule.weights.clear();
+  return rule;
+}
+
+std::array<int, 3> Domain::gauss_cells(int n) const {
+  std::array<int, 3> cells = grid_cells(n);
+  for (int k = 0; k < dim_; ++k) cells[k] = std::max(1, static_cast<int>(std::lround(cells[k] / 2.0)));
+  return cells;
+}
+
+Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells) const {
+  // The two Gauss–Legendre points of each cell, as fractions of the bounding
+  // box per direction: (i + ½ ∓ 1/(2√3)) / cells.
+  const double offset = 0.5 / std::sqrt(3.0);
+  std::array<std::vector<double>, 3> coordinate;
+  for (int k = 0; k < 3; ++k) {
+    if (k >= dim_) {
+      coordinate[k] = {0.0};
+      continue;
+    }
+    for (int i = 0; i < cells[k]; ++i)
+      for (const double t : {0.5 - offset, 0.5 + offset})
+        coordinate[k].push_back(lower_[k] + (upper_[k] - lower_[k]) * ((i + t) / cells[k]));
+  }
+  GridQuadrature rule;
+  if (is_box()) {
+    for (const double z : coordinate[2])
+      for (const double y : coordinate[1])
+        for (const double x : coordinate[0]) {
+          const double point[3] = {x, y, z};
+          rule.points.insert(rule.points.end(), point, point + dim_);
+        }
+    return rule;
+  }
+  const double h[2] = {(upper_[0] - lower_[0]) / cells[0], (upper_[1] - lower_[1]) / cells[1]};
+  bool any_cut = false;
+  for (int j = 0; j < cells[1]; ++j)
+    for (int i = 0; i < cells[0]; ++i) {
+      const double lo[2] = {lower_[0] + h[0] * i, lower_[1] + h[1] * j};
+      const double hi[2] = {lower_[0] + h[0] * (i + 1), lower_[1] + h[1] * (j + 1)};
+      if (boundary_crosses_cell(lo, hi)) {
+        any_cut = true;
+        // Its quarters, each whole (midpoint) or cut (centroid of the part inside).
+        for (int b = 0; b < 2; ++b)
+          for (int a = 0; a < 2; ++a) {
+            const double quarter[2] = {0.5 * h[0], 0.5 * h[1]};
+            const double qlo[2] = {lo[0] + quarter[0] * a, lo[1] + quarter[1] * b};
+            const double qhi[2] = {qlo[0] + quarter[0], qlo[1] + quarter[1]};
+            if (boundary_crosses_cell(qlo, qhi)) {
+              append_cut_cell(qlo, quarter, rule);
+              continue;
+            }
+            const double mid[2] = {0.5 * (qlo[0] + qhi[0]), 0.5 * (qlo[1] + qhi[1])};
+            if (!contains(mid)) continue;
+            rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+            rule.weights.push_back(0.25 * h[0] * h[1]);
+          }
         continue;
       }
-      any_cut = true;
-      std::vector<double> inside;
-      double sum[2] = {0.0, 0.0};
-      for (int b = 0; b < kSub; ++b)
-        for (int a = 0; a < kSub; ++a) {
-          const double x[2] = {lo[0] + h[0] * (a + 0.5) / kSub, lo[1] + h[1] * (b + 0.5) / kSub};
-          if (!contains(x)) continue;
-          inside.insert(inside.end(), {x[0], x[1]});
-          sum[0] += x[0];
-          sum[1] += x[1];
+      const double mid[2] = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])};
+      if (!contains(mid)) continue;  // a whole cell outside
+      for (int b = 0; b < 2; ++b)
+        for (int a = 0; a < 2; ++a) {
+          rule.points.insert(rule.points.end(), {coordinate[0][2 * i + a], coordinate[1][2 * j + b]});
+          rule.weights.push_back(0.25 * h[0] * h[1]);
         }
-      const int n = static_cast<int>(inside.size()) / 2;
-      if (n == 0) continue;
-      double centroid[2] = {sum[0] / n, sum[1] / n};
-      if (!contains(centroid)) {
-        std::size_t best = 0;
-        double best_distance = std::numeric_limits<double>::infinity();
-        for (std::size_t s = 0; s < inside.size(); s += 2) {
-          const double d = std::hypot(inside[s] - centroid[0], inside[s + 1] - centroid[1]);
-          if (d < best_distance) best_distance = d, best = s;
-        }
-        centroid[0] = inside[best];
-        centroid[1] = inside[best + 1];
-      }
-      rule.points.insert(rule.points.end(), {centroid[0], centroid[1]});
-      rule.weights.push_back(area * n / (kSub * kSub));
     }
   if (!any_cut) rule.weights.clear();
   return rule;
@@ -437,6 +507,7 @@ Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) 
 std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {
   PINN_USER_REQUIRE(n >= 1, "sampling.interior: found " << n << "; need at least 1 point");
   if (method == SamplingMethod::grid) return grid_points(grid_cells(n), method);
+  if (method == SamplingMethod::gauss) return gauss_quadrature(gauss_cells(n)).points;
   if (method == SamplingMethod::nodes) {
     std::array<int, 3> cells = grid_cells(n);
     for (int k = 0; k < dim_; ++k) ++cells[k];

@@ -1,7 +1,8 @@
 /// @file physics/least_squares_residuals.hpp
 /// @brief Every loss form written as ½‖r‖², for Levenberg–Marquardt
 /// (README.md, "The energy as a sum of squares"). Per interior point, in this order:
-///   energy:      √w (∂_k u − F_k), k < d        (∇·F = −f, so ½∫|∇u − F|² = energy + const)
+///   energy:      √w (∂_k u − F_k), k < d        (∇·F = −f, so ½∫|∇u − F|² = energy + const);
+///                with linear_source_rows √w ∂_k u, then the linear row −w f u
 ///   strong:      √w C(−Δu − f, u − ψ)           (proximal: √w times the Prox-PINN residual)
 ///   first_order: √w (σ_k − ∂_k u), k < d, then √w C(−∇·σ − f, u − ψ)
 ///   then the obstacle: √(wμ) b(ψ − u + λ/μ) (and the same for ψ_hi) with
@@ -36,7 +37,9 @@ struct ResidualLayout {
 inline ResidualLayout residual_layout(const ObstacleLossParams& prm) {
   ResidualLayout layout;
   switch (prm.settings.form) {
-    case LossForm::energy: layout.n_pde = prm.dim + (prm.general_operator && prm.has_reaction ? 1 : 0); break;
+    case LossForm::energy:
+      layout.n_pde = prm.dim + (prm.general_operator && prm.has_reaction ? 1 : 0) + (prm.linear_source_rows ? 1 : 0);
+      break;
     case LossForm::strong:
     case LossForm::proximal: layout.n_pde = 1; break;
     case LossForm::first_order: layout.n_pde = prm.dim + 1; break;
@@ -75,6 +78,16 @@ struct ObstaclePointResiduals {
   ObstacleLossParams params;
   ResidualLayout layout;
 
+  /// The linear row −w·source·u of linear_source_rows; returns 1.
+  KOKKOS_INLINE_FUNCTION int linear_source_row(const PointData& p, double source, const SolutionJet& s, double* r,
+                                               PointJet* seeds) const {
+    r[0] = -p.weight * source * s.u;
+    SolutionJet bar;
+    bar.u = -p.weight * source;
+    add_solution_seed(p, bar, params.dim, params.settings.boundary == BoundaryMode::hard, seeds[0]);
+    return 1;
+  }
+
   /// The PDE slots for L = −Δ; returns the number written.
   KOKKOS_INLINE_FUNCTION int laplacian_pde_residuals(const PointData& p, const SolutionJet& s, const PointJet& net,
                                                      double* r, PointJet* seeds) const {
@@ -85,11 +98,12 @@ struct ObstaclePointResiduals {
     switch (params.settings.form) {
       case LossForm::energy:
         for (int k = 0; k < dim; ++k, ++slot) {
-          r[slot] = sw * (s.grad[k] - p.flux[k]);
+          r[slot] = sw * (s.grad[k] - (params.linear_source_rows ? 0.0 : p.flux[k]));
           SolutionJet bar;
           bar.grad[k] = sw;
           add_solution_seed(p, bar, dim, hard, seeds[slot]);
         }
+        if (params.linear_source_rows) slot += linear_source_row(p, p.f, s, r + slot, seeds + slot);
         break;
       case LossForm::strong: {
         const ObstacleResidual c = obstacle_residual(params, p, -s.lap - p.f, s.u);
@@ -149,7 +163,7 @@ struct ObstaclePointResiduals {
       case LossForm::energy:
         for (int k = 0; k < dim; ++k, ++slot) {
           SolutionJet bar;
-          r[slot] = -sw * p.flux[k];
+          r[slot] = params.linear_source_rows ? 0.0 : -sw * p.flux[k];
           for (int j = 0; j < dim; ++j) {
             r[slot] += sw * p.diffusion_root[3 * k + j] * s.grad[j];
             bar.grad[j] = sw * p.diffusion_root[3 * k + j];
@@ -163,6 +177,11 @@ struct ObstaclePointResiduals {
           bar.u = root;
           add_solution_seed(p, bar, dim, hard, seeds[slot]);
           ++slot;
+        }
+        if (params.linear_source_rows) {
+          // The part of f that the flux would carry (the reaction's square holds the rest).
+          const bool in_reaction = params.has_reaction && params.source_in_reaction && p.reaction > 0.0;
+          slot += linear_source_row(p, p.f - (in_reaction ? p.f_reaction : 0.0), s, r + slot, seeds + slot);
         }
         break;
       case LossForm::strong: {
@@ -233,14 +252,15 @@ struct ObstaclePointResiduals {
     const bool hard = params.settings.boundary == BoundaryMode::hard;
     SolutionJet bar;
     if (params.settings.form == LossForm::energy) {
+      const double flux_normal = params.linear_source_rows ? 0.0 : p.flux_normal;
       if (p.robin > 0.0) {
         const double root = math::sqrt(p.weight * p.robin);
-        r[0] = root * (s.u - (p.g - p.flux_normal) / p.robin);
+        r[0] = root * (s.u - (p.g - flux_normal) / p.robin);
         bar.u = root;
       } else {
         // A Neumann point: the linear term w(F·n − g)u itself (is_linear_row).
-        r[0] = p.weight * (p.flux_normal - p.g) * s.u;
-        bar.u = p.weight * (p.flux_normal - p.g);
+        r[0] = p.weight * (flux_normal - p.g) * s.u;
+        bar.u = p.weight * (flux_normal - p.g);
       }
       add_solution_seed(p, bar, dim, hard, seeds[0]);
       return;
@@ -287,7 +307,8 @@ struct ObstaclePointResiduals {
       const double scale = math::sqrt(p.weight * beta);
       // Energy form: the boundary term −∮ u F·n of ½∫|∇u − F|² moves into this residual.
       double shift = beta > 0.0 ? p.boundary_multiplier / beta : 0.0;  // the multiplier η of u = g
-      if (params.settings.form == LossForm::energy && beta > 0.0) shift += p.flux_normal / beta;
+      if (params.settings.form == LossForm::energy && beta > 0.0 && !params.linear_source_rows)
+        shift += p.flux_normal / beta;
       r[0] = scale * (s.u - p.g + shift);
       SolutionJet bar;
       bar.u = scale;
@@ -323,6 +344,7 @@ inline ResidualFamily residual_family(const ObstaclePointResiduals& residuals, c
     if (slot != 0) return ResidualFamily::unused;
     return residuals.is_linear_row(p) ? ResidualFamily::linear : ResidualFamily::boundary;
   }
+  if (residuals.params.linear_source_rows && slot == residuals.layout.n_pde - 1) return ResidualFamily::linear;
   return slot < residuals.layout.n_pde ? ResidualFamily::pde : ResidualFamily::obstacle;
 }
 

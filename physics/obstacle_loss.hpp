@@ -33,6 +33,14 @@ struct ObstacleLossParams {
   /// The problem has a reaction_source (ObstacleProblem): that slot is
   /// √(wc)(u − f_reaction/c) and the flux carries the rest of f.
   bool source_in_reaction = false;
+  /// Energy form, least-squares residuals only (physics/least_squares_residuals.hpp):
+  /// the source term −w f u of each interior point as a linear row instead of
+  /// the flux F in √w(∇u − F). The residual form is then the discrete loss
+  /// itself; through F it equals the loss only after an integration by parts
+  /// that the quadrature does not make exactly, and a Gauss–Newton step can
+  /// lower ½‖∇u − F‖² while the loss rises (README, "The energy as a sum of
+  /// squares"). Only the natural_gradient stage takes linear rows.
+  bool linear_source_rows = false;
   /// The network's Δ is over the first this many inputs (−1: all): a space–time problem's spatial
   /// ones (physics/problem.hpp, laplacian_dims); passed to the jet kernels as n_laplacian_dims.
   int laplacian_dims = -1;

@@ -114,11 +114,16 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     natural.select_penalty = 100.0;
     auto options = std::make_shared<NaturalGradientOptions>();
     options->min_diagonal = 1.0;
+    // The source as the points' linear rows: the steps lower the training
+    // loss itself. Through the flux F they lowered ½‖∇u − F‖² while the loss
+    // rose, on double2d from −90.8 to −29.6 in four steps of a longer stage
+    // (BENCHMARKS.md §23).
+    options->energy_source = EnergySource::points;
     natural.options = options;
     config.stages = {adam_stage(1500, 5e-3, 5), natural};
     notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then natural_gradient "
-                    "150 (15 multiplier updates, min_diagonal 1, the best of all 16 rounds by validation loss with "
-                    "100× the penalty) — "
+                    "150 (15 multiplier updates, min_diagonal 1, energy_source \"points\", the best of all 16 rounds "
+                    "by validation loss with 100× the penalty) — "
                     "Gauss–Newton steps in function space, chosen for −Δu with Dirichlet data, the energy form and "
                     "hard boundary conditions when the file gives no network.hidden");
   } else if (dim == 2 || config.problem.op.time_axis) {

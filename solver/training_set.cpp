@@ -13,8 +13,10 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
   const Domain& domain = config.problem.domain;
   const int dim = domain.dim();
   grid_cells_ = domain.grid_cells(config.sampling.interior);
-  if (config.sampling.method == SamplingMethod::grid) {
-    Domain::GridQuadrature rule = domain.grid_quadrature(grid_cells_);
+  if (config.sampling.method == SamplingMethod::grid || config.sampling.method == SamplingMethod::gauss) {
+    Domain::GridQuadrature rule = config.sampling.method == SamplingMethod::grid
+                                      ? domain.grid_quadrature(grid_cells_)
+                                      : domain.gauss_quadrature(domain.gauss_cells(config.sampling.interior));
     base_interior_ = std::move(rule.points);
     base_weights_ = std::move(rule.weights);
   } else {

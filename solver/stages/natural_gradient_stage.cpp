@@ -37,11 +37,12 @@ constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                        const CaseConfig& /*config*/) {
-  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal");
+  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal|energy_source");
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
   options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);
   options->min_diagonal = table.get_double("min_diagonal", 0.0, 0.0, 1e3);
+  options->energy_source = table.get_enum("energy_source", EnergySource::flux, kEnergySourceNames);
   table.refuse("linear_solver",
                "only a ceres_lm stage has a linear solver (natural_gradient always uses a Cholesky factorisation)");
   return options;
@@ -55,6 +56,13 @@ void NaturalGradientStage::validate(const CaseConfig& config, int stage_index) {
                     config.where(prefix + "damping") << ": found " << options.damping
                                                      << "; allowed: a number in (0, 1e6] (a multiple of "
                                                         "diag(JᵀJ))");
+  PINN_USER_REQUIRE(options.energy_source == EnergySource::flux ||
+                        (config.loss.form == LossForm::energy && !config.problem.op.time_axis),
+                    config.where(prefix + "energy_source")
+                        << ": found \"points\" with loss.form = \"" << to_string(config.loss.form) << "\""
+                        << (config.problem.op.time_axis ? " over space–time" : "")
+                        << "; allowed: \"points\" only with the energy form of a problem in space (its source "
+                           "term −∫f u as rows), \"flux\" otherwise");
   // The Gauss–Newton system is the one of the least-squares form, with the
   // energy's Neumann terms as linear rows.
   check_least_squares_form(config, config.where(prefix + "type"), " = \"natural_gradient\"", true);
@@ -73,7 +81,13 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     const auto round_start = Clock::now();
     // The residuals depend on λ and μ, so they are set up again each round.
     const TrainingPoints& points = state.points.points();
-    const ObstaclePointResiduals functor{points.data, state.loss_params, residual_layout(state.loss_params)};
+    // energy_source = "points": the source as linear rows, so the steps lower
+    // the loss the other stages and the round selection see, not ½‖∇u − F‖²,
+    // which equals it only up to the quadrature's error in integrating by
+    // parts (README, "The energy as a sum of squares").
+    ObstacleLossParams params = state.loss_params;
+    params.linear_source_rows = options.energy_source == EnergySource::points;
+    const ObstaclePointResiduals functor{points.data, params, residual_layout(params)};
     BatchedResiduals batch(context.loss.space(), net, points.coordinates, functor, context.loss.jet_order(), x.data(),
                            context.loss.communicator());
     // The energy's Neumann terms: rows r_i of the loss, not ½r_i² (ObstaclePointResiduals::is_linear_row).
@@ -146,6 +160,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
       const bool stalled = cost - trial_cost <= 1e-15 * std::abs(cost);
       x = trial;
       cost = trial_cost;
+
       end.iterations = it;
       ++profile.steps;
       if (!on_iteration(it)) {

@@ -7,7 +7,9 @@
 /// factored by LAPACK Cholesky, or the Woodbury form in the residual space
 /// when there are fewer residuals than parameters (nn/gauss_newton_step.hpp).
 /// For the energy form G is the energy's Gram matrix in parameter space, so
-/// the step is the energy natural gradient (Müller & Zeinhofer 2023).
+/// the step is the energy natural gradient (Müller & Zeinhofer 2023); with
+/// `energy_source = "points"` the source term is one linear row per point
+/// instead of the flux, and the steps' cost is the training loss itself.
 /// One solve per multiplier round, as the Ceres stages.
 ///
 /// The damping matrix is diag(G), floored by `min_diagonal` (as ceres_lm's).
@@ -32,6 +34,15 @@ enum class StepControl { damping, line_search };
 inline constexpr NameTable<StepControl, 2> kStepControlNames{
     {{StepControl::damping, "damping"}, {StepControl::line_search, "line_search"}}};
 
+/// How the steps see the energy's source term −∫f u: through the flux F
+/// (½‖∇u − F‖², as ceres_lm; F integrates f exactly along x, so a source that
+/// jumps is integrated well) or as the points' linear rows −w f u (the
+/// training loss itself: a step that lowers the residuals' cost lowers the
+/// loss; README, "The energy as a sum of squares").
+enum class EnergySource { flux, points };
+inline constexpr NameTable<EnergySource, 2> kEnergySourceNames{
+    {{EnergySource::flux, "flux"}, {EnergySource::points, "points"}}};
+
 struct NaturalGradientOptions final : StageOptions {
   StepControl step_control = StepControl::damping;
   /// δ, a multiple of diag(JᵀJ) (Marquardt): the starting value under
@@ -40,6 +51,8 @@ struct NaturalGradientOptions final : StageOptions {
   /// The floor of the damping's diagonal, as ceres_lm's min_diagonal
   /// (nn/gauss_newton_step.hpp); 0: none.
   double min_diagonal = 0.0;
+  /// Energy form only.
+  EnergySource energy_source = EnergySource::flux;
 };
 
 class NaturalGradientStage final : public Stage {

@@ -2,7 +2,7 @@
 /// @brief The damped Gauss–Newton step solves (JᵀJ + δD) d = −Jᵀr (D = diag(JᵀJ), floored), in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
 /// (rows < params), checked against a plain elimination on the normal equations
-/// (linear rows: in the gradient only);
+/// (linear rows: in the gradient only, in either space);
 /// blas::syrk_upper's column panels against the plain product.
 #include "nn/blas.hpp"
 #include "nn/gauss_newton_step.hpp"
@@ -68,7 +68,7 @@ void check_step(int rows, int params, double damping, int zero_rows_every = 0, d
   for (int i = 1; linear_rows_every > 0 && i < rows; i += linear_rows_every) linear[i] = 1;
   pinn::GaussNewtonStep gn(pinn::Communicator(), min_diagonal);
   gn.set_jacobian(j.data(), r.data(), rows, params, linear);
-  EXPECT_EQ(gn.residual_space(), rows < params && linear_rows_every == 0);
+  EXPECT_EQ(gn.residual_space(), std::count(linear.begin(), linear.end(), 0) < params);
   double frobenius = 0.0;
   for (int i = 0; i < rows; ++i)
     for (int p = 0; p < params && !linear[i]; ++p) frobenius += j[i * params + p] * j[i * params + p];
@@ -111,7 +111,10 @@ TEST(GaussNewtonStep, TheFloorOfTheDampingDiagonal) {
 TEST(GaussNewtonStep, LinearRowsAddToTheGradientAndNotToTheGramMatrix) {
   check_step(60, 12, 1e-3, 0, 0.0, 5);
   check_step(60, 12, 1e-2, 4, 0.5, 3);  // with zero rows and the floor
-  check_step(9, 30, 1e-2, 0, 0.0, 4);   // fewer rows than parameters: still the parameter space
+  // Fewer square rows than parameters: Woodbury, the linear rows' gradient through its identity.
+  check_step(9, 30, 1e-2, 0, 0.0, 4);
+  check_step(9, 30, 1e-4, 0, 0.5, 2);
+  check_step(3, 8, 1.0, 0, 0.0, 1);  // every row but the first linear
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {

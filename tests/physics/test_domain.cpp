@@ -145,6 +145,52 @@ TEST(Domain, GridQuadratureIsExactInAreaAtACurvedBoundary) {
   EXPECT_TRUE(box.grid_quadrature(box.grid_cells(512)).weights.empty());
 }
 
+TEST(Domain, GaussQuadratureIntegratesCubicsExactlyAndCurvedBoundariesInArea) {
+  // A cubic in each direction on a rectangle: the 2-point Gauss rule is
+  // exact, the midpoint rule with as many points is not.
+  const pinn::Domain box = pinn::Domain::rectangle({-2, -1}, {2, 1});
+  const std::array<int, 3> cells = box.gauss_cells(4096);
+  EXPECT_EQ(cells, (std::array<int, 3>{38, 27, 1}));  // half of grid_cells' 76 × 54
+  const pinn::Domain::GridQuadrature gauss = box.gauss_quadrature(cells);
+  EXPECT_TRUE(gauss.weights.empty());  // every point |Ω|/n
+  ASSERT_EQ(gauss.points.size(), 2u * 76 * 54);
+  EXPECT_EQ(box.sample_interior(4096, pinn::SamplingMethod::gauss, 0), gauss.points);
+  const auto cubic = [](const double* x) { return x[0] * x[0] * x[0] * (1 + x[1]) + x[0] * x[0] * x[1] * x[1]; };
+  const auto mean_over = [&](const std::vector<double>& points) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < points.size(); i += 2) sum += cubic(&points[i]);
+    return sum * box.measure() / static_cast<double>(points.size() / 2);
+  };
+  const double exact = 32.0 / 9.0;  // ∫x²y² over (−2, 2) × (−1, 1); the odd terms vanish
+  EXPECT_NEAR(mean_over(gauss.points), exact, 1e-12);
+  EXPECT_GT(std::abs(mean_over(box.grid_points(box.grid_cells(4096), pinn::SamplingMethod::grid)) - exact), 1e-4);
+  // The first point lies (½ − 1/(2√3)) of a cell from the wall.
+  EXPECT_NEAR(gauss.points[0], -2.0 + (0.5 - 0.5 / std::sqrt(3.0)) * 4.0 / 38, 1e-14);
+
+  // Intervals and boxes alike; an odd cell count rounds.
+  const pinn::Domain line = pinn::Domain::interval(0, 1);
+  EXPECT_EQ(line.sample_interior(512, pinn::SamplingMethod::gauss, 0).size(), 512u);
+  EXPECT_EQ(pinn::Domain::box({0, 0, 0}, {1, 1, 1}).sample_interior(8000, pinn::SamplingMethod::gauss, 0).size(),
+            3u * 8000);
+
+  // A disk: whole cells give their four Gauss points, cut cells their
+  // quarters' centroids weighted by the area inside.
+  const pinn::Domain disk = pinn::Domain::disk({0.5, -0.5}, 1.5);
+  const pinn::Domain::GridQuadrature rule = disk.gauss_quadrature(disk.gauss_cells(4096));
+  ASSERT_EQ(rule.weights.size(), rule.points.size() / 2);
+  const auto r2 = [&](const double* x) { return (x[0] - 0.5) * (x[0] - 0.5) + (x[1] + 0.5) * (x[1] + 0.5); };
+  double area = 0.0, integral = 0.0;
+  for (std::size_t i = 0; i < rule.weights.size(); ++i) {
+    EXPECT_TRUE(disk.contains(&rule.points[2 * i]));
+    area += rule.weights[i];
+    integral += rule.weights[i] * r2(&rule.points[2 * i]);
+  }
+  EXPECT_NEAR(area, disk.measure(), 2e-4 * disk.measure());
+  EXPECT_NEAR(integral, M_PI * std::pow(1.5, 4) / 2, 5e-4 * M_PI * std::pow(1.5, 4) / 2);
+  // A grid-aligned L-shape cuts no cell: equal weights, none stored.
+  EXPECT_TRUE(lshape().gauss_quadrature({32, 32, 1}).weights.empty());
+}
+
 TEST(Domain, ImpossibleDomainsAreRejected) {
   EXPECT_THROW(pinn::Domain::polygon({{0, 0}, {1, 0}}), pinn::UserError);
   EXPECT_THROW(pinn::Domain::interval(1.0, 0.0), pinn::UserError);

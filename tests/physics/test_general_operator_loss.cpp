@@ -353,3 +353,53 @@ TEST(GeneralOperatorLoss, NeumannRowOfTheEnergyFormIsItsLinearTerm) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GeneralOperatorLoss, LinearSourceRowsMakeTheResidualFormTheLossItself) {
+  // With the source as linear rows −w f u, ½Σ r² (squares) + Σ r (linear rows)
+  // has the loss's gradient with f, F and F·n all nonzero: no integration by
+  // parts is needed. Without them the same point disagrees (F ≠ −∫f here).
+  for (const bool general : {false, true})
+    for (const M boundary : {M::hard, M::penalty})
+      for (int dim = 1; dim <= 3; ++dim)
+        for (int kind : {-1, 0, 1, 2}) {
+          if (!general && kind >= 1) continue;  // Neumann and Robin points need the general operator
+          if (kind >= 0 && boundary == M::hard && !general) continue;  // a Dirichlet point has no row then
+          OperatorCase c{LossForm::energy, boundary, true, dim == 3, dim, 0.1};
+          pinn::ObstacleLossParams prm = params_for(c);
+          prm.general_operator = general;
+          prm.has_reaction = general;
+          prm.linear_source_rows = true;
+          pinn::PointData p = make_point(dim, kind >= 0, kind < 0 ? 0 : kind, !general);
+          if (!general) {
+            for (int r = 0; r < 9; ++r) p.diffusion[r] = r % 4 == 0 ? 1.0 : 0.0;
+            p.reaction = 0.0;
+          }
+          const pinn::PointJet jet = make_jet(1, dim, c.shift);
+          pinn::PointJet loss_seed;
+          loss_seed.zero();
+          pinn::obstacle_point_loss(prm, p, jet, loss_seed);
+          PointResiduals at(prm, p);
+          at.evaluate(jet);
+          const std::string where = std::string(general ? "general " : "laplacian ") + pinn::to_string(boundary) + " " +
+                                    std::to_string(dim) + "D kind " + std::to_string(kind);
+          if (kind < 0) {
+            ASSERT_EQ(pinn::residual_family(at.functor, p, at.functor.layout.n_pde - 1), pinn::ResidualFamily::linear)
+                << where;
+            const double u = boundary == M::hard ? p.lift + p.dist * jet.value[0] : jet.value[0];
+            EXPECT_NEAR(at.r[at.functor.layout.n_pde - 1], -p.weight * p.f * u, 1e-14) << where;
+          }
+          for_each_entry(1, dim, [&](auto, auto read, const std::string& what) {
+            double gradient = 0.0;
+            for (std::size_t s = 0; s < at.r.size(); ++s) {
+              const bool linear = pinn::residual_family(at.functor, p, static_cast<int>(s)) ==
+                                  pinn::ResidualFamily::linear;
+              gradient += (linear ? 1.0 : at.r[s]) * read(at.seeds[s]);
+            }
+            EXPECT_NEAR(gradient, read(loss_seed), 1e-12 * (1 + std::abs(gradient))) << what << ", " << where;
+          });
+        }
+}
+
+}  // namespace

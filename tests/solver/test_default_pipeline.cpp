@@ -61,6 +61,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(two.sampling.interior, 900) << "a given point count is kept";
   EXPECT_EQ(two.network.hidden, (std::vector<int>{24, 24}));
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
+  EXPECT_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).energy_source, pinn::EnergySource::points);
   EXPECT_EQ(two.stages[1].select_last_rounds, two.stages[1].multiplier_updates + 1) << "the best of all rounds";
   EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
   // A network the file gives, another operator or penalty boundary conditions: LBFGS, as measured there.

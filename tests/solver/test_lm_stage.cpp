@@ -147,6 +147,58 @@ TEST_P(LmFamilies, JacobianTransposeResidualIsTheLossGradient) {
   }
 }
 
+TEST_P(LmFamilies, LinearSourceRowsAreTheLossItselfWithASource) {
+  // The natural-gradient stage's energy_source = "points": with f ≠ 0 the
+  // squares' Jᵀr plus the linear rows' J is the loss gradient, and ½Σr² + Σr
+  // is the loss up to the multipliers' constants (F plays no part).
+  const LmCase c = GetParam();
+  if (c.form != pinn::LossForm::energy) GTEST_SKIP() << "energy form only";
+  LmProblem s = make_setup(c, false, false);
+  s.params.linear_source_rows = true;
+  pinn::Mlp net = make_net(c);
+  const int n = net.n_params();
+  pinn::ObstaclePointResiduals functor{s.points.data, s.params, pinn::residual_layout(s.params)};
+  const int per_point = functor.layout.per_point();
+  const int rows = s.points.size() * per_point;
+  pinn::Vector r("r", rows);
+  pinn::Matrix J("J", rows, n);
+  pinn::GradientWorkspace ws;
+  pinn::residual_jacobian(pinn::ExecSpace(), net, s.points.coordinates, functor, pinn::jet_order_for(c.form),
+                          per_point, r, J, ws);
+  auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.points.data);
+  std::vector<char> linear(static_cast<std::size_t>(rows), 0);
+  int n_linear = 0;
+  double cost = 0.0;
+  for (int row = 0; row < rows; ++row) {
+    linear[row] = pinn::residual_family(functor, data(row / per_point), row % per_point) == pinn::ResidualFamily::linear;
+    n_linear += linear[row];
+    cost += linear[row] ? hr(row) : 0.5 * hr(row) * hr(row);
+  }
+  EXPECT_EQ(n_linear, s.points.n_interior);
+  pinn::Vector g("g", n);
+  const double loss = pinn::loss_and_gradient(pinn::ExecSpace(), net, s.points.coordinates,
+                                              pinn::ObstaclePointLoss{s.points.data, s.params},
+                                              pinn::jet_order_for(c.form), g, ws);
+  double constant = 0.0;
+  for (int i = 0; i < s.points.n_interior; ++i) {
+    const double mu = s.params.settings.penalty;
+    constant -= data(i).obstacle_weight * data(i).lambda_lower * data(i).lambda_lower / (2 * mu);
+    if (c.upper) constant -= data(i).obstacle_weight * data(i).lambda_upper * data(i).lambda_upper / (2 * mu);
+  }
+  for (int i = s.points.n_interior; i < s.points.size(); ++i)  // penalty boundary points: −Σwη²/(2β)
+    constant -= data(i).weight * data(i).boundary_multiplier * data(i).boundary_multiplier /
+                (2 * s.params.settings.boundary_weight);
+  EXPECT_NEAR(cost + constant, loss, 1e-12 * (1.0 + std::abs(loss)));
+  auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g);
+  for (int p = 0; p < n; ++p) {
+    double jtr = 0.0;
+    for (int row = 0; row < rows; ++row) jtr += hJ(row, p) * (linear[row] ? 1.0 : hr(row));
+    EXPECT_NEAR(jtr, hg(p), 1e-10 * (1.0 + std::abs(hg(p)))) << "parameter " << p;
+  }
+}
+
 using A = pinn::Activation;
 using F = pinn::LossForm;
 using M = pinn::BoundaryMode;

@@ -68,6 +68,32 @@ TEST(NaturalGradientStage, UsesTheResidualSpaceWithFewerResidualsThanParameters)
   EXPECT_LT(stage.loss_end, stage.loss_start);
 }
 
+TEST(NaturalGradientStage, TakesTheSourceAsLinearRowsOnRequest) {
+  // energy_source = "points": the steps' cost is the training loss, so a
+  // single round (fixed multipliers) ends with a lower loss, on either space.
+  // 256 points × 2 square rows > the [16, 16] network's 321 parameters; 16 × 2 < [32, 32]'s 1153.
+  for (const int interior : {256, 16}) {
+    const pinn::RunResult ng = run_obstacle1d(
+        interior, "{type = \"natural_gradient\", iterations = 30, energy_source = \"points\"}",
+        {interior == 16 ? "network.hidden=[32, 32]" : "network.hidden=[16, 16]"});
+    ASSERT_EQ(ng.status, pinn::RunStatus::ok);
+    const pinn::StageSummary& stage = ng.stages.at(1);
+    EXPECT_GT(stage.iterations, 0);
+    EXPECT_LT(stage.loss_end, stage.loss_start);
+    EXPECT_NE(stage.solver_report.find(interior == 16 ? "residual space" : "parameter space"), std::string::npos)
+        << stage.solver_report;
+  }
+  // Other loss forms have no source term to take: refused where the key is.
+  try {
+    run_obstacle1d(64, "{type = \"natural_gradient\", energy_source = \"points\"}", {"loss.form=\"strong\""});
+    ADD_FAILURE() << "energy_source = \"points\" accepted with the strong form";
+  } catch (const pinn::UserError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("stage.1.energy_source"), std::string::npos) << message;
+    EXPECT_NE(message.find("strong"), std::string::npos) << message;
+  }
+}
+
 TEST(NaturalGradientStage, ReadsAndChecksItsKeys) {
   std::string message = expect_refused("{type = \"natural_gradient\", damping = 0}");
   EXPECT_NE(message.find("stage.1.damping"), std::string::npos) << message;
