@@ -415,26 +415,34 @@ Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) 
     rule.points = grid_points(cells, SamplingMethod::grid);
     return rule;
   }
+  const bool any_cut = visit_cells(cells, [&](int i, int j, const double* lo, const double* h, bool cut) {
+    if (cut) {
+      append_cut_cell(lo, h, rule);
+      return;
+    }
+    // The midpoint as grid_points computes it, so whole cells keep their points bitwise.
+    const double mid[2] = {lower_[0] + (upper_[0] - lower_[0]) * ((i + 0.5) / cells[0]),
+                           lower_[1] + (upper_[1] - lower_[1]) * ((j + 0.5) / cells[1])};
+    if (!contains(mid)) return;
+    rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+    rule.weights.push_back(h[0] * h[1]);
+  });
+  if (!any_cut) rule.weights.clear();
+  return rule;
+}
+
+bool Domain::visit_cells(const std::array<int, 3>& cells, const CellVisitor& visit) const {
   const double h[2] = {(upper_[0] - lower_[0]) / cells[0], (upper_[1] - lower_[1]) / cells[1]};
   bool any_cut = false;
   for (int j = 0; j < cells[1]; ++j)
     for (int i = 0; i < cells[0]; ++i) {
       const double lo[2] = {lower_[0] + h[0] * i, lower_[1] + h[1] * j};
       const double hi[2] = {lower_[0] + h[0] * (i + 1), lower_[1] + h[1] * (j + 1)};
-      if (boundary_crosses_cell(lo, hi)) {
-        any_cut = true;
-        append_cut_cell(lo, h, rule);
-        continue;
-      }
-      // The midpoint as grid_points computes it, so whole cells keep their points bitwise.
-      const double mid[2] = {lower_[0] + (upper_[0] - lower_[0]) * ((i + 0.5) / cells[0]),
-                             lower_[1] + (upper_[1] - lower_[1]) * ((j + 0.5) / cells[1])};
-      if (!contains(mid)) continue;
-      rule.points.insert(rule.points.end(), {mid[0], mid[1]});
-      rule.weights.push_back(h[0] * h[1]);
+      const bool cut = boundary_crosses_cell(lo, hi);
+      any_cut = any_cut || cut;
+      visit(i, j, lo, h, cut);
     }
-  if (!any_cut) rule.weights.clear();
-  return rule;
+  return any_cut;
 }
 
 std::array<int, 3> Domain::gauss_cells(int n) const {
@@ -467,39 +475,33 @@ Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells)
         }
     return rule;
   }
-  const double h[2] = {(upper_[0] - lower_[0]) / cells[0], (upper_[1] - lower_[1]) / cells[1]};
-  bool any_cut = false;
-  for (int j = 0; j < cells[1]; ++j)
-    for (int i = 0; i < cells[0]; ++i) {
-      const double lo[2] = {lower_[0] + h[0] * i, lower_[1] + h[1] * j};
-      const double hi[2] = {lower_[0] + h[0] * (i + 1), lower_[1] + h[1] * (j + 1)};
-      if (boundary_crosses_cell(lo, hi)) {
-        any_cut = true;
-        // Its quarters, each whole (midpoint) or cut (centroid of the part inside).
-        for (int b = 0; b < 2; ++b)
-          for (int a = 0; a < 2; ++a) {
-            const double quarter[2] = {0.5 * h[0], 0.5 * h[1]};
-            const double qlo[2] = {lo[0] + quarter[0] * a, lo[1] + quarter[1] * b};
-            const double qhi[2] = {qlo[0] + quarter[0], qlo[1] + quarter[1]};
-            if (boundary_crosses_cell(qlo, qhi)) {
-              append_cut_cell(qlo, quarter, rule);
-              continue;
-            }
-            const double mid[2] = {0.5 * (qlo[0] + qhi[0]), 0.5 * (qlo[1] + qhi[1])};
-            if (!contains(mid)) continue;
-            rule.points.insert(rule.points.end(), {mid[0], mid[1]});
-            rule.weights.push_back(0.25 * h[0] * h[1]);
-          }
-        continue;
-      }
-      const double mid[2] = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])};
-      if (!contains(mid)) continue;  // a whole cell outside
+  const bool any_cut = visit_cells(cells, [&](int i, int j, const double* lo, const double* h, bool cut) {
+    if (cut) {
+      // Its quarters, each whole (midpoint) or cut (centroid of the part inside).
+      const double quarter[2] = {0.5 * h[0], 0.5 * h[1]};
       for (int b = 0; b < 2; ++b)
         for (int a = 0; a < 2; ++a) {
-          rule.points.insert(rule.points.end(), {coordinate[0][2 * i + a], coordinate[1][2 * j + b]});
-          rule.weights.push_back(0.25 * h[0] * h[1]);
+          const double qlo[2] = {lo[0] + quarter[0] * a, lo[1] + quarter[1] * b};
+          const double qhi[2] = {qlo[0] + quarter[0], qlo[1] + quarter[1]};
+          if (boundary_crosses_cell(qlo, qhi)) {
+            append_cut_cell(qlo, quarter, rule);
+            continue;
+          }
+          const double mid[2] = {0.5 * (qlo[0] + qhi[0]), 0.5 * (qlo[1] + qhi[1])};
+          if (!contains(mid)) continue;
+          rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+          rule.weights.push_back(quarter[0] * quarter[1]);
         }
+      return;
     }
+    const double mid[2] = {lo[0] + 0.5 * h[0], lo[1] + 0.5 * h[1]};
+    if (!contains(mid)) return;  // a whole cell outside
+    for (int b = 0; b < 2; ++b)
+      for (int a = 0; a < 2; ++a) {
+        rule.points.insert(rule.points.end(), {coordinate[0][2 * i + a], coordinate[1][2 * j + b]});
+        rule.weights.push_back(0.25 * h[0] * h[1]);
+      }
+  });
   if (!any_cut) rule.weights.clear();
   return rule;
 }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,11 @@ class Domain {
   DistanceJet product_distance(const double* x, unsigned sides) const;
   /// Disk and polygon: whether the boundary passes through the open box (lo, hi).
   bool boundary_crosses_cell(const double* lo, const double* hi) const;
+  /// Disk and polygon: calls visit(i, j, lo, h, cut) for every cell of the
+  /// bounding box's grid with `cells` cells per direction (lower corner lo,
+  /// widths h; cut: the boundary passes through it); returns whether any is cut.
+  using CellVisitor = std::function<void(int i, int j, const double* lo, const double* h, bool cut)>;
+  bool visit_cells(const std::array<int, 3>& cells, const CellVisitor& visit) const;
   /// Disk and polygon: appends the centroid and area of the part of the cut
   /// cell [lo, lo + h] inside the domain to `rule` (nothing when none of it
   /// is), both from 16 × 16 sub-cells.

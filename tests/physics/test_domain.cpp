@@ -106,22 +106,37 @@ TEST(Domain, GridCellsFollowTheExtentsOfAnElongatedDomain) {
   EXPECT_EQ(pinn::Domain::space_time(pinn::Domain::interval(0, 3), 0.01).grid_cells(1024), (Cells{32, 32, 1}));
 }
 
-TEST(Domain, GridQuadratureIsExactInAreaAtACurvedBoundary) {
-  // ∫ r² over the disk of radius 1.5: π R⁴ / 2.
-  const pinn::Domain disk = pinn::Domain::disk({0.5, -0.5}, 1.5);
-  const std::array<int, 3> cells = disk.grid_cells(4096);
-  const pinn::Domain::GridQuadrature rule = disk.grid_quadrature(cells);
+/// The disk of radius 1.5 about (0.5, −0.5) and r² about its centre, whose
+/// integral over it is π R⁴ / 2.
+const pinn::Domain& test_disk() {
+  static const pinn::Domain disk = pinn::Domain::disk({0.5, -0.5}, 1.5);
+  return disk;
+}
+double r2(const double* x) { return (x[0] - 0.5) * (x[0] - 0.5) + (x[1] + 0.5) * (x[1] + 0.5); }
+
+/// A weighted rule on test_disk(): every point inside, its area and ∫ r² to
+/// 2e-4 and 5e-4 (relative).
+void expect_disk_integrals(const pinn::Domain::GridQuadrature& rule) {
   ASSERT_EQ(rule.weights.size(), rule.points.size() / 2);
-  const auto r2 = [&](const double* x) { return (x[0] - 0.5) * (x[0] - 0.5) + (x[1] + 0.5) * (x[1] + 0.5); };
   double area = 0.0, integral = 0.0;
   for (std::size_t i = 0; i < rule.weights.size(); ++i) {
-    EXPECT_TRUE(disk.contains(&rule.points[2 * i]));
+    EXPECT_TRUE(test_disk().contains(&rule.points[2 * i]));
     area += rule.weights[i];
     integral += rule.weights[i] * r2(&rule.points[2 * i]);
   }
   const double exact = M_PI * std::pow(1.5, 4) / 2;
-  EXPECT_NEAR(area, disk.measure(), 2e-4 * disk.measure());
+  EXPECT_NEAR(area, test_disk().measure(), 2e-4 * test_disk().measure());
   EXPECT_NEAR(integral, exact, 5e-4 * exact);
+}
+
+TEST(Domain, GridQuadratureIsExactInAreaAtACurvedBoundary) {
+  const pinn::Domain& disk = test_disk();
+  const std::array<int, 3> cells = disk.grid_cells(4096);
+  const pinn::Domain::GridQuadrature rule = disk.grid_quadrature(cells);
+  expect_disk_integrals(rule);
+  const double exact = M_PI * std::pow(1.5, 4) / 2;
+  double integral = 0.0;
+  for (std::size_t i = 0; i < rule.weights.size(); ++i) integral += rule.weights[i] * r2(&rule.points[2 * i]);
   // The midpoints inside with |Ω|/n each, as before: an O(h) error 10× larger.
   const std::vector<double> midpoints = disk.grid_points(cells, pinn::SamplingMethod::grid);
   double uniform = 0.0;
@@ -175,18 +190,7 @@ TEST(Domain, GaussQuadratureIntegratesCubicsExactlyAndCurvedBoundariesInArea) {
 
   // A disk: whole cells give their four Gauss points, cut cells their
   // quarters' centroids weighted by the area inside.
-  const pinn::Domain disk = pinn::Domain::disk({0.5, -0.5}, 1.5);
-  const pinn::Domain::GridQuadrature rule = disk.gauss_quadrature(disk.gauss_cells(4096));
-  ASSERT_EQ(rule.weights.size(), rule.points.size() / 2);
-  const auto r2 = [&](const double* x) { return (x[0] - 0.5) * (x[0] - 0.5) + (x[1] + 0.5) * (x[1] + 0.5); };
-  double area = 0.0, integral = 0.0;
-  for (std::size_t i = 0; i < rule.weights.size(); ++i) {
-    EXPECT_TRUE(disk.contains(&rule.points[2 * i]));
-    area += rule.weights[i];
-    integral += rule.weights[i] * r2(&rule.points[2 * i]);
-  }
-  EXPECT_NEAR(area, disk.measure(), 2e-4 * disk.measure());
-  EXPECT_NEAR(integral, M_PI * std::pow(1.5, 4) / 2, 5e-4 * M_PI * std::pow(1.5, 4) / 2);
+  expect_disk_integrals(test_disk().gauss_quadrature(test_disk().gauss_cells(4096)));
   // A grid-aligned L-shape cuts no cell: equal weights, none stored.
   EXPECT_TRUE(lshape().gauss_quadrature({32, 32, 1}).weights.empty());
 }
