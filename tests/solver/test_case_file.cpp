@@ -458,7 +458,7 @@ TEST(CaseFile, UnknownSamplingMethod) {
   CaseText c;
   const int n = c.replace("sampling", "method", "method = \"latin\"");
   expect_rejected(c, {at(n, c.value_column(n)), "sampling.method", "found \"latin\"",
-                      "allowed: grid|nodes|random|halton|sobol"});
+                      "allowed: grid|gauss|nodes|random|halton|sobol"});
 }
 
 TEST(CaseFile, UnknownAlphaMode) {
