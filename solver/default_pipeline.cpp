@@ -121,6 +121,17 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     options->energy_source = EnergySource::points;
     natural.options = options;
     config.stages = {adam_stage(1500, 5e-3, 5), natural};
+    // Gauss points: the energy's integrals O(h⁴) where the integrand is
+    // smooth. On the twelve 2D rectangles and disks of tests/data, 11 end at
+    // or below 1e-2 against 10 with the midpoints (ridge2d 1.3e-2 → 7.5e-3,
+    // disk_ceiling2d 2.9e-3 → 1.4e-3); kinked obstacles and narrow strips lose
+    // (cone2d 2.7e-3 → 9.0e-3, twobumps2d 1.15e-2 → 1.7e-2; BENCHMARKS.md §23).
+    // The grid options that move or add to the midpoints keep them.
+    if (!given(config, "sampling.method") && !config.sampling.shift_each_round && !config.sampling.obstacle_nodes) {
+      config.sampling.method = SamplingMethod::gauss;
+      notes.push_back("sampling.method = \"gauss\": two Gauss–Legendre points per direction in each cell of a grid "
+                      "half as fine, as many points, the energy's integrals exact for cubics per direction");
+    }
     notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then natural_gradient "
                     "150 (15 multiplier updates, min_diagonal 1, energy_source \"points\", the best of all 16 rounds "
                     "by validation loss with 100× the penalty) — "

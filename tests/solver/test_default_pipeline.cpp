@@ -62,6 +62,15 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(two.network.hidden, (std::vector<int>{24, 24}));
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
   EXPECT_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).energy_source, pinn::EnergySource::points);
+  EXPECT_EQ(two.sampling.method, pinn::SamplingMethod::gauss);
+  EXPECT_EQ(one.sampling.method, pinn::SamplingMethod::grid) << "the 1D default keeps the midpoints";
+  // A method the file gives, or a grid that moves, keeps the midpoints' choice.
+  for (const std::string& override : {std::string("sampling.method=\"grid\""),
+                                      std::string("sampling.shift_each_round=true")}) {
+    const pinn::CaseConfig kept = pinn::parse_case(
+        problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {override});
+    EXPECT_EQ(kept.sampling.method, pinn::SamplingMethod::grid) << override;
+  }
   EXPECT_EQ(two.stages[1].select_last_rounds, two.stages[1].multiplier_updates + 1) << "the best of all rounds";
   EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
   // A network the file gives, another operator or penalty boundary conditions: LBFGS, as measured there.
