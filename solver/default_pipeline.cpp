@@ -278,7 +278,8 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
 std::string explain_pipeline(const CaseConfig& config) {
   std::ostringstream text;
   text << "pipeline (" << (config.pipeline_notes.empty() ? "from the case file" : "default: no [[stage]] in the case file")
-       << "): " << config.sampling.interior << " interior points\n";
+       << "): " << config.sampling.interior << " interior points (sampling.method = \""
+       << to_string(config.sampling.method) << "\")\n";
   for (std::size_t s = 0; s < config.stages.size(); ++s) {
     const StageConfig& stage = config.stages[s];
     text << "  stage " << s << ": " << stage.type << ", " << stage.iterations << " iterations, "

@@ -63,6 +63,8 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
   EXPECT_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).energy_source, pinn::EnergySource::points);
   EXPECT_EQ(two.sampling.method, pinn::SamplingMethod::gauss);
+  EXPECT_NE(pinn::explain_pipeline(two).find("sampling.method = \"gauss\""), std::string::npos)
+      << pinn::explain_pipeline(two);
   EXPECT_EQ(one.sampling.method, pinn::SamplingMethod::grid) << "the 1D default keeps the midpoints";
   // A method the file gives, or a grid that moves, keeps the midpoints' choice.
   for (const std::string& override : {std::string("sampling.method=\"grid\""),
