@@ -15,9 +15,6 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
   PINN_REQUIRE(linear.empty() || linear.size() == static_cast<std::size_t>(rows),
                "GaussNewtonStep: " << linear.size() << " linear-row flags for " << rows << " rows");
-  jacobian_ = jacobian;
-  residuals_ = residuals;
-  rows_ = rows;
   params_ = params;
   has_linear_rows_ = std::any_of(linear.begin(), linear.end(), [](char flag) { return flag != 0; });
   const auto is_linear = [&](int i) { return has_linear_rows_ && linear[i]; };

@@ -33,7 +33,7 @@ class GaussNewtonStep {
 
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
-  /// Both must stay valid until the next call.
+  /// Neither is kept after the call (what solve needs is copied).
   /// `linear` (empty, or one flag per row) marks rows whose residual is a
   /// term r_i of the loss itself rather than ½r_i² (the energy's Neumann
   /// terms, linear in u): their Hessian in function space is zero, so they
@@ -55,9 +55,7 @@ class GaussNewtonStep {
   bool solve(double damping, std::vector<double>& step);
 
  private:
-  const double* jacobian_ = nullptr;
-  const double* residuals_ = nullptr;
-  int rows_ = 0, params_ = 0;
+  int params_ = 0;
   bool has_linear_rows_ = false;
   double mean_diagonal_ = 0.0;
   double min_diagonal_ = 0.0;

@@ -409,6 +409,16 @@ void Domain::append_cut_cell(const double* lo, const double* h, GridQuadrature& 
   rule.weights.push_back(h[0] * h[1] * n / (kSub * kSub));
 }
 
+void Domain::append_cell(const double* lo, const double* h, const double* mid, bool cut, GridQuadrature& rule) const {
+  if (cut) {
+    append_cut_cell(lo, h, rule);
+    return;
+  }
+  if (!contains(mid)) return;  // a whole cell outside
+  rule.points.insert(rule.points.end(), {mid[0], mid[1]});
+  rule.weights.push_back(h[0] * h[1]);
+}
+
 Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) const {
   GridQuadrature rule;
   if (is_box()) {
@@ -416,16 +426,10 @@ Domain::GridQuadrature Domain::grid_quadrature(const std::array<int, 3>& cells) 
     return rule;
   }
   const bool any_cut = visit_cells(cells, [&](int i, int j, const double* lo, const double* h, bool cut) {
-    if (cut) {
-      append_cut_cell(lo, h, rule);
-      return;
-    }
     // The midpoint as grid_points computes it, so whole cells keep their points bitwise.
     const double mid[2] = {lower_[0] + (upper_[0] - lower_[0]) * ((i + 0.5) / cells[0]),
                            lower_[1] + (upper_[1] - lower_[1]) * ((j + 0.5) / cells[1])};
-    if (!contains(mid)) return;
-    rule.points.insert(rule.points.end(), {mid[0], mid[1]});
-    rule.weights.push_back(h[0] * h[1]);
+    append_cell(lo, h, mid, cut, rule);
   });
   if (!any_cut) rule.weights.clear();
   return rule;
@@ -483,14 +487,8 @@ Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells)
         for (int a = 0; a < 2; ++a) {
           const double qlo[2] = {lo[0] + quarter[0] * a, lo[1] + quarter[1] * b};
           const double qhi[2] = {qlo[0] + quarter[0], qlo[1] + quarter[1]};
-          if (boundary_crosses_cell(qlo, qhi)) {
-            append_cut_cell(qlo, quarter, rule);
-            continue;
-          }
           const double mid[2] = {0.5 * (qlo[0] + qhi[0]), 0.5 * (qlo[1] + qhi[1])};
-          if (!contains(mid)) continue;
-          rule.points.insert(rule.points.end(), {mid[0], mid[1]});
-          rule.weights.push_back(quarter[0] * quarter[1]);
+          append_cell(qlo, quarter, mid, boundary_crosses_cell(qlo, qhi), rule);
         }
       return;
     }

@@ -161,6 +161,10 @@ class Domain {
   /// cell [lo, lo + h] inside the domain to `rule` (nothing when none of it
   /// is), both from 16 × 16 sub-cells.
   void append_cut_cell(const double* lo, const double* h, GridQuadrature& rule) const;
+  /// Disk and polygon: the cell [lo, lo + h] of a grid rule: the centroid of its
+  /// part inside when it is `cut` (append_cut_cell), otherwise `mid` weighted
+  /// by its area when `mid` lies inside (nothing for a whole cell outside).
+  void append_cell(const double* lo, const double* h, const double* mid, bool cut, GridQuadrature& rule) const;
 
   DomainKind kind_ = DomainKind::interval;
   int dim_ = 1;
