@@ -504,6 +504,40 @@ Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells)
   return rule;
 }
 
+Domain::GridQuadrature Domain::shifted_gauss_quadrature(const std::array<int, 3>& cells,
+                                                         const std::array<double, 3>& fraction) const {
+  PINN_REQUIRE(is_box(), "a shifted Gauss grid needs an interval, rectangle or box");
+  const double offset = 0.5 / std::sqrt(3.0);
+  std::array<std::vector<double>, 3> coordinate, weight;
+  for (int k = 0; k < 3; ++k) {
+    if (k >= dim_) {
+      coordinate[k] = {0.0};
+      weight[k] = {1.0};
+      continue;
+    }
+    PINN_REQUIRE(fraction[k] >= 0.0 && fraction[k] < 1.0, "grid shift fraction " << fraction[k] << " outside [0, 1)");
+    const double h = (upper_[k] - lower_[k]) / cells[k];
+    double a = lower_[k];
+    for (int i = 0; i <= cells[k]; ++i) {
+      const double b = i == cells[k] ? upper_[k] : lower_[k] + (fraction[k] + i) * h;
+      for (const double t : {0.5 - offset, 0.5 + offset}) {
+        coordinate[k].push_back(a + (b - a) * t);
+        weight[k].push_back(0.5 * (b - a));
+      }
+      a = b;
+    }
+  }
+  GridQuadrature rule;
+  for (std::size_t c = 0; c < coordinate[2].size(); ++c)
+    for (std::size_t b = 0; b < coordinate[1].size(); ++b)
+      for (std::size_t a = 0; a < coordinate[0].size(); ++a) {
+        const double point[3] = {coordinate[0][a], coordinate[1][b], coordinate[2][c]};
+        rule.points.insert(rule.points.end(), point, point + dim_);
+        rule.weights.push_back(weight[0][a] * weight[1][b] * weight[2][c]);
+      }
+  return rule;
+}
+
 std::vector<double> Domain::sample_interior(int n, SamplingMethod method, std::uint64_t seed) const {
   PINN_USER_REQUIRE(n >= 1, "sampling.interior: found " << n << "; need at least 1 point");
   if (method == SamplingMethod::grid) return grid_points(grid_cells(n), method);

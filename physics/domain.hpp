@@ -128,6 +128,16 @@ class Domain {
   /// `weights` is empty where no cell is cut (intervals, rectangles, boxes,
   /// grid-aligned polygons): every point then weighs |Ω|/n.
   GridQuadrature gauss_quadrature(const std::array<int, 3>& cells) const;
+  /// Intervals, rectangles and boxes: the same two-point Gauss–Legendre rule
+  /// on a grid moved by `fraction[k]` of a cell per direction (0 ≤ fraction < 1)
+  /// and cut at the domain's sides, so each direction has cells[k] + 1 cells:
+  /// one of width fraction·h at the lower side, cells[k] − 1 whole ones, one
+  /// of width (1 − fraction)·h at the upper side. Every cell keeps its two
+  /// Gauss points per direction, so the rule stays exact for cubics per
+  /// direction wherever the grid stands and its point count does not change
+  /// with the fraction (sampling.shift_each_round with method = "gauss").
+  /// `weights` is never empty.
+  GridQuadrature shifted_gauss_quadrature(const std::array<int, 3>& cells, const std::array<double, 3>& fraction) const;
   /// The cells per direction of the Gauss rule that sample_interior builds
   /// for about n points: half of grid_cells(n) (at least 1).
   std::array<int, 3> gauss_cells(int n) const;

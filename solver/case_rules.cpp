@@ -126,21 +126,25 @@ void check_stage(const CaseConfig& c, std::size_t index) {
 }
 
 /// sampling.shift_each_round and obstacle_nodes work on the cells of an
-/// uncut tensor grid of midpoints (uncut_training_grid).
+/// uncut tensor grid (uncut_training_grid); the shift also on the Gauss
+/// points' grid, which it cuts at the domain's sides.
 void check_grid_options(const CaseConfig& c) {
   const DomainKind kind = c.problem.domain.kind();
   const char* domain = kind == DomainKind::disk      ? "disk"
                        : kind == DomainKind::polygon ? "polygon"
                                                      : "tensor-product domain";
-  const auto require = [&](bool requested, const std::string& key, const char* what) {
-    PINN_USER_REQUIRE(!requested || uncut_training_grid(c),
-                      c.where("sampling." + key)
-                          << " = true " << what
-                          << ", so it needs method = \"grid\" on an interval, rectangle or box; found method = \""
-                          << to_string(c.sampling.method) << "\" on a " << domain);
+  const auto require = [&](bool requested, bool allowed, const std::string& key, const char* what,
+                           const char* methods) {
+    PINN_USER_REQUIRE(!requested || allowed, c.where("sampling." + key)
+                                                 << " = true " << what << ", so it needs " << methods
+                                                 << " on an interval, rectangle or box; found method = \""
+                                                 << to_string(c.sampling.method) << "\" on a " << domain);
   };
-  require(c.sampling.shift_each_round, "shift_each_round", "moves the midpoints of the training grid within their cells");
-  require(c.sampling.obstacle_nodes, "obstacle_nodes", "adds the nodes of the training grid");
+  const bool gauss_on_box = c.sampling.method == SamplingMethod::gauss && c.problem.domain.is_box();
+  require(c.sampling.shift_each_round, uncut_training_grid(c) || gauss_on_box, "shift_each_round",
+          "moves the training grid by a random part of a cell", "method = \"grid\" or \"gauss\"");
+  require(c.sampling.obstacle_nodes, uncut_training_grid(c), "obstacle_nodes", "adds the nodes of the training grid",
+          "method = \"grid\"");
 }
 
 }  // namespace

@@ -4,16 +4,58 @@
 
 #include "nn/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 namespace pinn {
 
+namespace {
+
+/// For each point of a tensor grid (x fastest, `counts` points per
+/// direction), the index of the nearest point of another tensor grid with the
+/// same counts: per direction the nearest coordinate, both being sorted.
+std::vector<int> nearest_on_tensor_grid(const std::vector<double>& from, const std::vector<double>& to,
+                                        const std::array<int, 3>& counts, int dim) {
+  std::array<std::vector<int>, 3> nearest;
+  int stride = 1;
+  for (int k = 0; k < 3; ++k) {
+    std::vector<double> old_axis, new_axis;
+    for (int a = 0; a < counts[k]; ++a) {
+      const std::size_t at = static_cast<std::size_t>(a) * stride * dim + k;
+      old_axis.push_back(k < dim ? from[at] : 0.0);
+      new_axis.push_back(k < dim ? to[at] : 0.0);
+    }
+    for (const double x : new_axis) {
+      const auto above = std::lower_bound(old_axis.begin(), old_axis.end(), x);
+      int j = static_cast<int>(above - old_axis.begin());
+      if (j == counts[k] || (j > 0 && x - old_axis[j - 1] < old_axis[j] - x)) --j;
+      nearest[k].push_back(j);
+    }
+    stride *= counts[k];
+  }
+  std::vector<int> index;
+  for (int c = 0; c < counts[2]; ++c)
+    for (int b = 0; b < counts[1]; ++b)
+      for (int a = 0; a < counts[0]; ++a)
+        index.push_back(nearest[0][a] + counts[0] * (nearest[1][b] + counts[1] * nearest[2][c]));
+  return index;
+}
+
+}  // namespace
+
 TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), seed_(config.seed) {
   const Domain& domain = config.problem.domain;
   const int dim = domain.dim();
   grid_cells_ = domain.grid_cells(config.sampling.interior);
-  if (config.sampling.method == SamplingMethod::grid || config.sampling.method == SamplingMethod::gauss) {
+  if (config.sampling.method == SamplingMethod::gauss && config.sampling.shift_each_round) {
+    // Unshifted, the cut grid's side cells are half a cell wide; rebuild()
+    // places the points of every later shift.
+    shifted_gauss_cells_ = domain.gauss_cells(config.sampling.interior);
+    Domain::GridQuadrature rule = domain.shifted_gauss_quadrature(shifted_gauss_cells_, {0.5, 0.5, 0.5});
+    base_interior_ = std::move(rule.points);
+    base_weights_ = std::move(rule.weights);
+  } else if (config.sampling.method == SamplingMethod::grid || config.sampling.method == SamplingMethod::gauss) {
     Domain::GridQuadrature rule = config.sampling.method == SamplingMethod::grid
                                       ? domain.grid_quadrature(grid_cells_)
                                       : domain.gauss_quadrature(domain.gauss_cells(config.sampling.interior));
@@ -42,14 +84,12 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
   rebuild(0);
 }
 
-std::vector<double> TrainingSet::grid_shift() const {
-  const Domain& domain = problem_.domain;
-  const int dim = domain.dim();
-  std::vector<double> shift(dim, 0.0);
+std::array<double, 3> TrainingSet::grid_shift() const {
+  std::array<double, 3> shift{0.0, 0.0, 0.0};
   if (grid_shifts_ == 0) return shift;
   std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(grid_shifts_));
   std::uniform_real_distribution<double> unit(-0.5, 0.5);
-  for (int k = 0; k < dim; ++k) shift[k] = unit(rng) * (domain.upper()[k] - domain.lower()[k]) / grid_cells_[k];
+  for (int k = 0; k < problem_.domain.dim(); ++k) shift[k] = unit(rng);
   return shift;
 }
 
@@ -76,9 +116,29 @@ void TrainingSet::rebuild(int keep) {
     }
   }
   const int old_size = points_.size();
+  const Domain& domain = problem_.domain;
+  const std::array<double, 3> shift = grid_shift();
   std::vector<double> interior = base_interior_;
-  const std::vector<double> offset = grid_shift();
-  for (std::size_t i = 0; i < interior.size(); ++i) interior[i] += offset[i % offset.size()];
+  std::vector<int> source;  // the old point whose multipliers point i takes; empty: i's own
+  if (shifted_gauss_cells_[0] > 0) {
+    const std::array<double, 3> fraction{0.5 + shift[0], 0.5 + shift[1], 0.5 + shift[2]};
+    Domain::GridQuadrature rule = domain.shifted_gauss_quadrature(shifted_gauss_cells_, fraction);
+    // The multipliers are contact-force densities: a point takes its nearest
+    // old point's (the points of a cell move by up to a cell; at the free
+    // boundary the one by index could come from the other side).
+    std::array<int, 3> counts{1, 1, 1};
+    for (int k = 0; k < domain.dim(); ++k) counts[k] = 2 * (shifted_gauss_cells_[k] + 1);
+    if (keep > 0) source = nearest_on_tensor_grid(base_interior_, rule.points, counts, domain.dim());
+    base_interior_ = rule.points;
+    base_weights_ = std::move(rule.weights);
+    interior = std::move(rule.points);
+  } else {
+    const int dim = domain.dim();
+    for (std::size_t i = 0; i < interior.size(); ++i) {
+      const int k = static_cast<int>(i % dim);
+      interior[i] += shift[k] * (domain.upper()[k] - domain.lower()[k]) / grid_cells_[k];
+    }
+  }
   points_ = make_training_points(problem_, interior, base_boundary_, added_points_, added_pde_weight_, FluxAt::points,
                                  base_weights_);
   ++version_;
@@ -87,8 +147,9 @@ void TrainingSet::rebuild(int keep) {
                "the rebuilt training set has " << points_.size() << " points, " << old_size << " before");
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
   for (int i = 0; i < keep; ++i) {
-    set_lower_or_boundary_multiplier(data(i), lower[i]);
-    data(i).lambda_upper = upper[i];
+    const int from = i < static_cast<int>(source.size()) ? source[i] : i;
+    set_lower_or_boundary_multiplier(data(i), lower[from]);
+    data(i).lambda_upper = upper[from];
   }
   Kokkos::deep_copy(points_.data, data);
 }

@@ -10,6 +10,9 @@
 /// while the error grows from 1e-2 to 8e-2). A randomly shifted lattice is an
 /// unbiased quadrature whose points a round cannot anticipate; point i stays in
 /// cell i, so its multiplier (a contact force times the cell's weight) stays meaningful.
+/// With Gauss points (method = "gauss") the grid is cut at the domain's sides
+/// instead (Domain::shifted_gauss_quadrature): a shifted midpoint rule
+/// integrates with an O(h) error at the sides, the cut Gauss rule keeps O(h⁴).
 #pragma once
 
 #include "physics/point_data.hpp"
@@ -30,7 +33,8 @@ class TrainingSet {
 
   /// The points as they stand, with their data and multipliers.
   const TrainingPoints& points() const { return points_; }
-  /// The base interior points (unshifted) and boundary points.
+  /// The base interior points (unshifted; with shifted Gauss points, those of
+  /// the current round) and boundary points.
   const std::vector<double>& base_interior() const { return base_interior_; }
   const std::vector<double>& base_boundary() const { return base_boundary_; }
   /// Cells per direction of the training grid (Domain::grid_cells of the
@@ -53,9 +57,10 @@ class TrainingSet {
   void restore(std::vector<double> added_points, int adaptive_rounds, int grid_shifts);
 
  private:
-  /// Offset of the grid after `grid_shifts_` shifts: zero at first, then a
-  /// random point of the centred cell, reproducible from the seed.
-  std::vector<double> grid_shift() const;
+  /// Offset of the grid after `grid_shifts_` shifts, as fractions of a cell
+  /// in [−½, ½) per direction: zero at first, then random, reproducible from
+  /// the seed.
+  std::array<double, 3> grid_shift() const;
   /// Rebuilds the points from the base, added and boundary points, copying
   /// the multipliers of the first `keep` points by index.
   void rebuild(int keep);
@@ -68,6 +73,9 @@ class TrainingSet {
   std::vector<double> base_interior_, base_boundary_, added_points_;
   std::vector<double> base_weights_;  ///< the grid quadrature's weights of base_interior_, or empty (|Ω|/n each)
   std::array<int, 3> grid_cells_{1, 1, 1};  ///< grid_cells(): its nodes and shifts follow it
+  /// Cells per direction of the shifted Gauss grid (sampling.shift_each_round
+  /// with method = "gauss"), or zeros: then shifts move the midpoints.
+  std::array<int, 3> shifted_gauss_cells_{0, 0, 0};
   int grid_shifts_ = 0;
   int adaptive_rounds_ = 0;
   int version_ = 0;

@@ -195,6 +195,38 @@ TEST(Domain, GaussQuadratureIntegratesCubicsExactlyAndCurvedBoundariesInArea) {
   EXPECT_TRUE(lshape().gauss_quadrature({32, 32, 1}).weights.empty());
 }
 
+TEST(Domain, ShiftedGaussQuadratureStaysExactForCubicsWhereverTheGridStands) {
+  // (−2, 2) × (−1, 1) with 38 × 27 cells moved by a fraction of a cell: 39 ×
+  // 28 cells cut at the sides, two Gauss points per direction in each.
+  const pinn::Domain box = pinn::Domain::rectangle({-2, -1}, {2, 1});
+  const std::array<int, 3> cells{38, 27, 1};
+  const auto cubic = [](const double* x) { return x[0] * x[0] * x[0] * (1 + x[1]) + x[0] * x[0] * x[1] * x[1]; };
+  for (const std::array<double, 3> fraction :
+       {std::array<double, 3>{0.5, 0.5, 0.5}, {0.0, 0.999, 0.5}, {0.123, 0.77, 0.5}}) {
+    const pinn::Domain::GridQuadrature rule = box.shifted_gauss_quadrature(cells, fraction);
+    ASSERT_EQ(rule.points.size(), 2u * 78 * 56);
+    ASSERT_EQ(rule.weights.size(), 78u * 56);
+    double area = 0.0, integral = 0.0;
+    for (std::size_t i = 0; i < rule.weights.size(); ++i) {
+      area += rule.weights[i];
+      integral += rule.weights[i] * cubic(&rule.points[2 * i]);
+      EXPECT_TRUE(box.contains(&rule.points[2 * i]) || rule.weights[i] == 0.0);
+    }
+    EXPECT_NEAR(area, 8.0, 1e-12);
+    EXPECT_NEAR(integral, 32.0 / 9.0, 1e-12) << "fraction " << fraction[0] << ", " << fraction[1];
+    // The first cell in x spans (−2, −2 + fraction·h).
+    const double h = 4.0 / 38, first = fraction[0] * h;
+    EXPECT_NEAR(rule.points[0], -2.0 + (0.5 - 0.5 / std::sqrt(3.0)) * first, 1e-14);
+  }
+  // An interval: exact for x³ also with a one-sided shift.
+  const pinn::Domain line = pinn::Domain::interval(0, 1);
+  const auto rule = line.shifted_gauss_quadrature({10, 1, 1}, {0.3, 0.5, 0.5});
+  ASSERT_EQ(rule.weights.size(), 22u);
+  double integral = 0.0;
+  for (std::size_t i = 0; i < rule.weights.size(); ++i) integral += rule.weights[i] * std::pow(rule.points[i], 3);
+  EXPECT_NEAR(integral, 0.25, 1e-15);
+}
+
 TEST(Domain, ImpossibleDomainsAreRejected) {
   EXPECT_THROW(pinn::Domain::polygon({{0, 0}, {1, 0}}), pinn::UserError);
   EXPECT_THROW(pinn::Domain::interval(1.0, 0.0), pinn::UserError);

@@ -582,7 +582,13 @@ TEST(CaseFile, ShiftEachRoundNeedsAGrid) {
   CaseText c;
   c.replace("sampling", "method", "method = \"halton\"");
   const int n = c.insert("sampling", "shift_each_round = true");
-  expect_rejected(c, {at(n, c.value_column(n)), "sampling.shift_each_round", "method = \"grid\"", "\"halton\""});
+  expect_rejected(c, {at(n, c.value_column(n)), "sampling.shift_each_round", "method = \"grid\" or \"gauss\"",
+                      "\"halton\""});
+  // Gauss points move on tensor domains only: a polygon's grid is cut by slanted edges.
+  CaseText p = polygon_case("domain = { type = \"polygon\", vertices = [[0, 0], [1, 0], [0, 1]] }");
+  p.replace("sampling", "method", "method = \"gauss\"");
+  const int m = p.insert("sampling", "shift_each_round = true");
+  expect_rejected(p, {at(m, p.value_column(m)), "sampling.shift_each_round", "found method = \"gauss\" on a polygon"});
 }
 
 TEST(CaseFile, SmoothingNeedsAPiecewiseLinearNetwork) {

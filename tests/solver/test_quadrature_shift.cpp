@@ -2,7 +2,8 @@
 /// @brief sampling.shift_each_round: after multiplier rounds the whole grid has
 /// moved by one common offset within half a cell, and the boundary data and
 /// weights came along; on an elongated grid the shift and the obstacle nodes
-/// follow each direction's own cells.
+/// follow each direction's own cells; Gauss points move with their grid, cut
+/// at the domain's sides, keeping their count and multipliers.
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/training_set.hpp"
@@ -69,6 +70,62 @@ TEST(QuadratureShift, NodesAndShiftsFollowTheCellsOfAnElongatedGrid) {
     EXPECT_NEAR(x(i, 0), set.base_interior()[2 * i] + dx, 1e-14);
     EXPECT_NEAR(x(i, 1), set.base_interior()[2 * i + 1] + dy, 1e-14);
   }
+}
+
+TEST(QuadratureShift, GaussPointsMoveWithTheirGridCutAtTheSides) {
+  const pinn::CaseConfig config = pinn::parse_case(
+      "[problem]\nname = \"strip\"\ndomain = { type = \"rectangle\", min = [0.0, 0.0], max = [2.0, 1.0] }\n"
+      "source = \"1\"\nobstacle = \"x - 3\"\n[sampling]\ninterior = 1024\nmethod = \"gauss\"\n"
+      "shift_each_round = true\n",
+      "strip.toml");
+  pinn::TrainingSet set(config);
+  const std::array<int, 3> cells = config.problem.domain.gauss_cells(1024);
+  const std::size_t n = static_cast<std::size_t>(2 * (cells[0] + 1)) * (2 * (cells[1] + 1));
+  const auto weights_of = [](const pinn::TrainingSet& s) {
+    const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.points().data);
+    std::vector<double> w;
+    for (int i = 0; i < s.points().n_interior; ++i) w.push_back(data(i).weight);
+    return w;
+  };
+  // Unshifted, the side cells are half cells.
+  ASSERT_EQ(static_cast<std::size_t>(set.points().n_interior), n);
+  EXPECT_EQ(set.base_interior(),
+            config.problem.domain.shifted_gauss_quadrature(cells, {0.5, 0.5, 0.5}).points);
+  const std::vector<double> before = weights_of(set);
+  const std::vector<double> old_points = set.base_interior();
+  // Number the multipliers: after the shift each point carries the one of
+  // the point nearest to it before.
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), set.points().data);
+  for (std::size_t j = 0; j < n; ++j) data(j).lambda_lower = static_cast<double>(j);
+  Kokkos::deep_copy(set.points().data, data);
+  set.shift();
+  ASSERT_EQ(static_cast<std::size_t>(set.points().n_interior), n);
+  const auto moved = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), set.points().data);
+  const auto x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), set.points().coordinates);
+  int moved_away = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t nearest = 0;
+    double best = 1e300;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double d = std::hypot(x(i, 0) - old_points[2 * j], x(i, 1) - old_points[2 * j + 1]);
+      if (d < best) best = d, nearest = j;
+    }
+    EXPECT_EQ(moved(i).lambda_lower, static_cast<double>(nearest)) << "point " << i;
+    moved_away += nearest != i;
+  }
+  EXPECT_GT(moved_away, 0) << "the shift moved no point nearer another's old place";
+  const std::vector<double> after = weights_of(set);
+  double area = 0.0;
+  for (double w : after) area += w;
+  EXPECT_NEAR(area, 2.0, 1e-12);
+  EXPECT_NE(after, before);  // the side cells changed width
+  // ψ = x − 3 follows the moved points.
+  for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(moved(i).psi_lower, x(i, 0) - 3.0, 1e-14);
+  // A restored checkpoint with the same number of shifts has the same points.
+  pinn::TrainingSet restored(config);
+  restored.restore({}, 0, 1);
+  const auto y = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), restored.points().coordinates);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(y(i, 0), x(i, 0));
 }
 
 }  // namespace

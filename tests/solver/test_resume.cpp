@@ -87,6 +87,11 @@ TEST(Resume, WithAShiftedGridEqualsUninterrupted) {
   expect_resume_matches("shift_", {"sampling.shift_each_round=true"});
 }
 
+TEST(Resume, WithShiftedGaussPointsEqualsUninterrupted) {
+  // The Gauss points' grid is rebuilt from the number of shifts the checkpoint carries.
+  expect_resume_matches("gauss_shift_", {"sampling.method=\"gauss\"", "sampling.shift_each_round=true"});
+}
+
 TEST(Resume, WithASmoothingHomotopyEqualsUninterrupted) {
   // The smoothing width follows from the stage and its multiplier round, so a resumed run picks it up again.
   expect_resume_matches("smooth_", {"network.activation=prelu", "stage.0.smoothing=0.2", "stage.0.smoothing_end=0.05",
