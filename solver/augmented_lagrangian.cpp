@@ -84,6 +84,7 @@ void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig
   best.round = round;
   best.validation_loss = loss;
   best.parameters = parameters;
+  best.multipliers = state.points.multipliers();
 }
 
 std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState& state) {
@@ -131,6 +132,9 @@ bool AugmentedLagrangian::select_round(TrainingState& state, const StageConfig& 
   // an admissible u exceeds the minimum by at least ½‖u − u*‖², so the
   // lowest energy on points the training never saw picks the closest round.
   load_parameters(*state.net, best.parameters.data());
+  // Adaptive refinement may have added points since; then the multipliers stay the last round's.
+  if (best.multipliers.size() == 2 * static_cast<std::size_t>(state.points.points().size()))
+    state.points.set_multipliers(best.multipliers);
   summary.selected_round = best.round;
   summary.selected_validation_loss = best.validation_loss;
   if (log_)

@@ -99,6 +99,26 @@ void TrainingSet::shift() {
   rebuild(points_.size());
 }
 
+std::vector<double> TrainingSet::multipliers() const {
+  const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+  std::vector<double> multipliers;
+  multipliers.reserve(2 * static_cast<std::size_t>(points_.size()));
+  for (int i = 0; i < points_.size(); ++i)
+    multipliers.insert(multipliers.end(), {lower_or_boundary_multiplier(data(i)), data(i).lambda_upper});
+  return multipliers;
+}
+
+void TrainingSet::set_multipliers(const std::vector<double>& multipliers) {
+  PINN_REQUIRE(multipliers.size() == 2 * static_cast<std::size_t>(points_.size()),
+               multipliers.size() << " multipliers for " << points_.size() << " points");
+  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
+  for (int i = 0; i < points_.size(); ++i) {
+    set_lower_or_boundary_multiplier(data(i), multipliers[2 * i]);
+    data(i).lambda_upper = multipliers[2 * i + 1];
+  }
+  Kokkos::deep_copy(points_.data, data);
+}
+
 void TrainingSet::restore(std::vector<double> added_points, int adaptive_rounds, int grid_shifts) {
   added_points_ = std::move(added_points);
   adaptive_rounds_ = adaptive_rounds;

@@ -47,6 +47,12 @@ class TrainingSet {
   /// Changes whenever the points move or grow (caches of per-point data compare it).
   int version() const { return version_; }
 
+  /// Every point's multipliers, two per point: the lower obstacle's (or the
+  /// boundary condition's, at boundary points) and the upper obstacle's.
+  std::vector<double> multipliers() const;
+  /// Sets what multipliers() returns (the same number of points).
+  void set_multipliers(const std::vector<double>& multipliers);
+
   /// Moves the grid by a fresh random offset within one cell, keeping every
   /// point's multipliers.
   void shift();

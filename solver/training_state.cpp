@@ -52,6 +52,7 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   arrays["neuron_insertions"] = {static_cast<double>(state.insertions_done)};
   arrays["best_round"] = {static_cast<double>(state.stage.best.round), state.stage.best.validation_loss};
   arrays["best_round_parameters"] = state.stage.best.parameters;
+  arrays["best_round_multipliers"] = state.stage.best.multipliers;
   arrays["settled_rounds"] = {static_cast<double>(state.stage.settled_rounds)};
   arrays["last_round_solution"] = state.stage.last_round_solution;
   const TrainingPoints& points = state.points.points();
@@ -98,6 +99,8 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
     state.stage.best.round = static_cast<int>(best[0]);
     state.stage.best.validation_loss = best[1];
     state.stage.best.parameters = require("best_round_parameters", 0);
+    // Absent from checkpoints written before the kept round's multipliers were.
+    if (arrays.count("best_round_multipliers")) state.stage.best.multipliers = require("best_round_multipliers", 0);
     PINN_USER_REQUIRE(state.stage.best.round < 0 ||
                           state.stage.best.parameters.size() == static_cast<std::size_t>(state.net->n_params()),
                       path << ": not a checkpoint of this case (entry 'best_round_parameters' of the wrong size)");

@@ -35,6 +35,10 @@ struct RoundChoice {
   int round = -1;  ///< −1: none yet
   double validation_loss = 0.0;
   std::vector<double> parameters;
+  /// The multipliers in effect during that round (TrainingSet::multipliers),
+  /// restored with its network so that the contact set and complementarity
+  /// reported describe the kept round.
+  std::vector<double> multipliers;
 };
 
 /// What the running stage carries between its iterations and rounds.

@@ -22,6 +22,7 @@ struct StageRun {
   std::vector<double> parameters;
   pinn::RunResult result;
   std::vector<pinn::HistoryRow> history;
+  std::vector<double> multipliers;  ///< the training points' at the end
   nlohmann::json summary;  ///< summary.json
 };
 
@@ -43,6 +44,8 @@ StageRun run_stage(const std::string& type, int iterations, int updates, int sel
   run.result = solver.run();
   run.parameters = parameters_of(solver);
   run.history = solver.history();
+  const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), solver.training_points().data);
+  for (int i = 0; i < solver.training_points().size(); ++i) run.multipliers.push_back(data(i).lambda_lower);
   run.summary = nlohmann::json::parse(pinn::summary_json(solver.config(), solver.network(), run.result));
   return run;
 }
@@ -72,6 +75,24 @@ TEST(RoundSelection, KeepsTheRoundWithTheLowestValidationLoss) {
     EXPECT_EQ(stage["selected_round"], expected + 1) << type;
     EXPECT_EQ(stage["selected_validation_loss"].get<double>(), std::min(loss_first, loss_last)) << type;
   }
+}
+
+TEST(RoundSelection, KeepsTheMultipliersOfTheKeptRound) {
+  // Five LBFGS rounds of 20 steps; on obstacle1d the fourth has the lowest
+  // validation loss. The run cut after the kept round ends on the same
+  // network, with the multipliers of its last round: the contact set and
+  // complementarity reported must be those, not the fifth round's.
+  const StageRun selected = run_stage("ceres_lbfgs", 100, 4, 5);
+  ASSERT_EQ(selected.result.status, pinn::RunStatus::ok);
+  const int kept = selected.result.stages[1].selected_round;
+  ASSERT_LT(kept, 4) << "the last round was kept: this test needs an earlier one";
+  const StageRun cut = run_stage("ceres_lbfgs", 20 * (kept + 1), kept, 0);
+  EXPECT_EQ(selected.parameters, cut.parameters);
+  EXPECT_EQ(selected.multipliers, cut.multipliers);
+  EXPECT_EQ(selected.result.metrics.complementarity, cut.result.metrics.complementarity);
+  EXPECT_EQ(selected.result.metrics.contact_measure, cut.result.metrics.contact_measure);
+  const StageRun unselected = run_stage("ceres_lbfgs", 100, 4, 0);
+  EXPECT_NE(unselected.multipliers, cut.multipliers) << "the later rounds changed the multipliers";
 }
 
 TEST(RoundSelection, OneRoundIsTheLastIterate) {
