@@ -81,7 +81,7 @@ TrainingSet::TrainingSet(const CaseConfig& config) : problem_(config.problem), s
     // energy's quadrature).
     added_points_ = domain.grid_points(grid_cells_, SamplingMethod::nodes);
   }
-  rebuild(0);
+  rebuild(false);
 }
 
 std::array<double, 3> TrainingSet::grid_shift() const {
@@ -96,7 +96,7 @@ std::array<double, 3> TrainingSet::grid_shift() const {
 void TrainingSet::shift() {
   PINN_REQUIRE(problem_.domain.is_box(), "a grid cut at a curved or slanted boundary cannot move (uncut_training_grid)");
   ++grid_shifts_;
-  rebuild(points_.size());
+  rebuild(true);
 }
 
 std::vector<double> TrainingSet::multipliers() const {
@@ -123,18 +123,11 @@ void TrainingSet::restore(std::vector<double> added_points, int adaptive_rounds,
   added_points_ = std::move(added_points);
   adaptive_rounds_ = adaptive_rounds;
   grid_shifts_ = grid_shifts;
-  if (!added_points_.empty() || grid_shifts_ > 0) rebuild(0);
+  if (!added_points_.empty() || grid_shifts_ > 0) rebuild(false);
 }
 
-void TrainingSet::rebuild(int keep) {
-  std::vector<double> lower, upper;
-  if (keep > 0) {
-    const auto old = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
-    for (int i = 0; i < keep; ++i) {
-      lower.push_back(lower_or_boundary_multiplier(old(i)));
-      upper.push_back(old(i).lambda_upper);
-    }
-  }
+void TrainingSet::rebuild(bool keep_multipliers) {
+  const std::vector<double> old_multipliers = keep_multipliers ? multipliers() : std::vector<double>{};
   const int old_size = points_.size();
   const Domain& domain = problem_.domain;
   const std::array<double, 3> shift = grid_shift();
@@ -148,7 +141,7 @@ void TrainingSet::rebuild(int keep) {
     // boundary the one by index could come from the other side).
     std::array<int, 3> counts{1, 1, 1};
     for (int k = 0; k < domain.dim(); ++k) counts[k] = 2 * (shifted_gauss_cells_[k] + 1);
-    if (keep > 0) source = nearest_on_tensor_grid(base_interior_, rule.points, counts, domain.dim());
+    if (keep_multipliers) source = nearest_on_tensor_grid(base_interior_, rule.points, counts, domain.dim());
     base_interior_ = rule.points;
     base_weights_ = std::move(rule.weights);
     interior = std::move(rule.points);
@@ -162,16 +155,15 @@ void TrainingSet::rebuild(int keep) {
   points_ = make_training_points(problem_, interior, base_boundary_, added_points_, added_pde_weight_, FluxAt::points,
                                  base_weights_);
   ++version_;
-  if (keep == 0) return;
+  if (!keep_multipliers) return;
   PINN_REQUIRE(points_.size() == old_size,
                "the rebuilt training set has " << points_.size() << " points, " << old_size << " before");
-  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
-  for (int i = 0; i < keep; ++i) {
-    const int from = i < static_cast<int>(source.size()) ? source[i] : i;
-    set_lower_or_boundary_multiplier(data(i), lower[from]);
-    data(i).lambda_upper = upper[from];
+  std::vector<double> moved = old_multipliers;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    moved[2 * i] = old_multipliers[2 * static_cast<std::size_t>(source[i])];
+    moved[2 * i + 1] = old_multipliers[2 * static_cast<std::size_t>(source[i]) + 1];
   }
-  Kokkos::deep_copy(points_.data, data);
+  set_multipliers(moved);
 }
 
 void TrainingSet::add_adaptive_points(const std::vector<double>& points) {
@@ -182,7 +174,7 @@ void TrainingSet::add_adaptive_points(const std::vector<double>& points) {
   const auto old_data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
   const auto old_coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.coordinates);
   const int old_interior = points_.n_interior;
-  rebuild(0);
+  rebuild(false);
   auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.data);
   auto coords = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points_.coordinates);
   for (int i = 0; i < points_.size(); ++i) {

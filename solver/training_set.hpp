@@ -67,9 +67,10 @@ class TrainingSet {
   /// in [−½, ½) per direction: zero at first, then random, reproducible from
   /// the seed.
   std::array<double, 3> grid_shift() const;
-  /// Rebuilds the points from the base, added and boundary points, copying
-  /// the multipliers of the first `keep` points by index.
-  void rebuild(int keep);
+  /// Rebuilds the points from the base, added and boundary points; with
+  /// `keep_multipliers` (same number of points) every point keeps its
+  /// multipliers, by index, or with shifted Gauss points its nearest old point's.
+  void rebuild(bool keep_multipliers);
 
   ObstacleProblem problem_;
   std::uint64_t seed_ = 1;

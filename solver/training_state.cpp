@@ -55,13 +55,12 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   arrays["best_round_multipliers"] = state.stage.best.multipliers;
   arrays["settled_rounds"] = {static_cast<double>(state.stage.settled_rounds)};
   arrays["last_round_solution"] = state.stage.last_round_solution;
-  const TrainingPoints& points = state.points.points();
-  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
+  const std::vector<double> multipliers = state.points.multipliers();  // lower, upper per point
   std::vector<double>& lower = arrays["lambda_lower"];
   std::vector<double>& upper = arrays["lambda_upper"];
-  for (int i = 0; i < points.size(); ++i) {
-    lower.push_back(lower_or_boundary_multiplier(data(i)));
-    upper.push_back(data(i).lambda_upper);
+  for (std::size_t i = 0; i < multipliers.size(); i += 2) {
+    lower.push_back(multipliers[i]);
+    upper.push_back(multipliers[i + 1]);
   }
   std::vector<double>& history = arrays["history"];
   for (const HistoryRow& r : state.history) {
@@ -112,15 +111,12 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
   }
   state.points.restore(require("adaptive_points", 0), static_cast<int>(require("adaptive_rounds", 1)[0]),
                        static_cast<int>(require("grid_shifts", 1)[0]));
-  const TrainingPoints& points = state.points.points();
-  const auto& lower = require("lambda_lower", static_cast<std::size_t>(points.size()));
-  const auto& upper = require("lambda_upper", static_cast<std::size_t>(points.size()));
-  auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
-  for (int i = 0; i < points.size(); ++i) {
-    set_lower_or_boundary_multiplier(data(i), lower[i]);
-    data(i).lambda_upper = upper[i];
-  }
-  Kokkos::deep_copy(points.data, data);
+  const auto n_points = static_cast<std::size_t>(state.points.points().size());
+  const auto& lower = require("lambda_lower", n_points);
+  const auto& upper = require("lambda_upper", n_points);
+  std::vector<double> multipliers;
+  for (std::size_t i = 0; i < n_points; ++i) multipliers.insert(multipliers.end(), {lower[i], upper[i]});
+  state.points.set_multipliers(multipliers);
   const int n_stages = static_cast<int>(config.stages.size());
   const auto stage_name = [&](double index) {
     PINN_USER_REQUIRE(index >= 0 && index < n_stages,
