@@ -102,8 +102,8 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     config.network.hidden = {24, 24};
     notes.push_back("network.hidden = [24, 24]: a Gauss–Newton step costs points × parameters² (697 "
                     "parameters, against 1185 for [32, 32])");
-    // 300 steps: against 150, seven of the fourteen 2D problems of tests/data
-    // (and step-41's and radial2d's written from scratch) end lower (square2d
+    // 300 steps: against 150, seven of fourteen 2D problems (those of
+    // tests/data and the [problem] tables of step-41 and radial2d) end lower (square2d
     // 6.9e-3 → 2.3e-3, slab2d 7.4e-3 → 2.3e-3, ridge2d 7.5e-3 → 3.2e-3), none
     // higher, in 37–51 s instead of 18–25 s (BENCHMARKS.md §24). Round
     // selection keeps an earlier round where the later ones drift.
