@@ -110,73 +110,53 @@ void gemv(const ExecSpace&, bool transpose_a, int m, int n, double alpha, const 
 }
 #endif
 
-namespace {
-
-/// First panel of each rank's range (size() + 1 entries) among the panels of
-/// kSyrkPanel columns of an n×n C: panel p's work is its rectangle above the
-/// diagonal block and that block's triangle, w·(j0 + w/2), so that the ranges
-/// hold about equal work.
-std::vector<int> balanced_panels(int n, int panels, const Communicator& communicator) {
-  const auto work = [&](int p) {
-    const double j0 = static_cast<double>(p) * kSyrkPanel, w = std::min(kSyrkPanel, n - p * kSyrkPanel);
-    return w * (j0 + 0.5 * w);
-  };
-  double total = 0.0;
-  for (int p = 0; p < panels; ++p) total += work(p);
-  std::vector<int> first(static_cast<std::size_t>(communicator.size()) + 1, panels);
-  first[0] = 0;
-  double done = 0.0;
-  int rank = 1;
-  for (int p = 0; p < panels && rank < communicator.size(); ++p) {
-    done += work(p);
-    // Panel p goes to the rank whose share its middle falls in.
-    while (rank < communicator.size() && done - 0.5 * work(p) >= total * rank / communicator.size())
-      first[rank++] = p;
-    while (rank < communicator.size() && done >= total * rank / communicator.size()) first[rank++] = p + 1;
-  }
-  return first;
-}
-
-}  // namespace
-
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
                 int ldc, const Communicator& communicator) {
   const CBLAS_TRANSPOSE op = transpose ? CblasTrans : CblasNoTrans;
-  // Row/column j of op(A)·op(A)ᵀ's factor: A's row j (A·Aᵀ) or column j (Aᵀ·A).
-  const std::size_t stride = transpose ? static_cast<std::size_t>(lda) : 1;
-  const int panels = (n + kSyrkPanel - 1) / kSyrkPanel;
-  // Panel p holds columns [j0, j0 + w) of C: the rectangle above its diagonal
-  // block by one GEMM, the block's upper triangle by one SYRK. Every call is
-  // single-threaded (inside the region by itself, and SequentialScope covers
-  // a single panel and OpenBLAS's pthreads build), so the rounding is the
-  // panels', not the thread count's.
+  // Where product l of op(A) starts: A's column l (A·Aᵀ) or row l (Aᵀ·A).
+  const std::size_t stride = transpose ? 1 : static_cast<std::size_t>(lda);
+  const int blocks = std::max(1, (k + kSyrkRows - 1) / kSyrkRows);
+  const int lanes = std::min(kSyrkLanes, blocks);
+  const std::size_t size = static_cast<std::size_t>(n) * n;
+  // Lane l: alpha · Σ of blocks l, l + lanes, l + 2·lanes, … (in that order)
+  // on one thread, single-threaded calls (SequentialScope covers a single
+  // lane and OpenBLAS's pthreads build). Each block streams its rows of A
+  // through the cache once, where column panels read A once per panel.
+  std::vector<double> sums(size * static_cast<std::size_t>(lanes));
   const SequentialScope one_thread;
-  const auto panel = [=](const int q) {
-    const int p = panels - 1 - q;  // widest rectangles first, for the balance
-    const int j0 = p * kSyrkPanel, w = std::min(kSyrkPanel, n - j0);
-    double* column = c + static_cast<std::size_t>(j0) * ldc;
-    if (j0 > 0)
-      cblas_dgemm(CblasColMajor, op, transpose ? CblasNoTrans : CblasTrans, j0, w, k, alpha, a, lda,
-                  a + j0 * stride, lda, beta, column, ldc);
-    cblas_dsyrk(CblasColMajor, CblasUpper, op, w, k, alpha, a + j0 * stride, lda, beta, column + j0, ldc);
+  const auto lane = [=, data = sums.data()](const int l) {
+    double* out = data + size * static_cast<std::size_t>(l);
+    for (int block = l; block < blocks; block += lanes) {
+      const int first = block * kSyrkRows, count = std::max(0, std::min(kSyrkRows, k - first));
+      cblas_dsyrk(CblasColMajor, CblasUpper, op, n, count, alpha, a + static_cast<std::size_t>(first) * stride, lda,
+                  block == l ? 0.0 : 1.0, out, n);
+    }
   };
   if (communicator.distributed()) {
-    PINN_REQUIRE(ldc == n, "syrk_upper over several ranks gathers whole columns: ldc " << ldc << " must be n " << n);
-    const std::vector<int> first = balanced_panels(n, panels, communicator);
-    const int begin = first[communicator.rank()], end = first[communicator.rank() + 1];
-    // This rank's panels (q counts from the last panel), then every rank's columns.
+    // This rank's lanes, then every rank's: each rank adds them up as one process does.
+    const std::vector<int> first = communicator.split(lanes);
     Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
-                         Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, end - begin),
-                         [=](const int i) { panel(panels - 1 - (begin + i)); });
-    communicator.allgather_items(c, item_offsets(first, kSyrkPanel, n), ldc);
-    return;
+                         Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(
+                             first[communicator.rank()], first[communicator.rank() + 1]),
+                         lane);
+    communicator.allgather_items(sums.data(), first, static_cast<long>(size));
+  } else if (lanes == 1) {
+    lane(0);
+  } else {
+    Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
+                         Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, lanes), lane);
   }
-  if (panels == 1) {
-    panel(0);
-    return;
-  }
-  Kokkos::parallel_for("pinn::nn::blas::syrk_upper",
-                       Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(0, panels), panel);
+  // C = beta·C + the lanes in lane order, column by column on all threads.
+  Kokkos::parallel_for("pinn::nn::blas::syrk_upper_sum", Kokkos::RangePolicy<HostExecSpace>(0, n),
+                       [=, data = sums.data()](const int j) {
+                         double* column = c + static_cast<std::size_t>(j) * ldc;
+                         for (int i = 0; i <= j; ++i) {
+                           double sum = beta == 0.0 ? 0.0 : beta * column[i];
+                           for (int l = 0; l < lanes; ++l)
+                             sum += data[size * static_cast<std::size_t>(l) + static_cast<std::size_t>(j) * n + i];
+                           column[i] = sum;
+                         }
+                       });
 }
 
 bool cholesky_upper(int n, double* a, int lda) {

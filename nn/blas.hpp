@@ -14,7 +14,7 @@
 /// the split changes the rounding: with OpenBLAS 0.3.21, dpotrf, dgemv and
 /// dgemm give bitwise different results at 1 and 2 threads. So gemv and the
 /// Cholesky calls run on the calling thread (SequentialScope), and syrk_upper
-/// runs in parallel over column panels of a fixed width, each one
+/// runs in parallel over lanes of fixed blocks of its products, each block one
 /// single-threaded call, whatever the thread count. gemm is left to BLAS: the
 /// engine calls it only inside its per-block kernels, where it runs on one
 /// thread (tools/bench_nn calls it from outside to measure the DGEMM rate).
@@ -45,17 +45,19 @@ void gemm(const ExecSpace& space, bool transpose_a, bool transpose_b, int m, int
 void gemv(const ExecSpace& space, bool transpose_a, int m, int n, double alpha, const double* a, int lda,
           const double* x, double beta, double* y);
 
-/// Width of syrk_upper's column panels (fixed: the rounding must not depend
-/// on the thread count).
-constexpr int kSyrkPanel = 256;
+/// syrk_upper's products in blocks of kSyrkRows, dealt in turn to at most
+/// kSyrkLanes lanes (both fixed: the rounding must not depend on the thread count).
+constexpr int kSyrkRows = 1024;
+constexpr int kSyrkLanes = 8;
 
 /// C (n×n, upper triangle) = alpha · A·Aᵀ + beta · C, A n×k (or, with
-/// `transpose`, Aᵀ·A with A k×n), column-major. C's columns in panels of
-/// kSyrkPanel, one panel per task on the host threads: each element comes
-/// from the same single-threaded call at any thread count. With a
-/// communicator of several ranks, each rank computes a range of the panels
-/// (balanced by their work) and the columns are gathered: every rank ends with
-/// the whole C, bitwise as one process computes it (then ldc must be n).
+/// `transpose`, Aᵀ·A with A k×n), column-major. The k rank-one products come
+/// in blocks of kSyrkRows; lane l sums blocks l, l + L, l + 2L, … (L lanes)
+/// by single-threaded calls, one lane per task on the host threads, and the
+/// lanes add up in lane order, so every element is the same at any thread
+/// count. With a communicator of several ranks, each rank computes a range
+/// of the lanes and the lanes are gathered: every rank ends with the whole C,
+/// bitwise as one process computes it. Scratch memory: L·n² doubles.
 void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int lda, double beta, double* c,
                 int ldc, const Communicator& communicator = Communicator());
 

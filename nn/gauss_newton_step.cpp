@@ -4,11 +4,51 @@
 
 #include "nn/blas.hpp"
 #include "nn/error.hpp"
+#include "nn/kokkos_types.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace pinn {
+
+namespace {
+
+/// Rows per task of column_sums: fixed, so that the sums' rounding does not
+/// depend on the thread count.
+constexpr int kRowBlock = 512;
+
+/// gradient = Σ_i w_i J_i and squares = Σ J_i² over the rows not flagged
+/// `linear` (null: none is), J row-major rows × params: each block of rows
+/// sums on one thread (a pass over J that streams its rows), then the
+/// blocks' sums add up in block order.
+void column_sums(const double* jacobian, int rows, int params, const double* weights, const char* linear,
+                 double* gradient, double* squares) {
+  const int blocks = (rows + kRowBlock - 1) / kRowBlock;
+  const auto size = static_cast<std::size_t>(params);
+  std::vector<double> partial(2 * size * static_cast<std::size_t>(blocks), 0.0);
+  double* sums = partial.data();
+  Kokkos::parallel_for(
+      "pinn::nn::GaussNewtonStep::column_sums", Kokkos::RangePolicy<HostExecSpace>(0, blocks), [=](const int block) {
+        double* g = sums + 2 * size * static_cast<std::size_t>(block);
+        double* s = g + size;
+        const int end = std::min(rows, (block + 1) * kRowBlock);
+        for (int i = block * kRowBlock; i < end; ++i) {
+          const double* row = jacobian + static_cast<std::size_t>(i) * size;
+          const double w = weights[i];
+          for (std::size_t p = 0; p < size; ++p) g[p] += w * row[p];
+          if (linear && linear[i]) continue;
+          for (std::size_t p = 0; p < size; ++p) s[p] += row[p] * row[p];
+        }
+      });
+  std::fill(gradient, gradient + params, 0.0);
+  std::fill(squares, squares + params, 0.0);
+  for (int block = 0; block < blocks; ++block) {
+    const double* g = sums + 2 * size * static_cast<std::size_t>(block);
+    for (std::size_t p = 0; p < size; ++p) gradient[p] += g[p], squares[p] += g[size + p];
+  }
+}
+
+}  // namespace
 
 void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
                                    const std::vector<char>& linear) {
@@ -18,14 +58,21 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   params_ = params;
   has_linear_rows_ = std::any_of(linear.begin(), linear.end(), [](char flag) { return flag != 0; });
   const auto is_linear = [&](int i) { return has_linear_rows_ && linear[i]; };
+  // Jᵀr (with 1 at the linear rows) and the column norms of the square rows,
+  // in one pass over J on all threads.
+  const double* weights = residuals;
+  if (has_linear_rows_) {
+    gradient_weights_.assign(residuals, residuals + rows);
+    for (int i = 0; i < rows; ++i)
+      if (linear[i]) gradient_weights_[i] = 1.0;
+    weights = gradient_weights_.data();
+  }
+  gradient_.assign(static_cast<std::size_t>(params), 0.0);
+  std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
+  column_sums(jacobian, rows, params, weights, has_linear_rows_ ? linear.data() : nullptr, gradient_.data(),
+              squares.data());
   // Column norms: the Marquardt scaling (zero columns, e.g. of dead
   // neurons, keep scale 1 and are held by the damping alone).
-  std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
-  for (int i = 0; i < rows; ++i) {
-    if (is_linear(i)) continue;
-    const double* row = jacobian + static_cast<std::size_t>(i) * params;
-    for (int p = 0; p < params; ++p) squares[p] += row[p] * row[p];
-  }
   scale_.resize(static_cast<std::size_t>(params));
   double total = 0.0;
   for (int p = 0; p < params; ++p) {
@@ -35,15 +82,6 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     scale_[p] = diagonal > 0.0 ? 1.0 / std::sqrt(diagonal) : 1.0;
   }
   mean_diagonal_ = total / params;
-  gradient_.assign(static_cast<std::size_t>(params), 0.0);
-  const double* weights = residuals;  // r, with 1 at the linear rows
-  if (has_linear_rows_) {
-    gradient_weights_.assign(residuals, residuals + rows);
-    for (int i = 0; i < rows; ++i)
-      if (linear[i]) gradient_weights_[i] = 1.0;
-    weights = gradient_weights_.data();
-  }
-  blas::gemv(false, params, rows, 1.0, jacobian, params, weights, 0.0, gradient_.data());  // Jᵀr = A r
   square_rows_.clear();
   for (int i = 0; i < rows; ++i)
     if (!is_linear(i)) square_rows_.push_back(i);
@@ -72,20 +110,24 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     // Rows of J that are zero (the obstacle residuals of points off the
     // contact set, a third or more of the rows) add nothing to JᵀJ: the
     // product runs over the others only (and never over linear rows).
+    std::vector<char> used(static_cast<std::size_t>(rows), 0);
+    Kokkos::parallel_for("pinn::nn::GaussNewtonStep::nonzero_rows", Kokkos::RangePolicy<HostExecSpace>(0, rows),
+                         [&](const int i) {
+                           const double* row = jacobian + static_cast<std::size_t>(i) * params;
+                           used[i] = !is_linear(i) && std::any_of(row, row + params, [](double v) { return v != 0.0; });
+                         });
     std::vector<int> nonzero;
-    for (int i = 0; i < rows; ++i) {
-      if (is_linear(i)) continue;
-      const double* row = jacobian + static_cast<std::size_t>(i) * params;
-      if (std::any_of(row, row + params, [](double v) { return v != 0.0; })) nonzero.push_back(i);
-    }
+    for (int i = 0; i < rows; ++i)
+      if (used[i]) nonzero.push_back(i);
     const double* rows_used = jacobian;
     const int n_used = static_cast<int>(nonzero.size());
     if (n_used < rows) {
       compact_.resize(nonzero.size() * static_cast<std::size_t>(params));
-      for (int k = 0; k < n_used; ++k) {
-        const double* row = jacobian + static_cast<std::size_t>(nonzero[k]) * params;
-        std::copy(row, row + params, compact_.begin() + static_cast<std::ptrdiff_t>(k) * params);
-      }
+      Kokkos::parallel_for("pinn::nn::GaussNewtonStep::compact_rows", Kokkos::RangePolicy<HostExecSpace>(0, n_used),
+                           [&](const int k) {
+                             const double* row = jacobian + static_cast<std::size_t>(nonzero[k]) * params;
+                             std::copy(row, row + params, compact_.begin() + static_cast<std::ptrdiff_t>(k) * params);
+                           });
       rows_used = compact_.data();
     }
     if (n_used > 0)  // JᵀJ, scaled below

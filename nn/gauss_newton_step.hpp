@@ -25,7 +25,7 @@ namespace pinn {
 class GaussNewtonStep {
  public:
   GaussNewtonStep() = default;
-  /// Ranks that share the Gram matrix's panels (blas::syrk_upper); every rank
+  /// Ranks that share the Gram matrix's lanes (blas::syrk_upper); every rank
   /// ends with the whole matrix and the same step.
   /// `min_diagonal`: the floor m of the damping's diagonal (0: none).
   explicit GaussNewtonStep(Communicator communicator, double min_diagonal = 0.0)

@@ -5,6 +5,7 @@
 /// bitwise what one process gives, and the communicator's own operations agree
 /// on every rank.
 #include "../nn/nn_test_helpers.hpp"
+#include "nn/blas.hpp"
 #include "nn/communicator.hpp"
 #include "nn/gauss_newton_step.hpp"
 #include "nn/parameter_jacobian.hpp"
@@ -175,8 +176,10 @@ TEST_P(SharedPoints, ResidualsAndJacobianAreBitwiseOneProcess) {
 }
 
 TEST(SharedGram, GaussNewtonStepsAreBitwiseOneProcess) {
-  // Parameter space (3 panels of the Gram matrix) and residual space (4 panels).
-  for (const auto& [rows, params] : {std::pair<int, int>{800, 600}, std::pair<int, int>{900, 1000}}) {
+  // Parameter space (the Gram matrix's products in 4 row blocks, so 4 lanes)
+  // and residual space (2 blocks: on 3 ranks one rank computes no lane).
+  for (const auto& [rows, params] : {std::pair<int, int>{3 * pinn::blas::kSyrkRows + 100, 200},
+                                     std::pair<int, int>{300, pinn::blas::kSyrkRows + 200}}) {
     std::mt19937_64 random(3);
     std::normal_distribution<double> normal;
     std::vector<double> jacobian(static_cast<std::size_t>(rows) * params), residuals(rows);

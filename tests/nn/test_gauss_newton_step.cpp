@@ -3,7 +3,7 @@
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
 /// (rows < params), checked against a plain elimination on the normal equations
 /// (linear rows: in the gradient only, in either space);
-/// blas::syrk_upper's column panels against the plain product.
+/// blas::syrk_upper's lanes of row blocks against the plain product.
 #include "nn/blas.hpp"
 #include "nn/gauss_newton_step.hpp"
 
@@ -94,7 +94,7 @@ TEST(GaussNewtonStep, ParameterSpaceMatchesTheNormalEquations) {
 
 TEST(GaussNewtonStep, ZeroRowsOfTheJacobianChangeNothing) {
   check_step(60, 12, 1e-3, 2);  // half the rows zero
-  check_step(600, pinn::blas::kSyrkPanel + 14, 1e-3, 3);  // over several Gram panels
+  check_step(3 * pinn::blas::kSyrkRows + 70, 40, 1e-3, 3);  // over several of the Gram's row blocks
   check_step(9, 30, 1e-3, 3);   // the residual space keeps them
 }
 
@@ -123,22 +123,23 @@ TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanPar
   check_step(1, 7, 0.5);
 }
 
-TEST(GaussNewtonStep, MatchesTheNormalEquationsOverSeveralGramPanels) {
-  // More than blas::kSyrkPanel columns of the Gram matrix in either space.
-  check_step(300, pinn::blas::kSyrkPanel + 14, 1e-3);
-  check_step(pinn::blas::kSyrkPanel + 4, 300, 1e-3);
+TEST(GaussNewtonStep, MatchesTheNormalEquationsOverSeveralGramLanes) {
+  // More row blocks of blas::kSyrkRows than lanes (parameter space), and
+  // more than one block of products in the residual space's J̃J̃ᵀ.
+  check_step((pinn::blas::kSyrkLanes + 2) * pinn::blas::kSyrkRows + 14, 30, 1e-3);
+  check_step(40, pinn::blas::kSyrkRows + 5, 1e-3);
 }
 
-/// syrk_upper (column panels of kSyrkPanel, one GEMM and one SYRK each) is
+/// syrk_upper (row blocks of kSyrkRows in at most kSyrkLanes lanes) is
 /// alpha·op(A)·op(A)ᵀ + beta·C on the upper triangle, with leading dimensions
 /// larger than the matrices, and leaves the rest of C alone.
-TEST(Blas, SyrkUpperPanelsMatchThePlainProduct) {
+TEST(Blas, SyrkUpperLanesMatchThePlainProduct) {
   std::mt19937 rng(11);
   std::normal_distribution<double> normal;
   const double alpha = 0.7, beta = -0.4, untouched = 12345.0;
   for (const bool transpose : {false, true})
-    for (const int n : {1, 5, pinn::blas::kSyrkPanel, pinn::blas::kSyrkPanel + 1, 2 * pinn::blas::kSyrkPanel + 90})
-      for (const int k : {3, 200}) {
+    for (const int n : {1, 5, 37})
+      for (const int k : {3, 200, pinn::blas::kSyrkRows + 1, (pinn::blas::kSyrkLanes + 1) * pinn::blas::kSyrkRows + 7}) {
         // A is n×k (or, with transpose, k×n), column-major with leading dimension lda.
         const int rows = transpose ? k : n, cols = transpose ? n : k, lda = rows + 3, ldc = n + 2;
         std::vector<double> a(static_cast<std::size_t>(lda) * cols), c(static_cast<std::size_t>(ldc) * n);

@@ -28,7 +28,9 @@ namespace {
 /// FNV-1a of the bytes of the parameters, rel L2 and stage losses of short runs of
 /// obstacle1d: Adam, then the given stage. `interior` 96 gives 417 residuals
 /// (energy form, two per point, hard boundary conditions) or 419 (penalty)
-/// and 321 parameters: two column panels in syrk_upper.
+/// and 321 parameters. The natural-gradient runs take 1100 points: 2200
+/// residuals, so the parameter space, its Gram matrix's products over more
+/// than one of syrk_upper's row blocks and lanes.
 std::uint64_t least_squares_checksum() {
   pinn_test::Fnv1a hash;
   const auto mix = [&](const void* data, std::size_t n) { hash.mix(data, n); };
@@ -37,10 +39,11 @@ std::uint64_t least_squares_checksum() {
       {"stage.1={type = \"ceres_lm\", iterations = 20, multiplier_updates = 1}"},
       // Three residual blocks: Ceres' per-thread partial sums of the cost.
       {"stage.1={type = \"ceres_lm\", iterations = 40, multiplier_updates = 1}", "loss.boundary=\"penalty\""},
-      // dgemv (Jᵀr), the panels of syrk_upper, dpotrf and dpotrs.
-      {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 1}"},
+      // The row blocks of Jᵀr, the lanes of syrk_upper, dpotrf and dpotrs.
+      {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 1}", "sampling.interior=1100"},
       {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 0, "
-       "step_control = \"line_search\"}"},
+       "step_control = \"line_search\"}",
+       "sampling.interior=1100"},
       // The residual space (28 residuals < 321 parameters): J̃J̃ᵀ and the step by dgemv.
       {"stage.1={type = \"natural_gradient\", iterations = 10, multiplier_updates = 0}", "sampling.interior=12"},
   };
