@@ -59,7 +59,10 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
       problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {"sampling.interior=900"});
   EXPECT_EQ(types_of(two), (std::vector<std::string>{"adam", "natural_gradient"}));
   EXPECT_EQ(two.sampling.interior, 900) << "a given point count is kept";
-  EXPECT_EQ(two.network.hidden, (std::vector<int>{24, 24}));
+  EXPECT_EQ(two.network.hidden, (std::vector<int>{20, 20}));
+  const pinn::CaseConfig two_default_points =
+      pinn::parse_case(problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {});
+  EXPECT_EQ(two_default_points.sampling.interior, 8192) << "16 points per parameter for the Gauss–Newton steps";
   EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).min_diagonal, 1.0);
   EXPECT_EQ(pinn::options_of<pinn::NaturalGradientOptions>(two.stages[1]).energy_source, pinn::EnergySource::points);
   EXPECT_EQ(two.sampling.method, pinn::SamplingMethod::gauss);
@@ -83,6 +86,7 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
         problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", overrides);
     EXPECT_EQ(types_of(lbfgs), (std::vector<std::string>{"adam", "ceres_lbfgs"})) << overrides.front();
     EXPECT_EQ(lbfgs.network.hidden, (std::vector<int>{32, 32})) << overrides.front();
+    EXPECT_EQ(lbfgs.sampling.interior, 4096) << overrides.front();
   }
   // A polygon: LBFGS too, and the note says why.
   const pinn::CaseConfig polygon =
