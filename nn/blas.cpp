@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #ifdef _OPENMP
@@ -122,9 +123,10 @@ void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int
   // on one thread, single-threaded calls (SequentialScope covers a single
   // lane and OpenBLAS's pthreads build). Each block streams its rows of A
   // through the cache once, where column panels read A once per panel.
-  std::vector<double> sums(size * static_cast<std::size_t>(lanes));
+  // Not zeroed: each lane's first call writes its block with beta = 0.
+  const std::unique_ptr<double[]> sums(new double[size * static_cast<std::size_t>(lanes)]);
   const SequentialScope one_thread;
-  const auto lane = [=, data = sums.data()](const int l) {
+  const auto lane = [=, data = sums.get()](const int l) {
     double* out = data + size * static_cast<std::size_t>(l);
     for (int block = l; block < blocks; block += lanes) {
       const int first = block * kSyrkRows, count = std::max(0, std::min(kSyrkRows, k - first));
@@ -139,7 +141,7 @@ void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int
                          Kokkos::RangePolicy<HostExecSpace, Kokkos::Schedule<Kokkos::Dynamic>>(
                              first[communicator.rank()], first[communicator.rank() + 1]),
                          lane);
-    communicator.allgather_items(sums.data(), first, static_cast<long>(size));
+    communicator.allgather_items(sums.get(), first, static_cast<long>(size));
   } else if (lanes == 1) {
     lane(0);
   } else {
@@ -148,7 +150,7 @@ void syrk_upper(bool transpose, int n, int k, double alpha, const double* a, int
   }
   // C = beta·C + the lanes in lane order, column by column on all threads.
   Kokkos::parallel_for("pinn::nn::blas::syrk_upper_sum", Kokkos::RangePolicy<HostExecSpace>(0, n),
-                       [=, data = sums.data()](const int j) {
+                       [=, data = sums.get()](const int j) {
                          double* column = c + static_cast<std::size_t>(j) * ldc;
                          for (int i = 0; i <= j; ++i) {
                            double sum = beta == 0.0 ? 0.0 : beta * column[i];

@@ -67,8 +67,8 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
       if (linear[i]) gradient_weights_[i] = 1.0;
     weights = gradient_weights_.data();
   }
-  gradient_.assign(static_cast<std::size_t>(params), 0.0);
-  std::vector<double> squares(static_cast<std::size_t>(params), 0.0);
+  gradient_.resize(static_cast<std::size_t>(params));
+  std::vector<double> squares(static_cast<std::size_t>(params));
   column_sums(jacobian, rows, params, weights, has_linear_rows_ ? linear.data() : nullptr, gradient_.data(),
               squares.data());
   // Column norms: the Marquardt scaling (zero columns, e.g. of dead

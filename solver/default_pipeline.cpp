@@ -47,7 +47,9 @@ StageConfig second_order_stage(const std::string& type, int iterations, int mult
 
 bool given(const CaseConfig& config, const std::string& key) { return config.locations.count(key) > 0; }
 
-/// Where the natural-gradient pipeline was measured: −Δu with Dirichlet data
+/// Where the natural-gradient pipeline was measured, and so where the default
+/// takes it (smooth_pipeline) with its own point count
+/// (choose_default_pipeline): a smooth network, −Δu with Dirichlet data
 /// in 2D, not time-dependent (a time level adds a reaction term), the energy
 /// form, hard boundary conditions, the network left to the engine (a wider
 /// one makes every Gauss–Newton step dearer by its parameters squared), on
@@ -55,7 +57,8 @@ bool given(const CaseConfig& config, const std::string& key) { return config.loc
 /// at the vertices) LBFGS won on all three problems written from scratch,
 /// 1.1e-2 to 2.3e-2 against 3.2e-2 to 3.6e-2 (BENCHMARKS.md §21).
 bool natural_gradient_fits(const CaseConfig& config) {
-  return !config.parabolic && !config.problem.op.time_axis && !uses_general_operator(config.problem) &&
+  return config.problem.domain.dim() == 2 && !is_piecewise_linear(config.network.activation) &&
+         !config.parabolic && !config.problem.op.time_axis && !uses_general_operator(config.problem) &&
          config.problem.domain.kind() != DomainKind::polygon &&
          config.loss.form == LossForm::energy && config.loss.boundary == BoundaryMode::hard &&
          !given(config, "network.hidden");
@@ -92,7 +95,7 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
                     "min_diagonal 0.1) — "
                     "obstacle1d's pipeline; Levenberg–Marquardt is the fastest second-order stage at 1D sizes; "
                     "its damping's diagonal floored at 0.1 so that no step bends the network between the points");
-  } else if (dim == 2 && natural_gradient_fits(config)) {
+  } else if (natural_gradient_fits(config)) {
     // Gauss–Newton steps on a smaller network: on the rectangles and disks
     // of tests/data/new_problems and unseen_problems they reached 2e-3 to
     // 1.5e-2 on [24, 24] where LBFGS left double2d at 4.5e-2, slab2d at 2.4e-2
@@ -259,8 +262,7 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
   // 1.7e-2 to 1.06); on 8192 points × 501 parameters (16 points each, against
   // 6) the training and validation energies fall together, and nine of the
   // twelve 2D problems of tests/data end lower (BENCHMARKS.md §25).
-  const bool natural_gradient = dim == 2 && !is_piecewise_linear(config.network.activation) &&
-                                natural_gradient_fits(config);
+  const bool natural_gradient = natural_gradient_fits(config);
   const int interior = dim == 1 ? 512 : (dim == 2 ? (natural_gradient ? 8192 : 4096) : 8000);
   if (!given(config, "sampling.interior")) {
     config.sampling.interior = interior;
