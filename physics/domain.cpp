@@ -130,16 +130,22 @@ Domain Domain::polygon(std::vector<std::array<double, 2>> vertices) {
   // Counter-clockwise, still starting from the first vertex given.
   if (polygon_signed_area(vertices) < 0.0) std::reverse(vertices.begin() + 1, vertices.end());
   d.vertices_ = std::move(vertices);
+  // Solutions grow like r^(π/ω) from a re-entrant corner, not like r (physics/polygon.hpp).
+  d.reentrant_corners_ = polygon_reentrant_corners(d.vertices_);
   // φ's size: its largest value on the midpoints of a 64² grid of the bounding
   // box (a sliver that no midpoint hits: on 256 Halton points inside).
   std::vector<double> sample = d.sample_interior(64 * 64, SamplingMethod::grid, 0);
   if (sample.empty()) sample = d.sample_interior(256, SamplingMethod::halton, 0);
   double largest = 0.0;
   for (std::size_t i = 0; i < sample.size(); i += 2)
-    largest = std::max(largest, polygon_distance(d.vertices_, &sample[i]).value);
+    largest = std::max(largest, d.polygon_distance_jet(&sample[i]).value);
   PINN_ASSERT(largest > 0.0);
   d.distance_scale_ = largest;
   return d;
+}
+
+PolygonDistanceJet Domain::polygon_distance_jet(const double* x) const {
+  return with_corner_singularities(polygon_distance(vertices_, x), reentrant_corners_, x);
 }
 
 double Domain::measure() const {
@@ -196,7 +202,7 @@ DistanceJet Domain::distance(const double* x) const {
     return d;
   }
   if (kind_ == DomainKind::polygon) {
-    const PolygonDistanceJet phi = polygon_distance(vertices_, x);
+    const PolygonDistanceJet phi = polygon_distance_jet(x);
     d.value = phi.value / distance_scale_;
     d.grad = {phi.grad[0] / distance_scale_, phi.grad[1] / distance_scale_, 0.0};
     d.laplacian = phi.laplacian / distance_scale_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "nn/enum_names.hpp"
+#include "physics/polygon.hpp"
 
 #include <array>
 #include <cstdint>
@@ -76,11 +77,12 @@ class Domain {
 
   /// Distance-like function: products of 4(x−a)(b−x)/(b−a)² per direction for
   /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre. For a
-  /// polygon the R-function φ of physics/polygon.hpp divided by its largest
-  /// value on a 64² grid of midpoints (so about 1 at its largest, like the
-  /// others, and unchanged by a similarity map of the polygon); smooth inside,
-  /// not differentiable at the vertices; on an edge its gradient is the
-  /// one-sided one (inward normal / scale), at a vertex 0.
+  /// polygon the R-function φ of physics/polygon.hpp, times r^(π/ω − 1) for
+  /// each re-entrant corner (with_corner_singularities), divided by its
+  /// largest value on a 64² grid of midpoints (so about 1 at its largest, like
+  /// the others, and unchanged by a similarity map of the polygon); smooth
+  /// inside, not differentiable at the vertices; on an edge its gradient is
+  /// the one-sided one (inward normal × a positive factor), at a vertex 0.
   DistanceJet distance(const double* x) const;
   /// Intervals, rectangles and boxes: a distance-like function that vanishes
   /// on the given sides only (BoundarySide bits, physics/boundary_conditions.hpp),
@@ -157,6 +159,8 @@ class Domain {
   std::string describe() const;
 
  private:
+  /// φ of physics/polygon.hpp with the re-entrant corners' factors, not yet divided by distance_scale_.
+  PolygonDistanceJet polygon_distance_jet(const double* x) const;
   /// Intervals, rectangles, boxes: the product of one factor per direction
   /// that vanishes on the given sides (distance_to_sides).
   DistanceJet product_distance(const double* x, unsigned sides) const;
@@ -182,6 +186,7 @@ class Domain {
   std::array<double, 3> center_{0, 0, 0};
   double radius_ = 1;
   std::vector<std::array<double, 2>> vertices_;  ///< polygon only, counter-clockwise
+  std::vector<ReentrantCorner> reentrant_corners_;  ///< polygon only
   double distance_scale_ = 1;                    ///< polygon only: the largest φ on the sampling grid
   int time_axis_ = -1;                           ///< space_time only: the coordinate that is time
 };

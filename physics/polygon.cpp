@@ -219,4 +219,44 @@ PolygonDistanceJet polygon_distance(const std::vector<Point2>& v, const double* 
   return d;
 }
 
+std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>& v) {
+  std::vector<ReentrantCorner> corners;
+  const std::size_t n = v.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const Point2& prev = v[(k + n - 1) % n];
+    const Point2& next = v[(k + 1) % n];
+    const double in[2] = {v[k][0] - prev[0], v[k][1] - prev[1]};
+    const double out[2] = {next[0] - v[k][0], next[1] - v[k][1]};
+    const double cross = in[0] * out[1] - in[1] * out[0];
+    const double dot = in[0] * out[0] + in[1] * out[1];
+    const double interior_angle = M_PI - std::atan2(cross, dot);  // counter-clockwise: turning left is convex
+    if (interior_angle > M_PI * (1.0 + 1e-9)) corners.push_back({v[k], M_PI / interior_angle});
+  }
+  return corners;
+}
+
+PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, const std::vector<ReentrantCorner>& corners,
+                                             const double* x) {
+  if (corners.empty()) return phi;
+  // w = Π r_c^β_c = exp(s), s = Σ β_c ln r_c: ∇w = w∇s, Δw = w|∇s|² (ln r is harmonic in 2D).
+  double s = 0.0, grad_s[2] = {0.0, 0.0};
+  for (const ReentrantCorner& c : corners) {
+    const double dx = x[0] - c.vertex[0], dy = x[1] - c.vertex[1];
+    const double r2 = dx * dx + dy * dy;
+    if (r2 == 0.0) return PolygonDistanceJet{};
+    const double beta = c.exponent - 1.0;
+    s += 0.5 * beta * std::log(r2);
+    grad_s[0] += beta * dx / r2;
+    grad_s[1] += beta * dy / r2;
+  }
+  const double w = std::exp(s);
+  PolygonDistanceJet d;
+  d.value = w * phi.value;
+  d.grad[0] = w * (phi.grad[0] + phi.value * grad_s[0]);
+  d.grad[1] = w * (phi.grad[1] + phi.value * grad_s[1]);
+  d.laplacian = w * (phi.laplacian + 2.0 * (phi.grad[0] * grad_s[0] + phi.grad[1] * grad_s[1]) +
+                     phi.value * (grad_s[0] * grad_s[0] + grad_s[1] * grad_s[1]));
+  return d;
+}
+
 }  // namespace pinn

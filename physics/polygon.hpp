@@ -53,4 +53,23 @@ struct PolygonDistanceJet {
 /// and on an edge the inward normal with the one-sided Laplacian.
 PolygonDistanceJet polygon_distance(const std::vector<Point2>& vertices, const double* x);
 
+/// A re-entrant vertex of a polygon (interior angle ω > π), where solutions of
+/// −Δu = f with u = 0 on both edges behave like r^(π/ω) sin(πθ/ω): singular
+/// gradients, r^(−1/3) at an L-shape's corner.
+struct ReentrantCorner {
+  Point2 vertex{0, 0};
+  double exponent = 1;  ///< π/ω, in (1/2, 1)
+};
+
+/// The re-entrant vertices of a counter-clockwise polygon.
+std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>& vertices);
+
+/// φ·Π_c (r_c)^(π/ω_c − 1), r_c the distance to corner c: where φ grows like r
+/// next to a re-entrant corner, this grows like the solution, r^(π/ω), so the
+/// network that multiplies it in a hard boundary condition stays bounded there
+/// instead of having to grow like r^(π/ω − 1). Elsewhere a smooth positive
+/// factor. At a corner itself value, gradient and Laplacian are 0.
+PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, const std::vector<ReentrantCorner>& corners,
+                                             const double* x);
+
 }  // namespace pinn

@@ -49,19 +49,19 @@ bool given(const CaseConfig& config, const std::string& key) { return config.loc
 
 /// Where the natural-gradient pipeline was measured, and so where the default
 /// takes it (smooth_pipeline) with its own point count
-/// (choose_default_pipeline): a smooth network, −Δu with Dirichlet data
-/// in 2D, not time-dependent (a time level adds a reaction term), the energy
-/// form, hard boundary conditions, the network left to the engine (a wider
-/// one makes every Gauss–Newton step dearer by its parameters squared), on
-/// rectangles and disks: on polygons (their R-function distance is not smooth
-/// at the vertices) LBFGS won on all three problems written from scratch,
-/// 1.1e-2 to 2.3e-2 against 3.2e-2 to 3.6e-2 (BENCHMARKS.md §21).
+/// (choose_default_pipeline): a smooth network in 2D, not time-dependent (a
+/// time level adds a reaction term), the energy form, hard boundary
+/// conditions, the network left to the engine (a wider one makes every
+/// Gauss–Newton step dearer by its parameters squared). Any domain and any
+/// operator with an energy: with 16 points per parameter the steps won on
+/// polygons (pentagon2d 1.1e-2 → 4.3e-3, triangle2d 2.3e-2 → 4.4e-3, lshape
+/// 1.1e-2 → 5.4e-3), variable diffusion (varcoef2d 7.5e-4 → 1.3e-4, bearing
+/// 5.5e-3 → 1.5e-3) and Neumann/Robin sides (mixed2d 1.0e-3 → 1.0e-4), where
+/// LBFGS had won at 6 points per parameter (BENCHMARKS.md §26).
 bool natural_gradient_fits(const CaseConfig& config) {
   return config.problem.domain.dim() == 2 && !is_piecewise_linear(config.network.activation) &&
-         !config.parabolic && !config.problem.op.time_axis && !uses_general_operator(config.problem) &&
-         config.problem.domain.kind() != DomainKind::polygon &&
-         config.loss.form == LossForm::energy && config.loss.boundary == BoundaryMode::hard &&
-         !given(config, "network.hidden");
+         !config.parabolic && !config.problem.op.time_axis && config.loss.form == LossForm::energy &&
+         config.loss.boundary == BoundaryMode::hard && !given(config, "network.hidden");
 }
 
 /// The smooth networks' pipelines: obstacle1d's, radial2d's, box3d's.
@@ -144,16 +144,13 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then natural_gradient "
                     "300 (30 multiplier updates, min_diagonal 1, energy_source \"points\", the best of all 31 rounds "
                     "by validation loss with 100× the penalty) — "
-                    "Gauss–Newton steps in function space, chosen for −Δu with Dirichlet data, the energy form and "
+                    "Gauss–Newton steps in function space, chosen in 2D for operators with an energy and "
                     "hard boundary conditions when the file gives no network.hidden");
   } else if (dim == 2 || config.problem.op.time_axis) {
     // radial2d's pipeline with a shorter LBFGS stage (a minute rather than five). A 2D problem over
     // space–time takes it too: membrane2d's space–time network reached 6.9e-2 with it, 3.0e-1 with
     // box3d's Adam alone (BENCHMARKS.md §15).
     config.stages = {adam_stage(1500, 5e-3, 5), second_order_stage("ceres_lbfgs", 3000, 30, 3.0)};
-    if (config.problem.domain.kind() == DomainKind::polygon)
-      notes.push_back("ceres_lbfgs rather than natural_gradient on a polygon: LBFGS won on the three polygons "
-                      "measured (README, \"Default pipelines\")");
     notes.push_back(std::string("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then "
                                 "ceres_lbfgs 3000 (30 multiplier updates) — radial2d's pipeline shortened to about a "
                                 "minute; LBFGS because Levenberg–Marquardt's Jacobian products are too slow at 2D "

@@ -1,7 +1,8 @@
 /// @file tests/physics/test_polygon_domain.cpp
 /// @brief Polygon domains: validation messages, orientation, measures, point
 /// location, sampling, and the R-function distance (zero on every edge,
-/// normalised, derivatives against central differences, similarity-invariant).
+/// normalised, derivatives against central differences, similarity-invariant,
+/// growing like r^(π/ω) from a re-entrant corner).
 #include "nn/error.hpp"
 #include "physics/domain.hpp"
 #include "physics/polygon.hpp"
@@ -175,6 +176,56 @@ TEST(PolygonDomain, DistanceIsUnchangedByASimilarityMap) {
     const double y[2] = {100 + 50 * points[i], -3 + 50 * points[i + 1]};
     EXPECT_NEAR(big.distance(y).value, d.distance(&points[i]).value, 1e-11);
     EXPECT_NEAR(50 * big.distance(y).grad[0], d.distance(&points[i]).grad[0], 1e-9);
+  }
+}
+
+TEST(PolygonDomain, ReentrantCornersAreFoundWithTheirExponents) {
+  const auto corners = pinn::polygon_reentrant_corners(kLShape);
+  ASSERT_EQ(corners.size(), 1u);
+  EXPECT_EQ(corners[0].vertex, (pinn::Point2{1, 1}));
+  EXPECT_NEAR(corners[0].exponent, 2.0 / 3.0, 1e-14);  // interior angle 3π/2
+  EXPECT_TRUE(pinn::polygon_reentrant_corners({{0, 0}, {1, 0}, {1, 1}, {0, 1}}).empty());
+  EXPECT_TRUE(pinn::polygon_reentrant_corners({{0, 0}, {1, 0}, {0.3, 0.8}}).empty());
+  // A notch whose tip at (0.5, 0.5) has the interior angle 2π − 2·atan(0.02/0.5) (clockwise input too).
+  const std::vector<pinn::Point2> notch{{0, 0}, {0, 1}, {1, 1}, {1, 0.52}, {0.5, 0.5}, {1, 0.48}, {1, 0}};
+  const pinn::Domain d = pinn::Domain::polygon(notch);
+  const auto tip = pinn::polygon_reentrant_corners(d.vertices());
+  ASSERT_EQ(tip.size(), 1u);
+  EXPECT_EQ(tip[0].vertex, (pinn::Point2{0.5, 0.5}));
+  EXPECT_NEAR(tip[0].exponent, M_PI / (2 * M_PI - 2 * std::atan(0.04)), 1e-12);
+}
+
+TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
+  // The L-shape's corner (1, 1) with interior angle 3π/2: along a ray into the
+  // domain the distance grows like r^(2/3) (the solution's r^(2/3) sin(2θ/3)),
+  // not like r, so the network of a hard boundary condition stays bounded there.
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  for (const double angle : {0.3, 0.75 * M_PI, 1.3 * M_PI}) {  // θ in (0, 3π/2) from the edge up to (1, 2)
+    const double direction[2] = {std::cos(angle + 0.5 * M_PI), std::sin(angle + 0.5 * M_PI)};
+    const auto at = [&](double r) {
+      const double x[2] = {1 + r * direction[0], 1 + r * direction[1]};
+      EXPECT_TRUE(d.contains(x)) << angle;
+      return d.distance(x).value;
+    };
+    EXPECT_NEAR(at(1e-4) / at(1e-3), std::pow(0.1, 2.0 / 3.0), 1e-3) << angle;
+  }
+  // Derivatives against fourth-order central differences close to the corner.
+  for (const double angle : {0.2, 0.75 * M_PI, 1.4 * M_PI}) {
+    const double r = 0.02, x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
+    const pinn::DistanceJet jet = d.distance(x);
+    const double g = 1e-5, h = 2e-4;
+    double laplacian = 0.0;
+    for (int k = 0; k < 2; ++k) {
+      const auto value = [&](double step) {
+        double y[2] = {x[0], x[1]};
+        y[k] += step;
+        return d.distance(y).value;
+      };
+      const double gradient = (8 * (value(g) - value(-g)) - (value(2 * g) - value(-2 * g))) / (12 * g);
+      EXPECT_NEAR(jet.grad[k], gradient, 1e-7 * (1 + std::abs(jet.grad[k]))) << angle;
+      laplacian += (16 * (value(h) + value(-h)) - (value(2 * h) + value(-2 * h)) - 30 * jet.value) / (12 * h * h);
+    }
+    EXPECT_NEAR(jet.laplacian, laplacian, 1e-4 * (1 + std::abs(jet.laplacian))) << angle;
   }
 }
 

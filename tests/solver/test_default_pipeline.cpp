@@ -17,9 +17,10 @@
 
 namespace {
 
-std::string problem_only(const std::string& domain) {
+/// A [problem] table alone on `domain`, with `more` keys of the table.
+std::string problem_only(const std::string& domain, const std::string& more = "") {
   return "[problem]\nname = \"p\"\ndomain = " + domain +
-         "\nsource = \"-4\"\nobstacle = \"-0.3\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n";
+         "\nsource = \"-4\"\nobstacle = \"-0.3\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n" + more;
 }
 
 std::vector<std::string> types_of(const pinn::CaseConfig& c) {
@@ -78,24 +79,30 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   }
   EXPECT_EQ(two.stages[1].select_last_rounds, two.stages[1].multiplier_updates + 1) << "the best of all rounds";
   EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
-  // A network the file gives, another operator or penalty boundary conditions: LBFGS, as measured there.
+  // A network the file gives or penalty boundary conditions: LBFGS, as measured there.
   for (const std::vector<std::string>& overrides :
-       {std::vector<std::string>{"network.hidden=[32, 32]"}, std::vector<std::string>{"problem.diffusion=\"2\""},
-        std::vector<std::string>{"loss.boundary=\"penalty\""}}) {
+       {std::vector<std::string>{"network.hidden=[32, 32]"}, std::vector<std::string>{"loss.boundary=\"penalty\""}}) {
     const pinn::CaseConfig lbfgs = pinn::parse_case(
         problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", overrides);
     EXPECT_EQ(types_of(lbfgs), (std::vector<std::string>{"adam", "ceres_lbfgs"})) << overrides.front();
     EXPECT_EQ(lbfgs.network.hidden, (std::vector<int>{32, 32})) << overrides.front();
     EXPECT_EQ(lbfgs.sampling.interior, 4096) << overrides.front();
   }
-  // A polygon: LBFGS too, and the note says why.
-  const pinn::CaseConfig polygon =
-      pinn::parse_case(problem_only("{ type = \"polygon\", vertices = [[0, 0], [2, 0], [0, 1.5]] }"), "p.toml", {});
-  EXPECT_EQ(types_of(polygon), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
-  bool says_why = false;
-  for (const std::string& note : polygon.pipeline_notes)
-    says_why = says_why || note.find("polygon") != std::string::npos;
-  EXPECT_TRUE(says_why);
+  // Another operator with an energy, natural sides, a polygon: the Gauss–Newton steps too.
+  const std::string rectangle = "{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }";
+  for (const std::string& text :
+       {problem_only(rectangle, "diffusion = \"1 + x\"\nreaction = \"2\"\n"),
+        problem_only(rectangle) + "[[problem.boundary_part]]\ntype = \"neumann\"\nsides = [\"top\"]\nvalue = \"0\"\n",
+        problem_only("{ type = \"polygon\", vertices = [[0, 0], [2, 0], [0, 1.5]] }")}) {
+    const pinn::CaseConfig natural = pinn::parse_case(text, "p.toml", {});
+    EXPECT_EQ(types_of(natural), (std::vector<std::string>{"adam", "natural_gradient"})) << text;
+    EXPECT_EQ(natural.network.hidden, (std::vector<int>{20, 20})) << text;
+    EXPECT_EQ(natural.sampling.interior, 8192) << text;
+  }
+  // Convection in 2D has no energy: the first-order form, and LBFGS.
+  const pinn::CaseConfig convection =
+      pinn::parse_case(problem_only(rectangle, "convection = [\"1\", \"0\"]\n"), "p.toml", {});
+  EXPECT_EQ(types_of(convection), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
