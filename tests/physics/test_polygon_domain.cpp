@@ -34,6 +34,26 @@ void expect_contains(const std::string& message, const std::string& part) {
   EXPECT_NE(message.find(part), std::string::npos) << "missing \"" << part << "\" in: " << message;
 }
 
+/// d's gradient and Laplacian at x against fourth-order central differences
+/// with steps g (gradient, to 1e-7 relative) and h (Laplacian, to
+/// `laplacian_tolerance` relative).
+void expect_derivatives_match_differences(const pinn::Domain& d, const double* x, double g, double h,
+                                          double laplacian_tolerance) {
+  const pinn::DistanceJet jet = d.distance(x);
+  double laplacian = 0.0;
+  for (int k = 0; k < 2; ++k) {
+    const auto at = [&](double step) {
+      double y[2] = {x[0], x[1]};
+      y[k] += step;
+      return d.distance(y).value;
+    };
+    const double gradient = (8 * (at(g) - at(-g)) - (at(2 * g) - at(-2 * g))) / (12 * g);
+    EXPECT_NEAR(jet.grad[k], gradient, 1e-7 * (1 + std::abs(jet.grad[k]))) << x[0] << ", " << x[1];
+    laplacian += (16 * (at(h) + at(-h)) - (at(2 * h) + at(-2 * h)) - 30 * jet.value) / (12 * h * h);
+  }
+  EXPECT_NEAR(jet.laplacian, laplacian, laplacian_tolerance * (1 + std::abs(jet.laplacian))) << x[0] << ", " << x[1];
+}
+
 TEST(PolygonDomain, InvalidVertexListsAreRejectedWithTheVerticesOrEdgesAtFault) {
   expect_contains(rejection({{0, 0}, {1, 0}}), "found 2 vertices; need at least 3");
   expect_contains(rejection({{0, 0}, {1, NAN}, {0, 1}}), "vertex 1 is (1, nan)");
@@ -148,19 +168,7 @@ TEST(PolygonDomain, DistanceDerivativesMatchCentralDifferencesEverywhereInside) 
       // at points where d varies on a longer scale (d grows like 4–7 times the distance to the boundary).
       if (jet.value < 0.1) continue;
       ++checked;
-      const double g = 2.5e-4, h = 1e-3;
-      double laplacian = 0.0;
-      for (int k = 0; k < 2; ++k) {
-        const auto at = [&](double step) {
-          double y[2] = {x[0], x[1]};
-          y[k] += step;
-          return d.distance(y).value;
-        };
-        const double gradient = (8 * (at(g) - at(-g)) - (at(2 * g) - at(-2 * g))) / (12 * g);
-        EXPECT_NEAR(jet.grad[k], gradient, 1e-7 * (1 + std::abs(jet.grad[k]))) << x[0] << ", " << x[1];
-        laplacian += (16 * (at(h) + at(-h)) - (at(2 * h) + at(-2 * h)) - 30 * jet.value) / (12 * h * h);
-      }
-      EXPECT_NEAR(jet.laplacian, laplacian, 1e-5 * (1 + std::abs(jet.laplacian))) << x[0] << ", " << x[1];
+      expect_derivatives_match_differences(d, x, 2.5e-4, 1e-3, 1e-5);
     }
     EXPECT_GT(checked, 150);
   }
@@ -212,20 +220,7 @@ TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
   // Derivatives against fourth-order central differences close to the corner.
   for (const double angle : {0.2, 0.75 * M_PI, 1.4 * M_PI}) {
     const double r = 0.02, x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
-    const pinn::DistanceJet jet = d.distance(x);
-    const double g = 1e-5, h = 2e-4;
-    double laplacian = 0.0;
-    for (int k = 0; k < 2; ++k) {
-      const auto value = [&](double step) {
-        double y[2] = {x[0], x[1]};
-        y[k] += step;
-        return d.distance(y).value;
-      };
-      const double gradient = (8 * (value(g) - value(-g)) - (value(2 * g) - value(-2 * g))) / (12 * g);
-      EXPECT_NEAR(jet.grad[k], gradient, 1e-7 * (1 + std::abs(jet.grad[k]))) << angle;
-      laplacian += (16 * (value(h) + value(-h)) - (value(2 * h) + value(-2 * h)) - 30 * jet.value) / (12 * h * h);
-    }
-    EXPECT_NEAR(jet.laplacian, laplacian, 1e-4 * (1 + std::abs(jet.laplacian))) << angle;
+    expect_derivatives_match_differences(d, x, 1e-5, 2e-4, 1e-4);
   }
 }
 
