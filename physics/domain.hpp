@@ -141,7 +141,9 @@ class Domain {
   /// `weights` is never empty.
   GridQuadrature shifted_gauss_quadrature(const std::array<int, 3>& cells, const std::array<double, 3>& fraction) const;
   /// The cells per direction of the Gauss rule that sample_interior builds
-  /// for about n points: half of grid_cells(n) (at least 1).
+  /// for about n points: half of grid_cells(n) (at least 1); on a polygon
+  /// the count within 1/8 of that which puts the most vertices on cell
+  /// boundaries, so that fewer cells are cut (lshape's re-entrant edges).
   std::array<int, 3> gauss_cells(int n) const;
   /// n interior points (row-major, dim per point). `grid` uses the cell
   /// midpoints of the grid_cells(n) tensor grid (exactly n in 1D; the disk and
@@ -159,6 +161,9 @@ class Domain {
   std::string describe() const;
 
  private:
+  /// Polygon only: the cell count near `cells` along `axis` that puts the
+  /// most vertex coordinates on cell boundaries (gauss_cells).
+  int cells_aligned_with_vertices(int axis, int cells) const;
   /// φ of physics/polygon.hpp with the re-entrant corners' factors, not yet divided by distance_scale_.
   PolygonDistanceJet polygon_distance_jet(const double* x) const;
   /// Intervals, rectangles, boxes: the product of one factor per direction

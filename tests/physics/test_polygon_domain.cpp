@@ -224,4 +224,29 @@ TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
   }
 }
 
+TEST(PolygonDomain, GaussCellsPutTheVerticesOnCellBoundaries) {
+  // The L-shape's vertices at 0, ½ and 1 of its box: an even count per
+  // direction, so no cell is cut (its Gauss rule has no cut-cell weights).
+  const pinn::Domain l_shape = pinn::Domain::polygon(kLShape);
+  for (const int n : {1024, 8192, 24576, 32768}) {
+    const std::array<int, 3> plain = pinn::Domain::rectangle({0, 0}, {2, 2}).gauss_cells(n);
+    const std::array<int, 3> cells = l_shape.gauss_cells(n);
+    for (int k = 0; k < 2; ++k) {
+      EXPECT_EQ(cells[k] % 2, 0) << n;
+      EXPECT_LE(std::abs(cells[k] - plain[k]), 1) << n;
+    }
+    EXPECT_TRUE(l_shape.gauss_quadrature(cells).weights.empty()) << n;
+  }
+  // A U-shape in a 3 × 2 box: vertices at thirds of x and halves of y.
+  const pinn::Domain u_shape =
+      pinn::Domain::polygon({{0, 0}, {3, 0}, {3, 2}, {2, 2}, {2, 1}, {1, 1}, {1, 2}, {0, 2}});
+  const std::array<int, 3> cells = u_shape.gauss_cells(8192);
+  EXPECT_EQ(cells[0] % 3, 0);
+  EXPECT_EQ(cells[1] % 2, 0);
+  EXPECT_TRUE(u_shape.gauss_quadrature(cells).weights.empty());
+  // Vertices that no count near the plain one aligns keep it.
+  const pinn::Domain triangle = pinn::Domain::polygon({{0, 0}, {1, 0}, {0.3183, 0.8}});
+  EXPECT_EQ(triangle.gauss_cells(4096)[0], pinn::Domain::rectangle({0, 0}, {1, 0.8}).gauss_cells(4096)[0]);
+}
+
 }  // namespace
