@@ -80,16 +80,15 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   EXPECT_EQ(two.stages[1].select_last_rounds, two.stages[1].multiplier_updates + 1) << "the best of all rounds";
   EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
   // A network the file gives or penalty boundary conditions: LBFGS, as measured there.
+  const std::string rectangle = "{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }";
   for (const std::vector<std::string>& overrides :
        {std::vector<std::string>{"network.hidden=[32, 32]"}, std::vector<std::string>{"loss.boundary=\"penalty\""}}) {
-    const pinn::CaseConfig lbfgs = pinn::parse_case(
-        problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", overrides);
+    const pinn::CaseConfig lbfgs = pinn::parse_case(problem_only(rectangle), "p.toml", overrides);
     EXPECT_EQ(types_of(lbfgs), (std::vector<std::string>{"adam", "ceres_lbfgs"})) << overrides.front();
     EXPECT_EQ(lbfgs.network.hidden, (std::vector<int>{32, 32})) << overrides.front();
     EXPECT_EQ(lbfgs.sampling.interior, 4096) << overrides.front();
   }
   // Another operator with an energy, natural sides, a polygon: the Gauss–Newton steps too.
-  const std::string rectangle = "{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }";
   for (const std::string& text :
        {problem_only(rectangle, "diffusion = \"1 + x\"\nreaction = \"2\"\n"),
         problem_only(rectangle) + "[[problem.boundary_part]]\ntype = \"neumann\"\nsides = [\"top\"]\nvalue = \"0\"\n",
