@@ -516,6 +516,7 @@ Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells)
         }
     return rule;
   }
+  bool graded = false;
   const bool any_cut = visit_cells(cells, [&](int i, int j, const double* lo, const double* h, bool cut) {
     if (cut) {
       // Its quarters, each whole (midpoint) or cut (centroid of the part inside).
@@ -531,14 +532,62 @@ Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells)
     }
     const double mid[2] = {lo[0] + 0.5 * h[0], lo[1] + 0.5 * h[1]};
     if (!contains(mid)) return;  // a whole cell outside
+    if (append_graded_at_reentrant_corner(lo, h, rule)) {
+      graded = true;
+      return;
+    }
     for (int b = 0; b < 2; ++b)
       for (int a = 0; a < 2; ++a) {
         rule.points.insert(rule.points.end(), {coordinate[0][2 * i + a], coordinate[1][2 * j + b]});
         rule.weights.push_back(0.25 * h[0] * h[1]);
       }
   });
-  if (!any_cut) rule.weights.clear();
+  if (!any_cut && !graded) rule.weights.clear();
   return rule;
+}
+
+bool Domain::append_graded_at_reentrant_corner(const double* lo, const double* h, GridQuadrature& rule) const {
+  // Where a re-entrant corner is one of the cell's vertices: the side of the
+  // cell it lies on per direction (0 lower, 1 upper).
+  int side[2] = {-1, -1};
+  for (const ReentrantCorner& corner : reentrant_corners_) {
+    for (int k = 0; k < 2; ++k) {
+      side[k] = -1;
+      for (int s = 0; s < 2; ++s)
+        if (std::abs(lo[k] + s * h[k] - corner.vertex[k]) <= kMinRelativeWidth * h[k]) side[k] = s;
+    }
+    if (side[0] >= 0 && side[1] >= 0) break;
+  }
+  if (side[0] < 0 || side[1] < 0) return false;
+  // The energy density grows like r^(2π/ω − 2) there, which the cell's four
+  // Gauss points under-integrate; the Gauss–Newton steps exploited it on
+  // lshape (its training energy fell to −7.49 against −6.71; BENCHMARKS.md
+  // §27). So the cell is split into quarters kCornerLevels times toward the
+  // corner, each quarter away from it (and the last one at it) with its own
+  // 2 × 2 Gauss points: the part left to the last quarter is 4^−kCornerLevels
+  // of the cell's area.
+  constexpr int kCornerLevels = 8;
+  const double offset = 0.5 / std::sqrt(3.0);
+  double sub_lo[2] = {lo[0], lo[1]}, sub_h[2] = {h[0], h[1]};
+  for (int level = 0; level <= kCornerLevels; ++level) {
+    const double quarter[2] = {0.5 * sub_h[0], 0.5 * sub_h[1]};
+    for (int b = 0; b < 2; ++b)
+      for (int a = 0; a < 2; ++a) {
+        if (level < kCornerLevels && a == side[0] && b == side[1]) continue;  // split further
+        for (int gb = 0; gb < 2; ++gb)
+          for (int ga = 0; ga < 2; ++ga) {
+            const double t[2] = {ga == 0 ? 0.5 - offset : 0.5 + offset, gb == 0 ? 0.5 - offset : 0.5 + offset};
+            rule.points.insert(rule.points.end(),
+                               {sub_lo[0] + quarter[0] * (a + t[0]), sub_lo[1] + quarter[1] * (b + t[1])});
+            rule.weights.push_back(0.25 * quarter[0] * quarter[1]);
+          }
+      }
+    sub_lo[0] += quarter[0] * side[0];
+    sub_lo[1] += quarter[1] * side[1];
+    sub_h[0] = quarter[0];
+    sub_h[1] = quarter[1];
+  }
+  return true;
 }
 
 Domain::GridQuadrature Domain::shifted_gauss_quadrature(const std::array<int, 3>& cells,

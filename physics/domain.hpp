@@ -126,9 +126,10 @@ class Domain {
   /// points"). A cell the boundary of a disk or polygon cuts is split into
   /// 2 × 2 quarters that grid_quadrature's cut-cell rule integrates (centroid
   /// and area of the part inside), since the Gauss points of a cut cell would
-  /// not integrate its part inside.
-  /// `weights` is empty where no cell is cut (intervals, rectangles, boxes,
-  /// grid-aligned polygons): every point then weighs |Ω|/n.
+  /// not integrate its part inside. A whole cell with a polygon's re-entrant
+  /// corner as a vertex is graded toward it (append_graded_at_reentrant_corner).
+  /// `weights` is empty where no cell is cut or graded (intervals, rectangles,
+  /// boxes, convex grid-aligned polygons): every point then weighs |Ω|/n.
   GridQuadrature gauss_quadrature(const std::array<int, 3>& cells) const;
   /// Intervals, rectangles and boxes: the same two-point Gauss–Legendre rule
   /// on a grid moved by `fraction[k]` of a cell per direction (0 ≤ fraction < 1)
@@ -180,6 +181,11 @@ class Domain {
   /// cell [lo, lo + h] inside the domain to `rule` (nothing when none of it
   /// is), both from 16 × 16 sub-cells.
   void append_cut_cell(const double* lo, const double* h, GridQuadrature& rule) const;
+  /// Polygon only: when a re-entrant corner is a vertex of the whole cell
+  /// [lo, lo + h], appends the cell's Gauss rule graded toward it (quarters
+  /// split again toward the corner, 2 × 2 Gauss points in each) and returns
+  /// true; otherwise appends nothing and returns false.
+  bool append_graded_at_reentrant_corner(const double* lo, const double* h, GridQuadrature& rule) const;
   /// Disk and polygon: the cell [lo, lo + h] of a grid rule: the centroid of its
   /// part inside when it is `cut` (append_cut_cell), otherwise `mid` weighted
   /// by its area when `mid` lies inside (nothing for a whole cell outside).
