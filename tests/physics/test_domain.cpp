@@ -191,8 +191,19 @@ TEST(Domain, GaussQuadratureIntegratesCubicsExactlyAndCurvedBoundariesInArea) {
   // A disk: whole cells give their four Gauss points, cut cells their
   // quarters' centroids weighted by the area inside.
   expect_disk_integrals(test_disk().gauss_quadrature(test_disk().gauss_cells(4096)));
-  // A grid-aligned L-shape cuts no cell: equal weights, none stored.
-  EXPECT_TRUE(lshape().gauss_quadrature({32, 32, 1}).weights.empty());
+  // A grid-aligned L-shape cuts no cell; the three cells at its re-entrant
+  // corner (1, 1) are graded toward it, so the weights are stored, and every
+  // sub-cell's Gauss points keep the rule exact for the cubic:
+  // ∫ over (0, 2)² less (1, 2)² = 199/24.
+  const pinn::Domain::GridQuadrature l_rule = lshape().gauss_quadrature({32, 32, 1});
+  ASSERT_EQ(l_rule.weights.size(), 4u * 768 + 3u * (112 - 4));
+  double area = 0.0, integral = 0.0;
+  for (std::size_t p = 0; p < l_rule.weights.size(); ++p) {
+    area += l_rule.weights[p];
+    integral += l_rule.weights[p] * cubic(&l_rule.points[2 * p]);
+  }
+  EXPECT_NEAR(area, 3.0, 1e-12);
+  EXPECT_NEAR(integral, 199.0 / 24.0, 1e-12);
 }
 
 TEST(Domain, ShiftedGaussQuadratureStaysExactForCubicsWhereverTheGridStands) {
