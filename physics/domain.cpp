@@ -23,6 +23,10 @@ constexpr double kMaxCoordinate = 1e100;
 constexpr double kMinWidth = 1e-100;
 constexpr double kMinRelativeWidth = 1e-9;
 
+/// The two Gauss–Legendre points of a cell lie this fraction of the cell on
+/// either side of its middle: ½ ∓ 1/(2√3).
+double gauss_offset() { return 0.5 / std::sqrt(3.0); }
+
 std::string allowed_extent() {
   std::ostringstream out;
   out << "need finite min < max with |min|, |max| <= " << kMaxCoordinate << ", max - min >= " << kMinWidth
@@ -495,7 +499,7 @@ int Domain::cells_aligned_with_vertices(int axis, int cells) const {
 Domain::GridQuadrature Domain::gauss_quadrature(const std::array<int, 3>& cells) const {
   // The two Gauss–Legendre points of each cell, as fractions of the bounding
   // box per direction: (i + ½ ∓ 1/(2√3)) / cells.
-  const double offset = 0.5 / std::sqrt(3.0);
+  const double offset = gauss_offset();
   std::array<std::vector<double>, 3> coordinate;
   for (int k = 0; k < 3; ++k) {
     if (k >= dim_) {
@@ -567,7 +571,7 @@ bool Domain::append_graded_at_reentrant_corner(const double* lo, const double* h
   // 2 × 2 Gauss points: the part left to the last quarter is 4^−kCornerLevels
   // of the cell's area.
   constexpr int kCornerLevels = 8;
-  const double offset = 0.5 / std::sqrt(3.0);
+  const double offset = gauss_offset();
   double sub_lo[2] = {lo[0], lo[1]}, sub_h[2] = {h[0], h[1]};
   for (int level = 0; level <= kCornerLevels; ++level) {
     const double quarter[2] = {0.5 * sub_h[0], 0.5 * sub_h[1]};
@@ -593,7 +597,7 @@ bool Domain::append_graded_at_reentrant_corner(const double* lo, const double* h
 Domain::GridQuadrature Domain::shifted_gauss_quadrature(const std::array<int, 3>& cells,
                                                          const std::array<double, 3>& fraction) const {
   PINN_REQUIRE(is_box(), "a shifted Gauss grid needs an interval, rectangle or box");
-  const double offset = 0.5 / std::sqrt(3.0);
+  const double offset = gauss_offset();
   std::array<std::vector<double>, 3> coordinate, weight;
   for (int k = 0; k < 3; ++k) {
     if (k >= dim_) {

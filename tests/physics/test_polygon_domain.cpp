@@ -228,7 +228,8 @@ TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
 /// corners (whose cells are graded) weighs a quarter of its whole cell: no
 /// cell is cut.
 void expect_no_cut_cell(const pinn::Domain& domain, const std::array<int, 3>& cells) {
-  const double h[2] = {(domain.upper()[0] - domain.lower()[0]) / cells[0], (domain.upper()[1] - domain.lower()[1]) / cells[1]};
+  const double h[2] = {(domain.upper()[0] - domain.lower()[0]) / cells[0],
+                       (domain.upper()[1] - domain.lower()[1]) / cells[1]};
   const pinn::Domain::GridQuadrature rule = domain.gauss_quadrature(cells);
   const std::vector<pinn::ReentrantCorner> corners = pinn::polygon_reentrant_corners(domain.vertices());
   for (std::size_t p = 0; p < rule.weights.size(); ++p) {
