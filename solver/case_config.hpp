@@ -58,6 +58,10 @@ struct StageConfig {
   /// 0 = the exact activation throughout.
   double smoothing = 0.0;
   double smoothing_end = 0.0;
+  /// With smoothing: at the stage's end the exact network is fitted to the
+  /// smoothed one by this many Gauss–Newton steps on their values at the
+  /// training points (solver/exact_fit.hpp); 0 = off.
+  int exact_fit_steps = 0;
   /// Piecewise-linear networks: at every multiplier update, dead hidden
   /// neurons (z ≤ 0 at every training point) get their kink moved onto the
   /// points with the largest complementarity gap (nn/neuron_revival.hpp).

@@ -224,6 +224,7 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
       stage.select_last_rounds = static_cast<int>(s.get_int("select_last_rounds", 0, 0, 100'000));
       stage.select_penalty = s.get_double("select_penalty", 1.0, 1.0, 1e6);
       parse_stage_smoothing(s, stage);
+      stage.exact_fit_steps = static_cast<int>(s.get_int("exact_fit_steps", 0, 0, 10'000));
       stage.revive_neurons = s.get_bool("revive_neurons", false);
       parse_stage_insertion(s, stage);
       s.finish();

@@ -40,6 +40,12 @@ void check_smoothing(const CaseConfig& c, const StageConfig& stage, const std::s
     PINN_USER_REQUIRE(stage.smoothing_end == 0.0,
                       end_at << ": found " << stage.smoothing_end << "; allowed: 0, as smoothing = 0 (no homotopy)");
   }
+  PINN_USER_REQUIRE(stage.exact_fit_steps >= 0 && (stage.exact_fit_steps == 0 || stage.smoothing > 0.0),
+                    c.where(prefix + "exact_fit_steps")
+                        << ": found " << stage.exact_fit_steps
+                        << "; allowed: 0, or a number of steps in [1, 10000] with smoothing > 0 (it fits the exact "
+                           "network to the smoothed one the stage trained; found smoothing = "
+                        << stage.smoothing << ")");
 }
 
 /// stage.insert_neurons / insert_layer: a hidden layer that exists, and

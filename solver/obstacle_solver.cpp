@@ -6,6 +6,7 @@
 #include "physics/symmetric_form.hpp"
 #include "solver/augmented_lagrangian.hpp"
 #include "solver/case_checks.hpp"
+#include "solver/exact_fit.hpp"
 #include "solver/measurements.hpp"
 #include "solver/neuron_placement.hpp"
 #include "solver/run_observers.hpp"
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace pinn {
 
@@ -110,6 +112,21 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
   return config;
 }
 
+/// stage.exact_fit_steps: the exact network fitted to the smoothed one the
+/// stage trained, reported in the log and the stage's solver report.
+void fit_exact_network(TrainingState& state, const StageConfig& stage, StageSummary& summary, std::ostream* log) {
+  // The targets are the network as it was trained: the kept round's width.
+  if (summary.selected_round >= 0)
+    state.net->set_smoothing(stage.smoothing_at_round(summary.selected_round, AugmentedLagrangian::rounds(stage)));
+  const ExactFitReport fit =
+      fit_exact_to_smoothed(*state.net, state.points.points().coordinates, stage.exact_fit_steps);
+  std::ostringstream text;
+  text << "exact network fitted to the smoothed one: " << fit.steps << " Gauss–Newton steps, rms difference "
+       << fit.rms_before << " -> " << fit.rms_after;
+  summary.solver_report += (summary.solver_report.empty() ? "" : "; ") + text.str();
+  if (log) *log << "stage " << summary.name << ": " << text.str() << "\n";
+}
+
 }  // namespace
 
 void leave_output_to_rank_zero(RunOptions& options) {
@@ -199,6 +216,8 @@ RunResult ObstacleSolver::run() {
                          log};
     outer.begin_stage(state_, stage, s);
     state_.stages.push_back(find_stage_kind(stage.type)->make(stage)->run(state_, context));
+    if (stage.exact_fit_steps > 0 && status_after(state_.stages.back().termination) == RunStatus::ok)
+      fit_exact_network(state_, stage, state_.stages.back(), log);
     AugmentedLagrangian::end_stage(state_);
     result.status = status_after(state_.stages.back().termination);
     if (result.status == RunStatus::ok && !observers.stop_requested(state_))

@@ -57,6 +57,8 @@ TEST(CaseRules, ACaseBuiltInCxxIsHeldToTheCaseFileRules) {
                  "piecewise-linear");  // obstacle1d's network is tanh
   expect_refused([](pinn::CaseConfig& c) { c.stages[0].revive_neurons = true; }, "stage.0.revive_neurons",
                  "piecewise-linear");
+  expect_refused([](pinn::CaseConfig& c) { c.stages[0].exact_fit_steps = 10; }, "stage.0.exact_fit_steps",
+                 "with smoothing > 0");
   expect_refused(
       [](pinn::CaseConfig& c) {
         c.stages[0].insert_neurons = 4;

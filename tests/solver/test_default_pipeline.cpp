@@ -165,6 +165,8 @@ TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
   EXPECT_DOUBLE_EQ(two.stages[1].smoothing_end, 0.00625);
   EXPECT_EQ(two.stages[1].select_last_rounds, 31);
   EXPECT_DOUBLE_EQ(two.stages[1].select_penalty, 100.0);
+  EXPECT_EQ(two.stages[0].exact_fit_steps, 0) << "the homotopy goes on in the next stage";
+  EXPECT_EQ(two.stages[1].exact_fit_steps, 30) << "the exact network fitted to the smoothed one at the end";
   EXPECT_TRUE(two.sampling.shift_each_round) << "a sampling key the file gives is kept";
 }
 

@@ -1,7 +1,9 @@
 /// @file tests/solver/test_smoothing_homotopy.cpp
 /// @brief stage.smoothing: a stage trains the softplus-smoothed network, but
 /// every result (metrics, the final network) is the exact piecewise-linear one.
+#include "nn/parameter_jacobian.hpp"
 #include "solver/case_file.hpp"
+#include "solver/exact_fit.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/solution_fields.hpp"
 
@@ -45,6 +47,84 @@ TEST(SmoothingHomotopy, ResultsDescribeTheExactNetwork) {
   const double smoothed_error = relative_error(smoothed, solver.config());
   ASSERT_GT(std::abs(smoothed_error - exact_error), 0.05 * exact_error) << "the test needs the two to differ";
   EXPECT_NEAR(result.metrics.rel_l2, exact_error, 1e-3 * exact_error);
+}
+
+/// The network's first output at each row of `points`.
+std::vector<double> values_at(const pinn::Mlp& net, const pinn::Matrix& points) {
+  struct Value {
+    KOKKOS_FUNCTION void operator()(int, const pinn::PointJet& jet, double* r, pinn::PointJet*) const {
+      r[0] = jet.value[0];
+    }
+  };
+  pinn::Vector values("values", points.extent(0));
+  pinn::residual_jacobian(pinn::ExecSpace(), net, points, Value{}, pinn::JetOrder::value, 1, values,
+                          pinn::Matrix("none", 0, 0));
+  Kokkos::fence();
+  return std::vector<double>(values.data(), values.data() + values.extent(0));
+}
+
+double rms_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(sum / static_cast<double>(a.size()));
+}
+
+TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
+  pinn::MlpConfig network;
+  network.n_inputs = 2;
+  network.hidden = {12, 12};
+  network.activation = pinn::Activation::leaky_relu;
+  pinn::Mlp net(network);
+  net.initialize(7);
+  net.set_smoothing(0.3);
+  pinn::Matrix points("points", 400, 2);
+  for (int i = 0; i < 20; ++i)
+    for (int j = 0; j < 20; ++j) {
+      points(20 * i + j, 0) = -1.0 + (i + 0.5) / 10.0;
+      points(20 * i + j, 1) = -1.0 + (j + 0.5) / 10.0;
+    }
+  const std::vector<double> smoothed = values_at(net, points);
+  pinn::Mlp exact = net;  // shares the parameters
+  exact.set_smoothing(0.0);
+  const double gap = rms_difference(values_at(exact, points), smoothed);
+  ASSERT_GT(gap, 1e-2) << "the test needs the two networks to differ";
+
+  const pinn::ExactFitReport fit = pinn::fit_exact_to_smoothed(net, points, 30);
+  EXPECT_EQ(net.layout().smoothing, 0.0) << "the network keeps the exact activation";
+  EXPECT_NEAR(fit.rms_before, gap, 1e-12 * gap);
+  EXPECT_GT(fit.steps, 0);
+  EXPECT_LE(fit.steps, 30);
+  EXPECT_NEAR(fit.rms_after, rms_difference(values_at(net, points), smoothed), 1e-12 * gap);
+  EXPECT_LT(fit.rms_after, 0.2 * gap) << "the fit closes most of the gap";
+
+  // Nothing to fit: an exact network stays as it is.
+  const std::vector<double> before = values_at(net, points);
+  EXPECT_EQ(pinn::fit_exact_to_smoothed(net, points, 30).steps, 0);
+  EXPECT_EQ(values_at(net, points), before);
+}
+
+TEST(SmoothingHomotopy, AStageFitsTheExactNetworkAtItsEnd) {
+  auto run = [](int steps) {
+    pinn::CaseConfig config = pinn::load_case_file(
+        std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
+        {"network.activation=prelu", "sampling.interior=64", "stage.0.iterations=200", "stage.0.multiplier_updates=2",
+         "stage.0.smoothing=0.5", "stage.0.smoothing_end=0.25", "stage.0.exact_fit_steps=" + std::to_string(steps),
+         "stage.1.iterations=0"});
+    pinn::RunOptions options;
+    options.quiet = true;
+    options.write_files = false;
+    pinn::ObstacleSolver solver(config, options);
+    const pinn::RunResult result = solver.run();
+    EXPECT_EQ(result.status, pinn::RunStatus::ok);
+    EXPECT_EQ(solver.network().layout().smoothing, 0.0);
+    return result;
+  };
+  const pinn::RunResult plain = run(0), fitted = run(20);
+  EXPECT_EQ(plain.stages[0].solver_report.find("exact network fitted"), std::string::npos);
+  EXPECT_NE(fitted.stages[0].solver_report.find("exact network fitted to the smoothed one"), std::string::npos)
+      << fitted.stages[0].solver_report;
+  EXPECT_NE(fitted.metrics.rel_l2, plain.metrics.rel_l2) << "the fit moved the network the results describe";
+  EXPECT_EQ(fitted.metrics.rel_l2, run(20).metrics.rel_l2) << "reproducible";
 }
 
 TEST(SmoothingHomotopy, TrainsADifferentNetworkThanTheExactActivation) {
