@@ -27,16 +27,26 @@ double relative_error(const pinn::Mlp& net, const pinn::CaseConfig& config) {
   return std::sqrt(err / norm);
 }
 
-TEST(SmoothingHomotopy, ResultsDescribeTheExactNetwork) {
-  // A wide smoothing (ε = 0.5 → 0.25) so that smoothed and exact networks differ visibly.
-  pinn::CaseConfig config = pinn::load_case_file(
-      std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
-      {"network.activation=prelu", "sampling.interior=64", "stage.0.iterations=200", "stage.0.multiplier_updates=2",
-       "stage.0.smoothing=0.5", "stage.0.smoothing_end=0.25", "stage.1.iterations=0"});
+/// obstacle1d with a PReLU network trained by one stage with a wide
+/// smoothing (ε = 0.5 → 0.25), so that smoothed and exact networks differ
+/// visibly; `extra` adds overrides.
+pinn::CaseConfig wide_homotopy_case(const std::string& extra = "") {
+  std::vector<std::string> overrides = {"network.activation=prelu", "sampling.interior=64",
+                                        "stage.0.iterations=200", "stage.0.multiplier_updates=2",
+                                        "stage.0.smoothing=0.5", "stage.0.smoothing_end=0.25", "stage.1.iterations=0"};
+  if (!extra.empty()) overrides.push_back(extra);
+  return pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
+}
+
+pinn::RunOptions quiet_in_memory() {
   pinn::RunOptions options;
   options.quiet = true;
   options.write_files = false;
-  pinn::ObstacleSolver solver(config, options);
+  return options;
+}
+
+TEST(SmoothingHomotopy, ResultsDescribeTheExactNetwork) {
+  pinn::ObstacleSolver solver(wide_homotopy_case(), quiet_in_memory());
   const pinn::RunResult result = solver.run();
   ASSERT_EQ(result.status, pinn::RunStatus::ok);
   EXPECT_EQ(solver.network().layout().smoothing, 0.0) << "the homotopy ends with its stage";
@@ -105,15 +115,8 @@ TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
 
 TEST(SmoothingHomotopy, AStageFitsTheExactNetworkAtItsEnd) {
   auto run = [](int steps) {
-    pinn::CaseConfig config = pinn::load_case_file(
-        std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
-        {"network.activation=prelu", "sampling.interior=64", "stage.0.iterations=200", "stage.0.multiplier_updates=2",
-         "stage.0.smoothing=0.5", "stage.0.smoothing_end=0.25", "stage.0.exact_fit_steps=" + std::to_string(steps),
-         "stage.1.iterations=0"});
-    pinn::RunOptions options;
-    options.quiet = true;
-    options.write_files = false;
-    pinn::ObstacleSolver solver(config, options);
+    pinn::ObstacleSolver solver(wide_homotopy_case("stage.0.exact_fit_steps=" + std::to_string(steps)),
+                                quiet_in_memory());
     const pinn::RunResult result = solver.run();
     EXPECT_EQ(result.status, pinn::RunStatus::ok);
     EXPECT_EQ(solver.network().layout().smoothing, 0.0);
