@@ -98,6 +98,15 @@ TEST(Resume, WithASmoothingHomotopyEqualsUninterrupted) {
                                     "stage.1.smoothing=0.05"});
 }
 
+TEST(Resume, WithTheExactFitEqualsUninterrupted) {
+  // The fit runs when its stage ends, in a resumed run as in one that was
+  // not interrupted (a stop at the stage's last step comes before it), and
+  // the next stage's checkpoint holds the fitted network.
+  expect_resume_matches("exact_fit_", {"network.activation=prelu", "stage.0.smoothing=0.2", "stage.0.smoothing_end=0.05",
+                                       "stage.0.exact_fit_steps=10", "stage.1.smoothing=0.05",
+                                       "stage.1.exact_fit_steps=10"});
+}
+
 /// A run interrupted `into` iterations into a stage that solves each round
 /// apart (ceres_lm, ceres_lbfgs, natural_gradient) of 4 rounds × 3
 /// iterations, resumed, ends bitwise where the uninterrupted run ends.
