@@ -18,6 +18,7 @@
 
 #include "nn/communicator.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace pinn {
@@ -71,5 +72,25 @@ class GaussNewtonStep {
   std::vector<double> gradient_weights_;  ///< r with 1 at the linear rows (only when there are some)
   Communicator communicator_;
 };
+
+/// Levenberg–Marquardt's rule for the damping δ of GaussNewtonStep::solve,
+/// up to 16 attempts: `solve(δ)` forms the step (false: not positive
+/// definite) and `trial_cost()` evaluates it; a step that lowers `cost` is
+/// accepted and lowers δ (÷3), any other raises δ (×4) and solves the same
+/// Gram matrix again. δ stays within [1e-15, 1e12] (multiples of diag(JᵀJ)).
+/// Returns whether a step was accepted, its cost in `trial_cost`.
+template <class Solve, class TrialCost>
+bool levenberg_marquardt_step(double& damping, double cost, double& trial_cost, Solve&& solve,
+                              TrialCost&& trial_cost_of_step) {
+  constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    if (solve(damping) && (trial_cost = trial_cost_of_step()) < cost) {
+      damping = std::max(kMinDamping, damping / 3.0);
+      return true;
+    }
+    damping = std::min(kMaxDamping, damping * 4.0);
+  }
+  return false;
+}
 
 }  // namespace pinn

@@ -5,7 +5,6 @@
 #include "nn/gauss_newton_step.hpp"
 #include "nn/parameter_jacobian.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -22,8 +21,8 @@ struct ValueAgainstTarget {
   }
 };
 
-/// Damping bounds as multiples of diag(JᵀJ), as in the natural-gradient stage.
-constexpr double kFirstDamping = 1e-3, kMinDamping = 1e-15, kMaxDamping = 1e12;
+/// The first damping, a multiple of diag(JᵀJ), as the natural-gradient stage's default.
+constexpr double kFirstDamping = 1e-3;
 
 }  // namespace
 
@@ -52,34 +51,24 @@ ExactFitReport fit_exact_to_smoothed(Mlp& net, const Matrix& points, int max_ste
   double current = cost(true);
   report.rms_before = rms(current);
   GaussNewtonStep system;
-  std::vector<double> step, start(static_cast<std::size_t>(n));
+  std::vector<double> step, start(static_cast<std::size_t>(n)), trial(static_cast<std::size_t>(n));
   double damping = kFirstDamping;
+  const auto solve = [&](double delta) { return system.solve(delta, step); };
+  const auto trial_cost = [&] {
+    for (int p = 0; p < n; ++p) trial[p] = start[p] + step[p];
+    load_parameters(net, trial.data());
+    return cost(false);
+  };
   for (int it = 0; it < max_steps && std::isfinite(current) && current > 0.0; ++it) {
     system.set_jacobian(jacobian.data(), residuals.data(), n_points, n);
     start = parameters_of(net);
-    bool accepted = false;
-    std::vector<double> trial(static_cast<std::size_t>(n));
-    // Levenberg–Marquardt's rule, as in the natural-gradient stage.
-    for (int attempt = 0; attempt < 16 && !accepted; ++attempt) {
-      if (system.solve(damping, step)) {
-        for (int p = 0; p < n; ++p) trial[p] = start[p] + step[p];
-        load_parameters(net, trial.data());
-        const double trial_cost = cost(false);
-        if (trial_cost < current) {
-          accepted = true;
-          current = trial_cost;
-          damping = std::max(kMinDamping, damping / 3.0);
-          break;
-        }
-      }
-      damping = std::min(kMaxDamping, damping * 4.0);
-    }
-    if (!accepted) {
+    double accepted_cost = current;
+    if (!levenberg_marquardt_step(damping, current, accepted_cost, solve, trial_cost)) {
       load_parameters(net, start.data());
       break;
     }
     ++report.steps;
-    current = cost(true);
+    current = cost(true);  // the Jacobian at the accepted point (its cost is accepted_cost)
   }
   report.rms_after = rms(current);
   return report;

@@ -30,9 +30,6 @@ struct StepProfile {
   int steps = 0, solves = 0, trial_evaluations = 0;
 };
 
-/// Damping stays within these bounds (multiples of diag(JᵀJ)).
-constexpr double kMinDamping = 1e-15, kMaxDamping = 1e12;
-
 }  // namespace
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
@@ -135,16 +132,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
       bool accepted = false;
       double trial_cost = cost;
       if (options.step_control == StepControl::damping) {
-        // Levenberg–Marquardt's rule: a rejected step raises δ and solves the
-        // same Gram matrix again, an accepted one lowers it.
-        for (int attempt = 0; attempt < 16 && !accepted; ++attempt) {
-          if (solve_step(damping) && (trial_cost = try_step(1.0)) < cost) {
-            accepted = true;
-            damping = std::max(kMinDamping, damping / 3.0);
-          } else {
-            damping = std::min(kMaxDamping, damping * 4.0);
-          }
-        }
+        accepted = levenberg_marquardt_step(damping, cost, trial_cost, solve_step, [&] { return try_step(1.0); });
       } else if (solve_step(damping)) {
         // Backtracking along d until the Armijo condition holds.
         double slope = 0.0;

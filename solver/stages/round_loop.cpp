@@ -13,8 +13,8 @@ void refuse_gradient_step_keys(TomlSection& s, const StageConfig& stage, const s
   for (const char* key : {"learning_rate", "schedule", "min_learning_rate", "lr_gamma", "lr_step"})
     s.refuse(key, "a " + stage.type + " stage has no learning rate (its steps come from a " + steps +
                       "); allowed keys: type|iterations|multiplier_updates|penalty_growth|max_penalty|time_limit|"
-                      "smoothing|smoothing_end|exact_fit_steps|revive_neurons|insert_neurons|insert_layer|select_last_rounds|"
-                      "select_penalty|budget_share|patience|min_change" +
+                      "smoothing|smoothing_end|exact_fit_steps|revive_neurons|insert_neurons|insert_layer|"
+                      "select_last_rounds|select_penalty|budget_share|patience|min_change" +
                       own_keys);
   s.refuse("output_solve_every", "a " + stage.type +
                                      " stage moves the output layer itself; output_solve_every belongs to adam and "
