@@ -53,32 +53,25 @@ const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState
   return validation_;
 }
 
-namespace {
-
-/// A copy of the state's network (sharing its parameters) with the exact
-/// activation: validation looks at the network results describe.
-Mlp exact_network(const TrainingState& state) {
-  Mlp exact = *state.net;
-  exact.set_smoothing(0.0);
-  return exact;
+Mlp network_as_judged(const Mlp& net, const StageConfig& stage) {
+  Mlp judged = net;
+  if (stage.exact_fit_steps == 0) judged.set_smoothing(0.0);
+  return judged;
 }
 
-}  // namespace
-
-double AugmentedLagrangian::validation_loss(const TrainingState& state, double penalty_scale) {
+double AugmentedLagrangian::validation_loss(const TrainingState& state, const StageConfig& stage) {
   const TrainingPoints& validation = validation_points(state);
-  const Mlp exact = exact_network(state);
   // The case's own μ: a continuation (penalty_growth) must not change how
   // the rounds of one stage compare.
   ObstacleLossParams params = state.loss_params;
-  params.settings.penalty = penalty_scale * config_.loss.penalty;
-  return loss_.terms(exact, validation, params).total();
+  params.settings.penalty = stage.select_penalty * config_.loss.penalty;
+  return loss_.terms(network_as_judged(*state.net, stage), validation, params).total();
 }
 
 void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig& stage, int round,
                                          const std::vector<double>& parameters) {
   if (round < rounds(stage) - stage.select_last_rounds) return;
-  const double loss = validation_loss(state, stage.select_penalty);
+  const double loss = validation_loss(state, stage);
   RoundChoice& best = state.stage.best;
   if (!std::isfinite(loss) || (best.round >= 0 && loss >= best.validation_loss)) return;
   best.round = round;
@@ -87,21 +80,21 @@ void AugmentedLagrangian::consider_round(TrainingState& state, const StageConfig
   best.multipliers = state.points.multipliers();
 }
 
-std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState& state) {
+std::vector<double> AugmentedLagrangian::validation_solution(const TrainingState& state, const StageConfig& stage) {
   if (!validation_data_) {
     auto coordinates =
         Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), validation_points(state).coordinates);
     const std::vector<double> points(coordinates.data(), coordinates.data() + coordinates.size());
     validation_data_ = std::make_unique<SampledProblem>(sample_problem(config_.problem, points));
   }
-  return evaluate_solution(loss_.space(), exact_network(state), config_.loss, *validation_data_,
+  return evaluate_solution(loss_.space(), network_as_judged(*state.net, stage), config_.loss, *validation_data_,
                            SolutionDerivatives::gradient, loss_.communicator())
       .u;
 }
 
 bool AugmentedLagrangian::converged(TrainingState& state, const StageConfig& stage, int round) {
   if (stage.patience <= 0) return false;
-  std::vector<double> u = validation_solution(state);
+  std::vector<double> u = validation_solution(state, stage);
   StageCarry& carry = state.stage;
   double change = std::numeric_limits<double>::infinity();
   if (carry.last_round_solution.size() == u.size()) {

@@ -20,6 +20,15 @@
 
 namespace pinn {
 
+/// A copy of `net` (sharing its parameters) as round selection and the
+/// convergence stop judge it: the network the stage's result will be. That is
+/// the exact activation, unless the stage ends by fitting the exact network
+/// to the smoothed one (stage.exact_fit_steps): the fit reproduces the kept
+/// round's smoothed network, so that is the one to judge; judged exact, a
+/// round whose kinks happen to suit the points wins over a round whose
+/// smoothed network is closer (README, "Exact fit").
+Mlp network_as_judged(const Mlp& net, const StageConfig& stage);
+
 class AugmentedLagrangian {
  public:
   /// `config` and `loss` must outlive the object; reports go to `log` unless it is null.
@@ -52,16 +61,15 @@ class AugmentedLagrangian {
   static void end_stage(TrainingState& state);
 
  private:
-  /// Loss of the exact (unsmoothed) network on the validation points, with
-  /// zero multipliers and `penalty_scale` times the case's own μ
-  /// (stage.select_penalty): energy (or residuals) plus the obstacle and
-  /// boundary penalties.
-  double validation_loss(const TrainingState& state, double penalty_scale);
+  /// Loss of network_as_judged on the validation points, with zero
+  /// multipliers and stage.select_penalty times the case's own μ: energy (or
+  /// residuals) plus the obstacle and boundary penalties.
+  double validation_loss(const TrainingState& state, const StageConfig& stage);
 
   /// The validation grid, built at first use.
   const TrainingPoints& validation_points(const TrainingState& state);
-  /// u of the exact network on the validation grid: what the convergence stop compares.
-  std::vector<double> validation_solution(const TrainingState& state);
+  /// u of network_as_judged on the validation grid: what the convergence stop compares.
+  std::vector<double> validation_solution(const TrainingState& state, const StageConfig& stage);
 
   const CaseConfig& config_;
   TrainingLoss& loss_;

@@ -2,6 +2,7 @@
 /// @brief stage.smoothing: a stage trains the softplus-smoothed network, but
 /// every result (metrics, the final network) is the exact piecewise-linear one.
 #include "nn/parameter_jacobian.hpp"
+#include "solver/augmented_lagrangian.hpp"
 #include "solver/case_file.hpp"
 #include "solver/exact_fit.hpp"
 #include "solver/obstacle_solver.hpp"
@@ -128,6 +129,34 @@ TEST(SmoothingHomotopy, AStageFitsTheExactNetworkAtItsEnd) {
       << fitted.stages[0].solver_report;
   EXPECT_NE(fitted.metrics.rel_l2, plain.metrics.rel_l2) << "the fit moved the network the results describe";
   EXPECT_EQ(fitted.metrics.rel_l2, run(20).metrics.rel_l2) << "reproducible";
+}
+
+TEST(SmoothingHomotopy, AFittingStageJudgesItsRoundsAsTheSmoothedNetwork) {
+  pinn::Mlp net = pinn::ObstacleSolver(wide_homotopy_case(), quiet_in_memory()).network();
+  net.set_smoothing(0.3);
+  pinn::StageConfig stage;
+  EXPECT_EQ(pinn::network_as_judged(net, stage).layout().smoothing, 0.0) << "without a fit: the exact network";
+  stage.exact_fit_steps = 20;
+  EXPECT_EQ(pinn::network_as_judged(net, stage).layout().smoothing, 0.3) << "with one: the network it reproduces";
+
+  // The same iterates, judged exact or smoothed: the kept round's validation loss differs.
+  auto run = [](int fit_steps) {
+    const std::vector<std::string> overrides = {
+        "network.activation=prelu",      "sampling.interior=64",         "stage.0.iterations=200",
+        "stage.1.iterations=30",         "stage.1.multiplier_updates=2", "stage.1.smoothing=0.5",
+        "stage.1.smoothing_end=0.25",    "stage.1.select_last_rounds=3",
+        "stage.1.exact_fit_steps=" + std::to_string(fit_steps)};
+    pinn::ObstacleSolver solver(
+        pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides), quiet_in_memory());
+    const pinn::RunResult result = solver.run();
+    EXPECT_EQ(result.status, pinn::RunStatus::ok);
+    return result.stages.at(1);
+  };
+  const pinn::StageSummary exact = run(0), smoothed = run(20);
+  ASSERT_GE(exact.selected_round, 0);
+  ASSERT_GE(smoothed.selected_round, 0);
+  EXPECT_NE(smoothed.selected_validation_loss, exact.selected_validation_loss);
+  EXPECT_EQ(smoothed.selected_validation_loss, run(20).selected_validation_loss) << "reproducible";
 }
 
 TEST(SmoothingHomotopy, TrainsADifferentNetworkThanTheExactActivation) {
