@@ -12,12 +12,15 @@ namespace pinn {
 
 namespace {
 
-/// r_i = N(x_i) − t_i: the network's first output against a target.
+/// r_i = w_i (N(x_i) − t_i): the network's first output against a target,
+/// times the point's output factor (1 where `factors` is empty).
 struct ValueAgainstTarget {
   Vector targets;
+  Vector factors;
   KOKKOS_FUNCTION void operator()(int i, const PointJet& jet, double* residuals, PointJet* seeds) const {
-    residuals[0] = jet.value[0] - targets(i);
-    seeds[0].value[0] = 1.0;
+    const double factor = factors.extent(0) == 0 ? 1.0 : factors(i);
+    residuals[0] = factor * (jet.value[0] - targets(i));
+    seeds[0].value[0] = factor;
   }
 };
 
@@ -26,7 +29,7 @@ constexpr double kFirstDamping = 1e-3;
 
 }  // namespace
 
-ExactFitReport fit_exact_to_smoothed(Mlp& net, const Matrix& points, int max_steps) {
+ExactFitReport fit_exact_to_smoothed(Mlp& net, const Matrix& points, const Vector& factors, int max_steps) {
   ExactFitReport report;
   const int n_points = static_cast<int>(points.extent(0)), n = net.n_params();
   if (net.layout().smoothing <= 0.0 || n_points == 0) return report;
@@ -35,12 +38,12 @@ ExactFitReport fit_exact_to_smoothed(Mlp& net, const Matrix& points, int max_ste
   Vector targets("pinn::exact_fit::targets", n_points), residuals("pinn::exact_fit::residuals", n_points);
   Matrix jacobian(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pinn::exact_fit::jacobian"), n_points, n);
   // The smoothed network's values (against zero targets), then ε = 0.
-  residual_jacobian(space, net, points, ValueAgainstTarget{Vector("pinn::exact_fit::zero", n_points)}, JetOrder::value,
-                    1, targets, no_jacobian);
+  residual_jacobian(space, net, points, ValueAgainstTarget{Vector("pinn::exact_fit::zero", n_points), Vector()},
+                    JetOrder::value, 1, targets, no_jacobian);
   space.fence();
   net.set_smoothing(0.0);
   const auto cost = [&](bool with_jacobian) {
-    residual_jacobian(space, net, points, ValueAgainstTarget{targets}, JetOrder::value, 1, residuals,
+    residual_jacobian(space, net, points, ValueAgainstTarget{targets, factors}, JetOrder::value, 1, residuals,
                       with_jacobian ? jacobian : no_jacobian);
     space.fence();
     double sum = 0.0;

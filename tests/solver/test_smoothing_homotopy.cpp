@@ -100,7 +100,7 @@ TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
   const double gap = rms_difference(values_at(exact, points), smoothed);
   ASSERT_GT(gap, 1e-2) << "the test needs the two networks to differ";
 
-  const pinn::ExactFitReport fit = pinn::fit_exact_to_smoothed(net, points, 30);
+  const pinn::ExactFitReport fit = pinn::fit_exact_to_smoothed(net, points, pinn::Vector(), 30);
   EXPECT_EQ(net.layout().smoothing, 0.0) << "the network keeps the exact activation";
   EXPECT_NEAR(fit.rms_before, gap, 1e-12 * gap);
   EXPECT_GT(fit.steps, 0);
@@ -110,8 +110,40 @@ TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
 
   // Nothing to fit: an exact network stays as it is.
   const std::vector<double> before = values_at(net, points);
-  EXPECT_EQ(pinn::fit_exact_to_smoothed(net, points, 30).steps, 0);
+  EXPECT_EQ(pinn::fit_exact_to_smoothed(net, points, pinn::Vector(), 30).steps, 0);
   EXPECT_EQ(values_at(net, points), before);
+}
+
+TEST(SmoothingHomotopy, TheFitWeighsEachValueByItsFactorInU) {
+  pinn::MlpConfig network;
+  network.n_inputs = 1;
+  network.hidden = {12, 12};
+  network.activation = pinn::Activation::leaky_relu;
+  pinn::Mlp net(network);
+  net.initialize(3);
+  net.set_smoothing(0.3);
+  // The distance to the ends of (−1, 1), as a hard boundary condition's d.
+  pinn::Matrix points("points", 200, 1);
+  pinn::Vector factors("factors", 200);
+  for (int i = 0; i < 200; ++i) {
+    points(i, 0) = -1.0 + 2.0 * i / 199.0;
+    factors(i) = 1.0 - std::abs(points(i, 0));
+  }
+  const std::vector<double> smoothed = values_at(net, points);
+  pinn::Mlp exact = net;  // shares the parameters
+  exact.set_smoothing(0.0);
+  const auto weighted_rms = [&](const std::vector<double>& values) {
+    double sum = 0.0;
+    for (int i = 0; i < 200; ++i) sum += std::pow(factors(i) * (values[i] - smoothed[i]), 2);
+    return std::sqrt(sum / 200.0);
+  };
+  const double gap = weighted_rms(values_at(exact, points));
+  ASSERT_GT(gap, 1e-3) << "the test needs the two networks to differ";
+
+  const pinn::ExactFitReport fit = pinn::fit_exact_to_smoothed(net, points, factors, 30);
+  EXPECT_NEAR(fit.rms_before, gap, 1e-12 * gap) << "the rms of u₀ − u_ε, not of N₀ − N_ε";
+  EXPECT_NEAR(fit.rms_after, weighted_rms(values_at(net, points)), 1e-12 * gap);
+  EXPECT_LT(fit.rms_after, 0.2 * gap) << "the fit closes most of the gap";
 }
 
 TEST(SmoothingHomotopy, AStageFitsTheExactNetworkAtItsEnd) {
