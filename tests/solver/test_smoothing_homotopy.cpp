@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 
 namespace {
 
@@ -80,14 +81,21 @@ double rms_difference(const std::vector<double>& a, const std::vector<double>& b
   return std::sqrt(sum / static_cast<double>(a.size()));
 }
 
-TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
+/// A LeakyReLU network [12, 12] of `inputs` inputs, initialised from
+/// `seed`, its activation smoothed to ε = 0.3.
+pinn::Mlp smoothed_leaky_network(int inputs, std::uint64_t seed) {
   pinn::MlpConfig network;
-  network.n_inputs = 2;
+  network.n_inputs = inputs;
   network.hidden = {12, 12};
   network.activation = pinn::Activation::leaky_relu;
   pinn::Mlp net(network);
-  net.initialize(7);
+  net.initialize(seed);
   net.set_smoothing(0.3);
+  return net;
+}
+
+TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
+  pinn::Mlp net = smoothed_leaky_network(2, 7);
   pinn::Matrix points("points", 400, 2);
   for (int i = 0; i < 20; ++i)
     for (int j = 0; j < 20; ++j) {
@@ -115,13 +123,7 @@ TEST(SmoothingHomotopy, TheExactNetworkIsFittedToTheSmoothedOne) {
 }
 
 TEST(SmoothingHomotopy, TheFitWeighsEachValueByItsFactorInU) {
-  pinn::MlpConfig network;
-  network.n_inputs = 1;
-  network.hidden = {12, 12};
-  network.activation = pinn::Activation::leaky_relu;
-  pinn::Mlp net(network);
-  net.initialize(3);
-  net.set_smoothing(0.3);
+  pinn::Mlp net = smoothed_leaky_network(1, 3);
   // The distance to the ends of (−1, 1), as a hard boundary condition's d.
   pinn::Matrix points("points", 200, 1);
   pinn::Vector factors("factors", 200);
