@@ -166,8 +166,7 @@ TEST(SmoothingHomotopy, AStageFitsTheExactNetworkAtItsEnd) {
 }
 
 TEST(SmoothingHomotopy, AFittingStageJudgesItsRoundsAsTheSmoothedNetwork) {
-  pinn::Mlp net = pinn::ObstacleSolver(wide_homotopy_case(), quiet_in_memory()).network();
-  net.set_smoothing(0.3);
+  const pinn::Mlp net = smoothed_leaky_network(1, 7);
   pinn::StageConfig stage;
   EXPECT_EQ(pinn::network_as_judged(net, stage).layout().smoothing, 0.0) << "without a fit: the exact network";
   stage.exact_fit_steps = 20;
