@@ -41,16 +41,22 @@ void AugmentedLagrangian::end_round(TrainingState& state, const StageConfig& sta
 
 const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState& state) {
   if (validation_.size() == 0) {
-    // Twice as fine per direction as the training grid, and fixed: no point
-    // of it coincides with a (shifted) training point, so a network that bends
-    // where the training points do not look is seen bending.
-    std::array<int, 3> cells = state.points.grid_cells();
-    for (int k = 0; k < config_.problem.domain.dim(); ++k) cells[k] *= 2;
-    const Domain::GridQuadrature rule = config_.problem.domain.grid_quadrature(cells);
+    const Domain::GridQuadrature rule =
+        validation_rule(config_.problem.domain, state.points.grid_cells(), config_.sampling.method);
     validation_ = make_training_points(config_.problem, rule.points, state.points.base_boundary(), {}, 0.0,
                                        FluxAt::points, rule.weights);
   }
   return validation_;
+}
+
+Domain::GridQuadrature validation_rule(const Domain& domain, const std::array<int, 3>& grid_cells,
+                                       SamplingMethod method) {
+  std::array<int, 3> cells = grid_cells;
+  // Gauss cells twice as fine per direction as the training's hold as many
+  // points as midpoints four times as fine would.
+  if (method == SamplingMethod::gauss) return domain.gauss_quadrature(cells);
+  for (int k = 0; k < domain.dim(); ++k) cells[k] *= 2;
+  return domain.grid_quadrature(cells);
 }
 
 Mlp network_as_judged(const Mlp& net, const StageConfig& stage) {

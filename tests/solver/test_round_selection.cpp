@@ -1,6 +1,7 @@
 /// @file tests/solver/test_round_selection.cpp
 /// @brief stage.select_last_rounds: a Ceres stage ends on the network of the
 /// round (among its last ones) with the lowest validation loss, and says so.
+#include "solver/augmented_lagrangian.hpp"
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 #include "solver/report.hpp"
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -103,6 +105,37 @@ TEST(RoundSelection, OneRoundIsTheLastIterate) {
   EXPECT_EQ(plain.result.stages[1].selected_round, -1);
   EXPECT_FALSE(plain.summary["stages"][1].contains("selected_round")) << "no selection, no key";
   EXPECT_EQ(one.result.stages[1].selected_round, 1);
+}
+
+TEST(RoundSelection, GaussTrainingPointsAreJudgedOnGaussPointsTwiceAsFine) {
+  const pinn::Domain box = pinn::Domain::rectangle({-2, -1}, {2, 1});
+  const std::array<int, 3> cells = box.grid_cells(4096);  // 76 × 54, the training set's grid_cells
+  const std::vector<double> training = box.sample_interior(4096, pinn::SamplingMethod::gauss, 0);
+  const pinn::Domain::GridQuadrature rule = pinn::validation_rule(box, cells, pinn::SamplingMethod::gauss);
+  // As many points as the midpoints twice as fine, none of them a training point.
+  ASSERT_EQ(rule.points.size(), 2u * (2 * 76) * (2 * 54));
+  EXPECT_TRUE(rule.weights.empty());
+  for (std::size_t i = 0; i < rule.points.size(); i += 2)
+    for (std::size_t j = 0; j < training.size(); j += 2)
+      ASSERT_FALSE(rule.points[i] == training[j] && rule.points[i + 1] == training[j + 1]) << i / 2;
+  // Exact for a cubic in each direction, as the training rule is; the midpoint
+  // rule as fine is not, so it could not rank rounds whose energies differ by less.
+  const auto mean_of_cubic = [&](const std::vector<double>& points) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < points.size(); i += 2) {
+      const double x = points[i], y = points[i + 1];
+      sum += x * x * x * (1 + y) + x * x * y * y;
+    }
+    return sum * box.measure() / static_cast<double>(points.size() / 2);
+  };
+  const double exact = 32.0 / 9.0;
+  EXPECT_NEAR(mean_of_cubic(rule.points), exact, 1e-12);
+  const pinn::Domain::GridQuadrature midpoints = pinn::validation_rule(box, cells, pinn::SamplingMethod::grid);
+  EXPECT_EQ(midpoints.points.size(), rule.points.size());
+  EXPECT_GT(std::abs(mean_of_cubic(midpoints.points) - exact), 1e-5);
+  // Other training points keep the midpoints twice as fine.
+  EXPECT_EQ(midpoints.points, box.grid_points({2 * 76, 2 * 54, 1}, pinn::SamplingMethod::grid));
+  EXPECT_EQ(pinn::validation_rule(box, cells, pinn::SamplingMethod::halton).points, midpoints.points);
 }
 
 }  // namespace
