@@ -9,7 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
+#include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
