@@ -51,11 +51,11 @@ const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState
 
 Domain::GridQuadrature validation_rule(const Domain& domain, const std::array<int, 3>& grid_cells,
                                        SamplingMethod method) {
-  std::array<int, 3> cells = grid_cells;
   // grid_cells has about twice the training's Gauss cells per direction
   // (Domain::gauss_cells), and its Gauss points are as many as the midpoints
   // of a grid twice as fine as grid_cells.
-  if (method == SamplingMethod::gauss) return domain.gauss_quadrature(cells);
+  if (method == SamplingMethod::gauss) return domain.gauss_quadrature(grid_cells);
+  std::array<int, 3> cells = grid_cells;
   for (int k = 0; k < domain.dim(); ++k) cells[k] *= 2;
   return domain.grid_quadrature(cells);
 }
