@@ -51,8 +51,9 @@ void column_sums(const double* jacobian, int rows, int params, const double* wei
 }  // namespace
 
 void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
-                                   const std::vector<char>& linear) {
+                                   const std::vector<char>& linear, const double* parameters) {
   PINN_REQUIRE(rows > 0 && params > 0, "GaussNewtonStep: J is " << rows << " x " << params);
+  PINN_REQUIRE(weight_decay_ == 0.0 || parameters, "GaussNewtonStep: a weight decay needs the parameters");
   PINN_REQUIRE(linear.empty() || linear.size() == static_cast<std::size_t>(rows),
                "GaussNewtonStep: " << linear.size() << " linear-row flags for " << rows << " rows");
   params_ = params;
@@ -72,11 +73,16 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
   column_sums(jacobian, rows, params, weights, has_linear_rows_ ? linear.data() : nullptr, gradient_.data(),
               squares.data());
   // Column norms: the Marquardt scaling (zero columns, e.g. of dead
-  // neurons, keep scale 1 and are held by the damping alone).
+  // neurons, keep scale 1 and are held by the damping alone). The weight
+  // decay's rows √α e_p add α to each.
   scale_.resize(static_cast<std::size_t>(params));
   double total = 0.0;
   for (int p = 0; p < params; ++p) {
     total += squares[p];
+    if (weight_decay_ > 0.0) {
+      squares[p] += weight_decay_;
+      gradient_[p] += weight_decay_ * parameters[p];
+    }
     const double norm = std::sqrt(squares[p]);
     const double diagonal = std::max(squares[p], min_diagonal_ * (1.0 + norm) * (1.0 + norm));
     scale_[p] = diagonal > 0.0 ? 1.0 / std::sqrt(diagonal) : 1.0;
@@ -132,6 +138,7 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     }
     if (n_used > 0)  // JᵀJ, scaled below
       blas::syrk_upper(false, n, n_used, 1.0, rows_used, params, 0.0, gram_.data(), n, communicator_);
+    for (int p = 0; p < n; ++p) gram_[static_cast<std::size_t>(p) * n + p] += weight_decay_;
     for (int q = 0; q < n; ++q)
       for (int p = 0; p <= q; ++p) gram_[static_cast<std::size_t>(q) * n + p] *= scale_[p] * scale_[q];
   }

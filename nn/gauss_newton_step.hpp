@@ -14,6 +14,13 @@
 /// A floor m keeps D_p ≥ m·(1 + ‖J_p‖)², as Ceres' min_lm_diagonal does for
 /// its Jacobi-scaled columns: without it a parameter that the points barely
 /// see is barely damped, and its long steps bend the network between them.
+///
+/// A weight decay α adds ½α‖θ‖² to the cost: the rows √α θ_p appended to J
+/// and r, so JᵀJ gains αI and Jᵀr gains αθ (always in the parameter space,
+/// as those rows outnumber the parameters). Damping only slows the steps; the
+/// decay moves the minimum itself away from the networks with large weights
+/// that lower the discrete energy below the true one by features finer than
+/// the training points (README, "Default pipelines").
 #pragma once
 
 #include "nn/communicator.hpp"
@@ -29,8 +36,9 @@ class GaussNewtonStep {
   /// Ranks that share the Gram matrix's lanes (blas::syrk_upper); every rank
   /// ends with the whole matrix and the same step.
   /// `min_diagonal`: the floor m of the damping's diagonal (0: none).
-  explicit GaussNewtonStep(Communicator communicator, double min_diagonal = 0.0)
-      : min_diagonal_(min_diagonal), communicator_(std::move(communicator)) {}
+  /// `weight_decay`: α of ½α‖θ‖² (0: none).
+  explicit GaussNewtonStep(Communicator communicator, double min_diagonal = 0.0, double weight_decay = 0.0)
+      : min_diagonal_(min_diagonal), weight_decay_(weight_decay), communicator_(std::move(communicator)) {}
 
   /// Forms JᵀJ (or JJᵀ) and the gradient Jᵀr from J (`rows` × `params`,
   /// row-major, as nn/parameter_jacobian.hpp writes it) and r (`rows`).
@@ -39,16 +47,17 @@ class GaussNewtonStep {
   /// term r_i of the loss itself rather than ½r_i² (the energy's Neumann
   /// terms, linear in u): their Hessian in function space is zero, so they
   /// add J_iᵀ to the gradient and nothing to JᵀJ or its scaling.
+  /// `parameters` (θ, size params) is required with a weight decay.
   void set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
-                    const std::vector<char>& linear = {});
+                    const std::vector<char>& linear = {}, const double* parameters = nullptr);
 
-  /// The gradient of the loss: Jᵀr (linear rows: J_iᵀ).
+  /// The gradient of the loss: Jᵀr (linear rows: J_iᵀ), + αθ with a weight decay.
   const std::vector<double>& gradient() const { return gradient_; }
-  /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P.
+  /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P (without the weight decay).
   double mean_diagonal() const { return mean_diagonal_; }
   /// Whether the step is formed in the residual space: fewer square rows
-  /// (those that are not linear) than params.
-  bool residual_space() const { return static_cast<int>(square_rows_.size()) < params_; }
+  /// (those that are not linear) than params, and no weight decay.
+  bool residual_space() const { return weight_decay_ == 0.0 && static_cast<int>(square_rows_.size()) < params_; }
 
   /// The step d of (JᵀJ + δ·D) d = −Jᵀr for damping δ > 0, written
   /// into `step` (size params). Returns false when the damped system is not
@@ -60,6 +69,7 @@ class GaussNewtonStep {
   bool has_linear_rows_ = false;
   double mean_diagonal_ = 0.0;
   double min_diagonal_ = 0.0;
+  double weight_decay_ = 0.0;
   std::vector<double> scale_;   ///< 1/√D_p (1 for zero columns without a floor)
   std::vector<int> square_rows_;  ///< the rows that are not linear
   std::vector<double> scaled_;  ///< J's square rows with scaled columns (residual space only)

@@ -34,12 +34,13 @@ struct StepProfile {
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                        const CaseConfig& /*config*/) {
-  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal|energy_source");
+  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal|energy_source|weight_decay");
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
   options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);
   options->min_diagonal = table.get_double("min_diagonal", 0.0, 0.0, 1e3);
   options->energy_source = table.get_enum("energy_source", EnergySource::flux, kEnergySourceNames);
+  options->weight_decay = table.get_double("weight_decay", 0.0, 0.0, 1.0);
   table.refuse("linear_solver",
                "only a ceres_lm stage has a linear solver (natural_gradient always uses a Cholesky factorisation)");
   return options;
@@ -70,7 +71,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
   Mlp& net = *state.net;
   const int n = net.n_params();
   const int start_round = context.start.round;
-  GaussNewtonStep system(context.loss.communicator(), options.min_diagonal);
+  GaussNewtonStep system(context.loss.communicator(), options.min_diagonal, options.weight_decay);
   std::vector<double> step, trial(static_cast<std::size_t>(n));
   StepProfile profile;
   double final_cost = 0.0;
@@ -90,7 +91,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     // The energy's Neumann terms: rows r_i of the loss, not ½r_i² (ObstaclePointResiduals::is_linear_row).
     std::vector<char> is_linear(static_cast<std::size_t>(batch.n_rows()), 0);
     for (int r : batch.rows_of(ResidualFamily::linear, points.data)) is_linear[r] = 1;
-    // ½‖r‖² + Σ linear r_i at p (+∞ where a residual is not finite); the Jacobian too when asked.
+    // ½‖r‖² + Σ linear r_i (+ ½α‖p‖²) at p (+∞ where a residual is not finite); the Jacobian too when asked.
     const auto cost_at = [&](const std::vector<double>& p, bool with_jacobian) {
       const auto start = Clock::now();
       batch.ensure(p.data(), with_jacobian);
@@ -105,7 +106,10 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
         else
           squares += value * value;
       }
-      return 0.5 * squares + linear;
+      double decay = 0.0;
+      if (options.weight_decay > 0.0)
+        for (const double value : p) decay += value * value;
+      return 0.5 * squares + linear + 0.5 * options.weight_decay * decay;
     };
     double& damping = state.stage.damping;
     // Under "damping" δ carries over from round to round, as LM's does.
@@ -116,7 +120,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     for (int it = 1; it <= round.max_iterations; ++it) {
       if (seconds_since(round_start) > round.seconds || !std::isfinite(cost)) break;
       auto start = Clock::now();
-      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n, is_linear);
+      system.set_jacobian(batch.jacobian(), batch.residuals(), batch.n_rows(), n, is_linear, x.data());
       profile.gram += seconds_since(start);
       const auto solve_step = [&](double relative) {
         const auto solve_start = Clock::now();
@@ -166,7 +170,9 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
     const int steps = std::max(1, profile.steps);
     report << "natural_gradient (" << name_in(kStepControlNames, options.step_control) << ", "
            << (system.residual_space() ? "residual" : "parameter") << " space, " << batch.n_rows() << " residuals x "
-           << n << " parameters): " << profile.steps << " steps, final cost " << final_cost << ", damping " << damping
+           << n << " parameters";
+    if (options.weight_decay > 0.0) report << ", weight decay " << options.weight_decay;
+    report << "): " << profile.steps << " steps, final cost " << final_cost << ", damping " << damping
            << "; per step: Jacobian " << 1e3 * profile.jacobian / steps << " ms, Gram " << 1e3 * profile.gram / steps
            << " ms, " << static_cast<double>(profile.solves) / steps << " solves " << 1e3 * profile.solve / steps
            << " ms, " << static_cast<double>(profile.trial_evaluations) / steps << " trial evaluations "

@@ -12,7 +12,8 @@
 /// instead of the flux, and the steps' cost is the training loss itself.
 /// One solve per multiplier round, as the Ceres stages.
 ///
-/// The damping matrix is diag(G), floored by `min_diagonal` (as ceres_lm's).
+/// The damping matrix is diag(G), floored by `min_diagonal` (as ceres_lm's);
+/// `weight_decay` adds ½α‖θ‖² to the cost the steps lower.
 /// Step control: "damping" adapts δ as Levenberg–Marquardt does (δ/3 after
 /// an accepted step, ×4 and retry on the same Gram matrix after a rejected
 /// one), carried between rounds; "line_search" keeps δ fixed and backtracks
@@ -53,6 +54,8 @@ struct NaturalGradientOptions final : StageOptions {
   double min_diagonal = 0.0;
   /// Energy form only.
   EnergySource energy_source = EnergySource::flux;
+  /// α of ½α‖θ‖², added to the loss the steps minimise (nn/gauss_newton_step.hpp); 0: none.
+  double weight_decay = 0.0;
 };
 
 class NaturalGradientStage final : public Stage {

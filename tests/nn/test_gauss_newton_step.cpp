@@ -2,7 +2,8 @@
 /// @brief The damped Gauss–Newton step solves (JᵀJ + δD) d = −Jᵀr (D = diag(JᵀJ), floored), in the
 /// parameter space (rows ≥ params) and through Woodbury in the residual space
 /// (rows < params), checked against a plain elimination on the normal equations
-/// (linear rows: in the gradient only, in either space);
+/// (linear rows: in the gradient only, in either space; a weight decay as
+/// rows of the parameters);
 /// blas::syrk_upper's lanes of row blocks against the plain product.
 #include "nn/blas.hpp"
 #include "nn/gauss_newton_step.hpp"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -115,6 +117,47 @@ TEST(GaussNewtonStep, LinearRowsAddToTheGradientAndNotToTheGramMatrix) {
   check_step(9, 30, 1e-2, 0, 0.0, 4);
   check_step(9, 30, 1e-4, 0, 0.5, 2);
   check_step(3, 8, 1.0, 0, 0.0, 1);  // every row but the first linear
+}
+
+/// A weight decay α is the rows √α e_p with residuals √α θ_p appended to J
+/// and r: the step and the gradient match those of the longer system, in the
+/// parameter space even with fewer residuals than parameters.
+TEST(GaussNewtonStep, WeightDecayIsRowsOfTheParameters) {
+  const double decay = 0.3, damping = 1e-2, floor = 0.5;
+  for (const auto& [rows, params] : {std::pair{40, 12}, std::pair{9, 30}}) {
+    std::mt19937 rng(rows * 17 + params);
+    std::normal_distribution<double> normal;
+    std::vector<double> j(static_cast<std::size_t>(rows) * params), r(rows), theta(params);
+    for (double& v : j) v = normal(rng);
+    for (double& v : r) v = normal(rng);
+    for (double& v : theta) v = 3.0 * normal(rng);
+    std::vector<char> linear(rows, 0);
+    linear[1] = 1;
+    pinn::GaussNewtonStep gn(pinn::Communicator(), floor, decay);
+    gn.set_jacobian(j.data(), r.data(), rows, params, linear, theta.data());
+    EXPECT_FALSE(gn.residual_space());
+    std::vector<double> longer_j = j, longer_r = r;
+    std::vector<char> longer_linear = linear;
+    for (int p = 0; p < params; ++p) {
+      std::vector<double> row(params, 0.0);
+      row[p] = std::sqrt(decay);
+      longer_j.insert(longer_j.end(), row.begin(), row.end());
+      longer_r.push_back(std::sqrt(decay) * theta[p]);
+      longer_linear.push_back(0);
+    }
+    const int longer_rows = rows + params;
+    for (int p = 0; p < params; ++p) {
+      double g = 0.0;
+      for (int i = 0; i < longer_rows; ++i) g += longer_j[i * params + p] * (longer_linear[i] ? 1.0 : longer_r[i]);
+      EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
+    }
+    std::vector<double> step;
+    ASSERT_TRUE(gn.solve(damping, step));
+    const std::vector<double> expected =
+        reference_step(longer_j, longer_r, longer_rows, params, damping, floor, longer_linear);
+    for (int p = 0; p < params; ++p)
+      EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
+  }
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {

@@ -1,8 +1,8 @@
 /// @file tests/solver/test_natural_gradient_stage.cpp
 /// @brief The natural_gradient stage: it lowers the loss and the error after
 /// Adam with either step control, forms its step in the residual space when
-/// there are fewer residuals than parameters, reports where its time goes, and
-/// its keys are read and checked. (Resume: tests/solver/test_resume.cpp.)
+/// there are fewer residuals than parameters, reports where its time goes,
+/// keeps the weights small under a weight decay, and its keys are read and checked. (Resume: tests/solver/test_resume.cpp.)
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
@@ -94,6 +94,21 @@ TEST(NaturalGradientStage, TakesTheSourceAsLinearRowsOnRequest) {
   }
 }
 
+TEST(NaturalGradientStage, WeightDecayKeepsTheWeightsSmall) {
+  // ½α‖θ‖² in the steps' cost pulls every weight toward zero: a smaller
+  // Lipschitz bound (the product of the layers' norms) than without it.
+  const std::string stage = "{type = \"natural_gradient\", iterations = 60, multiplier_updates = 5";
+  const pinn::RunResult plain = run_obstacle1d(256, stage + "}");
+  const pinn::RunResult decayed = run_obstacle1d(256, stage + ", weight_decay = 1e-2}");
+  ASSERT_EQ(plain.status, pinn::RunStatus::ok);
+  ASSERT_EQ(decayed.status, pinn::RunStatus::ok);
+  EXPECT_LT(decayed.diagnostics.lipschitz_bound, 0.9 * plain.diagnostics.lipschitz_bound)
+      << decayed.diagnostics.lipschitz_bound << " against " << plain.diagnostics.lipschitz_bound;
+  EXPECT_NE(decayed.stages.at(1).solver_report.find("weight decay 0.01"), std::string::npos)
+      << decayed.stages.at(1).solver_report;
+  EXPECT_EQ(plain.stages.at(1).solver_report.find("weight decay"), std::string::npos);
+}
+
 TEST(NaturalGradientStage, ReadsAndChecksItsKeys) {
   std::string message = expect_refused("{type = \"natural_gradient\", damping = 0}");
   EXPECT_NE(message.find("stage.1.damping"), std::string::npos) << message;
@@ -105,6 +120,9 @@ TEST(NaturalGradientStage, ReadsAndChecksItsKeys) {
   EXPECT_NE(message.find("only a ceres_lm stage"), std::string::npos) << message;
   message = expect_refused("{type = \"natural_gradient\", min_diagonal = -1}");
   EXPECT_NE(message.find("stage.1.min_diagonal"), std::string::npos) << message;
+  message = expect_refused("{type = \"natural_gradient\", weight_decay = 2}");
+  EXPECT_NE(message.find("stage.1.weight_decay"), std::string::npos) << message;
+  EXPECT_NE(message.find("[0, 1]"), std::string::npos) << message;
   message = expect_refused("{type = \"natural_gradient\", select_last_rounds = 5}");  // more than its one round
   EXPECT_NE(message.find("select_last_rounds"), std::string::npos) << message;
 }
