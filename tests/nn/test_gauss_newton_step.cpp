@@ -53,6 +53,23 @@ std::vector<double> reference_step(const std::vector<double>& j, const std::vect
   return x;
 }
 
+/// gn's gradient Jᵀr (linear rows: J_iᵀ) and step for `damping` against
+/// those of the normal equations of J and r.
+void expect_gradient_and_step(pinn::GaussNewtonStep& gn, const std::vector<double>& j, const std::vector<double>& r,
+                              int rows, int params, double damping, double min_diagonal,
+                              const std::vector<char>& linear) {
+  for (int p = 0; p < params; ++p) {
+    double g = 0.0;
+    for (int i = 0; i < rows; ++i) g += j[i * params + p] * (linear[i] ? 1.0 : r[i]);
+    EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
+  }
+  std::vector<double> step;
+  ASSERT_TRUE(gn.solve(damping, step));
+  const std::vector<double> expected = reference_step(j, r, rows, params, damping, min_diagonal, linear);
+  for (int p = 0; p < params; ++p)
+    EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
+}
+
 /// With `zero_rows_every` > 0, every such row of J is zero (an obstacle
 /// residual off the contact set), which the parameter-space product skips;
 /// with `linear_rows_every` > 0, every such row (from row 1) is a linear term.
@@ -75,16 +92,7 @@ void check_step(int rows, int params, double damping, int zero_rows_every = 0, d
   for (int i = 0; i < rows; ++i)
     for (int p = 0; p < params && !linear[i]; ++p) frobenius += j[i * params + p] * j[i * params + p];
   EXPECT_NEAR(gn.mean_diagonal(), frobenius / params, 1e-12 * frobenius);
-  for (int p = 0; p < params; ++p) {
-    double g = 0.0;
-    for (int i = 0; i < rows; ++i) g += j[i * params + p] * (linear[i] ? 1.0 : r[i]);
-    EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
-  }
-  std::vector<double> step;
-  ASSERT_TRUE(gn.solve(damping, step));
-  const std::vector<double> expected = reference_step(j, r, rows, params, damping, min_diagonal, linear);
-  for (int p = 0; p < params; ++p)
-    EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
+  expect_gradient_and_step(gn, j, r, rows, params, damping, min_diagonal, linear);
 }
 
 }  // namespace
@@ -145,18 +153,7 @@ TEST(GaussNewtonStep, WeightDecayIsRowsOfTheParameters) {
       longer_r.push_back(std::sqrt(decay) * theta[p]);
       longer_linear.push_back(0);
     }
-    const int longer_rows = rows + params;
-    for (int p = 0; p < params; ++p) {
-      double g = 0.0;
-      for (int i = 0; i < longer_rows; ++i) g += longer_j[i * params + p] * (longer_linear[i] ? 1.0 : longer_r[i]);
-      EXPECT_NEAR(gn.gradient()[p], g, 1e-12 * (1.0 + std::abs(g)));
-    }
-    std::vector<double> step;
-    ASSERT_TRUE(gn.solve(damping, step));
-    const std::vector<double> expected =
-        reference_step(longer_j, longer_r, longer_rows, params, damping, floor, longer_linear);
-    for (int p = 0; p < params; ++p)
-      EXPECT_NEAR(step[p], expected[p], 1e-9 * (1.0 + std::abs(expected[p]))) << rows << "x" << params << " p=" << p;
+    expect_gradient_and_step(gn, longer_j, longer_r, rows + params, params, damping, floor, longer_linear);
   }
 }
 
