@@ -34,7 +34,8 @@ struct StepProfile {
 
 std::shared_ptr<const StageOptions> NaturalGradientStage::read_options(TomlSection& table, const StageConfig& stage,
                                                                        const CaseConfig& /*config*/) {
-  refuse_gradient_step_keys(table, stage, "Gauss–Newton system", "|step_control|damping|min_diagonal|energy_source|weight_decay");
+  refuse_gradient_step_keys(table, stage, "Gauss–Newton system",
+                            "|step_control|damping|min_diagonal|energy_source|weight_decay");
   auto options = std::make_shared<NaturalGradientOptions>();
   options->step_control = table.get_enum("step_control", StepControl::damping, kStepControlNames);
   options->damping = table.get_double("damping", 1e-3, 0.0, 1e6, true);

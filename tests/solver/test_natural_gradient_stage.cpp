@@ -2,7 +2,8 @@
 /// @brief The natural_gradient stage: it lowers the loss and the error after
 /// Adam with either step control, forms its step in the residual space when
 /// there are fewer residuals than parameters, reports where its time goes,
-/// keeps the weights small under a weight decay, and its keys are read and checked. (Resume: tests/solver/test_resume.cpp.)
+/// keeps the weights small under a weight decay, and its keys are read and
+/// checked. (Resume: tests/solver/test_resume.cpp.)
 #include "nn/error.hpp"
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
