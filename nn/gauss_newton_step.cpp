@@ -138,7 +138,7 @@ void GaussNewtonStep::set_jacobian(const double* jacobian, const double* residua
     }
     if (n_used > 0)  // JᵀJ, scaled below
       blas::syrk_upper(false, n, n_used, 1.0, rows_used, params, 0.0, gram_.data(), n, communicator_);
-    for (int p = 0; p < n; ++p) gram_[static_cast<std::size_t>(p) * n + p] += weight_decay_;
+    for (int p = 0; p < n && weight_decay_ > 0.0; ++p) gram_[static_cast<std::size_t>(p) * n + p] += weight_decay_;
     for (int q = 0; q < n; ++q)
       for (int p = 0; p <= q; ++p) gram_[static_cast<std::size_t>(q) * n + p] *= scale_[p] * scale_[q];
   }

@@ -51,6 +51,14 @@ class GaussNewtonStep {
   void set_jacobian(const double* jacobian, const double* residuals, int rows, int params,
                     const std::vector<char>& linear = {}, const double* parameters = nullptr);
 
+  /// ½α‖θ‖², the weight decay's part of the cost at θ (`params` values; 0 without a decay).
+  double decay_cost(const double* parameters, int params) const {
+    if (weight_decay_ == 0.0) return 0.0;
+    double squares = 0.0;
+    for (int p = 0; p < params; ++p) squares += parameters[p] * parameters[p];
+    return 0.5 * weight_decay_ * squares;
+  }
+
   /// The gradient of the loss: Jᵀr (linear rows: J_iᵀ), + αθ with a weight decay.
   const std::vector<double>& gradient() const { return gradient_; }
   /// The mean diagonal entry of JᵀJ, ‖J‖²_F / P (without the weight decay).

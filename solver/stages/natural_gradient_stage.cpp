@@ -107,10 +107,7 @@ StageSummary NaturalGradientStage::run(TrainingState& state, StageContext& conte
         else
           squares += value * value;
       }
-      double decay = 0.0;
-      if (options.weight_decay > 0.0)
-        for (const double value : p) decay += value * value;
-      return 0.5 * squares + linear + 0.5 * options.weight_decay * decay;
+      return 0.5 * squares + linear + system.decay_cost(p.data(), n);
     };
     double& damping = state.stage.damping;
     // Under "damping" δ carries over from round to round, as LM's does.

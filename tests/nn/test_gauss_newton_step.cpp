@@ -154,7 +154,11 @@ TEST(GaussNewtonStep, WeightDecayIsRowsOfTheParameters) {
       longer_linear.push_back(0);
     }
     expect_gradient_and_step(gn, longer_j, longer_r, rows + params, params, damping, floor, longer_linear);
+    double decay_squares = 0.0;  // ½ Σ of the appended rows' squared residuals
+    for (int p = 0; p < params; ++p) decay_squares += 0.5 * longer_r[rows + p] * longer_r[rows + p];
+    EXPECT_NEAR(gn.decay_cost(theta.data(), params), decay_squares, 1e-12 * decay_squares);
   }
+  EXPECT_EQ(pinn::GaussNewtonStep(pinn::Communicator(), 0.5).decay_cost(std::vector<double>{1.0, 2.0}.data(), 2), 0.0);
 }
 
 TEST(GaussNewtonStep, WoodburyMatchesTheNormalEquationsWithFewerResidualsThanParameters) {
