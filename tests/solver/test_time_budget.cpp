@@ -3,6 +3,7 @@
 /// the stages, and the convergence stop (stage.patience) of the stages that
 /// solve each round apart.
 #include "nn/error.hpp"
+#include "solver/augmented_lagrangian.hpp"
 #include "solver/case_file.hpp"
 #include "solver/obstacle_solver.hpp"
 
@@ -91,6 +92,29 @@ TEST(TimeBudget, TheDefaultPipelineDividesIt) {
   EXPECT_EQ(c.stages[1].budget_share, 4.0);
   EXPECT_EQ(c.stages[1].patience, 5);
   EXPECT_NE(c.pipeline_notes.back().find("time_budget"), std::string::npos) << c.pipeline_notes.back();
+}
+
+TEST(TimeBudget, LengthensTheNaturalGradientRoundsOfThe2DDefault) {
+  // Without a budget the 2D default takes 300 steps in 31 rounds; with one,
+  // up to 900 (rounds of 30), each round cut at its share of the stage's time.
+  const std::string problem =
+      "[problem]\nname = \"p\"\ndomain = { type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }\n"
+      "source = \"-8\"\nobstacle = \"-0.1\"\nboundary = { type = \"dirichlet\", value = \"0\" }\n";
+  const pinn::CaseConfig plain = pinn::parse_case(problem, "p.toml", {});
+  const pinn::CaseConfig budgeted = pinn::parse_case(problem + "[run]\ntime_budget = 60\n", "p.toml", {});
+  ASSERT_EQ(plain.stages.size(), 2u);
+  ASSERT_EQ(budgeted.stages.size(), 2u);
+  EXPECT_EQ(budgeted.stages[1].type, "natural_gradient");
+  EXPECT_EQ(pinn::AugmentedLagrangian::iterations_per_round(plain.stages[1]), 10);
+  EXPECT_EQ(pinn::AugmentedLagrangian::iterations_per_round(budgeted.stages[1]), 30);
+  EXPECT_EQ(budgeted.stages[1].multiplier_updates, plain.stages[1].multiplier_updates);
+  EXPECT_EQ(budgeted.stages[0].iterations, plain.stages[0].iterations) << "Adam is not lengthened";
+  EXPECT_EQ(budgeted.stages[1].budget_share / budgeted.stages[0].budget_share, 3.0);
+  EXPECT_NE(budgeted.pipeline_notes.back().find("900 steps"), std::string::npos) << budgeted.pipeline_notes.back();
+  // A file's own stages keep their iterations under a budget.
+  const pinn::CaseConfig own = pinn::parse_case(
+      problem + "[run]\ntime_budget = 60\n[[stage]]\ntype = \"natural_gradient\"\niterations = 40\n", "p.toml", {});
+  EXPECT_EQ(own.stages.back().iterations, 40);
 }
 
 TEST(ConvergenceStop, EndsARoundSolvingStageWhenUStopsChanging) {
