@@ -39,7 +39,10 @@ void HistoryLog::record(TrainingState& state, const IterationEvent& event) {
   const bool terminal = log_ == &std::cout && ::isatty(STDOUT_FILENO);
   const int planned = event.stage.iterations;
   const double per_iteration = event.stage_seconds / std::max(1, row.iteration);
-  const double eta = per_iteration * (planned - row.iteration);
+  double eta = per_iteration * (planned - row.iteration);
+  // A stage with a time limit (its own, or its share of a budget) ends by it
+  // at the latest: the 2D default's 900 budgeted steps rarely all run.
+  if (event.stage.time_limit > 0) eta = std::min(eta, std::max(0.0, event.stage.time_limit - event.stage_seconds));
   std::ostringstream line;
   line << "[" << row.stage << " " << row.stage_index << "] iter " << std::setw(7) << row.iteration << "/" << planned
        << "  loss " << std::scientific << std::setprecision(4) << row.loss;

@@ -20,6 +20,13 @@ for f in summary.json history.csv solution.vtu solution.vtr points.vtu case.toml
   [ -s "$work/run/$f" ] || fail "missing $f"
 done
 
+# 1b. Under a budget the ETA counts down to the stage's share of it, not to its iterations.
+"$bin" run "$src/cases/obstacle1d.toml" --out "$work/budget" --budget 2 --set stage.0.iterations=200000 \
+  --set output.log_every=500 >"$work/budget.log" 2>&1 || fail "budgeted run exited $?"
+grep -q "\[adam 0\] iter .*/200000 .*ETA" "$work/budget.log" || { cat "$work/budget.log"; fail "no progress line"; }
+awk '/ETA/ { for (i = 1; i < NF; ++i) if ($i == "ETA" && $(i + 1) + 0 > 2.0) bad = 1 } END { exit bad }' \
+  "$work/budget.log" || { cat "$work/budget.log"; fail "an ETA beyond the 2 s budget"; }
+
 # 2. --quiet prints only the result.
 "$bin" run "$src/cases/obstacle1d.toml" --out "$work/quiet" --quiet --set stage.0.iterations=20 \
   --set 'stage.1.iterations=2' >"$work/quiet.log" 2>&1
