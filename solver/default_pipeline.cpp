@@ -113,12 +113,14 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     // selection keeps an earlier round where the later ones drift.
     StageConfig natural = second_order_stage("natural_gradient", 300, 30, 3.0);
     natural.patience = 0;  // measured without the convergence stop
-    // A time budget lengthens the rounds up to 30 steps each (900 in all), as
-    // many as its share allows: each round may use its share of what remains
-    // (run_round_solves). 900 steps in rounds of 30 took 7 of the 12 problems
-    // of tests/data to 1e-3 or below, against 4 (BENCHMARKS.md §31, §32);
-    // 900 in rounds of 10 drifted (§30). Adam's share of 1 : 3 leaves it its
-    // 1500 iterations under any budget above about four times their time.
+    // A time budget lengthens the rounds to up to 30 steps each (900 in all),
+    // as many as its share allows: each round may use its share of what the
+    // stage has left (run_round_solves). With 60 s (409–603 steps) ten of
+    // thirteen 2D problems ended lower, six of tests/data's twelve at or below
+    // 1e-3 against four; the full 900 did no better on average (BENCHMARKS.md
+    // §32), and 900 in rounds of 10 drifted (§30). Adam's share of 1 : 3
+    // leaves it its 1500 iterations under any budget above about four times
+    // their time.
     if (config.time_budget > 0.0) natural.iterations = 900;
     // The best round by validation loss: on step-41's staircase (a problem-only
     // file) the steps reach 2.3e-2 by round 5, then the multipliers at the
@@ -149,7 +151,8 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
                       "half as fine, as many points, the energy's integrals exact for cubics per direction");
     }
     notes.push_back("stages: adam 1500 (learning rate 5e-3, cosine, 5 multiplier updates), then natural_gradient " +
-                    std::to_string(natural.iterations) + " (30 multiplier updates, min_diagonal 1, energy_source \"points\", the best of all 31 rounds "
+                    std::to_string(natural.iterations) +
+                    " (30 multiplier updates, min_diagonal 1, energy_source \"points\", the best of all 31 rounds "
                     "by validation loss with 100× the penalty) — "
                     "Gauss–Newton steps in function space, chosen in 2D for operators with an energy and "
                     "hard boundary conditions when the file gives no network.hidden");

@@ -304,7 +304,7 @@ int run_command_line(int argc, char** argv, const pinn::Communicator& world) {
   run->add_option("--threads", threads_text, "number of threads (default: all cores)");
   run->add_option("--budget", budget_text,
                   "seconds the training may take (overrides [run] time_budget; the default pipeline divides it "
-                  "among its stages, and the 2D natural-gradient default lengthens its stage to fill it)");
+                  "among its stages; the 2D natural-gradient default lengthens its stage, up to 900 steps, to use it)");
   run->add_flag("--quiet", quiet, "no progress output");
   run->add_flag("--explain", explain, "print the training pipeline (stages, points) and why it was chosen");
 
