@@ -63,9 +63,12 @@ TEST(TimeBudget, EachStageGetsItsShareOfWhatRemains) {
     EXPECT_EQ(stage.termination, pinn::StageTermination::time_limit) << stage.name;
     EXPECT_GT(stage.iterations, 0) << stage.name;
   }
-  // Adam's iterations cost the same in both stages: the second, with three
-  // times the share, takes more of them (a ratio, not a wall-clock limit).
-  EXPECT_GT(result.stages[1].iterations, result.stages[0].iterations);
+  // The second, with three times the share, runs about three times as long.
+  // Compared in seconds, which the shares divide: iterations counted the
+  // machine's load as well (the first stage took more of them while other
+  // processes slowed the second).
+  EXPECT_GT(result.stages[1].seconds, 1.5 * result.stages[0].seconds)
+      << result.stages[0].seconds << " s, " << result.stages[1].seconds << " s";
 }
 
 TEST(TimeBudget, ARoundSolvingStageCutByItSaysSo) {
