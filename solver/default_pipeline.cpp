@@ -307,9 +307,10 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
                                                     "; a stage"
                                               : std::string("the stage")) +
                     " ends at its share or at its iterations, whichever comes first" +
-                    (natural_gradient ? "; with a budget the natural-gradient stage has 900 steps (rounds of up to 30, "
-                                        "each cut at its share of the stage's time) instead of 300: longer rounds "
-                                        "lowered the error on most 2D problems"
+                    (natural_gradient ? "; with a budget the natural-gradient stage has " +
+                                            std::to_string(config.stages.back().iterations) +
+                                            " steps (rounds of up to 30, each cut at its share of the stage's time) "
+                                            "instead of 300: longer rounds lowered the error on most 2D problems"
                                       : " (a longer budget does not lengthen the pipeline: longer Levenberg–Marquardt "
                                         "rounds made the augmented Lagrangian worse)"));
   return notes;
