@@ -73,6 +73,11 @@ ExactFitReport fit_exact_to_smoothed(Mlp& net, const Matrix& points, const Vecto
     ++report.steps;
     current = cost(true);  // the Jacobian at the accepted point (its cost is accepted_cost)
   }
+  if (net.layout().alpha_constraint == AlphaConstraint::monotone) {
+    // The fit moves the slopes too; a monotone PReLU's go back to α ≥ 0.
+    net.project_parameters(space);
+    current = cost(false);
+  }
   report.rms_after = rms(current);
   return report;
 }

@@ -72,6 +72,13 @@ StageSummary run_round_solves(TrainingState& state, StageContext& context, const
     const RoundBudget budget{round, std::min(per_round, stage.iterations - done), agreed_time ? 1e9 : seconds};
     const RoundEnd end = solve(x, budget, hook);
     load_parameters(net, x.data());  // the solve leaves its best accepted iterate in x
+    if (net.layout().alpha_constraint == AlphaConstraint::monotone) {
+      // The solvers move every parameter freely: a monotone PReLU's slopes
+      // go back to α ≥ 0 at each round's end, as a gradient stage's do after
+      // each step (cases/README.md, alpha_constraint).
+      net.project_parameters(ExecSpace());
+      x = parameters_of(net);
+    }
     if (!interrupted) context.outer.consider_round(state, stage, round, x);
     done = std::max(done, done_before + end.iterations);
     summary.termination = out_of_time ? StageTermination::time_limit : end.termination;
