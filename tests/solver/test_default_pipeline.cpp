@@ -170,6 +170,28 @@ TEST(DefaultPipeline, PiecewiseLinearNetworksGetTheirOwn) {
   EXPECT_TRUE(two.sampling.shift_each_round) << "a sampling key the file gives is kept";
 }
 
+TEST(DefaultPipeline, PreluSlopesStayInTheUnitIntervalUnlessTheFileSaysOtherwise) {
+  for (const std::string& domain : {std::string("{ type = \"interval\", min = [0.0], max = [2.0] }"),
+                                    std::string("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }")}) {
+    SCOPED_TRACE(domain);
+    const std::string file = problem_only(domain);
+    pinn::CaseConfig chosen = pinn::parse_case(file, "p.toml", {"network.activation=prelu"});
+    EXPECT_EQ(chosen.network.alpha_constraint, pinn::AlphaConstraint::unit_interval);
+    bool named = false;
+    for (const std::string& note : chosen.pipeline_notes)
+      named = named || note.find("alpha_constraint = \"unit_interval\"") != std::string::npos;
+    EXPECT_TRUE(named) << "--explain says why";
+    const pinn::CaseConfig given =
+        pinn::parse_case(file, "p.toml", {"network.activation=prelu", "network.alpha_constraint=\"none\""});
+    EXPECT_EQ(given.network.alpha_constraint, pinn::AlphaConstraint::none);
+    // unit_interval needs α > 0 to start from.
+    const pinn::CaseConfig zero = pinn::parse_case(file, "p.toml", {"network.activation=prelu", "network.alpha=0"});
+    EXPECT_EQ(zero.network.alpha_constraint, pinn::AlphaConstraint::none);
+    const pinn::CaseConfig leaky = pinn::parse_case(file, "p.toml", {"network.activation=leaky_relu"});
+    EXPECT_EQ(leaky.network.alpha_constraint, pinn::AlphaConstraint::none);
+  }
+}
+
 TEST(DefaultPipeline, TheGridOfADiskOrPolygonStaysWhereItIs) {
   // Their grids are cut at the boundary: a shifted cut cell's point would
   // leave the domain (a LeakyReLU run on a triangle stopped at its first
