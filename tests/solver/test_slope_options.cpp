@@ -14,17 +14,23 @@
 
 namespace {
 
-pinn::RunResult run_prelu(const std::vector<std::string>& extra) {
-  std::vector<std::string> overrides = {"network.activation=prelu", "network.alpha=0.5", "stage.0.iterations=400",
-                                        "sampling.interior=64", "stage.0.learning_rate=1e-2"};
-  overrides.insert(overrides.end(), extra.begin(), extra.end());
+/// obstacle1d's case with `overrides`, keeping only its stage `kept_stage`.
+pinn::RunResult run_obstacle1d(const std::vector<std::string>& overrides, int kept_stage) {
   pinn::CaseConfig config = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
-  config.stages.resize(1);
+  config.stages = {config.stages.at(static_cast<std::size_t>(kept_stage))};
   pinn::RunOptions options;
   options.quiet = true;
   options.write_files = false;
   pinn::ObstacleSolver solver(config, options);
   return solver.run();
+}
+
+/// Its Adam stage on a layer-wise PReLU.
+pinn::RunResult run_prelu(const std::vector<std::string>& extra) {
+  std::vector<std::string> overrides = {"network.activation=prelu", "network.alpha=0.5", "stage.0.iterations=400",
+                                        "sampling.interior=64", "stage.0.learning_rate=1e-2"};
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
+  return run_obstacle1d(overrides, 0);
 }
 
 double mean_alpha(const pinn::RunResult& r) {
@@ -48,8 +54,8 @@ TEST(SlopeOptions, UnitIntervalKeepsEverySlopeInside) {
   }
 }
 
-/// The second stage of obstacle1d's case alone, as `type`, on a channel-wise
-/// PReLU whose slopes start at 0, the edge of the monotone range.
+/// Its second stage alone, as `type`, on a channel-wise PReLU whose slopes
+/// start at 0, the edge of the monotone range.
 pinn::RunResult run_second_order(const std::string& type, const std::string& constraint,
                                  const std::vector<std::string>& extra = {}) {
   std::vector<std::string> overrides = {"network.activation=prelu", "network.alpha=0", "network.alpha_mode=channel",
@@ -57,13 +63,7 @@ pinn::RunResult run_second_order(const std::string& type, const std::string& con
                                         "stage.1.type=" + type, "stage.1.iterations=40",
                                         "stage.1.multiplier_updates=3"};
   overrides.insert(overrides.end(), extra.begin(), extra.end());
-  pinn::CaseConfig config = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
-  config.stages.erase(config.stages.begin());
-  pinn::RunOptions options;
-  options.quiet = true;
-  options.write_files = false;
-  pinn::ObstacleSolver solver(config, options);
-  return solver.run();
+  return run_obstacle1d(overrides, 1);
 }
 
 double min_alpha(const pinn::RunResult& r) {
