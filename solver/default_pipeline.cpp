@@ -191,8 +191,8 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
       config.network.alpha > 0.0) {
     // Free slopes went below 0 (the activation no longer monotone). With
     // them kept in (0, 1], twobumps2d, the hardest problem of tests/data,
-    // ends 1.1–1.4× closer at three seeds; the other 26 move either way
-    // (geometric mean of all 27 ratios 1.00; BENCHMARKS.md §33).
+    // ends 1.1–1.4× closer at three seeds; the other 27 move either way
+    // (geometric mean of all 28 ratios 0.98; BENCHMARKS.md §33).
     config.network.alpha_constraint = AlphaConstraint::unit_interval;
     notes.push_back("network.alpha_constraint = \"unit_interval\": the PReLU slopes kept in (0, 1], where free ones "
                     "fell below 0 and trained worse");
