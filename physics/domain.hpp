@@ -68,6 +68,9 @@ class Domain {
   /// The polygon's vertices, counter-clockwise, starting from the first one
   /// given (empty for the other kinds).
   const std::vector<std::array<double, 2>>& vertices() const { return vertices_; }
+  /// The disk's centre and radius (meaningless for the other kinds).
+  std::array<double, 2> disk_center() const { return {center_[0], center_[1]}; }
+  double disk_radius() const { return radius_; }
   /// Bounding box (the domain itself for interval/rectangle/box).
   const std::array<double, 3>& lower() const { return lower_; }
   const std::array<double, 3>& upper() const { return upper_; }

@@ -1,5 +1,6 @@
 /// @file physics/fe_reference_solver.cpp
-/// @brief P1 finite elements + primal–dual active set reference solver for (double) obstacle problems on polygons.
+/// @brief P1 finite elements + primal–dual active set reference solver for (double) obstacle problems on polygons
+/// and disks.
 #include "physics/fe_reference_solver.hpp"
 
 #include "nn/error.hpp"
@@ -72,8 +73,19 @@ struct LevelState {
 };
 
 void validate_problem(const FeReferenceProblem& problem) {
-  const std::string defect = polygon_defect(problem.vertices);
-  if (!defect.empty()) throw std::invalid_argument("FeReferenceProblem::vertices: " + defect);
+  if (problem.disk) {
+    const Circle& c = *problem.disk;
+    if (!(std::isfinite(c.radius) && c.radius > 0.0) || !std::isfinite(c.center[0]) || !std::isfinite(c.center[1])) {
+      std::ostringstream msg;
+      msg.precision(12);
+      msg << "FeReferenceProblem::disk: centre " << format_point(c.center) << ", radius " << c.radius
+          << "; need a finite centre and a finite radius > 0";
+      throw std::invalid_argument(msg.str());
+    }
+  } else {
+    const std::string defect = polygon_defect(problem.vertices);
+    if (!defect.empty()) throw std::invalid_argument("FeReferenceProblem::vertices: " + defect);
+  }
   if (problem.levels < 0 || problem.levels > max_levels) {
     std::ostringstream msg;
     msg << "FeReferenceProblem::levels is " << problem.levels << "; allowed: 0 to " << max_levels;
@@ -411,7 +423,7 @@ double FeReferenceSolution::interpolate(const double* x) const {
   if (u.size() != mesh.nodes.size() || u.empty())
     throw std::logic_error("FeReferenceSolution::interpolate: u does not hold one value per node");
   double lambda[3];
-  const int t = locator.locate(mesh, x, lambda);
+  const int t = locator.locate(mesh, x, lambda, outside_slack);
   if (t < 0) {
     std::ostringstream msg;
     msg.precision(12);
@@ -424,7 +436,7 @@ double FeReferenceSolution::interpolate(const double* x) const {
 
 int FeReferenceSolution::node_near(const double* x) const {
   double lambda[3];
-  const int t = locator.locate(mesh, x, lambda);
+  const int t = locator.locate(mesh, x, lambda, outside_slack);
   if (t < 0) {
     std::ostringstream msg;
     msg.precision(12);
@@ -436,12 +448,23 @@ int FeReferenceSolution::node_near(const double* x) const {
   return tri[static_cast<std::size_t>(v)];
 }
 
-int fe_levels_for_cells(const std::vector<Point2>& vertices, int cells) {
-  const long long coarse = triangulate_polygon(counter_clockwise(vertices)).n_triangles();
+namespace {
+
+int levels_for_cells(long long coarse_triangles, int cells) {
   const long long wanted = static_cast<long long>(cells) * cells;
   int levels = 0;
-  for (long long triangles = coarse; triangles < wanted && levels < max_levels; triangles *= 4) ++levels;
+  for (long long triangles = coarse_triangles; triangles < wanted && levels < max_levels; triangles *= 4) ++levels;
   return levels;
+}
+
+}  // namespace
+
+int fe_levels_for_cells(const std::vector<Point2>& vertices, int cells) {
+  return levels_for_cells(triangulate_polygon(counter_clockwise(vertices)).n_triangles(), cells);
+}
+
+int fe_levels_for_cells(const Circle& disk, int cells) {
+  return levels_for_cells(triangulate_disk(disk).n_triangles(), cells);
 }
 
 FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const FeReferenceOptions& options) {
@@ -449,22 +472,28 @@ FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const 
   const std::string option_problem = options.validate();
   if (!option_problem.empty()) throw std::invalid_argument(option_problem);
   validate_problem(problem);
-  const std::vector<Point2> vertices = counter_clockwise(problem.vertices);
-  Domain domain = Domain::interval(0, 1);
+  const Circle* circle = problem.disk ? &*problem.disk : nullptr;
+  Domain domain = Domain::interval(0, 1);  // for condition_at
+  std::vector<TriangleMesh> meshes;
   try {
-    domain = Domain::polygon(vertices);  // for condition_at
+    if (circle) {
+      domain = Domain::disk(circle->center, circle->radius);
+      meshes.push_back(triangulate_disk(*circle));
+    } else {
+      const std::vector<Point2> vertices = counter_clockwise(problem.vertices);
+      domain = Domain::polygon(vertices);
+      meshes.push_back(triangulate_polygon(vertices));
+    }
   } catch (const UserError& e) {
-    throw std::invalid_argument(std::string("FeReferenceProblem::vertices: ") + e.what());
+    throw std::invalid_argument(std::string("FeReferenceProblem::") + (circle ? "disk: " : "vertices: ") + e.what());
   }
-
-  std::vector<TriangleMesh> meshes{triangulate_polygon(vertices)};
   if (static_cast<long long>(meshes[0].n_triangles()) << (2 * problem.levels) > max_triangles) {
     std::ostringstream msg;
     msg << "FeReferenceProblem::levels = " << problem.levels << " gives " << meshes[0].n_triangles() << "·4^"
         << problem.levels << " triangles; allowed: at most " << max_triangles;
     throw std::invalid_argument(msg.str());
   }
-  for (int level = 1; level <= problem.levels; ++level) meshes.push_back(refine(meshes.back()));
+  for (int level = 1; level <= problem.levels; ++level) meshes.push_back(refine(meshes.back(), circle));
   const TriangleMesh& finest = meshes.back();
 
   NodeData data = sample_problem(problem, domain, finest);
@@ -507,6 +536,10 @@ FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const 
   solution.iterations = state.iterations;
   solution.converged = state.converged;
   solution.locator = TriangleLocator(solution.mesh);
+  if (circle) {
+    // The locator's size is its bounding box's larger side, the diameter.
+    solution.outside_slack = 1.01 * chord_gap(solution.mesh, *circle) / (2.0 * circle->radius) + 1e-10;
+  }
   solution.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return solution;
 }

@@ -1,15 +1,19 @@
 /// @file physics/fe_reference_solver.hpp
 /// @brief P1 finite elements + primal–dual active set reference solver for (double) obstacle problems on
-/// polygons.
+/// polygons and disks.
 ///
-/// Problem: on a simple polygon Ω find u with ψ_lo ≤ u ≤ ψ_hi and
+/// Problem: on a simple polygon or a disk Ω find u with ψ_lo ≤ u ≤ ψ_hi and
 ///   L u − f = λ_lo − λ_hi,  λ_lo, λ_hi ≥ 0,  λ_lo (u − ψ_lo) = 0,  λ_hi (ψ_hi − u) = 0,
 /// L u = −∇·(A∇u) + b·∇u + c u (default −Δ), u = g on ∂Ω or on the Dirichlet parts of ∂Ω, and
 /// A∇u·n = g (Neumann) or A∇u·n + κu = g (Robin) on the parts `boundary_parts` names (first match wins).
 ///
 /// Mesh: the polygon is cut into coarse triangles by ear clipping, made Delaunay by edge flips, then
 /// refined uniformly `levels` times (each triangle into four through its edge midpoints), so the nodes
-/// of level ℓ are the first nodes of level ℓ + 1 (physics/triangle_mesh.hpp).
+/// of level ℓ are the first nodes of level ℓ + 1 (physics/triangle_mesh.hpp). A disk starts from a fan of
+/// 16 triangles about its centre, and each refinement moves the midpoints of the boundary edges onto the
+/// circle: the mesh is an inscribed polygon of 16·2^levels edges, whose gap to the circle (R(1 − cos(π/n)))
+/// falls by 4 per level like the P1 error; u at a point of that gap is the value at the nearest point of
+/// the mesh.
 ///
 /// Discretisation (P1, nodal unknowns u_i): K_ij = Σ_T |T| ∇φ_i·A_T∇φ_j + |T|/3 b_T·∇φ_j (row i a vertex
 /// of T) + the reaction c_T|T|/3 on the diagonal, with A, b, c at the triangle's centroid; the mass is
@@ -44,6 +48,7 @@
 #include "physics/scalar_function.hpp"
 #include "physics/triangle_mesh.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +63,7 @@ struct FeReferenceOptions {
 
 struct FeReferenceProblem {
   std::vector<Point2> vertices;  ///< a simple polygon, either orientation, closing vertex not repeated
+  std::optional<Circle> disk;    ///< the domain is this disk instead (`vertices` unused)
   int levels = 5;                ///< uniform refinements of the coarse triangulation, 0 to 12
   ScalarFunction source;         ///< f (required)
   ScalarFunction boundary;       ///< g, sampled at the Dirichlet boundary nodes (required without boundary_parts)
@@ -85,11 +91,16 @@ struct FeReferenceSolution {
   int node_near(const double* x) const;
 
   TriangleLocator locator;  ///< built by solve_fe_reference for `mesh`
+  /// How far outside the mesh, relative to its size, a point still takes the nearest triangle's value: a
+  /// disk's chord gap (so every point of the disk has a value), round-off on a polygon.
+  double outside_slack = 1e-10;
 };
 
 /// The number of refinement levels that gives at least `cells`² triangles (the count of cells of an
 /// FD grid with `cells` per dimension) starting from the polygon's coarse triangulation.
 int fe_levels_for_cells(const std::vector<Point2>& vertices, int cells);
+/// The same for a disk, from its coarse fan of kDiskCoarseBoundaryNodes triangles.
+int fe_levels_for_cells(const Circle& disk, int cells);
 
 /// Throws std::invalid_argument for invalid problems/options (the message names the offending field
 /// and what is allowed) and std::runtime_error if a linear solve fails.

@@ -1,5 +1,5 @@
 /// @file physics/triangle_mesh.cpp
-/// @brief Ear clipping, Delaunay flips, red refinement and point location.
+/// @brief Ear clipping, Delaunay flips, the disk's fan, red refinement and point location.
 #include "physics/triangle_mesh.hpp"
 
 #include <algorithm>
@@ -121,7 +121,41 @@ TriangleMesh triangulate_polygon(const std::vector<Point2>& vertices) {
   return mesh;
 }
 
-TriangleMesh refine(const TriangleMesh& mesh) {
+TriangleMesh triangulate_disk(const Circle& circle) {
+  if (!(std::isfinite(circle.radius) && circle.radius > 0.0) || !std::isfinite(circle.center[0]) ||
+      !std::isfinite(circle.center[1])) {
+    std::ostringstream msg;
+    msg.precision(12);
+    msg << "triangulate_disk: centre (" << circle.center[0] << ", " << circle.center[1] << "), radius " << circle.radius
+        << "; need a finite centre and a finite radius > 0";
+    throw std::invalid_argument(msg.str());
+  }
+  const int n = kDiskCoarseBoundaryNodes;
+  const double pi = std::acos(-1.0);
+  TriangleMesh mesh;
+  mesh.nodes.push_back(circle.center);
+  for (int k = 0; k < n; ++k) {
+    const double angle = 2.0 * pi * k / n;
+    mesh.nodes.push_back(
+        {circle.center[0] + circle.radius * std::cos(angle), circle.center[1] + circle.radius * std::sin(angle)});
+  }
+  for (int k = 0; k < n; ++k) {
+    const int a = 1 + k, b = 1 + (k + 1) % n;
+    mesh.triangles.push_back({0, a, b});
+    mesh.boundary_edges.push_back({a, b});
+  }
+  mark_boundary_nodes(mesh);
+  mesh.n_parent_nodes = mesh.n_nodes();
+  return mesh;
+}
+
+double chord_gap(const TriangleMesh& mesh, const Circle& circle) {
+  const double pi = std::acos(-1.0);
+  return circle.radius *
+         (1.0 - std::cos(pi / static_cast<double>(std::max<std::size_t>(mesh.boundary_edges.size(), 3))));
+}
+
+TriangleMesh refine(const TriangleMesh& mesh, const Circle* circle) {
   TriangleMesh fine;
   fine.nodes = mesh.nodes;
   fine.n_parent_nodes = mesh.n_nodes();
@@ -148,6 +182,12 @@ TriangleMesh refine(const TriangleMesh& mesh) {
   fine.boundary_edges.reserve(mesh.boundary_edges.size() * 2);
   for (const auto& e : mesh.boundary_edges) {
     const int mid = midpoint.at(edge_key(e[0], e[1]));
+    if (circle) {
+      Point2& p = fine.nodes[static_cast<std::size_t>(mid)];
+      const double dx = p[0] - circle->center[0], dy = p[1] - circle->center[1];
+      const double scale = circle->radius / std::hypot(dx, dy);
+      p = {circle->center[0] + scale * dx, circle->center[1] + scale * dy};
+    }
     fine.boundary_edges.push_back({e[0], mid});
     fine.boundary_edges.push_back({mid, e[1]});
   }

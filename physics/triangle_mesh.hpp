@@ -1,8 +1,9 @@
 /// @file physics/triangle_mesh.hpp
-/// @brief Conforming triangulations of a simple polygon for the finite-element
-/// reference: ear clipping into coarse triangles made Delaunay by edge flips,
-/// then uniform red refinement (each triangle into four), and the location of
-/// a point in the mesh.
+/// @brief Conforming triangulations of a simple polygon or a disk for the
+/// finite-element reference: ear clipping into coarse triangles made Delaunay
+/// by edge flips (a fan of 16 triangles for the disk), then uniform red
+/// refinement (each triangle into four, a disk's new boundary nodes moved onto
+/// its circle), and the location of a point in the mesh.
 #pragma once
 
 #include "physics/polygon.hpp"
@@ -41,9 +42,35 @@ struct TriangleMesh {
 /// polygon that is not simple).
 TriangleMesh triangulate_polygon(const std::vector<Point2>& vertices);
 
+/// The boundary of a disk domain.
+struct Circle {
+  Point2 center{0, 0};
+  double radius = 1;
+};
+
+/// Nodes on the circle of the coarse disk mesh: 16, at multiples of 22.5°, so
+/// that the mesh's bounding box is the disk's (0°, 90°, 180° and 270° among them).
+constexpr int kDiskCoarseBoundaryNodes = 16;
+
+/// The coarse triangulation of a disk: its centre (node 0) and
+/// kDiskCoarseBoundaryNodes nodes on the circle, counter-clockwise, joined
+/// into a fan of isosceles triangles (angles 22.5°, 78.75°, 78.75°: acute, so
+/// the P1 Laplacian's off-diagonal entries are < 0). Throws
+/// std::invalid_argument for a radius that is not finite and positive or a
+/// centre that is not finite.
+TriangleMesh triangulate_disk(const Circle& circle);
+
 /// Red refinement: every triangle into four through its edge midpoints, one
-/// node per edge shared by its triangles.
-TriangleMesh refine(const TriangleMesh& mesh);
+/// node per edge shared by its triangles. With `circle` (a disk's mesh) the
+/// midpoint of each boundary edge is then moved radially onto the circle, so
+/// that the mesh stays inscribed in the disk and its boundary edges halve at
+/// every level (the gap between chord and arc falls by 4: second order, as
+/// the P1 solution).
+TriangleMesh refine(const TriangleMesh& mesh, const Circle* circle = nullptr);
+
+/// The widest gap between a disk mesh's boundary chords and the circle: R(1 − cos(π/n)) for n boundary
+/// edges. Points of the disk lie within it of the mesh.
+double chord_gap(const TriangleMesh& mesh, const Circle& circle);
 
 /// Finds the triangle that holds a point, through a uniform grid of buckets
 /// over the mesh's bounding box (about one triangle per bucket).

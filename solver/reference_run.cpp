@@ -67,11 +67,9 @@ NodalReference from_fe(const FeReferenceSolution& fe) {
 ReferenceRunResult run_reference(const CaseConfig& config, int cells, const std::string& directory) {
   const ObstacleProblem& problem = config.problem;
   const int dim = problem.domain.dim();
-  PINN_USER_REQUIRE(problem.domain.kind() != DomainKind::disk,
-                    "obstacle-pinn reference: a disk has no reference solver; give the case an exact solution");
   ReferenceRunResult r;
   r.cells = cells > 0 ? cells : (config.reference_cells > 0 ? config.reference_cells : default_fd_cells(dim));
-  r.finite_element = problem.domain.kind() == DomainKind::polygon;
+  r.finite_element = !problem.domain.is_box();
   NodalReference nodal;
   if (r.finite_element) {
     try {

@@ -1,6 +1,6 @@
 /// @file solver/reference_run.hpp
 /// @brief `obstacle-pinn reference`: the FD/PDAS reference alone (the P1
-/// FE/PDAS one on polygons), measured and written as reference.vtu.
+/// FE/PDAS one on polygons and disks), measured and written as reference.vtu.
 #pragma once
 
 #include "solver/case_config.hpp"
@@ -15,7 +15,7 @@ namespace pinn {
 
 struct ReferenceRunResult {
   FdReferenceSolution solution;     ///< boxes
-  FeReferenceSolution fe_solution;  ///< polygons
+  FeReferenceSolution fe_solution;  ///< polygons and disks
   bool finite_element = false;      ///< which of the two was solved
   int cells = 0;
   double rel_l2_vs_exact = -1, max_abs_vs_exact = -1;  ///< −1 without an exact solution

@@ -14,8 +14,8 @@ FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
   const Domain& domain = problem.domain;
   PINN_USER_REQUIRE(domain.is_box(),
                     "the finite-difference reference needs a tensor-grid domain (interval, rectangle, box); found a "
-                        << (domain.kind() == DomainKind::disk ? "disk. Give the case an exact solution to measure its error"
-                                                              : "polygon, whose reference is the finite-element one"));
+                        << (domain.kind() == DomainKind::disk ? "disk" : "polygon")
+                        << ", whose reference is the finite-element one");
   PINN_USER_REQUIRE(cells >= 2, "reference cells: found " << cells << "; allowed: at least 2");
   FdReferenceProblem fd;
   fd.dim = domain.dim();
@@ -35,12 +35,17 @@ FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells) {
 
 FeReferenceProblem fe_problem_for(const ObstacleProblem& problem, int cells) {
   const Domain& domain = problem.domain;
-  PINN_USER_REQUIRE(domain.kind() == DomainKind::polygon,
-                    "the finite-element reference needs a polygon domain; found " << domain.describe());
+  PINN_USER_REQUIRE(domain.kind() == DomainKind::polygon || domain.kind() == DomainKind::disk,
+                    "the finite-element reference needs a polygon or disk domain; found " << domain.describe());
   PINN_USER_REQUIRE(cells >= 2, "reference cells: found " << cells << "; allowed: at least 2");
   FeReferenceProblem fe;
-  fe.vertices = domain.vertices();
-  fe.levels = fe_levels_for_cells(fe.vertices, cells);
+  if (domain.kind() == DomainKind::disk) {
+    fe.disk = Circle{domain.disk_center(), domain.disk_radius()};
+    fe.levels = fe_levels_for_cells(*fe.disk, cells);
+  } else {
+    fe.vertices = domain.vertices();
+    fe.levels = fe_levels_for_cells(fe.vertices, cells);
+  }
   fe.source = problem.source;
   fe.boundary = problem.boundary;
   fe.lower_obstacle = problem.lower_obstacle;
@@ -90,10 +95,8 @@ std::unique_ptr<ReferenceSolution> ReferenceSolution::from_fe(const ObstacleProb
 
 std::unique_ptr<ReferenceSolution> ReferenceSolution::for_problem(const ObstacleProblem& problem, int cells) {
   if (problem.has_exact()) return from_exact(problem);
-  const DomainKind kind = problem.domain.kind();
-  if (kind == DomainKind::disk) return nullptr;
   const int resolution = cells > 0 ? cells : default_fd_cells(problem.domain.dim());
-  return kind == DomainKind::polygon ? from_fe(problem, resolution) : from_fd(problem, resolution);
+  return problem.domain.is_box() ? from_fd(problem, resolution) : from_fe(problem, resolution);
 }
 
 double ReferenceSolution::value(const double* x) const {

@@ -2,7 +2,7 @@
 /// @brief What a computed solution is measured against: the exact solution of
 /// the case, or else the finite-difference/PDAS reference on boxes (README.md,
 /// "The finite-difference reference") or the P1 finite-element/PDAS reference
-/// on polygons (physics/fe_reference_solver.hpp).
+/// on polygons and disks (physics/fe_reference_solver.hpp).
 #pragma once
 
 #include "nn/enum_names.hpp"
@@ -17,7 +17,7 @@ namespace pinn {
 
 /// What a solution's error is measured against: nothing, the case's exact
 /// solution, the finite-difference reference (boxes) or the finite-element
-/// one (polygons); summary.json (metrics.reference) and the command line say
+/// one (polygons, disks); summary.json (metrics.reference) and the command line say
 /// it by name.
 enum class ReferenceKind { none, exact, fd, fe };
 inline constexpr NameTable<ReferenceKind, 4> kReferenceKindNames{{{ReferenceKind::none, "none"},
@@ -36,13 +36,13 @@ class ReferenceSolution {
   /// dimension; contact from its active sets (either obstacle) at the nearest node. Throws
   /// pinn::UserError for domains that are not boxes.
   static std::unique_ptr<ReferenceSolution> from_fd(const ObstacleProblem& problem, int cells);
-  /// Solves the P1 FE/PDAS reference on a polygon, refined until it has at
-  /// least cells² triangles (fe_levels_for_cells); contact from its active
-  /// sets at the nearest vertex of the triangle holding the point. Throws
-  /// pinn::UserError for domains that are not polygons.
+  /// Solves the P1 FE/PDAS reference on a polygon or disk, refined until it
+  /// has at least cells² triangles (fe_levels_for_cells); contact from its
+  /// active sets at the nearest vertex of the triangle holding the point.
+  /// Throws pinn::UserError for the other domains.
   static std::unique_ptr<ReferenceSolution> from_fe(const ObstacleProblem& problem, int cells);
   /// The exact solution if the problem has one, else the FD reference when the
-  /// domain is a box, the FE reference when it is a polygon, else (a disk) nullptr.
+  /// domain is a box, the FE reference when it is a polygon or a disk.
   /// `cells` <= 0 picks default_fd_cells.
   static std::unique_ptr<ReferenceSolution> for_problem(const ObstacleProblem& problem, int cells);
 
@@ -65,8 +65,8 @@ class ReferenceSolution {
 /// FD reference problem for an obstacle problem on a box domain.
 FdReferenceProblem fd_problem_for(const ObstacleProblem& problem, int cells);
 
-/// FE reference problem for an obstacle problem on a polygon, refined until
-/// it has at least cells² triangles.
+/// FE reference problem for an obstacle problem on a polygon or disk, refined
+/// until it has at least cells² triangles.
 FeReferenceProblem fe_problem_for(const ObstacleProblem& problem, int cells);
 
 /// Default FD resolution per dimension: 1024 (1D), 256 (2D), 48 (3D); the FE

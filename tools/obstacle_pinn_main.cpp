@@ -316,7 +316,8 @@ int run_command_line(int argc, char** argv, const pinn::Communicator& world) {
 
   int cells = 0;
   auto* reference = app.add_subcommand(
-      "reference", "solve a case with the finite-difference/PDAS reference solver only (finite-element on polygons)");
+      "reference",
+      "solve a case with the finite-difference/PDAS reference solver only (finite-element on polygons and disks)");
   reference->add_option("case", case_file, "case file (TOML)")->required();
   reference->add_option("--cells", cells, "cells per dimension (default: [reference] cells, or 1024/256/48 in 1D/2D/3D)")
       ->check(CLI::Range(4, 100000));

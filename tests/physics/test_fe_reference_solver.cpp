@@ -1,8 +1,9 @@
 /// @file tests/physics/test_fe_reference_solver.cpp
-/// @brief The P1 finite-element PDAS solver on polygons: equal to the FD solver on a square (where the
-/// lumped P1 system is the 5-point stencil), second-order convergence on manufactured solutions with
-/// and without an obstacle and with the general operator and Neumann/Robin parts, the discrete
-/// complementarity conditions, double obstacles, and its errors.
+/// @brief The P1 finite-element PDAS solver on polygons and disks: equal to the FD solver on a square
+/// (where the lumped P1 system is the 5-point stencil), second-order convergence on manufactured
+/// solutions with and without an obstacle (on a disk too) and with the general operator and
+/// Neumann/Robin parts, the discrete complementarity conditions, double obstacles, values in a disk's
+/// chord gaps, and its errors.
 #include "physics/fd_reference_solver.hpp"
 #include "physics/fe_reference_solver.hpp"
 
@@ -218,6 +219,62 @@ TEST(FeReferenceSolver, DoubleObstacleKeepsUBetweenBothAndPinsWhereTheyMeet) {
   EXPECT_GT(upper, 10);
 }
 
+TEST(FeReferenceSolver, ConvergesAtSecondOrderOnADiskWithAndWithoutAnObstacle) {
+  // The disk of radius ½ about (½, ½): the obstacle problem above (contact on r ≤ 0.3), and the same
+  // data with the obstacle out of reach (u* = 1 − r² + (r² − r0²)², a smooth solution then).
+  for (const bool with_obstacle : {false, true}) {
+    SCOPED_TRACE(with_obstacle ? "with the obstacle" : "without");
+    double previous = 0.0;
+    for (int levels = 3; levels <= 6; ++levels) {
+      pinn::FeReferenceProblem p = obstacle_problem({}, levels);
+      p.disk = pinn::Circle{{0.5, 0.5}, 0.5};
+      const auto smooth = [](const double* x) {
+        const double s = radius2(x) - kR0 * kR0;
+        return 1.0 - radius2(x) + s * s;
+      };
+      if (!with_obstacle) {
+        p.source = [](const double* x) { return 4.0 - 8.0 * (2.0 * radius2(x) - kR0 * kR0); };
+        p.boundary = smooth;
+        p.lower_obstacle = [](const double*) { return -10.0; };
+      }
+      const pinn::FeReferenceSolution s = pinn::solve_fe_reference(p);
+      ASSERT_TRUE(s.converged);
+      const double error = with_obstacle ? nodal_max_error(s, obstacle_exact) : nodal_max_error(s, smooth);
+      if (levels > 3) {
+        // Without contact 1.85–1.87 (the chords' gap to the circle adds to the P1 error); with it 2.0,
+        // 2.0, then 1.6 as the contact disc's edge falls across the nodes.
+        EXPECT_GT(std::log2(previous / error), with_obstacle ? 1.5 : 1.8) << "levels " << levels;
+      }
+      previous = error;
+      if (with_obstacle) {
+        for (int i = 0; i < s.mesh.n_nodes(); ++i) {
+          if (s.mesh.boundary_node[i]) continue;
+          const double psi = p.lower_obstacle(s.mesh.nodes[i].data());
+          EXPECT_GE(s.u[i], psi - 1e-10);
+          EXPECT_NEAR(s.lambda_lower[i] * (s.u[i] - psi), 0.0, 1e-12);
+        }
+      }
+    }
+    EXPECT_LT(previous, with_obstacle ? 1e-5 : 1e-4);
+  }
+}
+
+TEST(FeReferenceSolver, EveryPointOfADiskHasAValueTheChordGapsIncluded) {
+  pinn::FeReferenceProblem p = obstacle_problem({}, 3);
+  p.disk = pinn::Circle{{0.5, 0.5}, 0.5};
+  const pinn::FeReferenceSolution s = pinn::solve_fe_reference(p);
+  const int n = static_cast<int>(s.mesh.boundary_edges.size());  // 128 nodes on the circle, 2π/128 apart
+  for (int k = 0; k < n; ++k) {
+    // Halfway between two boundary nodes, on the circle: outside the mesh by the whole chord gap.
+    const double angle = (k + 0.5) * 2 * kPi / n;
+    const double x[2] = {0.5 + 0.5 * std::cos(angle), 0.5 + 0.5 * std::sin(angle)};
+    EXPECT_NEAR(s.interpolate(x), obstacle_exact(x), 2e-3) << "angle " << angle;
+    EXPECT_GE(s.node_near(x), 0);
+  }
+  const double beyond[2] = {0.5 + 0.5 * (1 + 1e-3), 0.5};
+  EXPECT_THROW(s.interpolate(beyond), std::invalid_argument);
+}
+
 TEST(FeReferenceSolver, InterpolationIsLinearInTrianglesAndRefusesPointsOutside) {
   pinn::FeReferenceProblem p = obstacle_problem(kLShape, 2);
   const pinn::FeReferenceSolution s = pinn::solve_fe_reference(p);
@@ -259,6 +316,9 @@ TEST(FeReferenceSolver, InvalidProblemsAreRefusedNamingTheField) {
   p = obstacle_problem(kLShape, 2);
   p.upper_obstacle = [](const double*) { return -5.0; };
   EXPECT_NE(message(p).find("exceeds upper_obstacle"), std::string::npos);
+  p = obstacle_problem({}, 2);
+  p.disk = pinn::Circle{{0, 0}, -1.0};
+  EXPECT_NE(message(p).find("FeReferenceProblem::disk: centre (0, 0), radius -1"), std::string::npos);
   pinn::FeReferenceOptions options;
   options.max_iterations = 0;
   EXPECT_THROW(pinn::solve_fe_reference(obstacle_problem(kLShape, 2), options), std::invalid_argument);
@@ -269,6 +329,7 @@ TEST(FeReferenceSolver, LevelsForCellsGiveAtLeastCellsSquaredTriangles) {
   EXPECT_EQ(pinn::fe_levels_for_cells(kLShape, 256), 7);
   EXPECT_EQ(pinn::fe_levels_for_cells(kLShape, 257), 8);
   EXPECT_EQ(pinn::fe_levels_for_cells(kUnitSquare, 32), 5);  // 2 coarse triangles: 2·4^4 = 512 < 1024 ≤ 2·4^5
+  EXPECT_EQ(pinn::fe_levels_for_cells(pinn::Circle{{0, 0}, 3.0}, 256), 6);  // a fan of 16: 16·4^6 = 256²
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 /// @file tests/physics/test_triangle_mesh.cpp
-/// @brief Triangulations of polygons: ear clipping covers the polygon with
-/// counter-clockwise, Delaunay triangles; red refinement keeps the parent
-/// nodes, shares edge midpoints and conserves area; the locator finds the
-/// triangle of any point inside and refuses points outside.
+/// @brief Triangulations of polygons and disks: ear clipping covers the
+/// polygon with counter-clockwise, Delaunay triangles; red refinement keeps the
+/// parent nodes, shares edge midpoints and conserves area; a disk's mesh stays
+/// inscribed and acute as it is refined; the locator finds the triangle of any
+/// point inside and refuses points outside.
 #include "physics/domain.hpp"
 #include "physics/triangle_mesh.hpp"
 
@@ -12,6 +13,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 #include <stdexcept>
 #include <utility>
 
@@ -57,6 +59,38 @@ void expect_conforming(const pinn::TriangleMesh& mesh, bool delaunay) {
     }
   }
   EXPECT_EQ(boundary, static_cast<int>(mesh.boundary_edges.size()));
+}
+
+TEST(TriangleMesh, ADiskMeshStaysInscribedAndAcuteAsItIsRefined) {
+  const pinn::Circle circle{{3.0, -1.0}, 0.5};
+  const double r = circle.radius;
+  pinn::TriangleMesh mesh = pinn::triangulate_disk(circle);
+  EXPECT_EQ(mesh.n_triangles(), pinn::kDiskCoarseBoundaryNodes);
+  for (int level = 0; level <= 4; ++level) {
+    SCOPED_TRACE("level " + std::to_string(level));
+    const int n = static_cast<int>(mesh.boundary_edges.size());
+    EXPECT_EQ(n, pinn::kDiskCoarseBoundaryNodes << level);
+    expect_conforming(mesh, true);
+    for (int t = 0; t < mesh.n_triangles(); ++t) {
+      const auto& tri = mesh.triangles[static_cast<std::size_t>(t)];
+      const auto& p = mesh.nodes;
+      EXPECT_GT(mesh.twice_area(t), 0.0);
+      for (int k = 0; k < 3; ++k) EXPECT_LT(angle(p[tri[(k + 1) % 3]], p[tri[k]], p[tri[(k + 2) % 3]]), M_PI / 2);
+    }
+    for (int i = 0; i < mesh.n_nodes(); ++i) {
+      const double distance = std::hypot(mesh.nodes[i][0] - 3.0, mesh.nodes[i][1] + 1.0);
+      if (mesh.boundary_node[i])
+        EXPECT_NEAR(distance, r, 1e-15);
+      else
+        EXPECT_LT(distance, r * (1 - 1e-9));
+    }
+    // The inscribed regular n-gon, and its chords' gap to the circle.
+    EXPECT_NEAR(total_area(mesh), 0.5 * n * r * r * std::sin(2 * M_PI / n), 1e-14);
+    EXPECT_NEAR(pinn::chord_gap(mesh, circle), r * (1 - std::cos(M_PI / n)), 1e-16);
+    mesh = pinn::refine(mesh, &circle);
+  }
+  EXPECT_THROW(pinn::triangulate_disk({{0, 0}, 0.0}), std::invalid_argument);
+  EXPECT_THROW(pinn::triangulate_disk({{std::nan(""), 0}, 1.0}), std::invalid_argument);
 }
 
 TEST(TriangleMesh, EarClippingCoversThePolygonWithDelaunayTriangles) {
