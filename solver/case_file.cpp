@@ -195,11 +195,16 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
     const bool numbered = !keys.empty() && std::all_of(keys.begin(), keys.end(), [](const std::string& key) {
       return std::all_of(key.begin(), key.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
     });
-    PINN_USER_REQUIRE(!numbered, top.where(*stages)
-                                     << ": stage." << keys.front()
-                                     << " changes a [[stage]] table of the case file, and this file has none (it "
-                                        "trains with the default pipeline: `obstacle-pinn validate FILE --explain` "
-                                        "prints it); write the stages out as [[stage]] tables to change them");
+    if (numbered) {
+      // Every stage the --set options name (the location is the first of them).
+      std::string named;
+      for (const std::string& key : keys) named += (named.empty() ? "stage." : ", stage.") + key;
+      throw UserError(top.where(*stages) + ": " + named +
+                      (keys.size() == 1 ? " changes a [[stage]] table" : " change [[stage]] tables") +
+                      " of the case file, and this file has none (it trains with the default pipeline: "
+                      "`obstacle-pinn validate FILE --explain` prints it); write the stages out as [[stage]] tables "
+                      "to change them");
+    }
     PINN_USER_REQUIRE(stages->is_array_of_tables(), top.where(*stages)
                                                         << ": stage: found " << describe_node(*stages)
                                                         << "; allowed: [[stage]] tables");
