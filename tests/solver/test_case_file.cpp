@@ -1220,6 +1220,28 @@ TEST(CaseFile, EveryShippedCaseParses) {
   EXPECT_GE(count, 1);
 }
 
+TEST(CaseFile, EveryProblemOnlyFileOfTheTestDataParsesWithADefaultPipeline) {
+  namespace fs = std::filesystem;
+  int count = 0;
+  for (const char* folder : {"new_problems", "unseen_problems", "operator_problems", "scratch_problems"}) {
+    const fs::path dir = fs::path(PINN_TEST_DATA_DIR) / folder;
+    ASSERT_TRUE(fs::is_directory(dir)) << dir;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() != ".toml") continue;
+      ++count;
+      SCOPED_TRACE(entry.path().string());
+      try {
+        const pinn::CaseConfig c = pinn::load_case_file(entry.path().string());
+        EXPECT_EQ(c.problem.name, entry.path().stem().string());
+        EXPECT_FALSE(c.pipeline_notes.empty()) << "a [problem] table only: the default pipeline";
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    }
+  }
+  EXPECT_GE(count, 39);
+}
+
 TEST(CaseFile, MissingFileIsAUserError) {
   try {
     pinn::load_case_file("/nonexistent/case.toml");
