@@ -398,6 +398,20 @@ std::vector<double> prolongate(const TriangleMesh& fine, const std::vector<doubl
   return out;
 }
 
+/// Grades every level toward the re-entrant corners (each node keeps its place from level to level, so
+/// the warm start's prolongation stays a neighbourhood average). Should a triangle turn over — a
+/// coarse triangle too thin for the ray map — the levels stay uniform.
+void grade_all_levels(std::vector<TriangleMesh>& meshes, const std::vector<ReentrantCorner>& corners) {
+  if (corners.empty()) return;
+  std::vector<TriangleMesh> graded = meshes;
+  for (TriangleMesh& mesh : graded) {
+    grade_toward_corners(mesh, corners);
+    for (int t = 0; t < mesh.n_triangles(); ++t)
+      if (!(mesh.twice_area(t) > 0.0)) return;
+  }
+  meshes = std::move(graded);
+}
+
 /// NodeData restricted to the first n nodes (a coarser level).
 NodeData prefix(const NodeData& data, std::size_t n) {
   const auto cut = [n](const auto& v) { return std::decay_t<decltype(v)>(v.begin(), v.begin() + static_cast<long>(n)); };
@@ -494,6 +508,7 @@ FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const 
     throw std::invalid_argument(msg.str());
   }
   for (int level = 1; level <= problem.levels; ++level) meshes.push_back(refine(meshes.back(), circle));
+  if (!circle && problem.graded) grade_all_levels(meshes, polygon_reentrant_corners(counter_clockwise(problem.vertices)));
   const TriangleMesh& finest = meshes.back();
 
   NodeData data = sample_problem(problem, domain, finest);

@@ -3,6 +3,7 @@
 #include "physics/polygon.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <sstream>
 
@@ -230,7 +231,13 @@ std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>
     const double cross = in[0] * out[1] - in[1] * out[0];
     const double dot = in[0] * out[0] + in[1] * out[1];
     const double interior_angle = M_PI - std::atan2(cross, dot);  // counter-clockwise: turning left is convex
-    if (interior_angle > M_PI * (1.0 + 1e-9)) corners.push_back({v[k], M_PI / interior_angle});
+    if (!(interior_angle > M_PI * (1.0 + 1e-9))) continue;
+    double clearance = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j != k) clearance = std::min(clearance, std::hypot(v[j][0] - v[k][0], v[j][1] - v[k][1]));
+      if (j != k && (j + 1) % n != k) clearance = std::min(clearance, distance_to_segment(v[j], v[(j + 1) % n], v[k].data()));
+    }
+    corners.push_back({v[k], M_PI / interior_angle, clearance});
   }
   return corners;
 }

@@ -58,7 +58,8 @@ PolygonDistanceJet polygon_distance(const std::vector<Point2>& vertices, const d
 /// gradients, r^(−1/3) at an L-shape's corner.
 struct ReentrantCorner {
   Point2 vertex{0, 0};
-  double exponent = 1;  ///< π/ω, in (1/2, 1)
+  double exponent = 1;   ///< π/ω, in (1/2, 1)
+  double clearance = 0;  ///< distance to the nearest other vertex or edge not incident to this vertex
 };
 
 /// The re-entrant vertices of a counter-clockwise polygon.

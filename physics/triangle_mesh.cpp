@@ -149,6 +149,19 @@ TriangleMesh triangulate_disk(const Circle& circle) {
   return mesh;
 }
 
+void grade_toward_corners(TriangleMesh& mesh, const std::vector<ReentrantCorner>& corners) {
+  for (const ReentrantCorner& corner : corners) {
+    const double rho = 0.45 * corner.clearance, power = 1.0 / corner.exponent - 1.0;
+    for (Point2& p : mesh.nodes) {
+      const double dx = p[0] - corner.vertex[0], dy = p[1] - corner.vertex[1];
+      const double r = std::hypot(dx, dy);
+      if (r >= rho || r == 0.0) continue;
+      const double scale = std::pow(r / rho, power);
+      p = {corner.vertex[0] + scale * dx, corner.vertex[1] + scale * dy};
+    }
+  }
+}
+
 double chord_gap(const TriangleMesh& mesh, const Circle& circle) {
   const double pi = std::acos(-1.0);
   return circle.radius *

@@ -68,6 +68,14 @@ TriangleMesh triangulate_disk(const Circle& circle);
 /// the P1 solution).
 TriangleMesh refine(const TriangleMesh& mesh, const Circle* circle = nullptr);
 
+/// Moves the nodes near each re-entrant corner toward it, so that the mesh is graded there as the
+/// solution's r^λ needs (λ = π/ω): within ρ = 0.45·clearance of the corner a node at distance r
+/// moves along its ray to ρ(r/ρ)^(1/λ). Rays through the corner stay rays (the corner's two edges keep
+/// their boundary nodes), nodes at ρ and beyond stay, and the balls of two corners do not meet. Mesh
+/// widths next to the corner fall from h to about h^(1/λ)·ρ^(1 − 1/λ); at ρ they grow by 1/λ
+/// radially. Applied to every level of a refinement, a node keeps its place from level to level.
+void grade_toward_corners(TriangleMesh& mesh, const std::vector<ReentrantCorner>& corners);
+
 /// The widest gap between a disk mesh's boundary chords and the circle: R(1 − cos(π/n)) for n boundary
 /// edges. Points of the disk lie within it of the mesh.
 double chord_gap(const TriangleMesh& mesh, const Circle& circle);

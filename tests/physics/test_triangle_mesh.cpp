@@ -2,7 +2,8 @@
 /// @brief Triangulations of polygons and disks: ear clipping covers the
 /// polygon with counter-clockwise, Delaunay triangles; red refinement keeps the
 /// parent nodes, shares edge midpoints and conserves area; a disk's mesh stays
-/// inscribed and acute as it is refined; the locator finds the triangle of any
+/// inscribed and acute as it is refined; grading moves nodes along their rays
+/// toward a re-entrant corner; the locator finds the triangle of any
 /// point inside and refuses points outside.
 #include "physics/domain.hpp"
 #include "physics/triangle_mesh.hpp"
@@ -91,6 +92,30 @@ TEST(TriangleMesh, ADiskMeshStaysInscribedAndAcuteAsItIsRefined) {
   }
   EXPECT_THROW(pinn::triangulate_disk({{0, 0}, 0.0}), std::invalid_argument);
   EXPECT_THROW(pinn::triangulate_disk({{std::nan(""), 0}, 1.0}), std::invalid_argument);
+}
+
+TEST(TriangleMesh, GradingMovesNodesAlongTheirRaysTowardAReentrantCorner) {
+  const std::vector<pinn::ReentrantCorner> corners = pinn::polygon_reentrant_corners(kLShape);
+  ASSERT_EQ(corners.size(), 1u);
+  EXPECT_DOUBLE_EQ(corners[0].clearance, 1.0);  // (1, 1) to the edges x = 0, y = 0, x = 2, y = 2
+  const pinn::TriangleMesh uniform = pinn::refine(pinn::refine(pinn::refine(pinn::triangulate_polygon(kLShape))));
+  pinn::TriangleMesh graded = uniform;
+  pinn::grade_toward_corners(graded, corners);
+  const double rho = 0.45, power = 1.5;  // ρ = 0.45·clearance, 1/λ = 3/2
+  for (int i = 0; i < uniform.n_nodes(); ++i) {
+    const pinn::Point2 &p = uniform.nodes[i], &q = graded.nodes[i];
+    const double r = std::hypot(p[0] - 1, p[1] - 1), s = std::hypot(q[0] - 1, q[1] - 1);
+    if (r >= rho) {
+      EXPECT_EQ(p, q);
+      continue;
+    }
+    EXPECT_NEAR(s, rho * std::pow(r / rho, power), 1e-15);
+    EXPECT_NEAR((p[0] - 1) * (q[1] - 1) - (p[1] - 1) * (q[0] - 1), 0.0, 1e-15) << "on its ray";
+  }
+  for (int t = 0; t < graded.n_triangles(); ++t) EXPECT_GT(graded.twice_area(t), 0.0);
+  EXPECT_NEAR(total_area(graded), 3.0, 0.02) << "the domain, up to the triangles bent at ρ";
+  EXPECT_EQ(pinn::polygon_reentrant_corners(kComb).size(), 4u);  // the gaps' feet
+  for (const pinn::ReentrantCorner& c : pinn::polygon_reentrant_corners(kComb)) EXPECT_DOUBLE_EQ(c.clearance, 1.0);
 }
 
 TEST(TriangleMesh, EarClippingCoversThePolygonWithDelaunayTriangles) {

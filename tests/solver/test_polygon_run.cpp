@@ -65,9 +65,11 @@ TEST(PolygonRun, ShortRunIsMeasuredAgainstTheFiniteElementReferenceAsAgainstTheE
   EXPECT_LT(exact.metrics.rel_l2, 0.1) << "the network learns the solution";
   EXPECT_NEAR(fe.metrics.rel_l2, exact.metrics.rel_l2, 5e-4);  // measured: 6.2362e-2 and 6.2352e-2
   EXPECT_NEAR(fe.metrics.max_abs, exact.metrics.max_abs, 2e-3);
-  // The contact sets: the disc of area π·0.09 against its mesh approximation.
-  EXPECT_NEAR(exact.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
-  EXPECT_NEAR(fe.metrics.exact_contact_measure, M_PI * 0.09, 0.02);
+  // The contact sets on the 41² output grid (spacing 0.05): the disc of area π·0.09, up to a ring of
+  // half a spacing (measured: 0.3125 against the FE reference, whose mesh the grading toward the
+  // corner (1, 1) stretches by 1.5 at the disc).
+  EXPECT_NEAR(exact.metrics.exact_contact_measure, M_PI * 0.09, 2 * M_PI * 0.3 * 0.025);
+  EXPECT_NEAR(fe.metrics.exact_contact_measure, M_PI * 0.09, 2 * M_PI * 0.3 * 0.025);
 }
 
 TEST(PolygonRun, TheFiniteElementReferenceOfTheLShapeCase) {

@@ -68,7 +68,7 @@ std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info
 // 1.369e-1, double_obstacle1d 1.754e-1, radial2d 4.883e-2, radial2d_leaky
 // 4.039e-2 (the exact fit at its LBFGS stage's end; 1.685e-1 without),
 // step41 2.511e-1, step41_leaky 6.745e-2 (6.326e-2 without the fit), box3d 5.573e-1,
-// lshape 5.390e-2
+// lshape 5.344e-2
 // (its Gauss–Newton stages, on 1024 points), convection1d 1.039e-2, varcoef2d 3.025e-3 and
 // mixed2d 5.111e-3 (their Gauss–Newton stages, on 1024 points: on 256 the
 // 697 parameters fit the points and not the solution, 0.12 and 0.77),
