@@ -73,19 +73,10 @@ struct LevelState {
 };
 
 void validate_problem(const FeReferenceProblem& problem) {
-  if (problem.disk) {
-    const Circle& c = *problem.disk;
-    if (!(std::isfinite(c.radius) && c.radius > 0.0) || !std::isfinite(c.center[0]) || !std::isfinite(c.center[1])) {
-      std::ostringstream msg;
-      msg.precision(12);
-      msg << "FeReferenceProblem::disk: centre " << format_point(c.center) << ", radius " << c.radius
-          << "; need a finite centre and a finite radius > 0";
-      throw std::invalid_argument(msg.str());
-    }
-  } else {
-    const std::string defect = polygon_defect(problem.vertices);
-    if (!defect.empty()) throw std::invalid_argument("FeReferenceProblem::vertices: " + defect);
-  }
+  const std::string defect = problem.disk ? circle_defect(*problem.disk) : polygon_defect(problem.vertices);
+  if (!defect.empty())
+    throw std::invalid_argument(std::string("FeReferenceProblem::") + (problem.disk ? "disk: " : "vertices: ") +
+                                defect);
   if (problem.levels < 0 || problem.levels > max_levels) {
     std::ostringstream msg;
     msg << "FeReferenceProblem::levels is " << problem.levels << "; allowed: 0 to " << max_levels;
@@ -508,7 +499,8 @@ FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const 
     throw std::invalid_argument(msg.str());
   }
   for (int level = 1; level <= problem.levels; ++level) meshes.push_back(refine(meshes.back(), circle));
-  if (!circle && problem.graded) grade_all_levels(meshes, polygon_reentrant_corners(counter_clockwise(problem.vertices)));
+  if (!circle && problem.graded)
+    grade_all_levels(meshes, polygon_reentrant_corners(counter_clockwise(problem.vertices)));
   const TriangleMesh& finest = meshes.back();
 
   NodeData data = sample_problem(problem, domain, finest);

@@ -235,7 +235,8 @@ std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>
     double clearance = std::numeric_limits<double>::infinity();
     for (std::size_t j = 0; j < n; ++j) {
       if (j != k) clearance = std::min(clearance, std::hypot(v[j][0] - v[k][0], v[j][1] - v[k][1]));
-      if (j != k && (j + 1) % n != k) clearance = std::min(clearance, distance_to_segment(v[j], v[(j + 1) % n], v[k].data()));
+      if (j != k && (j + 1) % n != k)
+        clearance = std::min(clearance, distance_to_segment(v[j], v[(j + 1) % n], v[k].data()));
     }
     corners.push_back({v[k], M_PI / interior_angle, clearance});
   }

@@ -121,15 +121,20 @@ TriangleMesh triangulate_polygon(const std::vector<Point2>& vertices) {
   return mesh;
 }
 
+std::string circle_defect(const Circle& circle) {
+  if (std::isfinite(circle.radius) && circle.radius > 0.0 && std::isfinite(circle.center[0]) &&
+      std::isfinite(circle.center[1]))
+    return "";
+  std::ostringstream msg;
+  msg.precision(12);
+  msg << "centre (" << circle.center[0] << ", " << circle.center[1] << "), radius " << circle.radius
+      << "; need a finite centre and a finite radius > 0";
+  return msg.str();
+}
+
 TriangleMesh triangulate_disk(const Circle& circle) {
-  if (!(std::isfinite(circle.radius) && circle.radius > 0.0) || !std::isfinite(circle.center[0]) ||
-      !std::isfinite(circle.center[1])) {
-    std::ostringstream msg;
-    msg.precision(12);
-    msg << "triangulate_disk: centre (" << circle.center[0] << ", " << circle.center[1] << "), radius " << circle.radius
-        << "; need a finite centre and a finite radius > 0";
-    throw std::invalid_argument(msg.str());
-  }
+  const std::string defect = circle_defect(circle);
+  if (!defect.empty()) throw std::invalid_argument("triangulate_disk: " + defect);
   const int n = kDiskCoarseBoundaryNodes;
   const double pi = std::acos(-1.0);
   TriangleMesh mesh;

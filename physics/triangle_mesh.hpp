@@ -9,6 +9,7 @@
 #include "physics/polygon.hpp"
 
 #include <array>
+#include <string>
 #include <vector>
 
 namespace pinn {
@@ -48,6 +49,10 @@ struct Circle {
   double radius = 1;
 };
 
+/// What keeps `circle` from bounding a disk, as a sentence; empty when it does (a finite centre and a
+/// finite radius > 0).
+std::string circle_defect(const Circle& circle);
+
 /// Nodes on the circle of the coarse disk mesh: 16, at multiples of 22.5°, so
 /// that the mesh's bounding box is the disk's (0°, 90°, 180° and 270° among them).
 constexpr int kDiskCoarseBoundaryNodes = 16;
@@ -56,8 +61,7 @@ constexpr int kDiskCoarseBoundaryNodes = 16;
 /// kDiskCoarseBoundaryNodes nodes on the circle, counter-clockwise, joined
 /// into a fan of isosceles triangles (angles 22.5°, 78.75°, 78.75°: acute, so
 /// the P1 Laplacian's off-diagonal entries are < 0). Throws
-/// std::invalid_argument for a radius that is not finite and positive or a
-/// centre that is not finite.
+/// std::invalid_argument with circle_defect's sentence.
 TriangleMesh triangulate_disk(const Circle& circle);
 
 /// Red refinement: every triangle into four through its edge midpoints, one

@@ -988,7 +988,8 @@ TEST(CaseFile, OverrideOfAStageInAFileWithoutStages) {
                          "this file has none", "default pipeline", "--explain"});
   // Two stages named: both said, whichever --set came first.
   const std::string two = user_error(c.str(), {"stage.1.iterations=30", "stage.0.iterations=300"});
-  expect_parts(two, {"--set 'stage.1.iterations=30'", "stage.0, stage.1 change [[stage]] tables", "this file has none"});
+  expect_parts(two,
+               {"--set 'stage.1.iterations=30'", "stage.0, stage.1 change [[stage]] tables", "this file has none"});
 }
 
 TEST(CaseFile, OverrideNonNumericIndex) {

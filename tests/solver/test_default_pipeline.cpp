@@ -96,8 +96,15 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
     const pinn::CaseConfig natural = pinn::parse_case(text, "p.toml", {});
     EXPECT_EQ(types_of(natural), (std::vector<std::string>{"adam", "natural_gradient"})) << text;
     EXPECT_EQ(natural.network.hidden, (std::vector<int>{20, 20})) << text;
-    EXPECT_EQ(natural.sampling.interior, 8192) << text;
+    // 8192 inside: the triangle fills half of its bounding box, so twice as many over the box.
+    EXPECT_EQ(natural.sampling.interior, text.find("polygon") == std::string::npos ? 8192 : 16384) << text;
   }
+  // A disk fills π/4 of its box; a diagonal sliver (2.5%) takes at most four times the points.
+  const auto interior_of = [](const std::string& domain) {
+    return pinn::parse_case(problem_only(domain), "p.toml", {}).sampling.interior;
+  };
+  EXPECT_EQ(interior_of("{ type = \"disk\", center = [3, 1], radius = 2 }"), 10430);
+  EXPECT_EQ(interior_of("{ type = \"polygon\", vertices = [[0, 0], [4, 4], [4, 3.8]] }"), 32768);
   // Convection in 2D has no energy: the first-order form, and LBFGS.
   const pinn::CaseConfig convection =
       pinn::parse_case(problem_only(rectangle, "convection = [\"1\", \"0\"]\n"), "p.toml", {});

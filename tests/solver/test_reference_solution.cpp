@@ -68,8 +68,8 @@ std::string disk_case(bool with_exact) {
                      "domain = { type = \"disk\", center = [1.0, -1.0], radius = 2.0 }\n"
                      "source = \"-1\"\nobstacle = \"0.5 - " + r2 + "/2\"\n";
   if (with_exact)
-    text += "exact = \"" + r2 + " <= 0.7467292354033 ? 0.5 - " + r2 + "/2 : (" + r2 + " - 4)/4 - 1.120093853105*ln(sqrt(" +
-            r2 + ")/2)\"\n";
+    text += "exact = \"" + r2 + " <= 0.7467292354033 ? 0.5 - " + r2 + "/2 : (" + r2 +
+            " - 4)/4 - 1.120093853105*ln(sqrt(" + r2 + ")/2)\"\n";
   text += "[network]\nhidden = [16, 16]\n[sampling]\ninterior = 1024\n"
           "[[stage]]\ntype = \"adam\"\niterations = 400\nlearning_rate = 1e-2\nschedule = \"cosine\"\n"
           "min_learning_rate = 1e-4\nmultiplier_updates = 4\n"
@@ -133,7 +133,8 @@ TEST(ReferenceSolution, TheReferenceCommandSolvesADisk) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("pinn_disk_reference_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const pinn::ReferenceRunResult r = pinn::run_reference(pinn::parse_case(disk_case(true), "disk.toml", {}), 64, dir.string());
+  const pinn::ReferenceRunResult r =
+      pinn::run_reference(pinn::parse_case(disk_case(true), "disk.toml", {}), 64, dir.string());
   ASSERT_TRUE(r.finite_element);
   EXPECT_TRUE(r.fe_solution.converged);
   EXPECT_EQ(r.fe_solution.mesh.n_triangles(), 4096);
