@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -1201,45 +1202,42 @@ TEST(CaseFile, SmoothStrongFormIsAccepted) {
   EXPECT_NO_THROW(pinn::parse_case(c.str(), "case.toml"));
 }
 
-TEST(CaseFile, EveryShippedCaseParses) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(PINN_SOURCE_DIR) / "cases";
-  ASSERT_TRUE(fs::is_directory(dir)) << dir;
+/// Loads every .toml file of `dir`, hands each to `check`, and returns how many there were; a file
+/// that does not load is a failure named by its path.
+int check_every_case_file(const std::filesystem::path& dir,
+                          const std::function<void(const pinn::CaseConfig&, const std::filesystem::path&)>& check) {
+  EXPECT_TRUE(std::filesystem::is_directory(dir)) << dir;
   int count = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+  for (const std::filesystem::directory_entry& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".toml") continue;
     ++count;
     SCOPED_TRACE(entry.path().string());
     try {
-      const pinn::CaseConfig c = pinn::load_case_file(entry.path().string());
-      EXPECT_FALSE(c.problem.name.empty());
-      EXPECT_FALSE(c.stages.empty());
+      check(pinn::load_case_file(entry.path().string()), entry.path());
     } catch (const std::exception& e) {
       ADD_FAILURE() << e.what();
     }
   }
+  return count;
+}
+
+TEST(CaseFile, EveryShippedCaseParses) {
+  const int count = check_every_case_file(std::filesystem::path(PINN_SOURCE_DIR) / "cases",
+                                          [](const pinn::CaseConfig& c, const std::filesystem::path&) {
+                                            EXPECT_FALSE(c.problem.name.empty());
+                                            EXPECT_FALSE(c.stages.empty());
+                                          });
   EXPECT_GE(count, 1);
 }
 
 TEST(CaseFile, EveryProblemOnlyFileOfTheTestDataParsesWithADefaultPipeline) {
-  namespace fs = std::filesystem;
   int count = 0;
-  for (const char* folder : {"new_problems", "unseen_problems", "operator_problems", "scratch_problems"}) {
-    const fs::path dir = fs::path(PINN_TEST_DATA_DIR) / folder;
-    ASSERT_TRUE(fs::is_directory(dir)) << dir;
-    for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-      if (entry.path().extension() != ".toml") continue;
-      ++count;
-      SCOPED_TRACE(entry.path().string());
-      try {
-        const pinn::CaseConfig c = pinn::load_case_file(entry.path().string());
-        EXPECT_EQ(c.problem.name, entry.path().stem().string());
-        EXPECT_FALSE(c.pipeline_notes.empty()) << "a [problem] table only: the default pipeline";
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << e.what();
-      }
-    }
-  }
+  for (const char* folder : {"new_problems", "unseen_problems", "operator_problems", "scratch_problems"})
+    count += check_every_case_file(std::filesystem::path(PINN_TEST_DATA_DIR) / folder,
+                                   [](const pinn::CaseConfig& c, const std::filesystem::path& path) {
+                                     EXPECT_EQ(c.problem.name, path.stem().string());
+                                     EXPECT_FALSE(c.pipeline_notes.empty()) << "a [problem] table only: the default";
+                                   });
   EXPECT_GE(count, 39);
 }
 
