@@ -11,7 +11,7 @@
 /// refined uniformly `levels` times (each triangle into four through its edge midpoints), so the nodes
 /// of level ℓ are the first nodes of level ℓ + 1 (physics/triangle_mesh.hpp). Near a re-entrant corner,
 /// where u ~ r^λ (λ = π/ω < 1), the nodes of every level are then moved toward the corner (radially,
-/// r → ρ(r/ρ)^(1/λ) within ρ of it), which restores second order in L2: on the L-shape the relative L2
+/// r → ρ(r/ρ)^(1/λ) within ρ of it), which restores about second order in L2: on the L-shape the relative L2
 /// distance to the finest graded solution falls 6.2e-4, 1.5e-4, 3.2e-5 from 128² to 512² triangles,
 /// against 1.1e-3, 4.1e-4, 1.5e-4 uniformly refined (BENCHMARKS.md §34). A disk starts from a fan of
 /// 16 triangles about its centre, and each refinement moves the midpoints of the boundary edges onto the

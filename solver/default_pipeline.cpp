@@ -296,12 +296,15 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
   // A disk's or polygon's points are those of its bounding box's grid that
   // lie inside, so the 16 points per parameter are counted inside: a dart
   // filling a third of its box kept 2900 of 8192 (arrow2d 1.0e-2; with
-  // 8192 inside 5.0e-3, and 7 of 10 disks and polygons lower, BENCHMARKS.md §34).
+  // 8192 inside 5.0e-3, and 8 of 10 disks and polygons lower, at up to
+  // 2.3 times the time: BENCHMARKS.md §34).
   const Domain& domain = config.problem.domain;
   const bool counted_inside = dim == 2 && natural_gradient && !domain.is_box();
-  const double box_area = (domain.upper()[0] - domain.lower()[0]) * (domain.upper()[1] - domain.lower()[1]);
-  const double fill = domain.measure() / box_area;
-  if (counted_inside) interior = static_cast<int>(std::lround(interior / std::max(fill, 0.25)));
+  double fill = 1.0;
+  if (counted_inside) {
+    fill = domain.measure() / ((domain.upper()[0] - domain.lower()[0]) * (domain.upper()[1] - domain.lower()[1]));
+    interior = static_cast<int>(std::lround(interior / std::max(fill, 0.25)));
+  }
   if (!given(config, "sampling.interior")) {
     config.sampling.interior = interior;
     std::ostringstream why;
