@@ -68,6 +68,8 @@ class Domain {
   /// The polygon's vertices, counter-clockwise, starting from the first one
   /// given (empty for the other kinds).
   const std::vector<std::array<double, 2>>& vertices() const { return vertices_; }
+  /// The polygon's re-entrant corners (empty for the other kinds).
+  const std::vector<ReentrantCorner>& reentrant_corners() const { return reentrant_corners_; }
   /// The disk's centre and radius (meaningless for the other kinds).
   std::array<double, 2> disk_center() const { return {center_[0], center_[1]}; }
   double disk_radius() const { return radius_; }

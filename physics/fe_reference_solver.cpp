@@ -499,8 +499,7 @@ FeReferenceSolution solve_fe_reference(const FeReferenceProblem& problem, const 
     throw std::invalid_argument(msg.str());
   }
   for (int level = 1; level <= problem.levels; ++level) meshes.push_back(refine(meshes.back(), circle));
-  if (!circle && problem.graded)
-    grade_all_levels(meshes, polygon_reentrant_corners(counter_clockwise(problem.vertices)));
+  if (problem.graded) grade_all_levels(meshes, domain.reentrant_corners());
   const TriangleMesh& finest = meshes.back();
 
   NodeData data = sample_problem(problem, domain, finest);
