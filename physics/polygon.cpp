@@ -95,6 +95,32 @@ SegmentJet segment_function(const Point2& a, const Point2& b, const double* x) {
   return s;
 }
 
+double square(double v) { return v * v; }
+
+/// Where with_corner_singularities' blend starts, as a fraction of the blend radius: inside it the
+/// distance is the singular function alone. Measured on six polygons from 0.5 to 0 (BENCHMARKS.md
+/// §35): the transition from 0.2 onwards gave the lowest errors; a narrow one (0.5) puts a steep
+/// change of the angular profile into the network's quotient.
+const double kBlendInner = 0.2;
+
+/// S/λ with S = r^λ sin(λθ), θ ∈ [0, ω] the angle from the corner's edge to the next vertex, ω = π/λ
+/// the interior angle: harmonic, zero on both edges, positive between them. A point just outside an
+/// edge (rounding) takes the angle continued across that edge, so S is continuous on both.
+PolygonDistanceJet corner_singular_function(const ReentrantCorner& c, const double* x) {
+  const double dx = x[0] - c.vertex[0], dy = x[1] - c.vertex[1];
+  const double r = std::hypot(dx, dy), lambda = c.exponent, omega = M_PI / lambda;
+  double theta = std::atan2(dy, dx) - c.direction;
+  theta -= 2.0 * M_PI * std::floor(theta / (2.0 * M_PI));    // [0, 2π)
+  if (theta > 0.5 * (omega + 2.0 * M_PI)) theta -= 2.0 * M_PI;  // nearer the first edge than the second
+  // ∇S = λ r^(λ−1) (sin(λθ − θ'), cos(λθ − θ')), θ' = θ + direction the global angle.
+  const double r_power = std::pow(r, lambda - 1.0), phase = (lambda - 1.0) * theta - c.direction;
+  PolygonDistanceJet q;
+  q.value = r_power * r * std::sin(lambda * theta) / lambda;
+  q.grad[0] = r_power * std::sin(phase);
+  q.grad[1] = r_power * std::cos(phase);
+  return q;
+}
+
 }  // namespace
 
 double polygon_signed_area(const std::vector<Point2>& v) {
@@ -238,7 +264,7 @@ std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>
       if (j != k && (j + 1) % n != k)
         clearance = std::min(clearance, distance_to_segment(v[j], v[(j + 1) % n], v[k].data()));
     }
-    corners.push_back({v[k], M_PI / interior_angle, clearance});
+    corners.push_back({v[k], M_PI / interior_angle, clearance, std::atan2(out[1], out[0]), 0.45 * clearance});
   }
   return corners;
 }
@@ -248,6 +274,7 @@ PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, cons
   if (corners.empty()) return phi;
   // w = Π r_c^β_c = exp(s), s = Σ β_c ln r_c: ∇w = w∇s, Δw = w|∇s|² (ln r is harmonic in 2D).
   double s = 0.0, grad_s[2] = {0.0, 0.0};
+  const ReentrantCorner* near = nullptr;
   for (const ReentrantCorner& c : corners) {
     const double dx = x[0] - c.vertex[0], dy = x[1] - c.vertex[1];
     const double r2 = dx * dx + dy * dy;
@@ -256,6 +283,7 @@ PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, cons
     s += 0.5 * beta * std::log(r2);
     grad_s[0] += beta * dx / r2;
     grad_s[1] += beta * dy / r2;
+    if (r2 < square(c.blend_radius)) near = &c;
   }
   const double w = std::exp(s);
   PolygonDistanceJet d;
@@ -264,7 +292,39 @@ PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, cons
   d.grad[1] = w * (phi.grad[1] + phi.value * grad_s[1]);
   d.laplacian = w * (phi.laplacian + 2.0 * (phi.grad[0] * grad_s[0] + phi.grad[1] * grad_s[1]) +
                      phi.value * (grad_s[0] * grad_s[0] + grad_s[1] * grad_s[1]));
-  return d;
+  if (!near) return d;
+  // Next to corner c, blend toward w_o·S_c/λ_c (w_o the other corners' factors): φ·r^(λ−1) ≈ r^λ·θ near
+  // either edge, as S_c/λ_c is, but between them φ's angular profile is not sin(λθ)/λ, so the network
+  // would have to represent u/(φ·r^(λ−1)) → c·sin(λθ)/(λ·φ/r), a function of the angle alone: no limit at
+  // the corner. With the blend the quotient tends to a constant.
+  const ReentrantCorner& c = *near;
+  const double dx = x[0] - c.vertex[0], dy = x[1] - c.vertex[1];
+  const double r2 = dx * dx + dy * dy, r = std::sqrt(r2);
+  const double beta = c.exponent - 1.0;
+  const double grad_so[2] = {grad_s[0] - beta * dx / r2, grad_s[1] - beta * dy / r2};
+  const double w_o = w * std::pow(r, -beta);
+  const PolygonDistanceJet q = corner_singular_function(c, x);
+  PolygonDistanceJet b;  // w_o·q: Δq = 0
+  b.value = w_o * q.value;
+  b.grad[0] = w_o * (q.grad[0] + q.value * grad_so[0]);
+  b.grad[1] = w_o * (q.grad[1] + q.value * grad_so[1]);
+  b.laplacian = w_o * (2.0 * (q.grad[0] * grad_so[0] + q.grad[1] * grad_so[1]) +
+                       q.value * (grad_so[0] * grad_so[0] + grad_so[1] * grad_so[1]));
+  // χ(r) = 1 − h(t), t = (r − ρ_i)/(ρ − ρ_i), ρ_i = kBlendInner·ρ, h the C² step t³(10 − 15t + 6t²);
+  // ∇χ = χ'·x/r, Δχ = χ'' + χ'/r.
+  const double rho = c.blend_radius, inner = kBlendInner * rho, width = rho - inner;
+  const double t = std::clamp((r - inner) / width, 0.0, 1.0);
+  const double chi = 1.0 - t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
+  const double chi_r = -30.0 * t * t * (1.0 - t) * (1.0 - t) / width;
+  const double chi_rr = -60.0 * t * (1.0 - t) * (1.0 - 2.0 * t) / square(width);
+  const double grad_chi[2] = {chi_r * dx / r, chi_r * dy / r}, lap_chi = chi_rr + chi_r / r;
+  const double jump = b.value - d.value, grad_jump[2] = {b.grad[0] - d.grad[0], b.grad[1] - d.grad[1]};
+  PolygonDistanceJet blended;
+  blended.value = phi.value == 0.0 ? 0.0 : d.value + chi * jump;  // on an edge, not sin(λω) ≈ 1e-16
+  for (int k = 0; k < 2; ++k) blended.grad[k] = d.grad[k] + chi * grad_jump[k] + grad_chi[k] * jump;
+  blended.laplacian = d.laplacian + chi * (b.laplacian - d.laplacian) +
+                      2.0 * (grad_chi[0] * grad_jump[0] + grad_chi[1] * grad_jump[1]) + lap_chi * jump;
+  return blended;
 }
 
 }  // namespace pinn

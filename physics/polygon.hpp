@@ -60,6 +60,12 @@ struct ReentrantCorner {
   Point2 vertex{0, 0};
   double exponent = 1;   ///< π/ω, in (1/2, 1)
   double clearance = 0;  ///< distance to the nearest other vertex or edge not incident to this vertex
+  /// Angle of the edge to the next vertex: the domain next to the corner is the wedge of directions
+  /// from it counter-clockwise through the interior angle π/exponent, up to the edge from the previous vertex.
+  double direction = 0;
+  /// Radius of the disk about the corner in which with_corner_singularities blends toward the singular
+  /// function: 0.45 × clearance, so the disk meets no other edge and the disks of two corners do not meet.
+  double blend_radius = 0;
 };
 
 /// The re-entrant vertices of a counter-clockwise polygon.
@@ -69,7 +75,13 @@ std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>
 /// next to a re-entrant corner, this grows like the solution, r^(π/ω), so the
 /// network that multiplies it in a hard boundary condition stays bounded there
 /// instead of having to grow like r^(π/ω − 1). Elsewhere a smooth positive
-/// factor. At a corner itself value, gradient and Laplacian are 0.
+/// factor. Within a corner's blend_radius it blends (C², from a fifth of that
+/// radius in) into r^λ sin(λθ)/λ times the other corners' factors, the solution's
+/// leading term with its angular profile too: φ's own profile across the wedge
+/// differs (a third of it at an L-shape's bisector), and the network would
+/// then have to represent the quotient's dependence on the angle alone, which
+/// has no limit at the corner. At a corner itself value, gradient and
+/// Laplacian are 0.
 PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, const std::vector<ReentrantCorner>& corners,
                                              const double* x);
 

@@ -201,6 +201,11 @@ TEST(PolygonDomain, ReentrantCornersAreFoundWithTheirExponents) {
   ASSERT_EQ(tip.size(), 1u);
   EXPECT_EQ(tip[0].vertex, (pinn::Point2{0.5, 0.5}));
   EXPECT_NEAR(tip[0].exponent, M_PI / (2 * M_PI - 2 * std::atan(0.04)), 1e-12);
+  // Counter-clockwise, the edge from the tip goes to (1, 0.52); its blend disk stays clear of the
+  // right side's edges, 0.5 away.
+  EXPECT_NEAR(tip[0].direction, std::atan2(0.02, 0.5), 1e-14);
+  EXPECT_NEAR(tip[0].clearance, 0.5, 1e-14);
+  EXPECT_NEAR(tip[0].blend_radius, 0.225, 1e-14);
 }
 
 TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
@@ -221,6 +226,44 @@ TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
   for (const double angle : {0.2, 0.75 * M_PI, 1.4 * M_PI}) {
     const double r = 0.02, x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
     expect_derivatives_match_differences(d, x, 1e-5, 2e-4, 1e-4);
+  }
+}
+
+TEST(PolygonDomain, NextToAReentrantCornerTheDistanceHasTheSingularSolutionsAngularProfile) {
+  // Within 0.09 of the L-shape's corner (a fifth of its blend radius, 0.45 × clearance 1) the distance
+  // is r^(2/3) sin(2θ/3) times a constant, θ from the edge up to (1, 2): along a circle about the
+  // corner it follows sin(2θ/3), so u/distance has a limit at the corner.
+  const pinn::Domain d = pinn::Domain::polygon(kLShape);
+  ASSERT_EQ(d.reentrant_corners().size(), 1u);
+  EXPECT_DOUBLE_EQ(d.reentrant_corners()[0].blend_radius, 0.45);
+  const auto at = [&](double r, double angle) {
+    const double x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
+    EXPECT_TRUE(d.contains(x)) << r << ", " << angle;
+    return d.distance(x);
+  };
+  for (const double r : {1e-3, 0.03, 0.085}) {
+    const double reference = at(r, 0.75 * M_PI).value;
+    for (const double angle : {0.01, 0.3, 1.0, 2.0, 3.0, 4.0, 4.7})
+      EXPECT_NEAR(at(r, angle).value / std::sin(2.0 * angle / 3.0), reference, 1e-9 * reference) << r << ", " << angle;
+  }
+  // From 0.09 to 0.45 it blends back into the R-function distance times r^(−1/3): positive, and its
+  // derivatives match central differences across the blend.
+  for (const double r : {0.1, 0.2, 0.3, 0.37, 0.44})
+    for (const double angle : {0.05, 0.6, 0.75 * M_PI, 3.5, 4.6}) {
+      EXPECT_GT(at(r, angle).value, 0.0);
+      const double x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
+      expect_derivatives_match_differences(d, x, 1e-4, 1e-3, 1e-5);
+    }
+  // On both edges next to the corner (x = 1 above it, y = 1 right of it): zero, the gradient along the
+  // inward normal.
+  for (const double r : {0.1, 0.3}) {
+    const double on_first[2] = {1, 1 + r}, on_second[2] = {1 + r, 1};
+    EXPECT_NEAR(d.distance(on_first).value, 0.0, 1e-15);
+    EXPECT_NEAR(d.distance(on_second).value, 0.0, 1e-15);
+    EXPECT_NEAR(d.distance(on_first).grad[1], 0.0, 1e-12);
+    EXPECT_LT(d.distance(on_first).grad[0], 0.0);
+    EXPECT_NEAR(d.distance(on_second).grad[0], 0.0, 1e-12);
+    EXPECT_LT(d.distance(on_second).grad[1], 0.0);
   }
 }
 
