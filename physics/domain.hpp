@@ -83,7 +83,8 @@ class Domain {
   /// Distance-like function: products of 4(x−a)(b−x)/(b−a)² per direction for
   /// boxes, (R² − |x − c|²)/R² for the disk; smooth, 1 at the centre. For a
   /// polygon the R-function φ of physics/polygon.hpp, times r^(π/ω − 1) for
-  /// each re-entrant corner (with_corner_singularities), divided by its
+  /// each re-entrant corner and blended next to it into the corner's singular
+  /// function (with_corner_singularities), divided by its
   /// largest value on a 64² grid of midpoints (so about 1 at its largest, like
   /// the others, and unchanged by a similarity map of the polygon); smooth
   /// inside, not differentiable at the vertices; on an edge its gradient is

@@ -244,7 +244,8 @@ TEST(PolygonDomain, NextToAReentrantCornerTheDistanceHasTheSingularSolutionsAngu
   for (const double r : {1e-3, 0.03, 0.085}) {
     const double reference = at(r, 0.75 * M_PI).value;
     for (const double angle : {0.01, 0.3, 1.0, 2.0, 3.0, 4.0, 4.7})
-      EXPECT_NEAR(at(r, angle).value / std::sin(2.0 * angle / 3.0), reference, 1e-9 * reference) << r << ", " << angle;
+      EXPECT_NEAR(at(r, angle).value / std::sin(2.0 * angle / 3.0), reference, 1e-9 * reference)
+          << r << ", " << angle;
   }
   // From 0.09 to 0.45 it blends back into the R-function distance times r^(−1/3): positive, and its
   // derivatives match central differences across the blend.
@@ -265,6 +266,20 @@ TEST(PolygonDomain, NextToAReentrantCornerTheDistanceHasTheSingularSolutionsAngu
     EXPECT_NEAR(d.distance(on_second).grad[0], 0.0, 1e-12);
     EXPECT_LT(d.distance(on_second).grad[1], 0.0);
   }
+  // A U-shape's two corners, 1 apart: each blend (radius 0.45) carries the other corner's factor;
+  // derivatives against differences inside and across both blends.
+  const pinn::Domain u_shape = pinn::Domain::polygon({{0, 0}, {3, 0}, {3, 2}, {2, 2}, {2, 1}, {1, 1}, {1, 2}, {0, 2}});
+  ASSERT_EQ(u_shape.reentrant_corners().size(), 2u);
+  for (const double r : {0.05, 0.2, 0.4})
+    for (const double angle : {0.3, 1.2, 2.5, 4.4}) {  // from the edge up toward (1, 2) or down from (2, 2)
+      const double left[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
+      const double right[2] = {2 + r * std::cos(angle + M_PI), 1 + r * std::sin(angle + M_PI)};
+      for (const double* x : {left, right}) {
+        ASSERT_TRUE(u_shape.contains(x)) << x[0] << ", " << x[1];
+        EXPECT_GT(u_shape.distance(x).value, 0.0);
+        expect_derivatives_match_differences(u_shape, x, 1e-4, 1e-3, 1e-5);
+      }
+    }
 }
 
 /// Every Gauss point farther than a cell's diagonal from the re-entrant
