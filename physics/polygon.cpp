@@ -103,6 +103,18 @@ double square(double v) { return v * v; }
 /// change of the angular profile into the network's quotient.
 const double kBlendInner = 0.2;
 
+/// f·e^s from e^s and ∇s where s is harmonic (a sum of β ln r in 2D): ∇(f e^s) = e^s(∇f + f∇s),
+/// Δ(f e^s) = e^s(Δf + 2∇f·∇s + f|∇s|²).
+PolygonDistanceJet times_exponential(const PolygonDistanceJet& f, double exp_s, const double* grad_s) {
+  PolygonDistanceJet p;
+  p.value = exp_s * f.value;
+  p.grad[0] = exp_s * (f.grad[0] + f.value * grad_s[0]);
+  p.grad[1] = exp_s * (f.grad[1] + f.value * grad_s[1]);
+  p.laplacian = exp_s * (f.laplacian + 2.0 * (f.grad[0] * grad_s[0] + f.grad[1] * grad_s[1]) +
+                         f.value * (grad_s[0] * grad_s[0] + grad_s[1] * grad_s[1]));
+  return p;
+}
+
 /// S/λ with S = r^λ sin(λθ), θ ∈ [0, ω] the angle from the corner's edge to the next vertex, ω = π/λ
 /// the interior angle: harmonic, zero on both edges, positive between them. A point just outside an
 /// edge (rounding) takes the angle continued across that edge, so S is continuous on both.
@@ -283,15 +295,10 @@ PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, cons
     s += 0.5 * beta * std::log(r2);
     grad_s[0] += beta * dx / r2;
     grad_s[1] += beta * dy / r2;
-    if (r2 < square(c.blend_radius)) near = &c;
+    if (r2 < square(c.wedge_radius)) near = &c;
   }
   const double w = std::exp(s);
-  PolygonDistanceJet d;
-  d.value = w * phi.value;
-  d.grad[0] = w * (phi.grad[0] + phi.value * grad_s[0]);
-  d.grad[1] = w * (phi.grad[1] + phi.value * grad_s[1]);
-  d.laplacian = w * (phi.laplacian + 2.0 * (phi.grad[0] * grad_s[0] + phi.grad[1] * grad_s[1]) +
-                     phi.value * (grad_s[0] * grad_s[0] + grad_s[1] * grad_s[1]));
+  const PolygonDistanceJet d = times_exponential(phi, w, grad_s);
   if (!near) return d;
   // Next to corner c, blend toward w_o·S_c/λ_c (w_o the other corners' factors): φ·r^(λ−1) ≈ r^λ·θ near
   // either edge, as S_c/λ_c is, but between them φ's angular profile is not sin(λθ)/λ, so the network
@@ -303,16 +310,10 @@ PolygonDistanceJet with_corner_singularities(const PolygonDistanceJet& phi, cons
   const double beta = c.exponent - 1.0;
   const double grad_so[2] = {grad_s[0] - beta * dx / r2, grad_s[1] - beta * dy / r2};
   const double w_o = w * std::pow(r, -beta);
-  const PolygonDistanceJet q = corner_singular_function(c, x);
-  PolygonDistanceJet b;  // w_o·q: Δq = 0
-  b.value = w_o * q.value;
-  b.grad[0] = w_o * (q.grad[0] + q.value * grad_so[0]);
-  b.grad[1] = w_o * (q.grad[1] + q.value * grad_so[1]);
-  b.laplacian = w_o * (2.0 * (q.grad[0] * grad_so[0] + q.grad[1] * grad_so[1]) +
-                       q.value * (grad_so[0] * grad_so[0] + grad_so[1] * grad_so[1]));
+  const PolygonDistanceJet b = times_exponential(corner_singular_function(c, x), w_o, grad_so);
   // χ(r) = 1 − h(t), t = (r − ρ_i)/(ρ − ρ_i), ρ_i = kBlendInner·ρ, h the C² step t³(10 − 15t + 6t²);
   // ∇χ = χ'·x/r, Δχ = χ'' + χ'/r.
-  const double rho = c.blend_radius, inner = kBlendInner * rho, width = rho - inner;
+  const double rho = c.wedge_radius, inner = kBlendInner * rho, width = rho - inner;
   const double t = std::clamp((r - inner) / width, 0.0, 1.0);
   const double chi = 1.0 - t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
   const double chi_r = -30.0 * t * t * (1.0 - t) * (1.0 - t) / width;

@@ -63,9 +63,10 @@ struct ReentrantCorner {
   /// Angle of the edge to the next vertex: the domain next to the corner is the wedge of directions
   /// from it counter-clockwise through the interior angle π/exponent, up to the edge from the previous vertex.
   double direction = 0;
-  /// Radius of the disk about the corner in which with_corner_singularities blends toward the singular
-  /// function: 0.45 × clearance, so the disk meets no other edge and the disks of two corners do not meet.
-  double blend_radius = 0;
+  /// Radius of the corner's own disk, 0.45 × clearance: it meets no other edge (the domain in it is the
+  /// corner's wedge) and the disks of two corners do not meet. with_corner_singularities blends toward the
+  /// singular function in it, and grade_toward_corners grades the finite-element mesh in it.
+  double wedge_radius = 0;
 };
 
 /// The re-entrant vertices of a counter-clockwise polygon.
@@ -75,7 +76,7 @@ std::vector<ReentrantCorner> polygon_reentrant_corners(const std::vector<Point2>
 /// next to a re-entrant corner, this grows like the solution, r^(π/ω), so the
 /// network that multiplies it in a hard boundary condition stays bounded there
 /// instead of having to grow like r^(π/ω − 1). Elsewhere a smooth positive
-/// factor. Within a corner's blend_radius it blends (C², from a fifth of that
+/// factor. Within a corner's wedge_radius it blends (C², from a fifth of that
 /// radius in) into r^λ sin(λθ)/λ times the other corners' factors, the solution's
 /// leading term with its angular profile too: φ's own profile across the wedge
 /// differs (a third of it at an L-shape's bisector), and the network would

@@ -156,7 +156,7 @@ TriangleMesh triangulate_disk(const Circle& circle) {
 
 void grade_toward_corners(TriangleMesh& mesh, const std::vector<ReentrantCorner>& corners) {
   for (const ReentrantCorner& corner : corners) {
-    const double rho = 0.45 * corner.clearance, power = 1.0 / corner.exponent - 1.0;
+    const double rho = corner.wedge_radius, power = 1.0 / corner.exponent - 1.0;
     for (Point2& p : mesh.nodes) {
       const double dx = p[0] - corner.vertex[0], dy = p[1] - corner.vertex[1];
       const double r = std::hypot(dx, dy);

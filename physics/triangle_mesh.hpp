@@ -73,7 +73,7 @@ TriangleMesh triangulate_disk(const Circle& circle);
 TriangleMesh refine(const TriangleMesh& mesh, const Circle* circle = nullptr);
 
 /// Moves the nodes near each re-entrant corner toward it, so that the mesh is graded there as the
-/// solution's r^λ needs (λ = π/ω): within ρ = 0.45·clearance of the corner a node at distance r
+/// solution's r^λ needs (λ = π/ω): within ρ = wedge_radius (0.45·clearance) of the corner a node at distance r
 /// moves along its ray to ρ(r/ρ)^(1/λ). Rays through the corner stay rays (the corner's two edges keep
 /// their boundary nodes), nodes at ρ and beyond stay, and the balls of two corners do not meet. Mesh
 /// widths next to the corner fall from h to about h^(1/λ)·ρ^(1 − 1/λ); at ρ they grow by 1/λ

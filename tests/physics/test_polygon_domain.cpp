@@ -205,7 +205,7 @@ TEST(PolygonDomain, ReentrantCornersAreFoundWithTheirExponents) {
   // right side's edges, 0.5 away.
   EXPECT_NEAR(tip[0].direction, std::atan2(0.02, 0.5), 1e-14);
   EXPECT_NEAR(tip[0].clearance, 0.5, 1e-14);
-  EXPECT_NEAR(tip[0].blend_radius, 0.225, 1e-14);
+  EXPECT_NEAR(tip[0].wedge_radius, 0.225, 1e-14);
 }
 
 TEST(PolygonDomain, DistanceGrowsLikeTheSingularSolutionFromAReentrantCorner) {
@@ -235,7 +235,7 @@ TEST(PolygonDomain, NextToAReentrantCornerTheDistanceHasTheSingularSolutionsAngu
   // corner it follows sin(2θ/3), so u/distance has a limit at the corner.
   const pinn::Domain d = pinn::Domain::polygon(kLShape);
   ASSERT_EQ(d.reentrant_corners().size(), 1u);
-  EXPECT_DOUBLE_EQ(d.reentrant_corners()[0].blend_radius, 0.45);
+  EXPECT_DOUBLE_EQ(d.reentrant_corners()[0].wedge_radius, 0.45);
   const auto at = [&](double r, double angle) {
     const double x[2] = {1 + r * std::cos(angle + 0.5 * M_PI), 1 + r * std::sin(angle + 0.5 * M_PI)};
     EXPECT_TRUE(d.contains(x)) << r << ", " << angle;
