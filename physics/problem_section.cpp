@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iomanip>
 #include <iterator>
 #include <memory>
 #include <sstream>
@@ -317,11 +318,20 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
                                  const std::string& boundary_at, bool hard_possible) {
   const LossSettings& s = section.settings;
   const EllipticOperator& op = problem.op;
-  PINN_USER_REQUIRE(!(s.form == LossForm::energy && op.has_convection() && !has_symmetric_form(problem)),
-                    section.form_at << ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
-                                       "makes L non-symmetric, and a non-symmetric operator has no energy (in 1D "
-                                       "the engine trains the symmetric form e^{-φ}L, φ' = b/a, where e^{±φ} stays "
-                                       "within e^30). Use form = \"first_order\" or \"strong\"");
+  if (s.form == LossForm::energy && op.has_convection() && !has_symmetric_form(problem)) {
+    const double exponent = symmetric_form_exponent(problem);
+    std::ostringstream reached;
+    if (std::isfinite(exponent))
+      reached << "; here φ − φ(m) reaches ±" << std::setprecision(3) << exponent;
+    else
+      reached << "; here " << (op.has_matrix_diffusion() ? "the diffusion is a matrix" : "b/a is not a gradient");
+    throw UserError(section.form_at + ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
+                    "makes L non-symmetric, and a non-symmetric operator has no energy. Where b = a∇φ (in 1D always) "
+                    "the engine trains the symmetric form e^{-φ}L, for a scalar diffusion a and while φ − φ(m) stays "
+                    "within ±" + std::to_string(static_cast<int>(kLargestSymmetricFormExponent)) +
+                    " (m the domain's centre; beyond, training loses the side where e^{-φ} is small)" +
+                    reached.str() + ". Use form = \"first_order\" or \"strong\"");
+  }
   PINN_USER_REQUIRE(!(needs_laplacian(s.form) && op.has_matrix_diffusion()),
                     section.form_at << ": loss.form = \"" << to_string(s.form)
                                     << "\" needs every second derivative of u with a matrix problem.diffusion (the "
@@ -412,7 +422,8 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
 }
 
 LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network) {
-  if (!problem.op.has_convection() || has_symmetric_form(problem)) return LossForm::energy;
+  if (!problem.op.has_convection() || has_symmetric_form(problem, kDefaultSymmetricFormExponent))
+    return LossForm::energy;
   return smooth_network ? LossForm::strong : LossForm::first_order;
 }
 

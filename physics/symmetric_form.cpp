@@ -5,7 +5,9 @@
 #include "nn/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -50,31 +52,138 @@ std::shared_ptr<const PhiTable> tabulate_phi(const ObstacleProblem& problem) {
     for (int q = 0; q < 4; ++q) integral += weights[q] * ratio(x - 0.5 * table->step * (1.0 - nodes[q]));
     table->phi[i] = table->phi[i - 1] + 0.5 * table->step * integral;
   }
-  const double middle = (*table)(0.5 * (problem.domain.lower()[0] + problem.domain.upper()[0]));
-  for (double& value : table->phi) value -= middle;
   return table;
 }
+
 
 ScalarFunction weighted(const ScalarFunction& h, const ScalarFunction& w) {
   if (!h) return h;
   return [h, w](const double* x) { return w(x) * h(x); };
 }
 
+/// r = b/a at x (dim components).
+void convection_ratio(const EllipticOperator& op, const double* x, int dim, double* r) {
+  const double a = op.diffusion.empty() ? 1.0 : op.diffusion[0](x);
+  for (int i = 0; i < dim; ++i) r[i] = op.convection[static_cast<std::size_t>(i)](x) / a;
+}
+
+/// In 2D and 3D, φ(x) = ∫₀¹ r(c + t(x − c))·(x − c) dt along the segment
+/// from the bounding box's centre c (16-point Gauss–Legendre): a potential
+/// of r where r is curl-free on the segments (is_curl_free).
+ScalarFunction straight_path_phi(const ObstacleProblem& problem) {
+  const int dim = problem.domain.dim();
+  std::array<double, 3> centre{0, 0, 0};
+  for (int i = 0; i < dim; ++i)
+    centre[static_cast<std::size_t>(i)] =
+        0.5 * (problem.domain.lower()[static_cast<std::size_t>(i)] + problem.domain.upper()[static_cast<std::size_t>(i)]);
+  const EllipticOperator op = problem.op;
+  return [op, centre, dim](const double* x) {
+    static const double nodes[8] = {0.0950125098376374, 0.2816035507792589, 0.4580167776572274, 0.6178762444026438,
+                                    0.7554044083550030, 0.8656312023878318, 0.9445750230732326, 0.9894009349916499};
+    static const double weights[8] = {0.1894506104550685, 0.1826034150449236, 0.1691565193950025,
+                                      0.1495959888165767, 0.1246289712555339, 0.0951585116824928,
+                                      0.0622535239386479, 0.0271524594117541};
+    double phi = 0.0;
+    for (int q = 0; q < 16; ++q) {
+      const double t = 0.5 * (1.0 + (q < 8 ? -nodes[7 - q] : nodes[q - 8]));
+      const double weight = 0.5 * weights[q < 8 ? 7 - q : q - 8];
+      double y[3], r[3];
+      for (int i = 0; i < dim; ++i) y[i] = centre[static_cast<std::size_t>(i)] + t * (x[i] - centre[static_cast<std::size_t>(i)]);
+      convection_ratio(op, y, dim, r);
+      for (int i = 0; i < dim; ++i) phi += weight * r[i] * (x[i] - centre[static_cast<std::size_t>(i)]);
+    }
+    return phi;
+  };
+}
+
+/// Whether r = b/a is curl-free over the bounding box, so that b = a∇φ:
+/// ∂r_i/∂x_j = ∂r_j/∂x_i by central differences at 9^dim points, to 1e-6 of
+/// the largest derivative seen (plus round-off's share of |r|).
+bool is_curl_free(const ObstacleProblem& problem) {
+  const int dim = problem.domain.dim();
+  double size = 0.0;
+  for (int i = 0; i < dim; ++i)
+    size = std::max(size, problem.domain.upper()[static_cast<std::size_t>(i)] - problem.domain.lower()[static_cast<std::size_t>(i)]);
+  const double step = 1e-4 * size;
+  const int per_direction = 9, total = dim == 2 ? 81 : 729;
+  double largest_curl = 0.0, largest_derivative = 0.0, largest_ratio = 0.0;
+  for (int n = 0; n < total; ++n) {
+    double x[3];
+    for (int i = 0, rest = n; i < dim; ++i, rest /= per_direction) {
+      const auto k = static_cast<std::size_t>(i);
+      x[i] = problem.domain.lower()[k] + (rest % per_direction + 0.5) / per_direction * (problem.domain.upper()[k] - problem.domain.lower()[k]);
+    }
+    double derivative[3][3], r[3];
+    convection_ratio(problem.op, x, dim, r);
+    for (int i = 0; i < dim; ++i) largest_ratio = std::max(largest_ratio, std::abs(r[i]));
+    for (int j = 0; j < dim; ++j) {
+      double plus[3], minus[3], r_plus[3], r_minus[3];
+      for (int i = 0; i < dim; ++i) plus[i] = minus[i] = x[i];
+      plus[j] += step;
+      minus[j] -= step;
+      convection_ratio(problem.op, plus, dim, r_plus);
+      convection_ratio(problem.op, minus, dim, r_minus);
+      for (int i = 0; i < dim; ++i) derivative[i][j] = (r_plus[i] - r_minus[i]) / (2 * step);
+    }
+    for (int i = 0; i < dim; ++i)
+      for (int j = 0; j < dim; ++j) {
+        if (!std::isfinite(derivative[i][j])) return false;
+        largest_derivative = std::max(largest_derivative, std::abs(derivative[i][j]));
+        if (j > i) largest_curl = std::max(largest_curl, std::abs(derivative[i][j] - derivative[j][i]));
+      }
+  }
+  return largest_curl <= 1e-6 * largest_derivative + 1e-8 * largest_ratio / size;
+}
+
+/// φ with φ' = b/a (1D) or ∇φ = b/a (2D, 3D), up to a constant; empty
+/// where b/a has no potential.
+ScalarFunction convection_potential(const ObstacleProblem& problem) {
+  if (problem.domain.dim() == 1) {
+    std::shared_ptr<const PhiTable> phi = tabulate_phi(problem);
+    return [phi](const double* x) { return (*phi)(x[0]); };
+  }
+  return is_curl_free(problem) ? straight_path_phi(problem) : ScalarFunction();
+}
+
+/// The smallest and largest value of φ on the domain (a grid of about 4096
+/// interior points and 256 boundary points; ±∞ where φ is not finite).
+std::array<double, 2> potential_range(const ObstacleProblem& problem, const ScalarFunction& phi) {
+  const int dim = problem.domain.dim();
+  std::vector<double> points = problem.domain.sample_interior(4096, SamplingMethod::grid, 0);
+  const std::vector<double> boundary = problem.domain.sample_boundary(dim == 1 ? 2 : 256);
+  points.insert(points.end(), boundary.begin(), boundary.end());
+  const double infinite = std::numeric_limits<double>::infinity();
+  std::array<double, 2> range{infinite, -infinite};
+  for (std::size_t i = 0; i < points.size(); i += static_cast<std::size_t>(dim)) {
+    const double value = phi(&points[i]);
+    if (!std::isfinite(value)) return {-infinite, infinite};
+    range = {std::min(range[0], value), std::max(range[1], value)};
+  }
+  return range;
+}
+
 }  // namespace
 
-bool has_symmetric_form(const ObstacleProblem& problem) {
+double symmetric_form_exponent(const ObstacleProblem& problem) {
   const EllipticOperator& op = problem.op;
-  if (problem.domain.dim() != 1 || !op.has_convection() || op.has_matrix_diffusion()) return false;
-  const std::shared_ptr<const PhiTable> phi = tabulate_phi(problem);
-  for (double value : phi->phi)
-    if (!(std::abs(value) <= 30.0)) return false;
-  return true;
+  if (!op.has_convection() || op.has_matrix_diffusion() || op.time_axis) return std::numeric_limits<double>::infinity();
+  const ScalarFunction phi = convection_potential(problem);
+  if (!phi) return std::numeric_limits<double>::infinity();
+  const std::array<double, 2> range = potential_range(problem, phi);
+  return 0.5 * (range[1] - range[0]);
+}
+
+bool has_symmetric_form(const ObstacleProblem& problem, double largest_exponent) {
+  return symmetric_form_exponent(problem) <= largest_exponent;
 }
 
 ScalarFunction convection_weight(const ObstacleProblem& problem) {
-  PINN_REQUIRE(problem.domain.dim() == 1 && problem.op.has_convection(), "no 1D convection to weigh");
-  std::shared_ptr<const PhiTable> phi = tabulate_phi(problem);
-  return [phi](const double* x) { return std::exp(-(*phi)(x[0])); };
+  PINN_REQUIRE(problem.op.has_convection(), "no convection to weigh");
+  const ScalarFunction phi = convection_potential(problem);
+  PINN_REQUIRE(phi, "b/a has no potential");
+  const std::array<double, 2> range = potential_range(problem, phi);
+  const double middle = 0.5 * (range[0] + range[1]);
+  return [phi, middle](const double* x) { return std::exp(-(phi(x) - middle)); };
 }
 
 ObstacleProblem symmetric_form(const ObstacleProblem& problem) {

@@ -178,6 +178,12 @@ struct CaseConfig {
   /// form (physics/symmetric_form.hpp): the weight w(x) (user coordinates)
   /// of its multipliers w·λ, which the outputs divide out. Empty otherwise.
   ScalarFunction multiplier_weight;
+  /// Set with multiplier_weight: the problem as given (mapped like `problem`),
+  /// whose reference the metrics measure against. Its u is the symmetric
+  /// form's, but the reference's active-set iterations on the weighted data
+  /// (w from e^{−7.5} to e^{7.5} at b = 7.5 on (0, 2)) did not converge.
+  /// Empty otherwise: the reference solves `problem`.
+  std::shared_ptr<const ObstacleProblem> reference_problem;
   MlpConfig network;
   KinkPlacement kink_placement = KinkPlacement::domain;
   LossSettings loss;
@@ -236,9 +242,12 @@ struct CaseConfig {
 bool trained_in_symmetric_form(const CaseConfig& config);
 
 /// The problem as the solver trains it before mapping it onto unit size: the
-/// case's own, or its symmetric form (trained_in_symmetric_form), whose data
-/// have other sizes. The map (choose_problem_scaling) is chosen on it, by the
-/// solver and by the default pipeline and --explain alike.
+/// case's own, or its symmetric form (trained_in_symmetric_form). The map
+/// (choose_problem_scaling) is chosen on the case's own problem, by the solver
+/// and by the default pipeline and --explain alike: the symmetric form has the
+/// same u, but its data w·f and w·a lie orders of magnitude apart at the
+/// interval's ends when the convection is strong, and their ratio would
+/// overstate u's size (by 700× at b = 2.5 on (0, 2)).
 ObstacleProblem problem_as_trained(const CaseConfig& config);
 
 /// Whether the training points are the midpoints of a tensor grid that the

@@ -2,12 +2,14 @@
 /// @brief The default pipelines, one per dimension.
 #include "solver/default_pipeline.hpp"
 
+#include "physics/symmetric_form.hpp"
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 #include "solver/stages/natural_gradient_stage.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <memory>
 #include <sstream>
 
@@ -230,7 +232,7 @@ void piecewise_linear_pipeline(CaseConfig& config, std::vector<std::string>& not
   // so they scale with the half-width h of the box in the units the problem
   // is trained in (physics/problem_scaling.hpp).
   const double h =
-      largest_half_width(config.problem.domain) / choose_problem_scaling(problem_as_trained(config)).length;
+      largest_half_width(config.problem.domain) / choose_problem_scaling(config.problem).length;
   const double scale = h / 2.0;
   // Alone in 3D, the Adam stage carries the whole homotopy.
   StageConfig adam =
@@ -319,12 +321,24 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
     }
     notes.push_back("sampling.interior = " + std::to_string(interior) + ": " + why.str());
   }
-  if (config.problem.op.has_convection() && !config.problem.op.time_axis && !given(config, "loss.form"))
-    notes.push_back("loss.form = \"" + to_string(config.loss.form) + "\": " +
-                    (config.loss.form == LossForm::energy
-                         ? "problem.convection makes the operator non-symmetric; in 1D the engine trains its "
-                           "symmetric form −(e^{−φ}a u')' + e^{−φ}c u ≥ e^{−φ}f, φ' = b/a, which has an energy"
-                         : "problem.convection makes the operator non-symmetric, and such an operator has no energy"));
+  if (config.problem.op.has_convection() && !config.problem.op.time_axis && !given(config, "loss.form")) {
+    std::ostringstream why;
+    why << "loss.form = \"" << to_string(config.loss.form) << "\": problem.convection makes the operator non-symmetric";
+    const double exponent = symmetric_form_exponent(config.problem);
+    if (config.loss.form == LossForm::energy)
+      why << "; b = a∇φ, so the engine trains its symmetric form −∇·(e^{−φ}a∇u) + e^{−φ}c u ≥ e^{−φ}f, which "
+             "has an energy (its weight e^{−φ} within e^{±"
+          << std::setprecision(3) << exponent << "} here)";
+    else if (std::isfinite(exponent))
+      why << "; its symmetric form's weight e^{−φ}, ∇φ = b/a, spans e^{±" << std::setprecision(3) << exponent
+          << "} here, beyond the e^{±" << kDefaultSymmetricFormExponent
+          << "} up to which the energy trained better (README, \"General operators\")";
+    else
+      why << ", and such an operator has no energy" << (config.problem.op.has_matrix_diffusion()
+                                                             ? " (a matrix diffusion has no symmetric form here)"
+                                                             : " (b/a is not a gradient: no symmetric form)");
+    notes.push_back(why.str());
+  }
   if (is_piecewise_linear(config.network.activation))
     piecewise_linear_pipeline(config, notes);
   else
@@ -368,7 +382,7 @@ std::string explain_pipeline(const CaseConfig& config) {
   if (config.time_budget > 0)
     text << "  time budget " << config.time_budget << " s: each stage may use its share of what remains when it starts\n";
   for (const std::string& note : config.pipeline_notes) text << "  why: " << note << "\n";
-  const ProblemScaling scaling = choose_problem_scaling(problem_as_trained(config));
+  const ProblemScaling scaling = choose_problem_scaling(config.problem);
   if (!scaling.identity())
     text << "  far from unit size: trained in mapped units, " << scaling.describe()
          << " (README, \"Problems far from unit size\")\n";

@@ -20,8 +20,10 @@ int monitor_points_per_dimension(int dim) { return dim == 1 ? 1001 : (dim == 2 ?
 Measurements::Measurements(const CaseConfig& config, const TrainingLoss& loss, std::ostream* log)
     : config_(config),
       loss_(loss),
-      reference_(config.measure_against_reference ? ReferenceSolution::for_problem(config.problem, config.reference_cells)
-                                                  : nullptr),
+      reference_(config.measure_against_reference
+                     ? ReferenceSolution::for_problem(
+                           config.reference_problem ? *config.reference_problem : config.problem, config.reference_cells)
+                     : nullptr),
       grid_(make_evaluation_grid(config.problem.domain, config.output.evaluation_points)) {
   if (reference_ && reference_->fd() && log) {
     const FdReferenceSolution& fd = *reference_->fd();

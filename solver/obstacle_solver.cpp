@@ -104,10 +104,15 @@ CaseConfig prepared_case(CaseConfig config, const RunOptions& options) {
   config.finalize();
   check_case(config);
   if (config.scaling.identity()) {  // not mapped already (a solver's own config())
-    if (trained_in_symmetric_form(config)) config.multiplier_weight = convection_weight(config.problem);
-    config.problem = problem_as_trained(config);
     config.scaling = options.scaling ? *options.scaling : choose_problem_scaling(config.problem);
-    if (!config.scaling.identity()) config.problem = scaled_problem(config.problem, config.scaling);
+    const auto mapped = [&](const ObstacleProblem& p) {
+      return config.scaling.identity() ? p : scaled_problem(p, config.scaling);
+    };
+    if (trained_in_symmetric_form(config)) {
+      config.multiplier_weight = convection_weight(config.problem);
+      config.reference_problem = std::make_shared<const ObstacleProblem>(mapped(config.problem));
+    }
+    config.problem = mapped(problem_as_trained(config));
   }
   return config;
 }

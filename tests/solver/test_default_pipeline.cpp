@@ -105,10 +105,14 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   };
   EXPECT_EQ(interior_of("{ type = \"disk\", center = [3, 1], radius = 2 }"), 10430);
   EXPECT_EQ(interior_of("{ type = \"polygon\", vertices = [[0, 0], [4, 4], [4, 3.8]] }"), 32768);
-  // Convection in 2D has no energy: the first-order form, and LBFGS.
-  const pinn::CaseConfig convection =
+  // A wind that is a gradient keeps the energy (its symmetric form) and the Gauss–Newton steps; a rotating
+  // one has no energy: the strong form, and LBFGS.
+  const pinn::CaseConfig gradient_wind =
       pinn::parse_case(problem_only(rectangle, "convection = [\"1\", \"0\"]\n"), "p.toml", {});
-  EXPECT_EQ(types_of(convection), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_EQ(types_of(gradient_wind), (std::vector<std::string>{"adam", "natural_gradient"}));
+  const pinn::CaseConfig rotating_wind =
+      pinn::parse_case(problem_only(rectangle, "convection = [\"-y\", \"x\"]\n"), "p.toml", {});
+  EXPECT_EQ(types_of(rotating_wind), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});
@@ -227,15 +231,25 @@ TEST(DefaultPipeline, TheGridOfADiskOrPolygonStaysWhereItIs) {
 
 TEST(DefaultPipeline, ExplainsTheMapOntoUnitSizeTheSolverTrainsIn) {
   // cases/convection1d.toml: its own data are of size 0.125, its symmetric
-  // form's (which the solver trains and maps) of about 0.5. --explain once
-  // chose the map on the former and printed one the solver did not make.
+  // form's (which the solver trains) of about 0.5. --explain once chose the
+  // map on one and the solver on the other. Both choose on the problem as
+  // given: the symmetric form has the same u.
   const pinn::CaseConfig convection = pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/convection1d.toml");
   pinn::RunOptions options;
   options.quiet = true;
   options.write_files = false;
-  const bool solver_maps = !pinn::ObstacleSolver(convection, options).config().scaling.identity();
-  const bool explain_maps = pinn::explain_pipeline(convection).find("far from unit size") != std::string::npos;
-  EXPECT_EQ(explain_maps, solver_maps);
+  const pinn::ProblemScaling scaling = pinn::ObstacleSolver(convection, options).config().scaling;
+  EXPECT_DOUBLE_EQ(scaling.value, 0.125);
+  EXPECT_NE(pinn::explain_pipeline(convection).find("far from unit size"), std::string::npos);
+  // On the symmetric form's data the weights' extremes multiply: with b = 2.5
+  // on (0, 2) the map took u for 442 times its size (0.6).
+  const pinn::CaseConfig wind = pinn::parse_case(
+      "[problem]\nname = \"wind\"\ndomain = { type = \"interval\", min = 0.0, max = 2.0 }\n"
+      "convection = [\"2.5\"]\nsource = \"-30*cos(x)\"\nobstacle = \"-0.6 + 0.2*x\"\n"
+      "boundary = { type = \"dirichlet\", value = \"0\" }\n",
+      "wind.toml", {});
+  EXPECT_TRUE(pinn::ObstacleSolver(wind, options).config().scaling.identity());
+  EXPECT_EQ(pinn::explain_pipeline(wind).find("far from unit size"), std::string::npos);
   // A problem the solver does map says so.
   const pinn::CaseConfig hydro =
       pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/tests/data/unseen_problems/hydro1d.toml");

@@ -97,12 +97,28 @@ TEST(OperatorCaseFile, NaturalRestKeepsHardConditionsOnWholeSides) {
 }
 
 TEST(OperatorCaseFile, ConvectionChoosesANonEnergyForm) {
-  const std::string text = square_case("convection = [\"1\", \"0\"]\n");
+  // A rotating wind (curl 2) is no gradient: strong for smooth networks, first_order for piecewise-linear ones.
+  const std::string text = square_case("convection = [\"-y\", \"x\"]\n");
   EXPECT_EQ(pinn::parse_case(text, "case.toml").loss.form, pinn::LossForm::strong);
   EXPECT_EQ(pinn::parse_case(text + "[network]\nactivation = \"prelu\"\n", "case.toml").loss.form,
             pinn::LossForm::first_order);
   expect_parts(user_error(text + "[loss]\nform = \"energy\"\n"),
-               {"case.toml:9:8: loss.form", "no energy", "Use form = \"first_order\" or \"strong\""});
+               {"case.toml:9:8: loss.form", "no energy", "b/a is not a gradient",
+                "Use form = \"first_order\" or \"strong\""});
+}
+
+TEST(OperatorCaseFile, AGradientWindKeepsTheEnergyWhileItsWeightStaysNearOne) {
+  // b = (1, 0) = ∇x: the symmetric form's weight e^{−x} spans e^{±0.5} on the unit square.
+  EXPECT_EQ(pinn::parse_case(square_case("convection = [\"1\", \"0\"]\n"), "case.toml").loss.form,
+            pinn::LossForm::energy);
+  // b = (9, 0): e^{±4.5}, beyond the default's e^{±4}, within the energy form's e^{±5}.
+  const std::string strong_wind = square_case("convection = [\"9\", \"0\"]\n");
+  EXPECT_EQ(pinn::parse_case(strong_wind, "case.toml").loss.form, pinn::LossForm::strong);
+  EXPECT_EQ(pinn::parse_case(strong_wind + "[loss]\nform = \"energy\"\n", "case.toml").loss.form,
+            pinn::LossForm::energy);
+  // b = (12, 0): e^{±6}, refused, with the exponent found.
+  expect_parts(user_error(square_case("convection = [\"12\", \"0\"]\n") + "[loss]\nform = \"energy\"\n"),
+               {"case.toml:9:8: loss.form", "within ±5", "reaches ±6", "Use form = \"first_order\" or \"strong\""});
 }
 
 TEST(OperatorCaseFile, RefusesFormsTheOperatorRulesOut) {
