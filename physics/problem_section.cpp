@@ -322,15 +322,19 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
     const double exponent = symmetric_form_exponent(problem);
     std::ostringstream reached;
     if (std::isfinite(exponent))
-      reached << "; here φ − φ(m) reaches ±" << std::setprecision(3) << exponent;
+      reached << "; here it reaches ±" << std::setprecision(3) << exponent;
+    else if (op.time_axis)
+      reached << "; here the operator has a time axis";
+    else if (op.has_matrix_diffusion())
+      reached << "; here the diffusion is a matrix";
     else
-      reached << "; here " << (op.has_matrix_diffusion() ? "the diffusion is a matrix" : "b/a is not a gradient");
+      reached << "; here b/a is not a smooth gradient";
     throw UserError(section.form_at + ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
                     "makes L non-symmetric, and a non-symmetric operator has no energy. Where b = a∇φ (in 1D always) "
-                    "the engine trains the symmetric form e^{-φ}L, for a scalar diffusion a and while φ − φ(m) stays "
+                    "the engine trains the symmetric form e^{-φ}L, for a scalar diffusion a and while φ − φ_m stays "
                     "within ±" + std::to_string(static_cast<int>(kLargestSymmetricFormExponent)) +
-                    " (m the domain's centre; beyond, training loses the side where e^{-φ} is small)" +
-                    reached.str() + ". Use form = \"first_order\" or \"strong\"");
+                    " (φ_m the middle of φ's range over the domain; beyond, training loses the side where e^{-φ} is "
+                    "small)" + reached.str() + ". Use form = \"first_order\" or \"strong\"");
   }
   PINN_USER_REQUIRE(!(needs_laplacian(s.form) && op.has_matrix_diffusion()),
                     section.form_at << ": loss.form = \"" << to_string(s.form)

@@ -336,7 +336,7 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
     else
       why << ", and such an operator has no energy" << (config.problem.op.has_matrix_diffusion()
                                                              ? " (a matrix diffusion has no symmetric form here)"
-                                                             : " (b/a is not a gradient: no symmetric form)");
+                                                             : " (b/a is not a smooth gradient: no symmetric form)");
     notes.push_back(why.str());
   }
   if (is_piecewise_linear(config.network.activation))

@@ -21,8 +21,9 @@ Measurements::Measurements(const CaseConfig& config, const TrainingLoss& loss, s
     : config_(config),
       loss_(loss),
       reference_(config.measure_against_reference
-                     ? ReferenceSolution::for_problem(
-                           config.reference_problem ? *config.reference_problem : config.problem, config.reference_cells)
+                     ? ReferenceSolution::for_problem(config.reference_problem ? *config.reference_problem
+                                                                               : config.problem,
+                                                      config.reference_cells)
                      : nullptr),
       grid_(make_evaluation_grid(config.problem.domain, config.output.evaluation_points)) {
   if (reference_ && reference_->fd() && log) {

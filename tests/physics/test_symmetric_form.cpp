@@ -85,6 +85,11 @@ TEST(SymmetricForm, ARotatingWindOrAMatrixDiffusionHasNone) {
   pinn::ObstacleProblem saddle = swirl;
   saddle.op.convection = {[](const double* x) { return x[1]; }, [](const double* x) { return x[0]; }};
   EXPECT_NEAR(pinn::symmetric_form_exponent(saddle), 1.0, 0.05);
+  // A wind that jumps across x = 0.3: the segments' Gauss points do not
+  // integrate it, so the potential found is refused rather than used.
+  pinn::ObstacleProblem gust = swirl;
+  gust.op.convection = {[](const double* x) { return x[0] < 0.3 ? 1.0 : 3.0; }, constant(0.0)};
+  EXPECT_TRUE(std::isinf(pinn::symmetric_form_exponent(gust)));
   // A constant wind with a matrix diffusion: not handled.
   pinn::ObstacleProblem matrix = saddle;
   matrix.op.diffusion = {constant(2.0), constant(0.5), constant(0.5), constant(1.0)};

@@ -103,7 +103,7 @@ TEST(OperatorCaseFile, ConvectionChoosesANonEnergyForm) {
   EXPECT_EQ(pinn::parse_case(text + "[network]\nactivation = \"prelu\"\n", "case.toml").loss.form,
             pinn::LossForm::first_order);
   expect_parts(user_error(text + "[loss]\nform = \"energy\"\n"),
-               {"case.toml:9:8: loss.form", "no energy", "b/a is not a gradient",
+               {"case.toml:9:8: loss.form", "no energy", "b/a is not a smooth gradient",
                 "Use form = \"first_order\" or \"strong\""});
 }
 
