@@ -299,9 +299,12 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
   // lie inside, so the 16 points per parameter are counted inside: a dart
   // filling a third of its box kept 2900 of 8192 (arrow2d 1.0e-2; with
   // 8192 inside 5.0e-3, and 8 of 10 disks and polygons lower, at up to
-  // 2.3 times the time: BENCHMARKS.md §34).
+  // 2.3 times the time: BENCHMARKS.md §34). The piecewise-linear default's
+  // 4096 too: with PReLU 7 of 8 disks and polygons lower (lshape's problem
+  // 1.19e-2 → 9.6e-3, tshape2d 2.4e-2 → 1.8e-2; BENCHMARKS.md §36).
   const Domain& domain = config.problem.domain;
-  const bool counted_inside = dim == 2 && natural_gradient && !domain.is_box();
+  const bool counted_inside =
+      dim == 2 && (natural_gradient || is_piecewise_linear(config.network.activation)) && !domain.is_box();
   double fill = 1.0;
   if (counted_inside) {
     fill = domain.measure() / ((domain.upper()[0] - domain.lower()[0]) * (domain.upper()[1] - domain.lower()[1]));
@@ -318,6 +321,8 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
     } else {
       why << "the default for " << dim << "D (as the predefined "
           << (dim == 1 ? "obstacle1d" : (dim == 2 ? "radial2d" : "box3d")) << " case)";
+      if (counted_inside)
+        why << "; 4096 inside the domain, which fills " << std::lround(100 * fill) << "% of its bounding box";
     }
     notes.push_back("sampling.interior = " + std::to_string(interior) + ": " + why.str());
   }

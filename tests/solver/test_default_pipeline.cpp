@@ -105,6 +105,12 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   };
   EXPECT_EQ(interior_of("{ type = \"disk\", center = [3, 1], radius = 2 }"), 10430);
   EXPECT_EQ(interior_of("{ type = \"polygon\", vertices = [[0, 0], [4, 4], [4, 3.8]] }"), 32768);
+  // The piecewise-linear default's 4096 are counted inside too; a rectangle keeps them.
+  const auto piecewise_linear_interior_of = [](const std::string& domain) {
+    return pinn::parse_case(problem_only(domain), "p.toml", {"network.activation=prelu"}).sampling.interior;
+  };
+  EXPECT_EQ(piecewise_linear_interior_of("{ type = \"disk\", center = [3, 1], radius = 2 }"), 5215);
+  EXPECT_EQ(piecewise_linear_interior_of(rectangle), 4096);
   // A wind that is a gradient keeps the energy (its symmetric form) and the Gauss–Newton steps; a rotating
   // one has no energy: the strong form, and LBFGS.
   const pinn::CaseConfig gradient_wind =
