@@ -55,7 +55,6 @@ std::shared_ptr<const PhiTable> tabulate_phi(const ObstacleProblem& problem) {
   return table;
 }
 
-
 ScalarFunction weighted(const ScalarFunction& h, const ScalarFunction& w) {
   if (!h) return h;
   return [h, w](const double* x) { return w(x) * h(x); };

@@ -16,8 +16,10 @@
 namespace pinn {
 
 /// Half the range of φ over the domain, (max φ − min φ)/2: the weight
-/// w = e^{−(φ − φ_m)}, φ_m the range's middle, spans e^{±this}. Infinite unless the problem has convection, scalar
-/// diffusion, no time axis and (in 2D, 3D) a curl-free b/a.
+/// w = e^{−(φ − φ_m)}, φ_m the range's middle, spans e^{±this}. Infinite
+/// unless the problem has convection, a scalar diffusion, no time axis and
+/// (in 2D, 3D) a b/a whose potential along segments from the bounding box's
+/// centre has the gradient b/a at 9^dim points (a curl-free, smooth b/a).
 double symmetric_form_exponent(const ObstacleProblem& problem);
 
 /// The energy form is refused beyond this exponent: training loses the end
