@@ -248,7 +248,7 @@ TEST(DefaultPipeline, ExplainsTheMapOntoUnitSizeTheSolverTrainsIn) {
   EXPECT_DOUBLE_EQ(scaling.value, 0.125);
   EXPECT_NE(pinn::explain_pipeline(convection).find("far from unit size"), std::string::npos);
   // On the symmetric form's data the weights' extremes multiply: with b = 2.5
-  // on (0, 2) the map took u for 442 times its size (0.6).
+  // on (0, 2) the map took u to be of size 442 (it is of size 0.6).
   const pinn::CaseConfig wind = pinn::parse_case(
       "[problem]\nname = \"wind\"\ndomain = { type = \"interval\", min = 0.0, max = 2.0 }\n"
       "convection = [\"2.5\"]\nsource = \"-30*cos(x)\"\nobstacle = \"-0.6 + 0.2*x\"\n"
