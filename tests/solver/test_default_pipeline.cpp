@@ -55,6 +55,21 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
     says_whose = says_whose ||
                  (note.find("stages: adam 1000") != std::string::npos && note.find("obstacle1d") != std::string::npos);
   EXPECT_TRUE(says_whose) << "a note names the predefined case the stages come from";
+  // A wind beyond the symmetric form's e^{±4} (b = 5 on (0, 2)): the strong form under Gauss–Newton steps;
+  // a lighter one (b = 2) keeps the energy and Levenberg–Marquardt.
+  const auto wind = [&](const std::string& b) {
+    return pinn::parse_case(problem_only("{ type = \"interval\", min = [0.0], max = [2.0] }",
+                                         "convection = [\"" + b + "\"]\n"),
+                            "p.toml", {});
+  };
+  const pinn::CaseConfig gale = wind("5");
+  EXPECT_EQ(gale.loss.form, pinn::LossForm::strong);
+  EXPECT_EQ(types_of(gale), (std::vector<std::string>{"adam", "natural_gradient"}));
+  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(gale.stages[1]).min_diagonal, 0.1);
+  EXPECT_EQ(gale.stages[1].select_last_rounds, 20);
+  const pinn::CaseConfig breeze = wind("2");
+  EXPECT_EQ(breeze.loss.form, pinn::LossForm::energy);
+  EXPECT_EQ(types_of(breeze), (std::vector<std::string>{"adam", "ceres_lm"}));
 
   const pinn::CaseConfig two = pinn::parse_case(
       problem_only("{ type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }"), "p.toml", {"sampling.interior=900"});
