@@ -79,10 +79,11 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
       config.network.hidden = {16, 16};
       notes.push_back("network.hidden = [16, 16]: obstacle1d's, small enough for Levenberg–Marquardt's steps");
     }
-    // A wind in the strong form (its symmetric form's weight beyond e^{±4}):
-    // the same stage as Gauss–Newton steps ended lower nine times in nine
-    // (gale1d 3.8e-2 → 1.3e-2, b = 10: 5.6e-3 → 1.1e-3) in a third of the
-    // time; without a wind they won one of four (BENCHMARKS.md §36).
+    // A wind in the strong form (the default where the symmetric form's
+    // weight spans more than e^{±4}): the same stage as Gauss–Newton steps
+    // ended lower nine times in nine there (gale1d 3.8e-2 → 1.3e-2, b = 10:
+    // 5.6e-3 → 1.1e-3) in a third of the time, and twice in three on lighter
+    // winds; without a wind they won one of four (BENCHMARKS.md §36).
     const bool strong_wind = config.loss.form == LossForm::strong && config.problem.op.has_convection();
     config.stages = {adam_stage(1000, 1e-2, 10),
                      second_order_stage(strong_wind ? "natural_gradient" : "ceres_lm", 600, 60, 4.0)};
