@@ -181,7 +181,8 @@ struct ObstaclePointResiduals {
         if (params.linear_source_rows) {
           // The part of f that the flux would carry (the reaction's square holds the rest).
           const bool in_reaction = params.has_reaction && params.source_in_reaction && p.reaction > 0.0;
-          slot += linear_source_row(p, p.f - (in_reaction ? p.f_reaction : 0.0), s, r + slot, seeds + slot);
+          slot += linear_source_row(p, p.f - p.lagged_wind - (in_reaction ? p.f_reaction : 0.0), s, r + slot,
+                                   seeds + slot);
         }
         break;
       case LossForm::strong: {

@@ -8,5 +8,6 @@ std::string to_string(LossForm v) { return name_in(kLossFormNames, v); }
 std::string to_string(Barrier v) { return name_in(kBarrierNames, v); }
 std::string to_string(Complementarity v) { return name_in(kComplementarityNames, v); }
 std::string to_string(BoundaryMode v) { return name_in(kBoundaryModeNames, v); }
+std::string to_string(WindForm v) { return name_in(kWindFormNames, v); }
 
 }  // namespace pinn

@@ -16,6 +16,11 @@ enum class Barrier { relu2, leaky2, softplus };
 /// C(a, b) with C = 0 ⇔ a ≥ 0, b ≥ 0, ab = 0.
 enum class Complementarity { min, fischer_burmeister };
 enum class BoundaryMode { hard, penalty };
+/// How the energy form treats a wind b·∇u (README.md, "Winds in the energy
+/// form"): `lagged` moves b·∇ũ of a lagged solution ũ into the source
+/// (solver/lagged_wind.hpp); `symmetric` trains e^{−φ}L, b = a∇φ
+/// (physics/symmetric_form.hpp).
+enum class WindForm { lagged, symmetric };
 
 /// The names of LossForm in case files, messages and reports (nn/enum_names.hpp).
 inline constexpr NameTable<LossForm, 4> kLossFormNames{{{LossForm::energy, "energy"},
@@ -32,6 +37,10 @@ inline constexpr NameTable<Complementarity, 2> kComplementarityNames{
 inline constexpr NameTable<BoundaryMode, 2> kBoundaryModeNames{
     {{BoundaryMode::hard, "hard"}, {BoundaryMode::penalty, "penalty"}}};
 
+/// The names of WindForm in case files, messages and reports (nn/enum_names.hpp).
+inline constexpr NameTable<WindForm, 2> kWindFormNames{
+    {{WindForm::lagged, "lagged"}, {WindForm::symmetric, "symmetric"}}};
+
 /// Plain data copied into kernels.
 struct LossSettings {
   LossForm form = LossForm::energy;
@@ -43,6 +52,9 @@ struct LossSettings {
   double softplus_sharpness = 50;  ///< k of softplus
   double boundary_weight = 1e3;    ///< β_bc of the penalty boundary condition
   double proximal_step = 0.1;      ///< η of the proximal residual
+  WindForm wind = WindForm::lagged;
+  /// θ of a lagged wind's update ũ ← (1 − θ)ũ + θu (solver/lagged_wind.hpp).
+  double wind_relaxation = 0.5;
   /// Energy form, 1D piecewise-linear networks with penalty boundary
   /// conditions: ½∫u'² is integrated exactly between the kinks
   /// (nn/piecewise_linear_1d.hpp) instead of at the points, which then carry
@@ -57,5 +69,6 @@ std::string to_string(LossForm v);
 std::string to_string(Barrier v);
 std::string to_string(Complementarity v);
 std::string to_string(BoundaryMode v);
+std::string to_string(WindForm v);
 
 }  // namespace pinn

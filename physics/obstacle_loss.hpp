@@ -262,8 +262,8 @@ KOKKOS_INLINE_FUNCTION double general_pde_loss(const ObstacleLossParams& prm, co
         value = 0.0;
         for (int k = 0; k < dim; ++k) bar.grad[k] = 0.0;
       }
-      value += w * (0.5 * p.reaction * s.u - p.f) * s.u;
-      bar.u = w * (p.reaction * s.u - p.f);
+      value += w * (0.5 * p.reaction * s.u - (p.f - p.lagged_wind)) * s.u;
+      bar.u = w * (p.reaction * s.u - (p.f - p.lagged_wind));
       break;
     }
     case LossForm::strong: {

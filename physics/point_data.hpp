@@ -22,6 +22,10 @@ struct PointData {
   /// The part of f carried by the energy's reaction square √(wc)(u − f_reaction/c)
   /// (ObstacleProblem::reaction_source; 0 without one); the flux carries f − f_reaction.
   double f_reaction = 0;
+  /// b·∇ũ of a lagged solution ũ: an energy-form problem whose wind has no
+  /// symmetric form trains the energy of its symmetric part with the source
+  /// f − this, ũ following the training round by round (solver/lagged_wind.hpp).
+  double lagged_wind = 0;
   double psi_lower = 0, psi_upper = 0;
   /// Augmented-Lagrangian multipliers of the obstacles (interior points; zero
   /// at boundary points).

@@ -318,23 +318,26 @@ void check_loss_against_operator(const LossSection& section, const ObstacleProbl
                                  const std::string& boundary_at, bool hard_possible) {
   const LossSettings& s = section.settings;
   const EllipticOperator& op = problem.op;
-  if (s.form == LossForm::energy && op.has_convection() && !has_symmetric_form(problem)) {
+  // Over space–time the wind includes ∂t, whose lag would be a time-stepping scheme.
+  PINN_USER_REQUIRE(!(s.form == LossForm::energy && op.has_convection() && op.time_axis),
+                    section.form_at << ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
+                                       "makes L non-symmetric, and over space–time no symmetric form or lagged "
+                                       "wind is built. Use form = \"first_order\" or \"strong\"");
+  if (s.form == LossForm::energy && op.has_convection() && s.wind == WindForm::symmetric &&
+      !has_symmetric_form(problem)) {
     const double exponent = symmetric_form_exponent(problem);
     std::ostringstream reached;
     if (std::isfinite(exponent))
       reached << "; here it reaches ±" << std::setprecision(3) << exponent;
-    else if (op.time_axis)
-      reached << "; here the operator has a time axis";
     else if (op.has_matrix_diffusion())
       reached << "; here the diffusion is a matrix";
     else
       reached << "; here b/a is not a smooth gradient";
-    throw UserError(section.form_at + ": loss.form = \"energy\" needs a symmetric operator; problem.convection "
-                    "makes L non-symmetric, and a non-symmetric operator has no energy. Where b = a∇φ (in 1D always) "
-                    "the engine trains the symmetric form e^{-φ}L, for a scalar diffusion a and while φ − φ_m stays "
-                    "within ±" + std::to_string(static_cast<int>(kLargestSymmetricFormExponent)) +
+    throw UserError(section.wind_at + ": loss.wind = \"symmetric\" trains e^{-φ}L, which needs b = a∇φ (in 1D "
+                    "always) with a scalar diffusion a, and φ − φ_m within ±" +
+                    std::to_string(static_cast<int>(kLargestSymmetricFormExponent)) +
                     " (φ_m the middle of φ's range over the domain; beyond, training loses the side where e^{-φ} is "
-                    "small)" + reached.str() + ". Use form = \"first_order\" or \"strong\"");
+                    "small)" + reached.str() + ". Use wind = \"lagged\"");
   }
   PINN_USER_REQUIRE(!(needs_laplacian(s.form) && op.has_matrix_diffusion()),
                     section.form_at << ": loss.form = \"" << to_string(s.form)
@@ -426,8 +429,9 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
 }
 
 LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network) {
-  if (!problem.op.has_convection() || has_symmetric_form(problem, kDefaultSymmetricFormExponent))
-    return LossForm::energy;
+  // A lagged wind's energy ended 4–20× below the strong and first_order forms
+  // on winds with and without a potential, in 1D and 2D (BENCHMARKS.md §37).
+  if (!problem.op.has_convection() || !problem.op.time_axis) return LossForm::energy;
   return smooth_network ? LossForm::strong : LossForm::first_order;
 }
 
@@ -445,6 +449,9 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, 
   s.leaky_beta = loss.get_double("leaky_beta", 0.01, 0.0, 1.0, true);
   s.softplus_sharpness = loss.get_double("softplus_sharpness", 50.0, 0.0, 1e8, true);
   s.proximal_step = loss.get_double("proximal_step", 0.1, 0.0, 1e3, true);
+  const CaseNode* wind_node = loss.node("wind");
+  s.wind = loss.get_enum("wind", WindForm::lagged, kWindFormNames);
+  s.wind_relaxation = loss.get_double("wind_relaxation", 0.5, 0.0, 1.0, true);
   // Hard Dirichlet conditions need a distance function that vanishes on the
   // Dirichlet part only: whole sides of an interval, rectangle or box.
   const DirichletSides dirichlet = dirichlet_sides(problem);
@@ -466,6 +473,7 @@ LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, 
   }
   section.form_at = form_node ? loss.where(*form_node) : loss.here();
   section.integration_at = integration_node ? loss.where(*integration_node) : loss.here();
+  section.wind_at = wind_node ? loss.where(*wind_node) : loss.here();
   check_loss_against_operator(section, problem, boundary_node ? loss.where(*boundary_node) : loss.here(),
                               dirichlet.whole_sides);
   PINN_USER_REQUIRE(!(s.form == LossForm::proximal && problem.has_upper()),

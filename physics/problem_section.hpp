@@ -33,12 +33,12 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
 /// table where a key is not given) for them.
 struct LossSection {
   LossSettings settings;
-  std::string form_at, integration_at;
+  std::string form_at, integration_at, wind_at;
 };
-/// The default form is the energy, except with a convection term, which
-/// has none (outside 1D, where the symmetric form has one:
-/// physics/symmetric_form.hpp): then strong for a smooth network,
-/// first_order for a piecewise-linear one (`smooth_network`).
+/// The default form is the energy, a wind lagged in its source or in its
+/// symmetric form (loss.wind), except over space–time, where a wind has
+/// neither: then strong for a smooth network, first_order for a
+/// piecewise-linear one (`smooth_network`).
 LossSection read_loss_section(TomlSection& top, const ObstacleProblem& problem, bool smooth_network);
 
 /// The form a case gets when it gives none (read_loss_section).

@@ -22,13 +22,10 @@ namespace pinn {
 /// centre has the gradient b/a at 9^dim points (a curl-free, smooth b/a).
 double symmetric_form_exponent(const ObstacleProblem& problem);
 
-/// The energy form is refused beyond this exponent: training loses the end
-/// where w is small (error 0.13 at e^{±6}, 57 times the solution at e^{±10},
-/// against 1.5e-2 and 5.6e-3 in the strong form; BENCHMARKS.md §36).
+/// loss.wind = "symmetric" is refused beyond this exponent: training loses
+/// the end where w is small (error 0.13 at e^{±6}, 57 times the solution at
+/// e^{±10}, against 1.5e-2 and 5.6e-3 in the strong form; BENCHMARKS.md §36).
 inline constexpr double kLargestSymmetricFormExponent = 5.0;
-/// Up to this exponent the default form is energy, beyond it strong or
-/// first_order: the two were even at e^{±4}, the energy better below.
-inline constexpr double kDefaultSymmetricFormExponent = 4.0;
 
 /// Whether symmetric_form_exponent(problem) ≤ largest_exponent.
 bool has_symmetric_form(const ObstacleProblem& problem, double largest_exponent = kLargestSymmetricFormExponent);

@@ -79,6 +79,10 @@ class AugmentedLagrangian {
   /// residuals) plus the obstacle and boundary penalties.
   double validation_loss(const TrainingState& state, const StageConfig& stage);
 
+  /// b·∇ũ of state.lagged_wind written into the points' data (trains_lagged_wind);
+  /// returns its relative change there (set_lagged_wind).
+  double apply_lagged_wind(const TrainingState& state, const TrainingPoints& points) const;
+
   /// The validation grid, built at first use.
   const TrainingPoints& validation_points(const TrainingState& state);
   /// u of network_as_judged on the validation grid: what the convergence stop compares.
@@ -87,6 +91,7 @@ class AugmentedLagrangian {
   const CaseConfig& config_;
   TrainingLoss& loss_;
   std::ostream* log_;
+  bool lagged_wind_;  ///< trains_lagged_wind(config_)
   /// The points of validation_rule, built at first use.
   TrainingPoints validation_;
   /// The problem's data at the validation grid, sampled at first use.

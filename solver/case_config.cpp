@@ -15,7 +15,8 @@ void CaseConfig::finalize() {
 }
 
 bool trained_in_symmetric_form(const CaseConfig& config) {
-  return config.loss.form == LossForm::energy && config.problem.op.has_convection();
+  return config.loss.form == LossForm::energy && config.problem.op.has_convection() &&
+         config.loss.wind == WindForm::symmetric;
 }
 
 ObstacleProblem problem_as_trained(const CaseConfig& config) {

@@ -238,7 +238,8 @@ struct CaseConfig {
 };
 
 /// Whether the solver trains the symmetric form of the case's problem
-/// (physics/symmetric_form.hpp): a convection problem in the energy form.
+/// (physics/symmetric_form.hpp): a convection problem in the energy form
+/// with loss.wind = "symmetric" (else its wind is lagged: solver/lagged_wind.hpp).
 bool trained_in_symmetric_form(const CaseConfig& config);
 
 /// The problem as the solver trains it before mapping it onto unit size: the

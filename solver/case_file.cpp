@@ -5,6 +5,7 @@
 
 #include "nn/error.hpp"
 #include "physics/problem_section.hpp"
+#include "physics/symmetric_form.hpp"
 #include "physics/toml_section.hpp"
 #include "solver/case_rules.hpp"
 #include "solver/default_pipeline.hpp"
@@ -236,6 +237,15 @@ CaseConfig build_config(const CaseDocument& document, const std::string& file) {
       c.stages.push_back(stage);
     }
   }
+
+  // A wind whose symmetric form exists, and a stage that carries the source
+  // in a flux computed once, which cannot follow a lagged wind: the
+  // symmetric form, unless the file asks for loss.wind (then that stage's
+  // check refuses the lagged one).
+  if (stages && !c.locations.count("loss.wind") && c.loss.form == LossForm::energy &&
+      c.problem.op.has_convection() && has_symmetric_form(c.problem) &&
+      std::any_of(c.stages.begin(), c.stages.end(), carries_source_in_flux))
+    c.loss.wind = WindForm::symmetric;
 
   // A case's stages are tuned for its activation and loss form: a --set that
   // changes either keeps the stages, whose settings may no longer suit.

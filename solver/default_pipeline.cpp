@@ -79,20 +79,23 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
       config.network.hidden = {16, 16};
       notes.push_back("network.hidden = [16, 16]: obstacle1d's, small enough for Levenberg–Marquardt's steps");
     }
-    // A wind in the strong form (the default where the symmetric form's
-    // weight spans more than e^{±4}): the same stage as Gauss–Newton steps
-    // ended lower nine times in nine there (gale1d 3.8e-2 → 1.3e-2, b = 10:
+    // A wind: the same stage as Gauss–Newton steps. In the strong form they
+    // ended lower than LM nine times in nine (gale1d 3.8e-2 → 1.3e-2, b = 10:
     // 5.6e-3 → 1.1e-3) in a third of the time, and twice in three on lighter
-    // winds; without a wind they won one of four (BENCHMARKS.md §36).
-    const bool strong_wind = config.loss.form == LossForm::strong && config.problem.op.has_convection();
+    // winds; without a wind they won one of four (BENCHMARKS.md §36). A
+    // lagged wind changes the source every round, which LM's flux F cannot
+    // follow: the steps take it as linear rows (energy_source = "points").
+    const bool wind = config.problem.op.has_convection() && !trained_in_symmetric_form(config);
+    const bool lagged_wind = wind && config.loss.form == LossForm::energy;
     config.stages = {adam_stage(1000, 1e-2, 10),
-                     second_order_stage(strong_wind ? "natural_gradient" : "ceres_lm", 600, 60, 4.0)};
+                     second_order_stage(wind ? "natural_gradient" : "ceres_lm", 600, 60, 4.0)};
     // Ceres' damping floor of 1e-6 let LM bend the network between the
     // points on some seeds (stamp1d 4.1e-2, roof1d 0.86, long1d 0.54 on
     // seed 1); a floor of 0.1 gives 1.3e-4, 3.6e-4, 1.3e-3 (BENCHMARKS.md §19).
-    if (strong_wind) {
+    if (wind) {
       auto natural = std::make_shared<NaturalGradientOptions>();
       natural->min_diagonal = 0.1;
+      if (lagged_wind) natural->energy_source = EnergySource::points;
       config.stages.back().options = natural;
     } else {
       auto lm = std::make_shared<CeresLmOptions>();
@@ -108,10 +111,13 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     // 3.8e-4 → 2.2e-4 with 100μ; none of ten problems worse, BENCHMARKS.md §20).
     config.stages.back().select_penalty = 100.0;
     notes.push_back(std::string("stages: adam 1000 (learning rate 1e-2, cosine, 10 multiplier updates), then ") +
-                    (strong_wind ? "natural_gradient" : "ceres_lm") +
+                    (wind ? "natural_gradient" : "ceres_lm") +
                     " 600 (60 multiplier updates, the best of the last 20 rounds by validation loss with 100× the "
-                    "penalty, min_diagonal 0.1) — obstacle1d's pipeline" +
-                    (strong_wind ? ", with Gauss–Newton steps in place of Levenberg–Marquardt's for a wind in the "
+                    "penalty, min_diagonal 0.1" +
+                    (lagged_wind ? ", energy_source \"points\"" : "") + ") — obstacle1d's pipeline" +
+                    (lagged_wind ? ", with Gauss–Newton steps in place of Levenberg–Marquardt's, whose flux "
+                                   "cannot follow a lagged wind's source"
+                     : wind      ? ", with Gauss–Newton steps in place of Levenberg–Marquardt's for a wind in the "
                                    "strong form (lower on nine of nine such problems)"
                                  : "; Levenberg–Marquardt is the fastest second-order stage at 1D sizes") +
                     "; the damping's diagonal floored at 0.1 so that no step bends the network between the points");
@@ -345,19 +351,16 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
   if (config.problem.op.has_convection() && !config.problem.op.time_axis && !given(config, "loss.form")) {
     std::ostringstream why;
     why << "loss.form = \"" << to_string(config.loss.form) << "\": problem.convection makes the operator non-symmetric";
-    const double exponent = symmetric_form_exponent(config.problem);
-    if (config.loss.form == LossForm::energy)
+    if (trained_in_symmetric_form(config))
       why << "; b = a∇φ, so the engine trains its symmetric form −∇·(e^{−φ}a∇u) + e^{−φ}c u ≥ e^{−φ}f, which "
              "has an energy (its weight e^{−φ} within e^{±"
-          << std::setprecision(3) << exponent << "} here)";
-    else if (std::isfinite(exponent))
-      why << "; its symmetric form's weight e^{−φ}, ∇φ = b/a, spans e^{±" << std::setprecision(3) << exponent
-          << "} here, beyond the e^{±" << kDefaultSymmetricFormExponent
-          << "} up to which the energy trained better (README, \"General operators\")";
-    else
-      why << ", and such an operator has no energy" << (config.problem.op.has_matrix_diffusion()
-                                                             ? " (a matrix diffusion has no symmetric form here)"
-                                                             : " (b/a is not a smooth gradient: no symmetric form)");
+          << std::setprecision(3) << symmetric_form_exponent(config.problem) << "} here)";
+    else if (config.loss.form == LossForm::energy)
+      why << "; the engine trains the energy of −∇·(A∇u) + c u with the wind lagged in the source, f − b·∇ũ, ũ "
+             "following u from round to round (ũ ← (1 − θ)ũ + θu, θ = loss.wind_relaxation = "
+          << config.loss.wind_relaxation
+          << "): its fixed point is the solution, and it ended 4–20× below the strong form's "
+             "(README, \"Winds in the energy form\")";
     notes.push_back(why.str());
   }
   if (is_piecewise_linear(config.network.activation))

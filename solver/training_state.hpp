@@ -11,6 +11,7 @@
 #include "physics/obstacle_loss.hpp"
 #include "solver/case_config.hpp"
 #include "solver/history.hpp"
+#include "solver/lagged_wind.hpp"
 #include "solver/run_outcome.hpp"
 #include "solver/training_set.hpp"
 
@@ -69,6 +70,8 @@ struct TrainingState {
   std::vector<StageSummary> stages;                    ///< the stages that have ended
   std::vector<std::pair<int, std::string>> snapshots;  ///< (iteration, file relative to the output folder)
   StageCarry stage;
+  /// ũ of a wind without a symmetric form in the energy form (trains_lagged_wind); empty otherwise.
+  LaggedWind lagged_wind;
 };
 
 /// checkpoint.bin: the whole state and the position to continue from.

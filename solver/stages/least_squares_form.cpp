@@ -3,6 +3,7 @@
 #include "solver/stages/least_squares_form.hpp"
 
 #include "nn/error.hpp"
+#include "solver/lagged_wind.hpp"
 
 namespace pinn {
 
@@ -19,6 +20,12 @@ void check_least_squares_form(const CaseConfig& config, const std::string& at, c
                           "one with coefficient 0) on this boundary has a term linear in u that no square carries "
                           "(possible at one end of an interval only). Use a natural_gradient, adam or ceres_lbfgs "
                           "stage, or loss.form = \"first_order\"");
+  PINN_USER_REQUIRE(takes_linear_rows || !trains_lagged_wind(config),
+                    at << what
+                       << " works on the least-squares form, whose energy carries the source in a flux F with "
+                          "∇·F = −f, computed once; a wind without a symmetric form is lagged in the source "
+                          "round by round (README.md, \"Winds in the energy form\"). Use a natural_gradient stage "
+                          "(energy_source = \"points\"), adam or ceres_lbfgs, or loss.form = \"first_order\"");
 }
 
 }  // namespace pinn

@@ -50,4 +50,10 @@ std::string stage_kind_names() {
   return names;
 }
 
+bool carries_source_in_flux(const StageConfig& stage) {
+  if (stage.type == "ceres_lm") return true;
+  const auto* natural = dynamic_cast<const NaturalGradientOptions*>(stage.options.get());
+  return stage.type == "natural_gradient" && (!natural || natural->energy_source == EnergySource::flux);
+}
+
 }  // namespace pinn

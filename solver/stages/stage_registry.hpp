@@ -38,4 +38,10 @@ const StageKind* find_stage_kind(const std::string& name);
 /// The names, "adam|sgd|…", for messages.
 std::string stage_kind_names();
 
+/// Whether `stage` trains the energy's least-squares form with the source in
+/// the flux F (∇·F = −f) computed once: ceres_lm, and natural_gradient with
+/// energy_source = "flux". A lagged wind, which changes the source every
+/// round, needs the other stages (solver/lagged_wind.hpp).
+bool carries_source_in_flux(const StageConfig& stage);
+
 }  // namespace pinn

@@ -55,19 +55,27 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
     says_whose = says_whose ||
                  (note.find("stages: adam 1000") != std::string::npos && note.find("obstacle1d") != std::string::npos);
   EXPECT_TRUE(says_whose) << "a note names the predefined case the stages come from";
-  // A wind beyond the symmetric form's e^{±4} (b = 5 on (0, 2)): the strong form under Gauss–Newton steps;
-  // a lighter one (b = 2) keeps the energy and Levenberg–Marquardt.
-  const auto wind = [&](const std::string& b) {
+  // A wind (b = 5 on (0, 2)): the energy with the wind lagged, under
+  // Gauss–Newton steps that take the source as linear rows; in the strong
+  // form the same steps; in the symmetric form Levenberg–Marquardt.
+  const auto wind = [&](const std::string& b, const std::vector<std::string>& overrides = {}) {
     return pinn::parse_case(problem_only("{ type = \"interval\", min = [0.0], max = [2.0] }",
                                          "convection = [\"" + b + "\"]\n"),
-                            "p.toml", {});
+                            "p.toml", overrides);
   };
   const pinn::CaseConfig gale = wind("5");
-  EXPECT_EQ(gale.loss.form, pinn::LossForm::strong);
+  EXPECT_EQ(gale.loss.form, pinn::LossForm::energy);
+  EXPECT_EQ(gale.loss.wind, pinn::WindForm::lagged);
   EXPECT_EQ(types_of(gale), (std::vector<std::string>{"adam", "natural_gradient"}));
-  EXPECT_DOUBLE_EQ(pinn::options_of<pinn::NaturalGradientOptions>(gale.stages[1]).min_diagonal, 0.1);
+  const auto& gale_steps = pinn::options_of<pinn::NaturalGradientOptions>(gale.stages[1]);
+  EXPECT_DOUBLE_EQ(gale_steps.min_diagonal, 0.1);
+  EXPECT_EQ(gale_steps.energy_source, pinn::EnergySource::points);
   EXPECT_EQ(gale.stages[1].select_last_rounds, 20);
-  const pinn::CaseConfig breeze = wind("2");
+  const pinn::CaseConfig strong = wind("5", {"loss.form=\"strong\""});
+  EXPECT_EQ(types_of(strong), (std::vector<std::string>{"adam", "natural_gradient"}));
+  EXPECT_EQ(pinn::options_of<pinn::NaturalGradientOptions>(strong.stages[1]).energy_source,
+            pinn::EnergySource::flux);
+  const pinn::CaseConfig breeze = wind("2", {"loss.wind=\"symmetric\""});
   EXPECT_EQ(breeze.loss.form, pinn::LossForm::energy);
   EXPECT_EQ(types_of(breeze), (std::vector<std::string>{"adam", "ceres_lm"}));
 
@@ -126,14 +134,14 @@ TEST(DefaultPipeline, ChosenByDimensionWhenTheFileGivesNoStage) {
   };
   EXPECT_EQ(piecewise_linear_interior_of("{ type = \"disk\", center = [3, 1], radius = 2 }"), 5215);
   EXPECT_EQ(piecewise_linear_interior_of(rectangle), 4096);
-  // A wind that is a gradient keeps the energy (its symmetric form) and the Gauss–Newton steps; a rotating
-  // one has no energy: the strong form, and LBFGS.
+  // A wind, a gradient or a rotating one, keeps the energy (the wind lagged) and the Gauss–Newton steps.
   const pinn::CaseConfig gradient_wind =
       pinn::parse_case(problem_only(rectangle, "convection = [\"1\", \"0\"]\n"), "p.toml", {});
   EXPECT_EQ(types_of(gradient_wind), (std::vector<std::string>{"adam", "natural_gradient"}));
   const pinn::CaseConfig rotating_wind =
       pinn::parse_case(problem_only(rectangle, "convection = [\"-y\", \"x\"]\n"), "p.toml", {});
-  EXPECT_EQ(types_of(rotating_wind), (std::vector<std::string>{"adam", "ceres_lbfgs"}));
+  EXPECT_EQ(types_of(rotating_wind), (std::vector<std::string>{"adam", "natural_gradient"}));
+  EXPECT_EQ(rotating_wind.loss.wind, pinn::WindForm::lagged);
 
   const pinn::CaseConfig three = pinn::parse_case(
       problem_only("{ type = \"box\", min = [0.0, 0.0, 0.0], max = [1.0, 1.0, 1.0] }"), "p.toml", {});

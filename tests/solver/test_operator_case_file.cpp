@@ -96,29 +96,65 @@ TEST(OperatorCaseFile, NaturalRestKeepsHardConditionsOnWholeSides) {
   EXPECT_GT(c.problem.domain.distance_to_sides(right, sides.sides).value, 0.0);
 }
 
-TEST(OperatorCaseFile, ConvectionChoosesANonEnergyForm) {
-  // A rotating wind (curl 2) is no gradient: strong for smooth networks, first_order for piecewise-linear ones.
+TEST(OperatorCaseFile, ARotatingWindKeepsTheEnergyForEveryNetworkUnlessAnotherFormIsAsked) {
+  // A rotating wind (curl 2) is no gradient: the energy with the wind lagged,
+  // for smooth and piecewise-linear networks; the residual forms on request.
   const std::string text = square_case("convection = [\"-y\", \"x\"]\n");
-  EXPECT_EQ(pinn::parse_case(text, "case.toml").loss.form, pinn::LossForm::strong);
+  EXPECT_EQ(pinn::parse_case(text, "case.toml").loss.form, pinn::LossForm::energy);
   EXPECT_EQ(pinn::parse_case(text + "[network]\nactivation = \"prelu\"\n", "case.toml").loss.form,
+            pinn::LossForm::energy);
+  EXPECT_EQ(pinn::parse_case(text + "[loss]\nform = \"strong\"\n", "case.toml").loss.form, pinn::LossForm::strong);
+  EXPECT_EQ(pinn::parse_case(text + "[loss]\nform = \"first_order\"\n", "case.toml").loss.form,
             pinn::LossForm::first_order);
-  expect_parts(user_error(text + "[loss]\nform = \"energy\"\n"),
-               {"case.toml:9:8: loss.form", "no energy", "b/a is not a smooth gradient",
-                "Use form = \"first_order\" or \"strong\""});
 }
 
-TEST(OperatorCaseFile, AGradientWindKeepsTheEnergyWhileItsWeightStaysNearOne) {
-  // b = (1, 0) = ∇x: the symmetric form's weight e^{−x} spans e^{±0.5} on the unit square.
-  EXPECT_EQ(pinn::parse_case(square_case("convection = [\"1\", \"0\"]\n"), "case.toml").loss.form,
-            pinn::LossForm::energy);
-  // b = (9, 0): e^{±4.5}, beyond the default's e^{±4}, within the energy form's e^{±5}.
-  const std::string strong_wind = square_case("convection = [\"9\", \"0\"]\n");
-  EXPECT_EQ(pinn::parse_case(strong_wind, "case.toml").loss.form, pinn::LossForm::strong);
-  EXPECT_EQ(pinn::parse_case(strong_wind + "[loss]\nform = \"energy\"\n", "case.toml").loss.form,
-            pinn::LossForm::energy);
-  // b = (12, 0): e^{±6}, refused, with the exponent found.
-  expect_parts(user_error(square_case("convection = [\"12\", \"0\"]\n") + "[loss]\nform = \"energy\"\n"),
-               {"case.toml:9:8: loss.form", "within ±5", "reaches ±6", "Use form = \"first_order\" or \"strong\""});
+TEST(OperatorCaseFile, AWindTakesTheEnergyWithTheWindLaggedOrInItsSymmetricForm) {
+  // Every wind in space takes the energy form, its wind lagged in the source by default.
+  for (const char* wind : {"[\"1\", \"0\"]", "[\"9\", \"0\"]", "[\"-4*y\", \"4*x\"]"}) {
+    const pinn::CaseConfig config =
+        pinn::parse_case(square_case("convection = " + std::string(wind) + "\n"), "case.toml");
+    EXPECT_EQ(config.loss.form, pinn::LossForm::energy) << wind;
+    EXPECT_EQ(config.loss.wind, pinn::WindForm::lagged) << wind;
+    EXPECT_EQ(config.loss.wind_relaxation, 0.5);
+  }
+  // loss.wind = "symmetric" where b = a∇φ and the weight e^{−φ} stays within
+  // e^{±5}: b = (9, 0) gives e^{±4.5}; b = (12, 0) e^{±6}, refused with the
+  // exponent found, and a rotating wind has no potential at all.
+  const std::string symmetric = "[loss]\nwind = \"symmetric\"\n";
+  EXPECT_EQ(pinn::parse_case(square_case("convection = [\"9\", \"0\"]\n") + symmetric, "case.toml").loss.wind,
+            pinn::WindForm::symmetric);
+  expect_parts(user_error(square_case("convection = [\"12\", \"0\"]\n") + symmetric),
+               {"case.toml:9:8: loss.wind = \"symmetric\"", "within ±5", "reaches ±6", "Use wind = \"lagged\""});
+  expect_parts(user_error(square_case("convection = [\"-4*y\", \"4*x\"]\n") + symmetric),
+               {"case.toml:9:8: loss.wind", "not a smooth gradient", "Use wind = \"lagged\""});
+  expect_parts(user_error(square_case("convection = [\"1\", \"0\"]\n") + "[loss]\nwind = \"upwind\"\n"),
+               {"case.toml:9:8: loss.wind", "\"upwind\"", "lagged", "symmetric"});
+}
+
+TEST(OperatorCaseFile, AFluxStageTakesTheSymmetricFormOrRefusesALaggedWind) {
+  // Levenberg–Marquardt (and natural_gradient with energy_source = "flux")
+  // carry the source in a flux computed once, which cannot follow a lagged
+  // wind: unless the file asks for loss.wind, such a stage takes the
+  // symmetric form where one exists.
+  const std::string stages = "[[stage]]\ntype = \"adam\"\niterations = 10\n[[stage]]\ntype = \"ceres_lm\"\n"
+                             "iterations = 10\n";
+  const std::string gradient_wind = square_case("convection = [\"1\", \"0\"]\n");
+  EXPECT_EQ(pinn::parse_case(gradient_wind + stages, "case.toml").loss.wind, pinn::WindForm::symmetric);
+  expect_parts(user_error(gradient_wind + "[loss]\nwind = \"lagged\"\n" + stages),
+               {"stage.1.type = \"ceres_lm\"", "a wind without a symmetric form is lagged", "natural_gradient"});
+  // A rotating wind has no symmetric form: refused with the stages that can train it.
+  expect_parts(user_error(square_case("convection = [\"-4*y\", \"4*x\"]\n") + stages),
+               {"stage.1.type = \"ceres_lm\"", "energy_source = \"points\"", "adam or ceres_lbfgs"});
+  const std::string flux_steps = "[[stage]]\ntype = \"natural_gradient\"\niterations = 10\n"
+                                 "energy_source = \"flux\"\n";
+  expect_parts(user_error(square_case("convection = [\"-4*y\", \"4*x\"]\n") + flux_steps),
+               {"stage.0.energy_source", "found \"flux\"", "allowed: \"points\""});
+  EXPECT_EQ(pinn::parse_case(square_case("convection = [\"-4*y\", \"4*x\"]\n") +
+                                 "[[stage]]\ntype = \"natural_gradient\"\niterations = 10\nenergy_source = "
+                                 "\"points\"\n",
+                             "case.toml")
+                .loss.wind,
+            pinn::WindForm::lagged);
 }
 
 TEST(OperatorCaseFile, RefusesFormsTheOperatorRulesOut) {

@@ -69,7 +69,9 @@ std::string case_name(const ::testing::TestParamInfo<PredefinedCase>& param_info
 // 4.039e-2 (the exact fit at its LBFGS stage's end; 1.685e-1 without),
 // step41 2.511e-1, step41_leaky 6.745e-2 (6.326e-2 without the fit), box3d 5.573e-1,
 // lshape 5.344e-2
-// (its Gauss–Newton stages, on 1024 points), convection1d 1.039e-2, varcoef2d 3.025e-3 and
+// (its Gauss–Newton stages, on 1024 points), convection1d 4.060e-2 (its wind lagged, and
+// without a multiplier round ũ stays the Adam stage's network; 1.039e-2 when its
+// symmetric form was the default), varcoef2d 3.025e-3 and
 // mixed2d 5.111e-3 (their Gauss–Newton stages, on 1024 points: on 256 the
 // 697 parameters fit the points and not the solution, 0.12 and 0.77),
 // torsion2d 3.318e-2 (its Gauss–Newton stages, on 1024 points like those two),
@@ -88,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(AllCases, PredefinedCases,
                                            PredefinedCase{"step41_leaky", "fd", 256, 0.16},
                                            PredefinedCase{"box3d", "fd", 512, 1.4},
                                            PredefinedCase{"lshape", "fe", 1024, 0.15},
-                                           PredefinedCase{"convection1d", "exact", 64, 0.026},
+                                           PredefinedCase{"convection1d", "exact", 64, 0.1},
                                            PredefinedCase{"varcoef2d", "exact", 1024, 0.0076},
                                            PredefinedCase{"mixed2d", "exact", 1024, 0.013},
                                            PredefinedCase{"torsion2d", "fe", 1024, 0.082},

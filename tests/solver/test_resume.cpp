@@ -110,16 +110,21 @@ TEST(Resume, WithTheExactFitEqualsUninterrupted) {
 /// A run interrupted `into` iterations into a stage that solves each round
 /// apart (ceres_lm, ceres_lbfgs, natural_gradient) of 4 rounds × 3
 /// iterations, resumed, ends bitwise where the uninterrupted run ends.
-/// `stage_keys` are added to the Ceres stage.
-void expect_ceres_resume_matches(const std::string& tag, int into, const std::string& stage_keys) {
+/// `stage_keys` are added to the Ceres stage, `extra` to the case's overrides.
+void expect_ceres_resume_matches(const std::string& tag, int into, const std::string& stage_keys,
+                                 const std::vector<std::string>& extra = {},
+                                 const std::vector<std::string>& types = {"ceres_lm", "ceres_lbfgs",
+                                                                          "natural_gradient"}) {
   const fs::path base = fs::temp_directory_path() / ("pinn_resume_" + tag + std::to_string(::getpid()));
   fs::remove_all(base);
-  for (const std::string ceres : {"ceres_lm", "ceres_lbfgs", "natural_gradient"}) {
+  for (const std::string& ceres : types) {
     auto make = [&](const fs::path& out) {
-      pinn::CaseConfig c = pinn::load_case_file(
-          std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml",
-          {"stage.0.iterations=60", "sampling.interior=64", "stage.0.multiplier_updates=1", "output.log_every=4",
-           "stage.1={type = \"" + ceres + "\", iterations = 12, multiplier_updates = 3" + stage_keys + "}"});
+      std::vector<std::string> overrides = {
+          "stage.0.iterations=60", "sampling.interior=64", "stage.0.multiplier_updates=1", "output.log_every=4",
+          "stage.1={type = \"" + ceres + "\", iterations = 12, multiplier_updates = 3" + stage_keys + "}"};
+      overrides.insert(overrides.end(), extra.begin(), extra.end());
+      pinn::CaseConfig c =
+          pinn::load_case_file(std::string(PINN_SOURCE_DIR) + "/cases/obstacle1d.toml", overrides);
       c.output.directory = out.string();
       return c;
     };
@@ -159,6 +164,19 @@ TEST(Resume, InsideAConvergingStageKeepsItsCount) {
   // round's u on the validation grid and the count of settled rounds, so the
   // resumed run stops (or not) at the same round.
   expect_ceres_resume_matches("converge_", 5, ", patience = 2, min_change = 0.5");
+}
+
+TEST(Resume, WithALaggedWindEqualsUninterrupted) {
+  // The checkpoint carries ũ's networks and weights; the points' b·∇ũ is
+  // evaluated again from them.
+  expect_resume_matches("wind_", {"problem.convection=[\"3\"]"});
+}
+
+TEST(Resume, InsideAStageWithALaggedWindRepeatsTheInterruptedRound) {
+  expect_ceres_resume_matches("wind_ceres_", 7, "", {"problem.convection=[\"3\"]", "loss.wind_relaxation=0.7"},
+                              {"ceres_lbfgs"});
+  expect_ceres_resume_matches("wind_natural_", 7, ", energy_source = \"points\"", {"problem.convection=[\"3\"]"},
+                              {"natural_gradient"});
 }
 
 TEST(Resume, BeforeANeuronInsertionEqualsUninterrupted) {
