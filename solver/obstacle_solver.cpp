@@ -7,6 +7,7 @@
 #include "solver/augmented_lagrangian.hpp"
 #include "solver/case_checks.hpp"
 #include "solver/exact_fit.hpp"
+#include "solver/lagged_wind.hpp"
 #include "solver/measurements.hpp"
 #include "solver/neuron_placement.hpp"
 #include "solver/run_observers.hpp"
@@ -184,6 +185,10 @@ RunResult ObstacleSolver::run() {
   if (config_.kink_placement == KinkPlacement::obstacle && !resuming && !options_.initial_network)
     place_kinks_at_obstacle(*state_.net, config_, state_.points.base_interior(), log);
   ObserverList observers = run_observers(config_, options_, measurements, output, start);
+  // A network handed in (a time level's start, the last level's solution) is
+  // the first stage's ũ; a network initialised at random is not, so ũ = 0.
+  if (!resuming && options_.initial_network && trains_lagged_wind(config_))
+    start_lagged_wind(state_.lagged_wind, *state_.net, 0, true);
   StagePosition position;
   if (resuming) {
     position = restore_checkpoint(options_.resume_from, state_, config_);

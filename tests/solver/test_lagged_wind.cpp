@@ -1,15 +1,19 @@
 /// @file tests/solver/test_lagged_wind.cpp
 /// @brief The lagged wind of the energy form (solver/lagged_wind.hpp): its
 /// relaxed combination of networks, b·∇ũ at the points against central
-/// differences of u = G + d·N, and where the training points carry it.
+/// differences of u = G + d·N, where the training points carry it, and the
+/// ũ a run starts from.
 #include "solver/lagged_wind.hpp"
 
+#include "solver/case_file.hpp"
+#include "solver/obstacle_solver.hpp"
 #include "solver/solution_fields.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <numeric>
+#include <sstream>
+#include <string>
 
 namespace {
 
@@ -113,4 +117,34 @@ TEST(LaggedWind, ValuesAreTheWindDottedWithTheGradientOfTheCombination) {
   EXPECT_NEAR(pinn::set_lagged_wind(points, doubled), 1.0, 1e-12);
   const auto data = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), points.data);
   EXPECT_EQ(data(1).lagged_wind, doubled[1]);
+}
+
+TEST(LaggedWind, ARunStartsFromZeroOrFromTheNetworkItIsHanded) {
+  // The log's first change of b·∇ũ is infinite from ũ = 0 (a fresh network)
+  // and finite from a handed-in network, which is ũ from the start (a time
+  // level starts from the last level's solution).
+  const std::string text =
+      "[problem]\nname = \"wind1d\"\ndomain = { type = \"interval\", min = 0.0, max = 1.0 }\n"
+      "convection = [\"3\"]\nsource = \"-1\"\nobstacle = \"-0.05\"\n"
+      "[network]\nhidden = [8]\n[sampling]\ninterior = 32\n"
+      "[[stage]]\ntype = \"adam\"\niterations = 20\nmultiplier_updates = 1\n";
+  const auto first_change = [&](const pinn::Mlp* start) {
+    std::ostringstream log;
+    pinn::RunOptions options;
+    options.write_files = false;
+    options.log = &log;
+    options.initial_network = start;
+    pinn::ObstacleSolver solver(pinn::parse_case(text, "wind1d.toml"), options);
+    EXPECT_EQ(solver.run().status, pinn::RunStatus::ok);
+    const std::string said = log.str();
+    const std::size_t at = said.find("lagged wind: b·∇ũ changed by ");
+    EXPECT_NE(at, std::string::npos) << said;
+    return said.substr(at + std::string("lagged wind: b·∇ũ changed by ").size(), 3);
+  };
+  EXPECT_EQ(first_change(nullptr), "inf");
+  pinn::MlpConfig config;
+  config.hidden = {8};
+  pinn::Mlp start(config);
+  start.initialize(11);
+  EXPECT_NE(first_change(&start), "inf");
 }
