@@ -22,8 +22,8 @@ struct PointData {
   /// The part of f carried by the energy's reaction square √(wc)(u − f_reaction/c)
   /// (ObstacleProblem::reaction_source; 0 without one); the flux carries f − f_reaction.
   double f_reaction = 0;
-  /// b·∇ũ of a lagged solution ũ: an energy-form problem whose wind has no
-  /// symmetric form trains the energy of its symmetric part with the source
+  /// b·∇ũ of a lagged solution ũ: the energy form with loss.wind = "lagged"
+  /// trains the energy of the operator's symmetric part with the source
   /// f − this, ũ following the training round by round (solver/lagged_wind.hpp).
   double lagged_wind = 0;
   double psi_lower = 0, psi_upper = 0;

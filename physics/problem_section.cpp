@@ -429,8 +429,8 @@ ProblemDefinition read_problem_section(TomlSection& top, const std::string& file
 }
 
 LossForm default_loss_form(const ObstacleProblem& problem, bool smooth_network) {
-  // A lagged wind's energy ended 4–20× below the strong and first_order forms
-  // on winds with and without a potential, in 1D and 2D (BENCHMARKS.md §37).
+  // A lagged wind's energy ended below the strong and first_order forms on
+  // winds with and without a potential, in 1D, 2D and 3D (BENCHMARKS.md §37).
   if (!problem.op.has_convection() || !problem.op.time_axis) return LossForm::energy;
   return smooth_network ? LossForm::strong : LossForm::first_order;
 }

@@ -3,6 +3,7 @@
 #include "solver/default_pipeline.hpp"
 
 #include "physics/symmetric_form.hpp"
+#include "solver/lagged_wind.hpp"
 #include "solver/stages/ceres_lm_stage.hpp"
 #include "solver/stages/gradient_step_stage.hpp"
 #include "solver/stages/natural_gradient_stage.hpp"
@@ -85,8 +86,8 @@ void smooth_pipeline(CaseConfig& config, std::vector<std::string>& notes) {
     // winds; without a wind they won one of four (BENCHMARKS.md §36). A
     // lagged wind changes the source every round, which LM's flux F cannot
     // follow: the steps take it as linear rows (energy_source = "points").
-    const bool wind = config.problem.op.has_convection() && !trained_in_symmetric_form(config);
-    const bool lagged_wind = wind && config.loss.form == LossForm::energy;
+    const bool lagged_wind = trains_lagged_wind(config);
+    const bool wind = lagged_wind || (config.loss.form == LossForm::strong && config.problem.op.has_convection());
     config.stages = {adam_stage(1000, 1e-2, 10),
                      second_order_stage(wind ? "natural_gradient" : "ceres_lm", 600, 60, 4.0)};
     // Ceres' damping floor of 1e-6 let LM bend the network between the
@@ -359,8 +360,8 @@ std::vector<std::string> choose_default_pipeline(CaseConfig& config) {
       why << "; the engine trains the energy of −∇·(A∇u) + c u with the wind lagged in the source, f − b·∇ũ, ũ "
              "following u from round to round (ũ ← (1 − θ)ũ + θu, θ = loss.wind_relaxation = "
           << config.loss.wind_relaxation
-          << "): its fixed point is the solution, and it ended 4–20× below the strong form's "
-             "(README, \"Winds in the energy form\")";
+          << "): its fixed point is the solution, and it ended lower than the strong and symmetric forms on ten "
+             "of eleven winds (README, \"Winds in the energy form\")";
     notes.push_back(why.str());
   }
   if (is_piecewise_linear(config.network.activation))

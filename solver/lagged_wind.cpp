@@ -1,5 +1,5 @@
 /// @file solver/lagged_wind.cpp
-/// @brief The lagged wind of an energy-form problem without a symmetric form.
+/// @brief The lagged wind of the energy form (loss.wind = "lagged").
 #include "solver/lagged_wind.hpp"
 
 #include "nn/error.hpp"

@@ -1,11 +1,11 @@
 /// @file solver/lagged_wind.hpp
 /// @brief The energy form of a problem with a wind, loss.wind = "lagged" (any
-/// wind, with or without a potential; physics/symmetric_form.hpp has the other way): the energy of
-/// the symmetric part L₀u = −∇·(A∇u) + c u, with the wind moved into the
-/// source as b·∇ũ, ũ a lagged solution that follows the training from one
-/// multiplier round to the next, ũ ← (1 − θ)ũ + θu. Its fixed point ũ = u
-/// solves L₀u + b·∇u ≥ f, u ≥ ψ with complementarity: the problem itself
-/// (README.md, "Winds in the energy form").
+/// wind, with or without a potential; physics/symmetric_form.hpp is the other
+/// way): the energy of the symmetric part L₀u = −∇·(A∇u) + c u, with the wind
+/// moved into the source as b·∇ũ, ũ a lagged solution that follows the
+/// training from one multiplier round to the next, ũ ← (1 − θ)ũ + θu. Its
+/// fixed point ũ = u solves L₀u + b·∇u ≥ f, u ≥ ψ with complementarity: the
+/// problem itself (README.md, "Winds in the energy form").
 #pragma once
 
 #include "nn/communicator.hpp"
