@@ -31,6 +31,22 @@ pinn::RunResult run_text(const std::string& problem_lines, const std::string& so
   return solver.run();
 }
 
+/// The 1D solution above, constant in y, on the unit square under the wind
+/// (`factor`·1, 0): f = −u'' + factor·u' off the contact set, −1 on it. A
+/// short pipeline of Adam and Gauss–Newton steps (`steps` keys added).
+std::string wind_square(const std::string& name, const std::string& factor, const std::string& steps) {
+  return "[problem]\nname = \"" + name + "\"\n"
+         "domain = { type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }\n"
+         "convection = [\"" + factor + "\", \"0\"]\n"
+         "source = \"x < 0.4472135954999579 ? -1 + " + factor + "*(x - 0.4472135954999579) : (x > 0.7 ? -1 + " +
+         factor + "*(x - 0.7) : -1)\"\n"
+         "obstacle = \"0\"\nboundary = { type = \"dirichlet\", value = \"" + kExact + "\" }\n"
+         "exact = \"" + kExact + "\"\n"
+         "[network]\nhidden = [16, 16]\n[sampling]\ninterior = 1024\nmethod = \"gauss\"\n"
+         "[[stage]]\ntype = \"adam\"\niterations = 500\nlearning_rate = 1e-2\nmultiplier_updates = 2\n"
+         "[[stage]]\ntype = \"natural_gradient\"\nmin_diagonal = 1.0\n" + steps;
+}
+
 TEST(NaturalBoundaryRun, NeumannEndReachesTheExactSolution) {
   const pinn::RunResult result = run_text(
       "boundary = { type = \"dirichlet\", value = \"0.1\" }\n"
@@ -69,17 +85,7 @@ TEST(NaturalBoundaryRun, ConvectionIsSolvedWithTheWindLaggedOrInItsSymmetricForm
 TEST(NaturalBoundaryRun, AGradientWindIn2DIsSolvedInItsSymmetricForm) {
   // The 1D solution above, constant in y, with b = (3, 0) = ∇(3x) on the unit
   // square, under the Gauss–Newton steps on the weighted energy.
-  const std::string exact = "x < 0.4472135954999579 ? (x - 0.4472135954999579)^2/2 : (x > 0.7 ? (x - 0.7)^2/2 : 0)";
-  const std::string text =
-      "[problem]\nname = \"wind2d\"\n"
-      "domain = { type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }\n"
-      "convection = [\"3\", \"0\"]\n"
-      "source = \"x < 0.4472135954999579 ? -1 + 3*(x - 0.4472135954999579) : (x > 0.7 ? -1 + 3*(x - 0.7) : -1)\"\n"
-      "obstacle = \"0\"\nboundary = { type = \"dirichlet\", value = \"" + exact + "\" }\n"
-      "exact = \"" + exact + "\"\n"
-      "[network]\nhidden = [16, 16]\n[sampling]\ninterior = 1024\nmethod = \"gauss\"\n"
-      "[[stage]]\ntype = \"adam\"\niterations = 500\nlearning_rate = 1e-2\nmultiplier_updates = 2\n"
-      "[[stage]]\ntype = \"natural_gradient\"\niterations = 80\nmultiplier_updates = 8\nmin_diagonal = 1.0\n";
+  const std::string text = wind_square("wind2d", "3", "iterations = 80\nmultiplier_updates = 8\n");
   pinn::RunOptions options;
   options.quiet = true;
   options.write_files = false;
@@ -96,18 +102,8 @@ TEST(NaturalBoundaryRun, AWindWithoutAPotentialIsLaggedInTheEnergysSource) {
   // The 1D solution above, constant in y, under a shear b = (3y, 0) (curl −3:
   // no potential, so no symmetric form): f = −u'' + 3y u' off the contact set.
   // The energy of −Δ with the source f − b·∇ũ, ũ following u round by round.
-  const std::string exact = "x < 0.4472135954999579 ? (x - 0.4472135954999579)^2/2 : (x > 0.7 ? (x - 0.7)^2/2 : 0)";
   const std::string text =
-      "[problem]\nname = \"shear2d\"\n"
-      "domain = { type = \"rectangle\", min = [0.0, 0.0], max = [1.0, 1.0] }\n"
-      "convection = [\"3*y\", \"0\"]\n"
-      "source = \"x < 0.4472135954999579 ? -1 + 3*y*(x - 0.4472135954999579) : (x > 0.7 ? -1 + 3*y*(x - 0.7) : -1)\"\n"
-      "obstacle = \"0\"\nboundary = { type = \"dirichlet\", value = \"" + exact + "\" }\n"
-      "exact = \"" + exact + "\"\n"
-      "[network]\nhidden = [16, 16]\n[sampling]\ninterior = 1024\nmethod = \"gauss\"\n"
-      "[[stage]]\ntype = \"adam\"\niterations = 500\nlearning_rate = 1e-2\nmultiplier_updates = 2\n"
-      "[[stage]]\ntype = \"natural_gradient\"\niterations = 100\nmultiplier_updates = 9\nmin_diagonal = 1.0\n"
-      "energy_source = \"points\"\n";
+      wind_square("shear2d", "3*y", "iterations = 100\nmultiplier_updates = 9\nenergy_source = \"points\"\n");
   pinn::RunOptions options;
   options.quiet = true;
   options.write_files = false;
