@@ -14,7 +14,7 @@
 namespace pinn {
 
 AugmentedLagrangian::AugmentedLagrangian(const CaseConfig& config, TrainingLoss& loss, std::ostream* log)
-    : config_(config), loss_(loss), log_(log), lagged_wind_(trains_lagged_wind(config)) {}
+    : config_(config), loss_(loss), log_(log) {}
 
 int AugmentedLagrangian::iterations_per_round(const StageConfig& stage) {
   return std::max(1, (stage.iterations + rounds(stage) - 1) / rounds(stage));
@@ -23,7 +23,7 @@ int AugmentedLagrangian::iterations_per_round(const StageConfig& stage) {
 void AugmentedLagrangian::begin_stage(TrainingState& state, const StageConfig& stage, int stage_index) {
   if (stage.insert_neurons > 0 && state.insertions_done <= stage_index)
     insert_neurons(state, loss_, stage, stage_index, config_.seed, log_);
-  if (!lagged_wind_) return;
+  if (!trains_lagged_wind(config_)) return;
   // ũ starts each stage from the network the stage starts from (its shape
   // may have grown), and from 0 before any training.
   start_lagged_wind(state.lagged_wind, *state.net, stage_index, stage_index > 0);
@@ -43,7 +43,7 @@ void AugmentedLagrangian::begin_round(TrainingState& state, const StageConfig& s
 void AugmentedLagrangian::end_round(TrainingState& state, const StageConfig& stage, int next_round) {
   loss_.update_multipliers(*state.net, state.points.points(), state.loss_params);
   // With the smoothing the round trained with, before the next round's.
-  if (lagged_wind_) advance_lagged_wind(state.lagged_wind, *state.net, config_.loss.wind_relaxation);
+  if (trains_lagged_wind(config_)) advance_lagged_wind(state.lagged_wind, *state.net, config_.loss.wind_relaxation);
   if (stage.revive_neurons) revive_neurons(state, loss_, log_);
   if (config_.sampling.shift_each_round) state.points.shift();
   double& penalty = state.loss_params.settings.penalty;
@@ -51,11 +51,10 @@ void AugmentedLagrangian::end_round(TrainingState& state, const StageConfig& sta
   begin_round(state, stage, next_round);
   if (state.points.adaptive_rounds() < config_.sampling.adaptive_rounds)
     refine_near_free_boundary(state, loss_, config_, log_);
-  if (!lagged_wind_) return;
-  state.lagged_wind.change = apply_lagged_wind(state, state.points.points());
+  if (!trains_lagged_wind(config_)) return;
+  const double change = apply_lagged_wind(state, state.points.points());
   if (log_)
-    *log_ << "\nlagged wind: b·∇ũ changed by " << state.lagged_wind.change << " (relative) before round "
-          << next_round + 1 << "\n";
+    *log_ << "\nlagged wind: b·∇ũ changed by " << change << " (relative) before round " << next_round + 1 << "\n";
 }
 
 const TrainingPoints& AugmentedLagrangian::validation_points(const TrainingState& state) {
@@ -91,7 +90,7 @@ double AugmentedLagrangian::validation_loss(const TrainingState& state, const St
   // the rounds of one stage compare.
   ObstacleLossParams params = state.loss_params;
   params.settings.penalty = stage.select_penalty * config_.loss.penalty;
-  if (lagged_wind_) apply_lagged_wind(state, validation);  // the ũ the round trained with
+  if (trains_lagged_wind(config_)) apply_lagged_wind(state, validation);  // the ũ the round trained with
   return loss_.terms(network_as_judged(*state.net, stage), validation, params).total();
 }
 

@@ -91,7 +91,6 @@ class AugmentedLagrangian {
   const CaseConfig& config_;
   TrainingLoss& loss_;
   std::ostream* log_;
-  bool lagged_wind_;  ///< trains_lagged_wind(config_)
   /// The points of validation_rule, built at first use.
   TrainingPoints validation_;
   /// The problem's data at the validation grid, sampled at first use.

@@ -6,6 +6,7 @@
 #include "physics/obstacle_loss.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace pinn {
 

@@ -14,7 +14,6 @@
 #include "physics/point_data.hpp"
 #include "solver/case_config.hpp"
 
-#include <limits>
 #include <vector>
 
 namespace pinn {
@@ -29,8 +28,6 @@ struct LaggedWind {
   };
   std::vector<Term> terms;  ///< empty: ũ = 0
   int stage = -1;           ///< the stage whose start set ũ (a resumed stage keeps its ũ)
-  /// Relative change of b·∇ũ at the training points at the last update (∞ before one).
-  double change = std::numeric_limits<double>::infinity();
 };
 
 /// Whether a run trains `config` with a lagged wind: the energy form of a

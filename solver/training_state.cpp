@@ -76,7 +76,7 @@ void save_checkpoint(const std::string& path, const TrainingState& state, const 
   for (const auto& entry : state.snapshots) snapshots.push_back(entry.first);
   const LaggedWind& wind = state.lagged_wind;
   std::vector<double>& wind_terms = arrays["lagged_wind"];
-  wind_terms = {static_cast<double>(wind.stage), wind.change};
+  wind_terms = {static_cast<double>(wind.stage)};
   for (const LaggedWind::Term& term : wind.terms) {
     wind_terms.insert(wind_terms.end(), {term.weight, term.smoothing});
     wind_terms.insert(wind_terms.end(), term.parameters.begin(), term.parameters.end());
@@ -120,11 +120,10 @@ StagePosition restore_checkpoint(const std::string& path, TrainingState& state, 
   if (arrays.count("lagged_wind")) {
     const auto& wind = require("lagged_wind", 0);
     const std::size_t per_term = 2 + static_cast<std::size_t>(state.net->n_params());
-    PINN_USER_REQUIRE(wind.size() >= 2 && (wind.size() - 2) % per_term == 0,
+    PINN_USER_REQUIRE(wind.size() >= 1 && (wind.size() - 1) % per_term == 0,
                       path << ": not a checkpoint of this case (entry 'lagged_wind' of the wrong size)");
     state.lagged_wind.stage = static_cast<int>(wind[0]);
-    state.lagged_wind.change = wind[1];
-    for (std::size_t k = 2; k < wind.size(); k += per_term)
+    for (std::size_t k = 1; k < wind.size(); k += per_term)
       state.lagged_wind.terms.push_back({wind[k], wind[k + 1], {wind.begin() + k + 2, wind.begin() + k + per_term}});
   }
   state.points.restore(require("adaptive_points", 0), static_cast<int>(require("adaptive_rounds", 1)[0]),

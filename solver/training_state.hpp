@@ -70,7 +70,7 @@ struct TrainingState {
   std::vector<StageSummary> stages;                    ///< the stages that have ended
   std::vector<std::pair<int, std::string>> snapshots;  ///< (iteration, file relative to the output folder)
   StageCarry stage;
-  /// ũ of a wind without a symmetric form in the energy form (trains_lagged_wind); empty otherwise.
+  /// ũ of a lagged wind in the energy form (trains_lagged_wind); empty otherwise.
   LaggedWind lagged_wind;
 };
 

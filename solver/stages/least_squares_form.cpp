@@ -23,7 +23,7 @@ void check_least_squares_form(const CaseConfig& config, const std::string& at, c
   PINN_USER_REQUIRE(takes_linear_rows || !trains_lagged_wind(config),
                     at << what
                        << " works on the least-squares form, whose energy carries the source in a flux F with "
-                          "∇·F = −f, computed once; a wind without a symmetric form is lagged in the source "
+                          "∇·F = −f, computed once; a lagged wind (loss.wind = \"lagged\") changes the source "
                           "round by round (README.md, \"Winds in the energy form\"). Use a natural_gradient stage "
                           "(energy_source = \"points\"), adam or ceres_lbfgs, or loss.form = \"first_order\"");
 }

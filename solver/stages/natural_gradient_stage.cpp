@@ -5,8 +5,8 @@
 
 #include "nn/error.hpp"
 #include "nn/gauss_newton_step.hpp"
-#include "solver/stages/batched_residuals.hpp"
 #include "solver/lagged_wind.hpp"
+#include "solver/stages/batched_residuals.hpp"
 #include "solver/stages/round_loop.hpp"
 
 #include <algorithm>
@@ -65,9 +65,8 @@ void NaturalGradientStage::validate(const CaseConfig& config, int stage_index) {
                            "term −∫f u as rows), \"flux\" otherwise");
   PINN_USER_REQUIRE(options.energy_source == EnergySource::points || !trains_lagged_wind(config),
                     config.where(prefix + "energy_source")
-                        << ": found \"flux\" with a wind that has no symmetric form; its energy lags the wind in "
-                           "the source round by round, which a flux computed once cannot carry; allowed: "
-                           "\"points\"");
+                        << ": found \"flux\" with a lagged wind (loss.wind = \"lagged\"), which changes the "
+                           "source round by round, and a flux computed once cannot carry it; allowed: \"points\"");
   // The Gauss–Newton system is the one of the least-squares form, with the
   // energy's Neumann terms as linear rows.
   check_least_squares_form(config, config.where(prefix + "type"), " = \"natural_gradient\"", true);

@@ -141,7 +141,8 @@ TEST(OperatorCaseFile, AFluxStageTakesTheSymmetricFormOrRefusesALaggedWind) {
   const std::string gradient_wind = square_case("convection = [\"1\", \"0\"]\n");
   EXPECT_EQ(pinn::parse_case(gradient_wind + stages, "case.toml").loss.wind, pinn::WindForm::symmetric);
   expect_parts(user_error(gradient_wind + "[loss]\nwind = \"lagged\"\n" + stages),
-               {"stage.1.type = \"ceres_lm\"", "a wind without a symmetric form is lagged", "natural_gradient"});
+               {"stage.1.type = \"ceres_lm\"", "a lagged wind (loss.wind = \"lagged\") changes the source",
+                "natural_gradient"});
   // A rotating wind has no symmetric form: refused with the stages that can train it.
   expect_parts(user_error(square_case("convection = [\"-4*y\", \"4*x\"]\n") + stages),
                {"stage.1.type = \"ceres_lm\"", "energy_source = \"points\"", "adam or ceres_lbfgs"});
